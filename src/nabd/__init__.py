@@ -1,0 +1,3 @@
+"""Nabd (نبض, "pulse"): an open-source, self-hosted customer-success platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from nabd.cli import main
+
+main()

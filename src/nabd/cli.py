@@ -1,0 +1,82 @@
+"""The ``nabd`` command: every job of Nabd from a terminal.
+
+Errors print one line and exit 1; ``--debug`` (anywhere on the line) shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nabd.config import load_settings
+from nabd.errors import NabdError
+from nabd.store import CANONICAL_TABLES, Store, open_store, schema_version
+
+app = typer.Typer(
+    name="nabd",
+    help="Nabd (نبض): customer health scores, churn warnings and retention metrics for your accounts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database", "-d", envvar="NABD_DATABASE_URL",
+        help="Database URL: duckdb:///FILE.duckdb (default ./nabd.duckdb) or postgresql://USER@HOST/DB.",
+        show_default=False,
+    ),
+]
+
+
+def open_configured_store(database: str | None) -> Store:
+    """Open (and migrate) the store named by --database, NABD_DATABASE_URL or the default file."""
+    return open_store(load_settings(database).database_url)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    """Nabd: point it at your customer data; it scores every account and warns before churn."""
+
+
+@app.command()
+def init(database: DatabaseOption = None) -> None:
+    """Create the schema in the database (safe to run again: it only applies what is missing)."""
+    with open_configured_store(database) as store:
+        console.print(f"Nabd schema version {schema_version(store)} ready at {store.url.display}")
+
+
+@app.command()
+def status(database: DatabaseOption = None) -> None:
+    """Show the database URL, schema version and the number of rows in each table."""
+    with open_configured_store(database) as store:
+        console.print(f"database: {store.url.display}")
+        console.print(f"schema version: {schema_version(store)}")
+        table = Table("table", "rows")
+        for name in CANONICAL_TABLES:
+            table.add_row(name, f"{store.scalar(f'SELECT count(*) FROM {name}'):,}")
+        console.print(table)
+
+
+def main() -> None:
+    """Entry point of the console script: one clear line per error, tracebacks only with --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except NabdError as error:
+        if debug:
+            raise
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,24 @@
+"""The canonical store: one schema on DuckDB (embedded default) or PostgreSQL (production)."""
+
+from nabd.store.connection import DatabaseURL, Store, connect, parse_url
+from nabd.store.migrations import migrate, schema_version
+
+CANONICAL_TABLES = (
+    "accounts", "contacts", "subscriptions", "events", "tickets", "invoices",
+    "survey_responses", "referrals", "relationship_ratings", "currency_rates",
+    "acquisition_costs", "health_scores", "health_band_changes", "tasks", "quarantine",
+    "imports", "activity_daily",
+)
+
+
+def open_store(url: str | DatabaseURL) -> Store:
+    """Connect to ``url`` and bring its schema up to date (safe to call on every start)."""
+    store = connect(url)
+    migrate(store)
+    return store
+
+
+__all__ = [
+    "CANONICAL_TABLES", "DatabaseURL", "Store", "connect", "migrate", "open_store", "parse_url",
+    "schema_version",
+]

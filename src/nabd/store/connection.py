@@ -1,0 +1,190 @@
+"""Open the store from a database URL: an embedded DuckDB file by default, PostgreSQL in production.
+
+URLs: ``duckdb:///path/to/file.duckdb`` (or a bare ``*.duckdb`` path), ``duckdb:///:memory:``,
+``postgresql://user@host:5432/db?schema=nabd``. One :class:`Store` wraps one Ibis backend
+connection; raw SQL (DDL, bulk loads) and Ibis expressions share it, so temporary tables and
+transactions are visible to both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qs, unquote, urlparse
+
+import ibis
+from ibis.backends import BaseBackend
+
+from nabd.errors import NabdError
+
+BackendKind = Literal["duckdb", "postgres"]
+_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """A parsed database URL: which backend, and where."""
+
+    kind: BackendKind
+    path: str = ""  # duckdb file path or ":memory:"
+    host: str | None = None
+    port: int = 5432
+    user: str | None = None
+    password: str | None = None
+    database: str | None = None
+    schema: str | None = None
+
+    @property
+    def display(self) -> str:
+        """The URL without its password, safe to print."""
+        if self.kind == "duckdb":
+            return f"duckdb:///{self.path}"
+        auth = f"{self.user}@" if self.user else ""
+        schema = f"?schema={self.schema}" if self.schema else ""
+        return f"postgresql://{auth}{self.host or 'localhost'}:{self.port}/{self.database}{schema}"
+
+
+def parse_url(url: str) -> DatabaseURL:
+    """Parse ``url`` into a :class:`DatabaseURL`, or say precisely what is wrong with it."""
+    if url.endswith(".duckdb") and "://" not in url:
+        return DatabaseURL(kind="duckdb", path=url)
+    parsed = urlparse(url)
+    if parsed.scheme == "duckdb":
+        path = unquote(url[len("duckdb://") :])
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise NabdError(f"database URL {url!r} names no file: use duckdb:///nabd.duckdb")
+        return DatabaseURL(kind="duckdb", path=path)
+    if parsed.scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
+        query = parse_qs(parsed.query)
+        schema = query.get("schema", [None])[0]
+        if schema is not None and not _SCHEMA_NAME.match(schema):
+            raise NabdError(f"database URL schema {schema!r} is not a plain SQL name")
+        return DatabaseURL(
+            kind="postgres",
+            host=parsed.hostname,
+            port=parsed.port or 5432,
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            database=(parsed.path or "/").lstrip("/") or None,
+            schema=schema,
+        )
+    raise NabdError(
+        f"database URL {url!r} is not understood: use duckdb:///FILE.duckdb or postgresql://USER@HOST/DB"
+    )
+
+
+@dataclass
+class Store:
+    """One open connection to Nabd's database, for Ibis queries and raw SQL alike."""
+
+    url: DatabaseURL
+    ibis: BaseBackend
+
+    @property
+    def kind(self) -> BackendKind:
+        return self.url.kind
+
+    @property
+    def raw(self) -> Any:
+        """The driver connection under Ibis (a duckdb or psycopg connection)."""
+        return self.ibis.con
+
+    def _sql(self, sql: str, params: Sequence[Any] | None) -> str:
+        if self.kind == "postgres" and params:
+            return sql.replace("%", "%%").replace("?", "%s")
+        return sql
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        """Run one statement (or a script, without params); ``?`` marks a parameter."""
+        if self.kind == "duckdb":
+            self.raw.execute(sql, params) if params else self.raw.execute(sql)
+        else:
+            with self.raw.cursor() as cursor:
+                cursor.execute(self._sql(sql, params), params or None)
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        """Rows of a query as tuples; ``?`` marks a parameter."""
+        if self.kind == "duckdb":
+            return self.raw.execute(sql, params).fetchall() if params else self.raw.sql(sql).fetchall()
+        with self.raw.cursor() as cursor:
+            cursor.execute(self._sql(sql, params), params or None)
+            return cursor.fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """The first column of the first row of a query, or None."""
+        rows = self.fetchall(sql, params)
+        return rows[0][0] if rows else None
+
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis table of the store."""
+        return self.ibis.table(name)
+
+    def tables(self) -> list[str]:
+        """Names of the tables in the store (in the configured schema on PostgreSQL)."""
+        return sorted(self.ibis.list_tables())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All statements inside commit together or not at all."""
+        self.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+    def close(self) -> None:
+        self.ibis.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(url: str | DatabaseURL) -> Store:
+    """Open the store named by ``url`` (without creating or migrating its schema)."""
+    parsed = parse_url(url) if isinstance(url, str) else url
+    if parsed.kind == "duckdb":
+        return Store(parsed, _connect_duckdb(parsed))
+    return Store(parsed, _connect_postgres(parsed))
+
+
+def _connect_duckdb(url: DatabaseURL) -> BaseBackend:
+    if url.path != ":memory:":
+        Path(url.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # No extension may be downloaded: parquet, json and icu are built into the wheel.
+        return ibis.duckdb.connect(url.path, autoinstall_known_extensions=False)
+    except Exception as error:  # duckdb raises IOException for a held lock
+        if "lock" in str(error).lower():
+            raise NabdError(
+                f"the database {url.path} is in use by another Nabd process (is `nabd serve` "
+                "running?); stop it or point --database at another file"
+            ) from None
+        raise NabdError(f"cannot open the database {url.path}: {error}") from None
+
+
+def _connect_postgres(url: DatabaseURL) -> BaseBackend:
+    options = {}
+    if url.schema:
+        options["options"] = f"-c search_path={url.schema}"
+    try:
+        backend = ibis.postgres.connect(
+            host=url.host, port=url.port, user=url.user, password=url.password,
+            database=url.database, **options,
+        )
+    except Exception as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise NabdError(f"cannot connect to PostgreSQL at {url.display}: {first_line}") from None
+    if url.schema:
+        with backend.con.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{url.schema}"')
+    return backend
