@@ -9,12 +9,15 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from nabd.config import load_settings
+from nabd.console import DatabaseOption, console, errors, open_configured_store
+from nabd.demo.commands import register as register_demo
+from nabd.health.commands import register as register_health
+from nabd.ingest.commands import register as register_ingest
+from nabd.metrics.commands import register as register_metrics
 from nabd.errors import NabdError
-from nabd.store import CANONICAL_TABLES, Store, open_store, schema_version
+from nabd.store import CANONICAL_TABLES, schema_version
 
 app = typer.Typer(
     name="nabd",
@@ -23,24 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database", "-d", envvar="NABD_DATABASE_URL",
-        help="Database URL: duckdb:///FILE.duckdb (default ./nabd.duckdb) or postgresql://USER@HOST/DB.",
-        show_default=False,
-    ),
-]
-
-
-def open_configured_store(database: str | None) -> Store:
-    """Open (and migrate) the store named by --database, NABD_DATABASE_URL or the default file."""
-    return open_store(load_settings(database).database_url)
-
-
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
@@ -65,6 +50,10 @@ def status(database: DatabaseOption = None) -> None:
         for name in CANONICAL_TABLES:
             table.add_row(name, f"{store.scalar(f'SELECT count(*) FROM {name}'):,}")
         console.print(table)
+
+
+for register in (register_ingest, register_demo, register_metrics, register_health):
+    register(app)
 
 
 def main() -> None:

@@ -1,0 +1,7 @@
+"""The `nabd` commands of the ingest package; cli.py calls :func:`register`."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this package's commands to the `nabd` application."""
