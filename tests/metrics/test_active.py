@@ -1,0 +1,73 @@
+"""Who is a customer on a day, and their MRR in the reporting currency."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from nabd.errors import NabdError
+from nabd.metrics.active import account_mrr, active_accounts, active_subscriptions
+
+
+def given(store, **rows):
+    """Insert literal rows: given(store, accounts=[(...), ...], subscriptions=[...])."""
+    for table, values in rows.items():
+        for row in values:
+            marks = ", ".join("?" for _ in row)
+            store.execute(f"INSERT INTO {table} VALUES ({marks})", list(row))
+
+
+def sub(sid, account, mrr, start, end=None, currency="USD", quantity=1):
+    return (sid, account, "core", Decimal(mrr), currency, quantity, start, end, None)
+
+
+def acct(account_id, status="active"):
+    return (account_id, account_id, "SMB", "basic", "csm.a", "SA", "ar", None, status)
+
+
+def ids(table):
+    return sorted(table.to_pyarrow().column("account_id").to_pylist())
+
+
+def test_a_period_is_active_from_its_start_day_until_the_day_before_its_end(store):
+    given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 100, date(2024, 1, 1), date(2024, 2, 1))])
+    assert active_subscriptions(store, date(2024, 1, 1)).count().execute() == 1
+    assert active_subscriptions(store, date(2024, 1, 31)).count().execute() == 1
+    assert active_subscriptions(store, date(2024, 2, 1)).count().execute() == 0
+    assert active_subscriptions(store, date(2023, 12, 31)).count().execute() == 0
+
+
+def test_an_open_period_is_active_forever_after_its_start(store):
+    given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 100, date(2024, 1, 1))])
+    assert ids(active_accounts(store, date(2030, 1, 1))) == ["A"]
+
+
+def test_unmatched_accounts_are_not_customers(store):
+    given(
+        store,
+        accounts=[acct("A"), acct("U", status="unmatched")],
+        subscriptions=[sub("S1", "A", 100, date(2024, 1, 1)), sub("S2", "U", 100, date(2024, 1, 1))],
+    )
+    assert ids(active_accounts(store, date(2024, 3, 1))) == ["A"]
+
+
+def test_account_mrr_sums_active_periods_and_converts_at_the_rate_in_force(store):
+    # A: 100 USD + 375 SAR x 0.2667 = 100 + 100.0125 = 200.0125; the 2023 rate 0.25 is superseded.
+    given(
+        store,
+        accounts=[acct("A")],
+        subscriptions=[
+            sub("S1", "A", 100, date(2024, 1, 1)),
+            sub("S2", "A", 375, date(2024, 1, 1), currency="SAR"),
+            sub("S3", "A", 999, date(2023, 1, 1), date(2024, 1, 1)),
+        ],
+        currency_rates=[("SAR", date(2023, 1, 1), Decimal("0.25")), ("SAR", date(2024, 1, 1), Decimal("0.2667"))],
+    )
+    result = account_mrr(store, date(2024, 1, 15)).to_pyarrow().to_pylist()
+    assert result == [{"account_id": "A", "mrr": Decimal("200.0125")}]
+
+
+def test_a_missing_rate_is_an_error_naming_currency_and_date(store):
+    given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 100, date(2024, 1, 1), currency="EUR")])
+    with pytest.raises(NabdError, match="EUR to USD in force on 2024-01-15"):
+        account_mrr(store, date(2024, 1, 15))
