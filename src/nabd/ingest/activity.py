@@ -1,0 +1,65 @@
+"""Keep ``activity_daily`` in step with ``events``: recompute the (account, day) pairs a batch touched.
+
+activity_daily(account_id, contact_id, day, event_type) = (events: count(*),
+value_sum: sum(coalesce(value, 0))) over events with that account, contact ('' for none), event
+type and day = date of ts in UTC. Refreshing deletes the touched pairs' rows and recomputes them
+from ``events``, so it is exact however often it runs.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import ibis
+
+from nabd.store import Store
+
+TOUCHED_DAYS = "nabd_activity_days"
+
+_ROLLUP = (
+    "SELECT events.account_id, coalesce(events.contact_id, '') AS contact_id,"
+    " CAST(events.ts AS DATE) AS day, events.event_type, count(*) AS events,"
+    " sum(coalesce(events.value, 0)) AS value_sum FROM events"
+)
+_GROUPS = " GROUP BY events.account_id, coalesce(events.contact_id, ''), CAST(events.ts AS DATE), events.event_type"
+
+
+def refresh_activity_daily(store: Store, days: ibis.Table | None = None) -> None:
+    """Recompute activity_daily rows for the (account_id, day) pairs touched (or all when None).
+
+    ``days`` is an Ibis table with ``account_id`` and ``day`` columns (a memtable or an expression
+    over the store's tables).
+    """
+    if days is None:
+        with store.transaction():
+            store.execute("DELETE FROM activity_daily")
+            store.execute(f"INSERT INTO activity_daily {_ROLLUP}{_GROUPS}")
+        return
+    pairs = f"nabd_activity_pairs_{uuid.uuid4().hex[:8]}"
+    store.ibis.create_table(pairs, days.select("account_id", "day"), temp=True)
+    try:
+        with store.transaction():
+            collect_touched_days(store, f"SELECT account_id, CAST(day AS DATE) AS day FROM {pairs}")
+            rebuild_touched_days(store)
+    finally:
+        store.execute(f"DROP TABLE IF EXISTS {pairs}")
+
+
+def collect_touched_days(store: Store, pairs_sql: str) -> None:
+    """Remember the distinct (account_id, day) pairs of ``pairs_sql`` for :func:`rebuild_touched_days`."""
+    store.execute(f"DROP TABLE IF EXISTS {TOUCHED_DAYS}")
+    store.execute(f"CREATE TEMP TABLE {TOUCHED_DAYS} AS SELECT DISTINCT account_id, day FROM ({pairs_sql}) AS pairs")
+
+
+def rebuild_touched_days(store: Store) -> None:
+    """Delete and recompute the activity_daily rows of the remembered pairs (inside the caller's transaction)."""
+    store.execute(
+        f"DELETE FROM activity_daily WHERE EXISTS (SELECT 1 FROM {TOUCHED_DAYS} AS touched"
+        " WHERE touched.account_id = activity_daily.account_id AND touched.day = activity_daily.day)"
+    )
+    store.execute(
+        f"INSERT INTO activity_daily {_ROLLUP}"
+        f" JOIN {TOUCHED_DAYS} AS touched ON touched.account_id = events.account_id"
+        f" AND touched.day = CAST(events.ts AS DATE){_GROUPS}"
+    )
+    store.execute(f"DROP TABLE {TOUCHED_DAYS}")

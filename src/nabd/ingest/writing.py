@@ -1,0 +1,148 @@
+"""Write a validated batch to the store in one transaction: upsert good rows, quarantine bad ones.
+
+The upsert is portable SQL over a stage table holding the good rows: ``UPDATE ... FROM`` for keys
+that exist with different values, ``INSERT ... SELECT ... WHERE NOT EXISTS`` for new keys. On a
+DuckDB store the stage is the reader's temp table on the same connection; on PostgreSQL DuckDB
+writes the rows to a temporary CSV file that psycopg streams in with ``COPY ... FROM STDIN``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from nabd.ingest.activity import collect_touched_days, rebuild_touched_days
+from nabd.ingest.tables import ImportableTable
+from nabd.ingest.validation import BAD, GOOD
+from nabd.store import Store
+from nabd.store.clock import utc_now
+
+POSTGRES_STAGE = "nabd_ingest_stage"
+_COPY_BLOCK = 1 << 20
+_QUARANTINE_COLUMNS = ("import_id", "source", "table_name", "line", "row_as_received", "error", "received_at")
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """What the ``imports`` row says about one file."""
+
+    import_id: str
+    table: str
+    source: str
+    file_format: str
+    rows_read: int
+    quarantined: int
+    started_at: datetime
+
+
+def write_batch(
+    store: Store, reader: duckdb.DuckDBPyConnection, table: ImportableTable, columns: list[str],
+    record: ImportRecord,
+) -> WriteCounts:
+    """Upsert ``GOOD``, quarantine ``BAD`` and record the import, all in one transaction."""
+    with store.transaction():
+        if store.kind == "postgres":
+            store.execute(
+                f"CREATE TEMP TABLE {POSTGRES_STAGE} ON COMMIT DROP AS"
+                f" SELECT {', '.join(columns)} FROM {table.name} WITH NO DATA"
+            )
+            _copy_to_postgres(store, reader, f"SELECT * FROM {GOOD}", POSTGRES_STAGE, columns)
+            stage = POSTGRES_STAGE
+        else:
+            stage = GOOD
+        counts = _upsert(store, table, columns, stage)
+        _quarantine(store, reader, record)
+        store.execute(
+            "INSERT INTO imports (import_id, table_name, source, file_format, rows_read, inserted,"
+            " updated, unchanged, quarantined, started_at, finished_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record.import_id, record.table, record.source, record.file_format, record.rows_read,
+             counts.inserted, counts.updated, counts.unchanged, record.quarantined,
+             record.started_at, utc_now()],
+        )
+    return counts
+
+
+def _upsert(store: Store, table: ImportableTable, columns: list[str], stage: str) -> WriteCounts:
+    target = table.name
+    matches = " AND ".join(f"{target}.{k} = stage.{k}" for k in table.key)
+    values = [c for c in columns if c not in table.key]
+    differs = " OR ".join(
+        f"{_comparable(table, target, c)} IS DISTINCT FROM {_comparable(table, 'stage', c)}" for c in values
+    ) or "FALSE"
+    first_key = table.key[0]
+    inserted, updated, total = store.fetchall(
+        f"SELECT sum(CASE WHEN {target}.{first_key} IS NULL THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {target}.{first_key} IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), count(*)"
+        f" FROM {stage} AS stage LEFT JOIN {target} ON {matches}"
+    )[0]
+    inserted, updated, total = int(inserted or 0), int(updated or 0), int(total or 0)
+    refresh_activity = table.name == "events" and bool(inserted or updated)
+    if refresh_activity:
+        collect_touched_days(store, _touched_days(stage))
+    if updated:
+        assignments = ", ".join(f"{c} = stage.{c}" for c in values)
+        store.execute(f"UPDATE {target} SET {assignments} FROM {stage} AS stage WHERE {matches} AND ({differs})")
+    if inserted:
+        listed = ", ".join(columns)
+        store.execute(
+            f"INSERT INTO {target} ({listed}) SELECT {', '.join(f'stage.{c}' for c in columns)}"
+            f" FROM {stage} AS stage WHERE NOT EXISTS (SELECT 1 FROM {target} WHERE {matches})"
+        )
+    if refresh_activity:
+        rebuild_touched_days(store)
+    return WriteCounts(inserted, updated, total - inserted - updated)
+
+
+def _touched_days(stage: str) -> str:
+    """(account_id, day) pairs of the batch's events, and of the stored events they replace."""
+    return (
+        f"SELECT account_id, CAST(ts AS DATE) AS day FROM {stage}"
+        f" UNION SELECT account_id, CAST(ts AS DATE) FROM events"
+        f" WHERE event_id IN (SELECT event_id FROM {stage})"
+    )
+
+
+def _comparable(table: ImportableTable, alias: str, column: str) -> str:
+    """JSON has no equality operator on PostgreSQL: compare its text."""
+    if table.column(column).type == "json":
+        return f"CAST({alias}.{column} AS TEXT)"
+    return f"{alias}.{column}"
+
+
+def _quarantine(store: Store, reader: duckdb.DuckDBPyConnection, record: ImportRecord) -> None:
+    constants = [record.import_id, record.source, record.table, utc_now()]
+    select = (
+        "SELECT ? AS import_id, ? AS source, ? AS table_name, line, row_as_received, error,"
+        f" CAST(? AS TIMESTAMP) AS received_at FROM {BAD}"
+    )
+    if store.kind == "duckdb":
+        store.execute(f"INSERT INTO quarantine ({', '.join(_QUARANTINE_COLUMNS)}) {select}", constants)
+    elif record.quarantined:
+        reader.execute(f"CREATE OR REPLACE TEMP TABLE nabd_ingest_quarantine AS {select}", constants)
+        _copy_to_postgres(store, reader, "SELECT * FROM nabd_ingest_quarantine", "quarantine", list(_QUARANTINE_COLUMNS))
+        reader.execute("DROP TABLE nabd_ingest_quarantine")
+
+
+def _copy_to_postgres(
+    store: Store, reader: duckdb.DuckDBPyConnection, select: str, target: str, columns: list[str],
+) -> None:
+    """Stream the rows of ``select`` (run by DuckDB) into ``target`` with COPY, 1 MB at a time."""
+    with tempfile.TemporaryDirectory(prefix="nabd-import-") as folder:
+        csv_path = Path(folder) / "rows.csv"
+        reader.execute(f"COPY ({select}) TO '{csv_path}' (FORMAT csv, HEADER)")
+        with store.raw.cursor() as cursor, csv_path.open("rb") as rows:
+            with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT csv, HEADER)") as copy:
+                while block := rows.read(_COPY_BLOCK):
+                    copy.write(block)

@@ -1,0 +1,56 @@
+"""activity_daily follows events: per account, contact, day and event type, a count and a value sum."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+
+from nabd.ingest.activity import refresh_activity_daily
+from nabd.ingest.files import import_file
+
+EVENTS = (
+    "event_id,account_id,contact_id,event_type,ts,value\n"
+    "E-1,A-1,C-1,session,2024-01-05T09:00:00Z,30\n"
+    "E-2,A-1,C-1,session,2024-01-05T17:00:00Z,15.5\n"
+    "E-3,A-1,,login,2024-01-05T23:30:00-02:00,\n"  # 01:30 UTC on 6 January; no contact, no value
+    "E-4,A-2,C-9,session,2024-01-05T10:00:00Z,5\n"
+)
+
+
+def activity(store):
+    return store.fetchall("SELECT * FROM activity_daily ORDER BY account_id, day, contact_id, event_type")
+
+
+def test_events_import_fills_activity_daily(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    assert activity(store) == [
+        ("A-1", "C-1", date(2024, 1, 5), "session", 2, 45.5),  # 30 + 15.5
+        ("A-1", "", date(2024, 1, 6), "login", 1, 0.0),  # value missing counts as 0
+        ("A-2", "C-9", date(2024, 1, 5), "session", 1, 5.0),
+    ]
+
+
+def test_moving_an_event_to_another_day_refreshes_both_days(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    moved = "event_id,account_id,contact_id,event_type,ts,value\nE-2,A-1,C-1,session,2024-01-07T08:00:00Z,15.5\n"
+    import_file(store, "events", write_file("moved.csv", moved))
+    assert activity(store)[:3] == [
+        ("A-1", "C-1", date(2024, 1, 5), "session", 1, 30.0),  # E-1 alone now
+        ("A-1", "", date(2024, 1, 6), "login", 1, 0.0),
+        ("A-1", "C-1", date(2024, 1, 7), "session", 1, 15.5),  # E-2 moved here
+    ]
+
+
+def test_refresh_of_chosen_days_leaves_other_days_alone(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    store.execute("DELETE FROM activity_daily")
+    refresh_activity_daily(store, ibis.memtable({"account_id": ["A-1"], "day": [date(2024, 1, 5)]}))
+    assert activity(store) == [("A-1", "C-1", date(2024, 1, 5), "session", 2, 45.5)]
+
+
+def test_refresh_of_everything_rebuilds_the_rollup(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    store.execute("DELETE FROM activity_daily")
+    refresh_activity_daily(store)
+    assert len(activity(store)) == 3
