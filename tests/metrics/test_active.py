@@ -8,21 +8,7 @@ import pytest
 from nabd.errors import NabdError
 from nabd.metrics.active import account_mrr, active_accounts, active_subscriptions
 
-
-def given(store, **rows):
-    """Insert literal rows: given(store, accounts=[(...), ...], subscriptions=[...])."""
-    for table, values in rows.items():
-        for row in values:
-            marks = ", ".join("?" for _ in row)
-            store.execute(f"INSERT INTO {table} VALUES ({marks})", list(row))
-
-
-def sub(sid, account, mrr, start, end=None, currency="USD", quantity=1):
-    return (sid, account, "core", Decimal(mrr), currency, quantity, start, end, None)
-
-
-def acct(account_id, status="active"):
-    return (account_id, account_id, "SMB", "basic", "csm.a", "SA", "ar", None, status)
+from metrics_history import acct, given, sub
 
 
 def ids(table):

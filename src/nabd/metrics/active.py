@@ -16,30 +16,67 @@ from nabd.metrics.currency import to_reporting_currency
 from nabd.store import Store
 
 
+def is_active(periods: ibis.Table, day: ibis.Value | date) -> ibis.BooleanValue:
+    """The one definition of "active": start_date <= day < coalesce(end_date, +inf); ``day`` a date or a column."""
+    return (periods.start_date <= day) & (periods.end_date.isnull() | (periods.end_date > day))
+
+
+def customer_subscriptions(store: Store) -> ibis.Table:
+    """Subscription periods of matched accounts (an ``unmatched`` account is not a customer)."""
+    accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
+    periods = store.table("subscriptions")
+    return periods.filter(periods.account_id.isin(accounts.account_id))
+
+
 def active_subscriptions(store: Store, day: date) -> ibis.Table:
     """Subscription periods active on ``day``: start_date <= day < coalesce(end_date, +inf)."""
     periods = store.table("subscriptions")
-    return periods.filter(
-        (periods.start_date <= day) & (periods.end_date.isnull() | (periods.end_date > day))
-    )
+    return periods.filter(is_active(periods, day))
 
 
 def active_accounts(store: Store, day: date) -> ibis.Table:
     """One row (account_id) per account with an active subscription on ``day``, unmatched excluded."""
-    accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
-    active_ids = active_subscriptions(store, day).select("account_id").distinct()
-    return active_ids.semi_join(accounts, "account_id")
+    periods = customer_subscriptions(store)
+    return periods.filter(is_active(periods, day)).select("account_id").distinct()
 
 
 def account_mrr(
     store: Store, day: date, reporting_currency: str = "USD", rate_day: date | None = None
 ) -> ibis.Table:
     """Per active account on ``day``: mrr = sum(period mrr x rate(currency, rate_day)), in reporting currency."""
+    periods = customer_subscriptions(store)
     periods = to_reporting_currency(
-        store, active_subscriptions(store, day), "mrr", reporting_currency, rate_day or day
+        store, periods.filter(is_active(periods, day)), "mrr", reporting_currency, rate_day or day
     )
-    return (
-        periods.semi_join(active_accounts(store, day), "account_id")
-        .group_by("account_id")
-        .aggregate(mrr=lambda t: t.mrr.sum())
+    return periods.group_by("account_id").aggregate(mrr=lambda t: t.mrr.sum())
+
+
+def subscriptions_at_edges(store: Store, bounds: ibis.Table) -> ibis.Table:
+    """Customer subscription periods active on each period's first day (edge 'start') or the next one's (edge 'end').
+
+    Columns: period_start, next_start, edge, account_id, currency, mrr.
+    """
+    periods = customer_subscriptions(store)
+    legs = []
+    for edge, day in (("start", bounds.period_start), ("end", bounds.next_start)):
+        legs.append(
+            periods.join(bounds, is_active(periods, day)).select(
+                bounds.period_start, bounds.next_start, periods.account_id, periods.currency,
+                periods.mrr, edge=ibis.literal(edge, "string"),
+            )
+        )
+    return legs[0].union(legs[1], distinct=False)
+
+
+def customers_at_edges(store: Store, bounds: ibis.Table) -> ibis.Table:
+    """Per period and account active on its first day or the next period's: at_start, at_end (booleans)."""
+    edges = subscriptions_at_edges(store, bounds)
+    return edges.group_by("period_start", "next_start", "account_id").aggregate(
+        at_start=(edges.edge == "start").any(), at_end=(edges.edge == "end").any()
     )
+
+
+def first_subscription_start(store: Store) -> ibis.Table:
+    """(account_id, first_start): the first day each customer account had a subscription period."""
+    periods = customer_subscriptions(store)
+    return periods.group_by("account_id").aggregate(first_start=periods.start_date.min())

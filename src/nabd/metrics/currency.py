@@ -16,31 +16,51 @@ from nabd.errors import NabdError
 from nabd.store import Store
 
 
-def rates_in_force(store: Store, day: date, reporting_currency: str) -> ibis.Table:
-    """(currency, rate) in force on ``day``: rate of the latest valid_from <= day; 1 for the reporting currency."""
-    rates = store.table("currency_rates").filter(lambda r: r.valid_from <= day)
-    latest = rates.group_by("currency").aggregate(valid_from=rates.valid_from.max())
-    in_force = rates.semi_join(latest, ["currency", "valid_from"]).select("currency", "rate")
-    in_force = in_force.filter(in_force.currency != reporting_currency)
-    unit = ibis.memtable({"currency": [reporting_currency], "rate": [1]}).select(
-        currency=ibis._.currency.cast("string"), rate=ibis._.rate.cast(in_force.rate.type())
+def rates_on(store: Store, days: ibis.Table, reporting_currency: str) -> ibis.Table:
+    """(rate_day, currency, rate) in force on each ``days.rate_day``: latest valid_from <= rate_day; 1 for the reporting currency."""
+    days = days.select("rate_day").distinct()
+    stored = store.table("currency_rates")
+    stored = stored.filter(stored.currency != reporting_currency)
+    rates = stored.join(days, stored.valid_from <= days.rate_day).select(
+        "rate_day", "currency", "valid_from", "rate"
+    )
+    latest = rates.group_by("rate_day", "currency").aggregate(valid_from=rates.valid_from.max())
+    in_force = rates.semi_join(latest, ["rate_day", "currency", "valid_from"]).select(
+        "rate_day", "currency", "rate"
+    )
+    unit = days.select(
+        "rate_day",
+        currency=ibis.literal(reporting_currency, "string"),
+        rate=ibis.literal(1).cast(in_force.rate.type()),
     )
     return in_force.union(unit)
+
+
+def rates_in_force(store: Store, day: date, reporting_currency: str) -> ibis.Table:
+    """(currency, rate) in force on ``day``: rate of the latest valid_from <= day; 1 for the reporting currency."""
+    one_day = ibis.memtable({"rate_day": [day]}, schema={"rate_day": "date"})
+    return rates_on(store, one_day, reporting_currency).drop("rate_day")
+
+
+def convert_on(store: Store, table: ibis.Table, amount: str, reporting_currency: str) -> ibis.Table:
+    """``table`` with ``amount`` = amount x rate(currency, table.rate_day), rounded to 4 places; refuses a missing rate."""
+    rates = rates_on(store, table, reporting_currency)
+    needed = table.select("rate_day", "currency").distinct()
+    missing = needed.anti_join(rates, ["rate_day", "currency"]).order_by("rate_day", "currency")
+    first = missing.limit(1).to_pyarrow().to_pylist()
+    if first:
+        currency, rate_day = first[0]["currency"], first[0]["rate_day"]
+        raise NabdError(
+            f"no exchange rate from {currency} to {reporting_currency} in force on {rate_day}: "
+            f"import a currency_rates row for {currency} with valid_from on or before {rate_day}"
+        )
+    joined = table.join(rates, ["rate_day", "currency"])
+    return joined.mutate(**{amount: (joined[amount] * joined.rate).cast("decimal(18, 4)")}).drop("rate")
 
 
 def to_reporting_currency(
     store: Store, table: ibis.Table, amount: str, reporting_currency: str, rate_day: date
 ) -> ibis.Table:
     """``table`` with ``amount`` replaced by amount x rate(currency, rate_day); refuses a missing rate."""
-    rates = rates_in_force(store, rate_day, reporting_currency)
-    missing = (
-        table.select("currency").distinct().anti_join(rates, "currency").limit(1).to_pyarrow()
-    )
-    if missing.num_rows:
-        currency = missing.column("currency")[0].as_py()
-        raise NabdError(
-            f"no exchange rate from {currency} to {reporting_currency} in force on {rate_day}: "
-            f"import a currency_rates row for {currency} with valid_from on or before {rate_day}"
-        )
-    joined = table.join(rates, "currency")
-    return joined.mutate(**{amount: (joined[amount] * joined.rate).cast("decimal(18, 4)")}).drop("rate")
+    dated = table.mutate(rate_day=ibis.literal(rate_day, "date"))
+    return convert_on(store, dated, amount, reporting_currency).drop("rate_day")

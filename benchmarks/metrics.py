@@ -1,0 +1,211 @@
+"""Metrics benchmark: every metric for 100,000 accounts and 10M events on DuckDB, against pandas and a bare aggregate.
+
+    .venv/bin/python benchmarks/metrics.py [--accounts 100000] [--events 10000000] [--months 18]
+
+The company is generated with DuckDB SQL straight into a fresh store (accounts, subscriptions
+with upgrades and churn, events rolled up into activity_daily, surveys, tickets, acquisition
+costs). It times
+- Nabd: each metric of ``nabd.metrics.METRICS`` over every month, run to a pyarrow table;
+- (a) pandas: the same definitions written directly in pandas for the metrics that have a
+  pandas twin here (customer churn, MRR movements, NPS, tickets per account, DAU, session minutes),
+  on frames already in memory (the load from the store is timed separately);
+- (b) one bare DuckDB aggregate over the events table (count and sum of value per account);
+and prints each time and the ratios Nabd / pandas and Nabd / bare aggregate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nabd.metrics import METRICS, compute
+from nabd.store import open_store
+
+WORK = Path("/tmp/nabd_bench_metrics")
+START, MONTH_COUNT = date(2023, 1, 1), 18
+
+
+def generate(store, accounts: int, events: int, months: int) -> None:
+    """The synthetic company, all in SQL: no Python loop over rows."""
+    days = months * 30
+    store.execute(f"""
+        INSERT INTO accounts (account_id, name, segment, plan, csm, country)
+        SELECT 'A' || i, 'Account ' || i, ['SMB', 'MID', 'ENT'][1 + i % 3], ['basic', 'pro'][1 + i % 2],
+               'csm' || (i % 40), ['SA', 'AE', 'EG', 'US'][1 + i % 4]
+        FROM range({accounts}) r(i)""")
+    # First period from a random start; a third upgrade mid-way; a fifth churn; 10% in EUR.
+    store.execute(f"""
+        CREATE TEMP TABLE plan AS
+        SELECT i, DATE '{START}' + CAST(floor(random() * {days}) AS INTEGER) AS s,
+               100 + CAST(floor(random() * 900) AS INTEGER) AS mrr,
+               CASE WHEN i % 10 = 0 THEN 'EUR' ELSE 'USD' END AS cur,
+               random() AS u, random() AS c FROM range({accounts}) r(i)""")
+    store.execute(f"""
+        INSERT INTO subscriptions
+        SELECT 'S' || i || 'a', 'A' || i, 'core', mrr, cur, 1, s,
+               CASE WHEN u < 0.33 THEN s + 90 WHEN c < 0.2 THEN s + 60 + CAST(c * 300 AS INTEGER) END, NULL FROM plan
+        UNION ALL
+        SELECT 'S' || i || 'b', 'A' || i, 'core', mrr * 1.5, cur, 2, s + 90,
+               CASE WHEN c < 0.2 THEN s + 150 + CAST(c * 300 AS INTEGER) END, NULL FROM plan WHERE u < 0.33""")
+    store.execute(f"""INSERT INTO currency_rates VALUES ('EUR', DATE '2020-01-01', 1.08),
+        ('EUR', DATE '{START}' + 200, 1.10), ('EUR', DATE '{START}' + 400, 1.12)""")
+    store.execute(f"""
+        INSERT INTO events
+        SELECT 'e' || i, 'A' || (i % {accounts}), 'c' || (i % {accounts}) || '-' || (CAST(hash(i) % 5 AS BIGINT)),
+               ['login', 'session', 'session', 'feature:export', 'feature:reports', 'feature:alerts', 'page:pricing'][1 + CAST(hash(i * 7) % 7 AS BIGINT)],
+               TIMESTAMP '{START}' + to_seconds(CAST(CAST(hash(i * 13) % ({days} * 86400) AS BIGINT) AS BIGINT)),
+               CAST(CAST(hash(i * 17) % 60 AS BIGINT) AS DOUBLE), NULL
+        FROM range({events}) r(i)""")
+    store.execute("""
+        INSERT INTO activity_daily
+        SELECT account_id, coalesce(contact_id, ''), CAST(ts AS DATE), event_type, count(*), coalesce(sum(value), 0)
+        FROM events GROUP BY ALL""")
+    store.execute(f"""
+        INSERT INTO survey_responses
+        SELECT 'R' || i, 'A' || (i % {accounts}), NULL, ['nps', 'csat', 'ces'][1 + i % 3],
+               CASE i % 3 WHEN 0 THEN CAST(hash(i) % 11 AS BIGINT) WHEN 1 THEN 1 + CAST(hash(i) % 5 AS BIGINT) ELSE 1 + CAST(hash(i) % 7 AS BIGINT) END,
+               NULL, 'en', ['ticket', 'onboarding', 'relationship'][1 + CAST(hash(i * 3) % 3 AS BIGINT)],
+               TIMESTAMP '{START}' + to_seconds(CAST(CAST(hash(i * 5) % ({days} * 86400) AS BIGINT) AS BIGINT))
+        FROM range({accounts * 2}) r(i)""")
+    store.execute(f"""
+        INSERT INTO tickets
+        SELECT 'T' || i, 'A' || (i % {accounts}), o, o + to_seconds(CAST(CAST(hash(i) % 86400 AS BIGINT) AS BIGINT)),
+               CASE WHEN i % 10 <> 0 THEN o + to_seconds(CAST(CAST(hash(i * 3) % 604800 AS BIGINT) AS BIGINT)) END,
+               'normal', 'how-to', CASE WHEN i % 2 = 0 THEN 1 + CAST(hash(i * 7) % 5 AS BIGINT) END, 's', 'b'
+        FROM (SELECT i, TIMESTAMP '{START}' + to_seconds(CAST(CAST(hash(i * 11) % ({days} * 86400) AS BIGINT) AS BIGINT)) AS o
+              FROM range({accounts * 3}) r(i))""")
+    store.execute(f"""
+        INSERT INTO acquisition_costs
+        SELECT CAST(DATE '{START}' + INTERVAL (m) MONTH AS DATE), s, 50000, 'USD'
+        FROM range({months}) r(m), (VALUES ('SMB'), ('MID'), ('ENT')) v(s)""")
+
+
+def timed(run) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = run()
+    return time.perf_counter() - began, result
+
+
+# --- (a) the same definitions written directly in pandas -------------------------------------
+
+def month_starts(months: int) -> pd.DatetimeIndex:
+    return pd.date_range(pd.Timestamp(START), periods=months + 1, freq="MS")
+
+
+def active_on(subs: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    return subs[(subs.start_date <= day) & (subs.end_date.isna() | (subs.end_date > day))]
+
+
+def pandas_customer_churn(subs, months):
+    bounds = month_starts(months)
+    active = [set(active_on(subs, d).account_id) for d in bounds]
+    return pd.DataFrame({"period_start": bounds[:-1], "customers_start": [len(a) for a in active[:-1]],
+                         "customers_lost": [len(a - b) for a, b in zip(active[:-1], active[1:])]})
+
+
+def pandas_mrr_movements(subs, rates, months):
+    bounds = month_starts(months)
+    first = subs.groupby("account_id").start_date.min()
+    rows = []
+    for day, nxt in zip(bounds[:-1], bounds[1:]):
+        def mrr_at(on, rate_day):
+            live = active_on(subs, on)
+            rate = rates[rates.valid_from <= rate_day].sort_values("valid_from").groupby("currency").rate.last()
+            factor = live.currency.map(rate).fillna(1.0)
+            return (live.mrr * factor).round(4).groupby(live.account_id).sum()
+        both = pd.concat({"o": mrr_at(day, day), "c": mrr_at(nxt, day), "f": mrr_at(nxt, nxt)}, axis=1)
+        o, c, f = both.o, both.c, both.f
+        change = c - o
+        ret = first.reindex(both.index) < day
+        rows.append({"period_start": day, "opening": o.sum(), "new": c[o.isna() & ~ret].sum(),
+                     "reactivation": c[o.isna() & ret].sum(), "expansion": change[change > 0].sum(),
+                     "contraction": -change[change < 0].sum(), "churned": o[c.isna()].sum(), "fx": (f - c).sum()})
+    return pd.DataFrame(rows)
+
+
+def pandas_nps(responses):
+    nps = responses[responses.kind == "nps"]
+    month = nps.responded_at.dt.to_period("M")
+    grouped = nps.groupby(month).score
+    return pd.DataFrame({"n": grouped.size(), "p": grouped.apply(lambda s: (s >= 9).sum()),
+                         "d": grouped.apply(lambda s: (s <= 6).sum())}).assign(nps=lambda t: 100 * (t.p - t.d) / t.n)
+
+
+def pandas_tickets_per_account(tickets, churn):
+    opened = tickets.groupby(tickets.opened_at.dt.to_period("M").dt.to_timestamp()).size()
+    return opened.reindex(churn.period_start).values / churn.customers_start.values
+
+
+def pandas_usage(activity, subs, months):
+    bounds = month_starts(months)
+    out = []
+    for day, nxt in zip(bounds[:-1], bounds[1:]):
+        customers = active_on(subs, day).account_id.unique()
+        rows = activity[(activity.day >= day) & (activity.day < nxt) & activity.account_id.isin(customers)]
+        users = rows[rows.contact_id != ""]
+        user_days = len(users[["account_id", "contact_id", "day"]].drop_duplicates())
+        minutes = rows.loc[rows.event_type == "session", "value_sum"].sum()
+        n = max(len(customers), 1)
+        out.append({"period_start": day, "dau": user_days / (nxt - day).days / n, "minutes": minutes / n})
+    return pd.DataFrame(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--months", type=int, default=MONTH_COUNT)
+    args = parser.parse_args()
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    store = open_store(f"duckdb:///{WORK / 'metrics.duckdb'}")
+    seconds, _ = timed(lambda: generate(store, args.accounts, args.events, args.months))
+    print(f"generated {args.accounts:,} accounts, {args.events:,} events in {seconds:.1f} s "
+          f"(activity_daily: {store.scalar('SELECT count(*) FROM activity_daily'):,} rows)")
+    end = date(START.year + (args.months - 1) // 12, (args.months - 1) % 12 + 1, 1)
+    params = {"period": "month", "start": START, "end": end}
+    nabd_times: dict[str, float] = {}
+    for name in METRICS:
+        extra = {"metric": "customer_churn", "by": "segment"} if name == "change_explained" else {}
+        if name == "change_explained":
+            call = {"period": "month", "start": START, "end": end, **extra}
+        else:
+            call = params
+        nabd_times[name], result = timed(lambda: compute(store, name, **call))
+        print(f"  nabd {name:<18} {nabd_times[name]:7.2f} s  ({result.num_rows} rows)")
+    total = sum(nabd_times.values())
+    bare, _ = timed(lambda: store.raw.execute(
+        "SELECT account_id, count(*), sum(value) FROM events GROUP BY account_id").fetchall())
+    load, frames = timed(lambda: {
+        "subs": store.raw.execute("SELECT account_id, mrr::DOUBLE AS mrr, currency, start_date::TIMESTAMP AS start_date, "
+                                  "end_date::TIMESTAMP AS end_date FROM subscriptions").df(),
+        "rates": store.raw.execute("SELECT currency, valid_from::TIMESTAMP AS valid_from, rate::DOUBLE AS rate FROM currency_rates").df(),
+        "responses": store.raw.execute("SELECT kind, score, responded_at FROM survey_responses").df(),
+        "tickets": store.raw.execute("SELECT opened_at FROM tickets").df(),
+        "activity": store.raw.execute("SELECT account_id, contact_id, day::TIMESTAMP AS day, event_type, value_sum FROM activity_daily").df(),
+    })
+    f = frames
+    pandas_times = {}
+    pandas_times["customer_churn"], churn = timed(lambda: pandas_customer_churn(f["subs"], args.months))
+    pandas_times["mrr_movements"], _ = timed(lambda: pandas_mrr_movements(f["subs"], f["rates"], args.months))
+    pandas_times["nps"], _ = timed(lambda: pandas_nps(f["responses"]))
+    pandas_times["ticket_volume"], _ = timed(lambda: pandas_tickets_per_account(f["tickets"], churn))
+    usage_seconds, _ = timed(lambda: pandas_usage(f["activity"], f["subs"], args.months))
+    pandas_times["active_users+session_minutes"] = usage_seconds
+    nabd_times["active_users+session_minutes"] = nabd_times["active_users"] + nabd_times["session_minutes"]
+    print(f"\nbare DuckDB aggregate over events: {bare:.2f} s; pandas load of the frames: {load:.2f} s")
+    print(f"all {len(METRICS)} metrics in Nabd: {total:.2f} s = {total / bare:.1f} x the bare aggregate")
+    print(f"{'metric':<30}{'nabd s':>9}{'pandas s':>10}{'nabd/pandas':>13}{'nabd/bare':>11}")
+    for name, seconds in pandas_times.items():
+        print(f"{name:<30}{nabd_times[name]:9.2f}{seconds:10.2f}{nabd_times[name] / seconds:13.2f}{nabd_times[name] / bare:11.1f}")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Voice of the customer: NPS, CSAT and CES from survey responses, by period and touchpoint or account attribute.
+
+A response belongs to the period containing the day of ``responded_at``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+
+from nabd.metrics.breakdown import ACCOUNT_BREAKDOWNS, NO_VALUE, check_breakdown, every_period, with_groups
+from nabd.metrics.periods import dated, periods
+from nabd.metrics.ratios import note, ratio
+from nabd.store import Store
+
+SURVEY_BREAKDOWNS: tuple[str, ...] = (*ACCOUNT_BREAKDOWNS, "touchpoint")
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+def _responses(store: Store, kind: str, bounds: ibis.Table, period: str, by: str | None) -> ibis.Table:
+    """Responses of one ``kind`` in the periods of ``bounds``, with period_start and the ``by`` column."""
+    check_breakdown(by, SURVEY_BREAKDOWNS)
+    responses = store.table("survey_responses")
+    responses = responses.filter(responses.kind == kind)
+    responses = dated(responses, responses.responded_at.date(), bounds, period)
+    responses = responses.mutate(score=responses.score.cast("float64"))
+    if by == "touchpoint":
+        return responses.mutate(touchpoint=responses.touchpoint.fill_null(NO_VALUE))
+    return with_groups(store, responses, by)
+
+
+def _keys(by: str | None) -> list[str]:
+    return ["period_start"] + ([by] if by else [])
+
+
+def nps(
+    store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
+) -> ibis.Table:
+    """nps = 100 x (promoters 9-10 - detractors 0-6) / responses, with a 95% CI:
+    nps +- 1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the promoter and detractor shares, clipped to [-100, 100].
+    """
+    bounds = periods(period, start, end)
+    responses = _responses(store, "nps", bounds, period, by)
+    stats = responses.group_by(_keys(by)).aggregate(
+        responses=responses.count(),
+        promoters=(responses.score >= 9).sum(),
+        passives=((responses.score >= 7) & (responses.score <= 8)).sum(),
+        detractors=(responses.score <= 6).sum(),
+    )
+    zero = ibis.literal(0, "int64")
+    table = every_period(bounds, stats, by, {c: zero for c in ("responses", "promoters", "passives", "detractors")})
+    promoter_share = ratio(table.promoters, table.responses)
+    detractor_share = ratio(table.detractors, table.responses)
+    score = 100.0 * (promoter_share - detractor_share)
+    spread = (promoter_share + detractor_share - (promoter_share - detractor_share) ** 2) / table.responses.cast("float64")
+    margin = Z_95 * 100.0 * spread.sqrt()
+    return table.mutate(
+        net_promoters=table.promoters - table.detractors,
+        nps=score,
+        nps_low=ibis.greatest(score - margin, -100.0),
+        nps_high=ibis.least(score + margin, 100.0),
+        note=note((table.responses == 0, "no responses in the period")),
+    )
+
+
+def csat(
+    store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
+) -> ibis.Table:
+    """csat_pct = 100 x responses scoring 4-5 / responses (1-5 scale); csat_mean = mean score."""
+    bounds = periods(period, start, end)
+    responses = _responses(store, "csat", bounds, period, by)
+    stats = responses.group_by(_keys(by)).aggregate(
+        responses=responses.count(), satisfied=(responses.score >= 4).sum(), score_sum=responses.score.sum()
+    )
+    zero = ibis.literal(0, "int64")
+    table = every_period(bounds, stats, by, {"responses": zero, "satisfied": zero})
+    return table.select(
+        "period_start", "next_start", *([by] if by else []), "responses", "satisfied",
+        csat_pct=100.0 * ratio(table.satisfied, table.responses),
+        csat_mean=ratio(table.score_sum, table.responses),
+        note=note((table.responses == 0, "no responses in the period")),
+    )
+
+
+def ces(
+    store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
+) -> ibis.Table:
+    """ces_mean = mean effort score (1-7); easy_pct = 100 x responses scoring 5-7 / responses."""
+    bounds = periods(period, start, end)
+    responses = _responses(store, "ces", bounds, period, by)
+    stats = responses.group_by(_keys(by)).aggregate(
+        responses=responses.count(), easy=(responses.score >= 5).sum(), score_sum=responses.score.sum()
+    )
+    zero = ibis.literal(0, "int64")
+    table = every_period(bounds, stats, by, {"responses": zero, "easy": zero})
+    return table.select(
+        "period_start", "next_start", *([by] if by else []), "responses", "easy",
+        ces_mean=ratio(table.score_sum, table.responses),
+        easy_pct=100.0 * ratio(table.easy, table.responses),
+        note=note((table.responses == 0, "no responses in the period")),
+    )
