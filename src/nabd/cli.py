@@ -16,6 +16,7 @@ from nabd.demo.commands import register as register_demo
 from nabd.health.commands import register as register_health
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
+from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
 from nabd.store import CANONICAL_TABLES, schema_version
 
@@ -52,7 +53,7 @@ def status(database: DatabaseOption = None) -> None:
         console.print(table)
 
 
-for register in (register_ingest, register_demo, register_metrics, register_health):
+for register in (register_ingest, register_demo, register_metrics, register_health, register_web):
     register(app)
 
 

@@ -47,15 +47,15 @@ def schema_version(store: Store) -> int:
 
 
 def migrate(store: Store) -> list[Migration]:
-    """Apply every migration newer than the store's schema version; return those applied."""
+    """Apply, in version order, every shipped migration the store has not recorded; return those applied."""
     store.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    current = schema_version(store)
+    done = {row[0] for row in store.fetchall("SELECT version FROM schema_version")}
     applied = []
     for migration in available_migrations(store.kind):
-        if migration.version <= current:
+        if migration.version in done:
             continue
         with store.transaction():
             store.execute(migration.sql)

@@ -1,0 +1,251 @@
+"""The REST API, ``/api/v1``: accounts, health scores and explanations, metrics, tasks, scorecards.
+
+Bearer-token auth (security.api_guard); lists are paginated with ``limit``/``offset`` and give the
+``next`` URL; every error is ``{"error": "..."}``. Money is a decimal string (exact).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from nabd.config import load_settings
+from nabd.store.clock import utc_now
+from nabd.web import queries
+from nabd.web.security import api_guard, store_of
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)])
+Item = TypeVar("Item")
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list; ``next`` is the URL of the following page, null on the last."""
+
+    items: list[Item]
+    total: int
+    limit: int
+    offset: int
+    next: str | None
+
+
+class AccountSummary(BaseModel):
+    account_id: str
+    name: str
+    segment: str | None
+    plan: str | None
+    csm: str | None
+    country: str | None
+    score: int | None
+    band: str | None
+    trend: int | None = Field(description="score minus the account's previous score")
+    as_of: date | None
+    renewal_date: date | None
+    mrr: Decimal = Field(description="MRR today in the reporting currency")
+
+
+class Measure(BaseModel):
+    id: str | None
+    name: dict[str, str | None]
+    value: Any
+    score: float | None
+    weight: float | None
+    contribution: float | None = Field(description="weight x score / 100: points of the score")
+    gain: float | None = Field(description="weight x (100 - score) / 100: points gained if it scored 100")
+
+
+class Score(BaseModel):
+    as_of: date
+    score: int | None
+    band: str | None
+    scorecard_version: str
+    coverage: float | None
+    measures: list[Measure]
+
+
+class AccountHealth(BaseModel):
+    account_id: str
+    latest: Score | None
+    action: dict[str, str] | None = Field(description="the latest band's action, in English and Arabic")
+    history: list[Score]
+
+
+class Task(BaseModel):
+    task_id: str
+    account_id: str
+    playbook: str | None
+    title: str
+    owner: str | None
+    priority: str | None
+    due_at: datetime | None
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+
+
+class NewTask(BaseModel):
+    account_id: str
+    title: str = Field(min_length=1, max_length=200)
+    owner: str | None = Field(None, description="login of the owner; default: you")
+    due_at: date | None = None
+
+
+class TaskChange(BaseModel):
+    status: str = Field(pattern="^(open|done|dismissed)$")
+    outcome: str | None = None
+
+
+class ScorecardText(BaseModel):
+    name: str
+    version: str | None
+    saved_by: str | None
+    saved_at: datetime | None
+    yaml: str
+
+
+class ScorecardUpdate(BaseModel):
+    yaml: str
+
+
+def _next(request: Request, limit: int, offset: int, total: int) -> str | None:
+    if offset + limit >= total:
+        return None
+    return str(request.url.include_query_params(limit=limit, offset=offset + limit))
+
+
+async def _query(request: Request, function, *args, **kwargs):
+    def run():
+        with store_of(request) as store:
+            return function(store, *args, **kwargs)
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request) -> dict[str, Any]:
+    """The OpenAPI document of this API."""
+    return request.app.openapi()
+
+
+@router.get("/accounts", response_model=Page[AccountSummary])
+async def list_accounts(
+    request: Request,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    band: Annotated[str | None, Query(description="band id or colour: red, yellow, green")] = None,
+    segment: str | None = None,
+    csm: str | None = None,
+    q: Annotated[str | None, Query(description="part of the account name")] = None,
+    trend: Annotated[str | None, Query(pattern="^(up|down|flat)$")] = None,
+    sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+) -> dict[str, Any]:
+    """Accounts with their latest health score, band, trend, MRR and next renewal."""
+    wanted = queries.PortfolioFilter(band, segment, csm, q, trend, sort, order == "desc", limit, offset)
+    found = await _query(request, queries.portfolio, wanted, utc_now().date(), load_settings().reporting_currency)
+    return {"items": found.accounts, "total": found.total, "limit": limit, "offset": offset,
+            "next": _next(request, limit, offset, found.total)}
+
+
+@router.get("/accounts/{account_id}", response_model=AccountHealth)
+async def account_health(request: Request, account_id: str) -> dict[str, Any]:
+    """The account's score history with each score's measure breakdown, and the latest band's action."""
+    def read(store):
+        if queries.account(store, account_id) is None:
+            raise HTTPException(404, f"there is no account {account_id}")
+        return queries.score_history(store, account_id)
+
+    history = await _query(request, read)
+    latest = history[-1] if history else None
+    band = queries.band_table().get(latest["band"]) if latest else None
+    return {"account_id": account_id, "latest": latest, "action": band["action"] if band else None,
+            "history": history}
+
+
+@router.get("/health-scores", response_model=Page[AccountSummary])
+async def health_scores(
+    request: Request, limit: Limit = 50, offset: Offset = 0,
+    band: Annotated[str | None, Query(description="band id or colour")] = None,
+) -> dict[str, Any]:
+    """Latest health score of every account, lowest first."""
+    return await list_accounts(request, limit, offset, band, None, None, None, None, "score", "asc")
+
+
+@router.get("/metrics")
+async def metrics(
+    request: Request, months: Annotated[int, Query(ge=2, le=36)] = 12, segment: str | None = None
+) -> dict[str, Any]:
+    """Monthly customer churn (lost / customers at start) and NPS, CSAT and CES with response counts."""
+    return await _query(request, queries.dashboard, utc_now().date(), months, segment)
+
+
+@router.get("/tasks", response_model=Page[Task])
+async def list_tasks(
+    request: Request, limit: Limit = 50, offset: Offset = 0, account_id: str | None = None,
+    owner: str | None = None, status: Annotated[str | None, Query(pattern="^(open|done|dismissed)$")] = None,
+) -> dict[str, Any]:
+    """Tasks, soonest due first."""
+    items, total = await _query(
+        request, queries.tasks, account_id=account_id, owner=owner, status=status, limit=limit, offset=offset
+    )
+    return {"items": items, "total": total, "limit": limit, "offset": offset,
+            "next": _next(request, limit, offset, total)}
+
+
+@router.post("/tasks", response_model=Task, status_code=201)
+async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
+    """Add an open task to an account (admins, or the account's CSM)."""
+    user = request.state.user
+
+    def write(store):
+        if queries.account(store, new.account_id) is None:
+            raise HTTPException(404, f"there is no account {new.account_id}")
+        if not queries.may_write_account(store, user, new.account_id):
+            raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
+        task_id = queries.add_task(store, new.account_id, new.title, new.owner or user.login, new.due_at)
+        return queries.task(store, task_id)
+
+    return await _query(request, write)
+
+
+@router.patch("/tasks/{task_id}", response_model=Task)
+async def change_task(request: Request, task_id: str, change: TaskChange) -> dict[str, Any]:
+    """Finish, dismiss or reopen a task (admins, its owner, or the account's CSM)."""
+    def write(store):
+        found = queries.task(store, task_id)
+        if found is None:
+            raise HTTPException(404, f"there is no task {task_id}")
+        if not queries.may_write_task(store, request.state.user, found):
+            raise HTTPException(403, "only the task's owner, the account's CSM or an admin can change it")
+        queries.set_task_status(store, task_id, change.status, change.outcome)
+        return queries.task(store, task_id)
+
+    return await _query(request, write)
+
+
+@router.get("/scorecards", response_model=list[ScorecardText])
+async def list_scorecards(request: Request) -> list[dict[str, Any]]:
+    """Every scorecard's current YAML and version."""
+    return await _query(request, queries.scorecards)
+
+
+@router.put("/scorecards/{name}", response_model=ScorecardText)
+async def put_scorecard(request: Request, name: str, update: ScorecardUpdate) -> dict[str, Any]:
+    """Save a new version of a scorecard (admins); 422 with every problem when it is not valid."""
+    if request.state.user.role != "admin":
+        raise HTTPException(403, "only an admin can change a scorecard")
+
+    def write(store):
+        saved, problems = queries.save_scorecard(store, update.yaml, name, request.state.user)
+        if problems:
+            raise HTTPException(422, "; ".join(problems))
+        return queries.scorecard(store, saved.name)
+
+    return await _query(request, write)

@@ -1,0 +1,175 @@
+"""The web application: one FastAPI app serving the pages, the REST API, /health and /metrics.
+
+The app opens ONE store in its lifespan and serialises access to it with a lock, so on DuckDB the
+server process is the one owner of the database file (DESIGN.md, the one-writer rule).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nabd.errors import NabdError
+from nabd.store import Store, open_store
+from nabd.web import api, pages
+from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
+
+SECRET_META_KEY = "web_secret_key"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
+def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
+    """The Nabd web app over the database at ``database_url``.
+
+    The session key is ``secret_key``, else NABD_SECRET_KEY, else one kept in the database
+    (``nabd_meta``), made on first start, so sessions survive a restart.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(database_url)
+        try:
+            key = secret_key or os.environ.get("NABD_SECRET_KEY") or _stored_secret(store)
+            app.state.store = store
+            app.state.store_lock = threading.Lock()
+            app.state.serializer = serializer(key)
+            app.state.started = time.time()
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="Nabd API",
+        version="1",
+        description="Accounts, health scores and their explanations, metrics, tasks and scorecards. "
+        "Authenticate with `Authorization: Bearer TOKEN` (make a token with `nabd token add LOGIN`).",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # served by api.py at /api/v1/openapi.json, behind a token
+    )
+    app.state.requests = Counter()
+    app.state.seconds = Counter()
+    app.mount("/static", StaticFiles(directory=str(files("nabd.web") / "static")), name="static")
+    app.include_router(pages.system)
+    app.include_router(pages.login)
+    app.include_router(pages.own)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    _add_handlers(app)
+    app.middleware("http")(_session_and_headers)
+    return app
+
+
+def _stored_secret(store: Store) -> str:
+    key = store.scalar("SELECT value FROM nabd_meta WHERE key = ?", [SECRET_META_KEY])
+    if key is None:
+        key = secrets.token_urlsafe(48)
+        store.execute("INSERT INTO nabd_meta (key, value) VALUES (?, ?)", [SECRET_META_KEY, key])
+    return key
+
+
+async def _session_and_headers(request: Request, call_next) -> Response:
+    """Load the session cookie, time the request, then set the cookie and the security headers."""
+    started = time.perf_counter()
+    if not request.url.path.startswith("/static/"):
+        request.state.session = load_session(request)
+        request.state.session_changed = request.state.session.get("new", False)
+    response = await call_next(request)
+    if getattr(request.state, "session_changed", False):
+        response.set_cookie(**session_cookie(request, request.state.session))
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    route = request.scope.get("route")
+    path = getattr(route, "path", "static" if request.url.path.startswith("/static/") else "unmatched")
+    request.app.state.requests[(request.method, path, response.status_code)] += 1
+    request.app.state.seconds[(request.method, path)] += time.perf_counter() - started
+    return response
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _add_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _: LoginRequired) -> Response:
+        target = "/login?next=" + request.url.path if request.method == "GET" else "/login"
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        message = error.detail if isinstance(error.detail, str) else "the request failed"
+        if error.status_code == 404 and message == "Not Found":
+            message = f"there is no page at {request.url.path}"
+        if error.status_code == 405:
+            message = f"{request.method} is not allowed at {request.url.path}"
+        if _is_api(request):
+            headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+            return JSONResponse({"error": message}, status_code=error.status_code, headers=headers)
+        return pages.error_page(request, error.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in problem['loc'][1:]) or 'body'}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        if _is_api(request):
+            return JSONResponse({"error": problems}, status_code=422)
+        return pages.error_page(request, 422, problems)
+
+    @app.exception_handler(NabdError)
+    async def nabd_error(request: Request, error: NabdError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": str(error)}, status_code=400)
+        return pages.error_page(request, 400, str(error))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        message = f"an unexpected error happened ({type(error).__name__}); the server log has the details"
+        if _is_api(request):
+            return JSONResponse({"error": message}, status_code=500)
+        return PlainTextResponse(message, status_code=500)
+
+
+def prometheus_text(app: FastAPI) -> str:
+    """Request counts and durations by method and route template (never a path with an id in it)."""
+    lines = [
+        "# HELP nabd_http_requests_total HTTP requests by method, route and status.",
+        "# TYPE nabd_http_requests_total counter",
+    ]
+    for (method, route, status), count in sorted(app.state.requests.items()):
+        lines.append(f'nabd_http_requests_total{{method="{method}",route="{route}",status="{status}"}} {count}')
+    lines += [
+        "# HELP nabd_http_request_seconds_total Seconds spent answering, by method and route.",
+        "# TYPE nabd_http_request_seconds_total counter",
+    ]
+    for (method, route), seconds in sorted(app.state.seconds.items()):
+        lines.append(f'nabd_http_request_seconds_total{{method="{method}",route="{route}"}} {seconds:.6f}')
+    lines += [
+        "# HELP nabd_uptime_seconds Seconds since the server started.",
+        "# TYPE nabd_uptime_seconds gauge",
+        f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
+    ]
+    return "\n".join(lines) + "\n"
+

@@ -1,0 +1,72 @@
+"""The `nabd serve`, `nabd user add` and `nabd token add` commands; cli.py calls :func:`register`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from nabd.config import load_settings
+from nabd.console import DatabaseOption, console, open_configured_store
+from nabd.errors import NabdError
+from nabd.web.users import ROLES, add_token, add_user
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1 keeps it on this machine).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+    database: DatabaseOption = None,
+) -> None:
+    """Serve the web app and the REST API; this process owns the database while it runs."""
+    import uvicorn
+
+    from nabd.web.app import create_app
+
+    url = load_settings(database).database_url
+    open_configured_store(database).close()  # migrate, and fail with one clear line on a held lock
+    console.print(f"Nabd is serving {url} at http://{host}:{port}/ (API: /api/v1, Ctrl-C stops it)")
+    uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+
+
+def user_add(
+    login: Annotated[str, typer.Argument(help="The login (for a CSM: the value of accounts.csm).")],
+    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")] = "viewer",
+    language: Annotated[str, typer.Option(help="Page language: en or ar.")] = "en",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of a prompt.")
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Add a user who can log in to the web app (or reset an existing user's password and role)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise NabdError("the password is empty: give one at the prompt or with --password-stdin")
+    with open_configured_store(database) as store:
+        user = add_user(store, login, password, role, language)
+    console.print(f"user {user.login} ({user.role}) can now log in")
+
+
+def token_add(
+    login: Annotated[str, typer.Argument(help="The user the token acts as (it gets that user's role).")],
+    name: Annotated[str, typer.Option(help="What the token is for, e.g. the script that uses it.")] = "api",
+    database: DatabaseOption = None,
+) -> None:
+    """Make an API token for a user; it is printed once (only its hash is kept)."""
+    with open_configured_store(database) as store:
+        token = add_token(store, login, name)
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve`, `user add` and `token add` to the `nabd` application."""
+    app.command("serve")(serve)
+    users = typer.Typer(help="People who can log in to the web app.", no_args_is_help=True)
+    users.command("add")(user_add)
+    app.add_typer(users, name="user")
+    tokens = typer.Typer(help="Tokens for the REST API (/api/v1).", no_args_is_help=True)
+    tokens.command("add")(token_add)
+    app.add_typer(tokens, name="token")

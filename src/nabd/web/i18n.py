@@ -1,0 +1,107 @@
+"""Languages of the web app: gettext catalogues (Babel ``.po`` files) and localised numbers and dates.
+
+English is the source language; ``locale/ar/LC_MESSAGES/messages.po`` holds the Arabic. The ``.po``
+files are compiled in memory at start-up, so a catalogue edit never needs a build step.
+Numbers use Western digits unless the user chose Arabic-Indic ones (``digits="arab"``).
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from io import BytesIO
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.support import Translations
+
+LANGUAGES = {"en": "English", "ar": "العربية"}
+LOCALE_FOLDER = files("nabd.web") / "locale"
+
+
+@cache
+def catalogue(language: str) -> gettext_module.NullTranslations:
+    """The compiled translations of ``language`` (English: the source strings themselves)."""
+    if language == "en":
+        return gettext_module.NullTranslations()
+    po_file = LOCALE_FOLDER / language / "LC_MESSAGES" / "messages.po"
+    with po_file.open("rb") as source:
+        messages = read_po(source, locale=language)
+    compiled = BytesIO()
+    write_mo(compiled, messages)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything a page needs to speak one language: gettext, direction and number formats."""
+
+    code: str = "en"
+    digits: str = "latn"
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.code == "ar" else "ltr"
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code)
+
+    def gettext(self, message: str, **values: object) -> str:
+        """The translation of ``message``, with ``%(name)s`` placeholders filled from ``values``."""
+        text = catalogue(self.code).gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        text = catalogue(self.code).ngettext(singular, plural, n)
+        return text % {"num": self.number(n), **values}
+
+    def number(self, value: float | Decimal | None, decimals: int = 0) -> str:
+        """``value`` with grouping and ``decimals`` places, or an en dash for no value."""
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return self.number_text(
+            format_decimal(value, format=pattern, locale=self.code, numbering_system=self.digits)
+        )
+
+    def percent(self, ratio: float | None, decimals: int = 1) -> str:
+        if ratio is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+        return self.number_text(
+            format_percent(ratio, format=pattern, locale=self.code, numbering_system=self.digits)
+        )
+
+    def money(self, amount: float | Decimal | None, currency: str = "USD") -> str:
+        if amount is None:
+            return "–"
+        return self.number_text(format_currency(
+            amount, currency, format="¤#,##0", locale=self.code, numbering_system=self.digits,
+            currency_digits=False,
+        ))
+
+    def date(self, day: date | datetime | None) -> str:
+        if day is None:
+            return "–"
+        text = format_date(day, format="medium", locale=self.code)
+        return self.number_text(text)
+
+    def number_text(self, text: str) -> str:
+        """``text`` with its Western digits turned into the user's digits."""
+        if self.digits == "arab":
+            return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        return text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+
+
+def choose_language(requested: str | None, default: str = "en") -> str:
+    """``requested`` when it is a language the app speaks, else ``default``."""
+    return requested if requested in LANGUAGES else default

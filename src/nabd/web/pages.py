@@ -1,0 +1,319 @@
+"""The HTML pages: login, portfolio, account, dashboard, scorecards, data; plus /health and /metrics.
+
+Four routers, each with its guard (see security.py): ``system`` (no session: /health, /metrics),
+``login`` (the login form), ``own`` (logout and the user's preferences), ``router`` (everything else).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib.resources import files
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from nabd.config import load_settings
+from nabd.store import schema_version
+from nabd.store.clock import utc_now
+from nabd.web import queries
+from nabd.web.i18n import LANGUAGES, Language, choose_language
+from nabd.web.security import (
+    anonymous_guard,
+    page_guard,
+    self_guard,
+    session_user,
+    start_session,
+    store_of,
+)
+from nabd.web.users import DIGITS, authenticate, record_failure, set_preferences, too_many_failures
+
+PAGE_SIZE = 50
+_environment = Environment(
+    loader=FileSystemLoader(str(files("nabd.web") / "templates")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_environment)
+
+system = APIRouter(include_in_schema=False)
+login = APIRouter(include_in_schema=False, dependencies=[Depends(anonymous_guard)])
+own = APIRouter(include_in_schema=False, dependencies=[Depends(self_guard)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
+
+
+def language_of(request: Request) -> Language:
+    """The user's language and digits; for an anonymous visitor, the language in their session."""
+    user = session_user(request)
+    if user is not None:
+        return Language(choose_language(user.language), user.digits)
+    session = getattr(request.state, "session", {})
+    return Language(choose_language(session.get("lang")))
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page in the visitor's language, with the user, CSRF token and bands every page needs."""
+    lang = language_of(request)
+    session = getattr(request.state, "session", {})
+    return templates.TemplateResponse(
+        request, template,
+        {
+            "user": session_user(request), "lang": lang, "_": lang.gettext, "ngettext": lang.ngettext,
+            "csrf": session.get("csrf", ""), "bands": queries.band_table(), "languages": LANGUAGES,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status_code=status_code, status=status_code, message=message)
+
+
+def _local_target(target: str | None, default: str = "/portfolio") -> str:
+    """``target`` when it is a path on this site (never //host or a full URL), else ``default``."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+async def _query(request: Request, function, *args, **kwargs):
+    """Run a queries.* function on the app's store, under its lock, off the event loop."""
+    def run():
+        with store_of(request) as store:
+            return function(store, *args, **kwargs)
+
+    return await run_in_threadpool(run)
+
+
+def _today() -> date:
+    return utc_now().date()
+
+
+# --- no session ---------------------------------------------------------------------------
+
+@system.get("/health")
+async def health(request: Request) -> JSONResponse:
+    """Liveness and database check, for load balancers: no customer data."""
+    version = await _query(request, schema_version)
+    return JSONResponse({"status": "ok", "database": request.app.state.store.kind, "schema_version": version})
+
+
+@system.get("/metrics")
+async def prometheus(request: Request) -> PlainTextResponse:
+    """Prometheus text format: request counts and timings, no customer data."""
+    from nabd.web.app import prometheus_text
+
+    return PlainTextResponse(prometheus_text(request.app), media_type="text/plain; version=0.0.4")
+
+
+# --- login --------------------------------------------------------------------------------
+
+@login.get("/login")
+async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", next=_local_target(next), failed=False)
+
+
+@login.post("/login")
+async def log_in(
+    request: Request,
+    login_name: Annotated[str, Form(alias="login")],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/portfolio",
+) -> Response:
+    client_ip = request.client.host if request.client else "unknown"
+
+    def check():
+        with store_of(request) as store:
+            if too_many_failures(store, login_name, client_ip):
+                return "limited", None
+            user = authenticate(store, login_name, password)
+            if user is None:
+                record_failure(store, login_name, client_ip)
+            return "checked", user
+
+    outcome, user = await run_in_threadpool(check)
+    if outcome == "limited":
+        return render(request, "login.html", status_code=429, next=_local_target(next), failed=False,
+                      limited=True)
+    if user is None:
+        return render(request, "login.html", status_code=401, next=_local_target(next), failed=True)
+    start_session(request, user.login)
+    return RedirectResponse(_local_target(next), status_code=303)
+
+
+@login.post("/language")
+async def anonymous_language(request: Request, language: Annotated[str, Form()]) -> Response:
+    """The language of the login page for a visitor who is not logged in (kept in their session)."""
+    request.state.session["lang"] = choose_language(language)
+    request.state.session_changed = True
+    return RedirectResponse("/login", status_code=303)
+
+
+# --- the user's own session ---------------------------------------------------------------
+
+@own.post("/logout")
+async def log_out(request: Request) -> Response:
+    start_session(request, None, request.state.user.language)
+    return RedirectResponse("/login", status_code=303)
+
+
+@own.post("/preferences")
+async def preferences(
+    request: Request,
+    language: Annotated[str, Form()],
+    digits: Annotated[str, Form()] = "latn",
+    back: Annotated[str, Form()] = "/portfolio",
+) -> Response:
+    """Store the user's language and digits; back to the page they were on."""
+    await _query(request, set_preferences, request.state.user.login, choose_language(language),
+                 digits if digits in DIGITS else "latn")
+    return RedirectResponse(_local_target(back), status_code=303)
+
+
+# --- pages --------------------------------------------------------------------------------
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/portfolio", status_code=303)
+
+
+@router.get("/portfolio")
+async def portfolio_page(
+    request: Request,
+    band: str | None = None,
+    segment: str | None = None,
+    csm: str | None = None,
+    q: str | None = None,
+    trend: str | None = None,
+    sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    wanted = queries.PortfolioFilter(
+        band=band or None, segment=segment or None, csm=csm or None, search=q or None,
+        trend=trend or None, sort=sort, descending=order == "desc",
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+    )
+    currency = load_settings().reporting_currency
+
+    def read(store):
+        return queries.portfolio(store, wanted, _today(), currency), queries.filter_choices(store)
+
+    found, choices = await _query(request, read)
+    template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
+    return render(
+        request, template, portfolio=found, wanted=wanted, choices=choices, page=page,
+        pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
+        page_url=lambda number: str(request.url.include_query_params(page=number)),
+    )
+
+
+@router.get("/accounts/{account_id}")
+async def account_page(request: Request, account_id: str) -> HTMLResponse:
+    def read(store):
+        found = queries.account(store, account_id)
+        if found is None:
+            return None
+        return {
+            "account": found,
+            "history": queries.score_history(store, account_id),
+            "records": queries.account_records(store, account_id),
+            "usage": queries.usage_trend(store, account_id, _today()),
+            "writable": queries.may_write_account(store, request.state.user, account_id),
+        }
+
+    shown = await _query(request, read)
+    if shown is None:
+        raise HTTPException(404, f"there is no account {account_id}")
+    latest = shown["history"][-1] if shown["history"] else None
+    return render(request, "account.html", latest=latest, **shown)
+
+
+@router.post("/accounts/{account_id}/tasks")
+async def add_task(
+    request: Request,
+    account_id: str,
+    title: Annotated[str, Form(min_length=1, max_length=200)],
+    due_at: Annotated[date | None, Form()] = None,
+) -> Response:
+    def write(store):
+        if not queries.may_write_account(store, request.state.user, account_id):
+            raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
+        queries.add_task(store, account_id, title, request.state.user.login, due_at)
+
+    await _query(request, write)
+    return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
+
+
+@router.post("/tasks/{task_id}/status")
+async def task_status(
+    request: Request, task_id: str, status: Annotated[str, Form(pattern="^(open|done|dismissed)$")]
+) -> Response:
+    def write(store):
+        found = queries.task(store, task_id)
+        if found is None:
+            raise HTTPException(404, f"there is no task {task_id}")
+        if not queries.may_write_task(store, request.state.user, found):
+            raise HTTPException(403, "only the task's owner, the account's CSM or an admin can change it")
+        queries.set_task_status(store, task_id, status)
+        return found["account_id"]
+
+    account_id = await _query(request, write)
+    return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
+
+
+@router.get("/dashboard")
+async def dashboard_page(
+    request: Request, segment: str | None = None, months: Annotated[int, Query(ge=2, le=36)] = 12
+) -> HTMLResponse:
+    def read(store):
+        return queries.dashboard(store, _today(), months, segment or None), queries.filter_choices(store)
+
+    shown, choices = await _query(request, read)
+    return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months)
+
+
+@router.get("/scorecards")
+async def scorecards_page(request: Request) -> HTMLResponse:
+    cards = await _query(request, queries.scorecards)
+    return render(request, "scorecards.html", cards=cards)
+
+
+@router.get("/scorecards/{name}")
+async def scorecard_page(request: Request, name: str) -> HTMLResponse:
+    card = await _query(request, queries.scorecard, name)
+    if card is None:
+        raise HTTPException(404, f"there is no scorecard {name}")
+    return render(request, "scorecard.html", card=card, text=card["yaml"], problems=[], saved=None)
+
+
+@router.post("/scorecards/{name}")
+async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(alias="yaml")]) -> HTMLResponse:
+    if request.state.user.role != "admin":
+        raise HTTPException(403, "only an admin can change a scorecard")
+
+    def write(store):
+        card = queries.scorecard(store, name) or {"name": name, "version": None}
+        saved, problems = queries.save_scorecard(store, text, name, request.state.user)
+        return card, saved, problems
+
+    card, saved, problems = await _query(request, write)
+    return render(request, "scorecard.html", status_code=422 if problems else 200, card=card,
+                  text=text, problems=problems, saved=saved)
+
+
+@router.get("/data")
+async def data_page(request: Request) -> HTMLResponse:
+    overview = await _query(request, queries.data_overview)
+    return render(request, "data.html", overview=overview)

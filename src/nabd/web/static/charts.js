@@ -1,0 +1,98 @@
+// Draws every element with a data-chart attribute (JSON) with ECharts; mirrors the axes in RTL pages.
+(function () {
+  "use strict";
+  var COLOURS = { red: "#c62828", yellow: "#f2b705", green: "#2e7d32", blue: "#1565c0", grey: "#757575" };
+  var FONT = getComputedStyle(document.body).fontFamily;
+
+  function aligned(labels, series) {
+    if (!series.labels) { return series.values; }
+    var byLabel = {};
+    series.labels.forEach(function (label, i) { byLabel[label] = series.values[i]; });
+    return labels.map(function (label) { return label in byLabel ? byLabel[label] : null; });
+  }
+
+  function axes(spec, rtl) {
+    return {
+      xAxis: { type: "category", data: spec.labels || spec.days, inverse: rtl },
+      yAxis: { type: "value", position: rtl ? "right" : "left", min: spec.min, max: spec.max,
+               axisLabel: spec.percent ? { formatter: function (v) { return (v * 100).toFixed(0) + "%"; } } : {} },
+      grid: { left: 48, right: 48, top: 48, bottom: 32, containLabel: true },
+      legend: rtl ? { type: "scroll", top: 0, right: 0 } : { type: "scroll", top: 0, left: 0 },
+      tooltip: { trigger: "axis" },
+    };
+  }
+
+  function option(spec, rtl) {
+    if (spec.kind === "gauge") {
+      var colour = COLOURS[spec.colour] || spec.colour;
+      return { series: [{ type: "gauge", min: 0, max: 100, startAngle: 200, endAngle: -20,
+        progress: { show: true, width: 14, itemStyle: { color: colour } },
+        axisLine: { lineStyle: { width: 14 } }, pointer: { show: false }, splitLine: { show: false },
+        axisTick: { show: false }, axisLabel: { show: false },
+        detail: { valueAnimation: false, fontSize: 36, offsetCenter: [0, "0%"], color: colour },
+        data: [{ value: spec.score, name: spec.name }] }] };
+    }
+    if (spec.kind === "history") {
+      var o = axes(spec, rtl);
+      o.yAxis.min = 0; o.yAxis.max = 100;
+      o.series = [{ name: spec.name, type: "line", data: spec.scores, symbolSize: 6, lineStyle: { width: 3, color: "#1f2937" },
+        itemStyle: { color: "#1f2937" },
+        markArea: { silent: true, data: spec.bands.map(function (b) {
+          return [{ yAxis: b.range[0], itemStyle: { color: COLOURS[b.colour] || b.colour, opacity: 0.12 } }, { yAxis: b.range[1] }];
+        }) } }];
+      return o;
+    }
+    if (spec.kind === "bars") {
+      var bars = axes(spec, rtl);
+      bars.series = [{ name: spec.name, type: "bar", data: spec.values, itemStyle: { color: "#1565c0" } }];
+      return bars;
+    }
+    if (spec.kind === "waterfall") {
+      // Each movement floats on an invisible base bar: base = running total before (or after, for a fall).
+      var base = [], size = [], total = 0;
+      spec.values.forEach(function (v, i) {
+        var sign = spec.signs[i];
+        if (sign === 0) { base.push(0); size.push(v); total = v; return; }
+        var change = sign > 0 ? v : -Math.abs(v);
+        base.push(change >= 0 ? total : total + change);
+        size.push(Math.abs(change));
+        total += change;
+      });
+      var fall = axes(spec, rtl);
+      fall.legend = { show: false };
+      fall.series = [
+        { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, tooltip: { show: false } },
+        { type: "bar", stack: "w", data: size.map(function (v, i) {
+            var c = spec.signs[i] === 0 ? "#1565c0" : ((spec.signs[i] > 0 ? spec.values[i] : -Math.abs(spec.values[i])) >= 0 ? "#2e7d32" : "#c62828");
+            return { value: v, itemStyle: { color: c } }; }) }];
+      return fall;
+    }
+    var lines = axes(spec, rtl);
+    lines.series = spec.series.map(function (s) {
+      return { name: s.name, type: "line", connectNulls: true, data: aligned(spec.labels, s) };
+    });
+    if (spec.counts) {
+      lines.yAxis = [lines.yAxis, { type: "value", position: rtl ? "left" : "right", name: spec.countName, splitLine: { show: false } }];
+      lines.series.push({ name: spec.countName, type: "bar", yAxisIndex: 1, data: spec.counts, itemStyle: { color: "#9ca3af", opacity: 0.5 } });
+    }
+    return lines;
+  }
+
+  function draw(element) {
+    var spec = JSON.parse(element.getAttribute("data-chart"));
+    var rtl = document.documentElement.dir === "rtl";
+    var chart = echarts.init(element, null, { renderer: "canvas" });
+    var o = option(spec, rtl);
+    o.textStyle = { fontFamily: FONT };
+    o.animation = false;
+    chart.setOption(o);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
+})();

@@ -1,0 +1,131 @@
+"""People who use the web app and the API: logins with argon2 password hashes, roles, API tokens.
+
+Roles: ``admin`` may do everything; ``csm`` reads everything and writes only the accounts whose
+``accounts.csm`` is their login (and tasks they own); ``viewer`` only reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from nabd.errors import NabdError
+from nabd.store import Store
+from nabd.store.clock import utc_now
+
+Role = Literal["admin", "csm", "viewer"]
+ROLES: tuple[str, ...] = ("admin", "csm", "viewer")
+LANGUAGES: tuple[str, ...] = ("en", "ar")
+DIGITS: tuple[str, ...] = ("latn", "arab")
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+MINIMUM_PASSWORD_LENGTH = 8
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+
+_hasher = PasswordHasher()
+# Verifying against this when the login is unknown keeps the response time the same either way.
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who can log in."""
+
+    login: str
+    role: Role
+    language: str = "en"
+    digits: str = "latn"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != "viewer"
+
+
+def add_user(store: Store, login: str, password: str, role: str, language: str = "en") -> User:
+    """Create a user (or reset an existing user's password, role and language)."""
+    if not LOGIN_PATTERN.match(login):
+        raise NabdError(f"login {login!r} must be 1-64 letters, digits, '.', '_', '@' or '-'")
+    if role not in ROLES:
+        raise NabdError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if language not in LANGUAGES:
+        raise NabdError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        raise NabdError(f"the password must have at least {MINIMUM_PASSWORD_LENGTH} characters")
+    password_hash = _hasher.hash(password)
+    with store.transaction():
+        store.execute("DELETE FROM users WHERE login = ?", [login])
+        store.execute(
+            "INSERT INTO users (login, password_hash, role, language, digits, created_at) "
+            "VALUES (?, ?, ?, ?, 'latn', ?)",
+            [login, password_hash, role, language, utc_now()],
+        )
+    return User(login, role, language)  # type: ignore[arg-type]
+
+
+def find_user(store: Store, login: str) -> User | None:
+    """The user with ``login``, or None."""
+    rows = store.fetchall("SELECT login, role, language, digits FROM users WHERE login = ?", [login])
+    return User(*rows[0]) if rows else None
+
+
+def authenticate(store: Store, login: str, password: str) -> User | None:
+    """The user when ``password`` is theirs, else None (same work whether or not the login exists)."""
+    rows = store.fetchall("SELECT password_hash FROM users WHERE login = ?", [login])
+    try:
+        _hasher.verify(rows[0][0] if rows else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return find_user(store, login) if rows else None
+
+
+def set_preferences(store: Store, login: str, language: str, digits: str) -> None:
+    """Store the user's language (en/ar) and digits (latn/arab)."""
+    if language not in LANGUAGES or digits not in DIGITS:
+        raise NabdError(f"language must be one of {LANGUAGES} and digits one of {DIGITS}")
+    store.execute("UPDATE users SET language = ?, digits = ? WHERE login = ?", [language, digits, login])
+
+
+def too_many_failures(store: Store, login: str, client_ip: str) -> bool:
+    """True when ``login`` from ``client_ip`` failed LOGIN_FAILURE_LIMIT times within the window."""
+    since = utc_now() - LOGIN_FAILURE_WINDOW
+    failures = store.scalar(
+        "SELECT count(*) FROM login_failures WHERE login = ? AND client_ip = ? AND failed_at > ?",
+        [login, client_ip, since],
+    )
+    return failures >= LOGIN_FAILURE_LIMIT
+
+
+def record_failure(store: Store, login: str, client_ip: str) -> None:
+    """Remember one failed login (and forget failures older than the window)."""
+    now = utc_now()
+    store.execute("DELETE FROM login_failures WHERE failed_at <= ?", [now - LOGIN_FAILURE_WINDOW])
+    store.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [login, client_ip, now])
+
+
+def add_token(store: Store, login: str, name: str) -> str:
+    """Make an API token for ``login``; only its sha256 is stored, so this is the one time it is seen."""
+    if find_user(store, login) is None:
+        raise NabdError(f"there is no user {login!r}: add one with `nabd user add {login} --role ...`")
+    token = "nabd_" + secrets.token_urlsafe(32)
+    store.execute(
+        "INSERT INTO api_tokens (token_hash, login, name, created_at) VALUES (?, ?, ?, ?)",
+        [_token_hash(token), login, name, utc_now()],
+    )
+    return token
+
+
+def token_user(store: Store, token: str) -> User | None:
+    """The user an API token belongs to, or None for an unknown token."""
+    rows = store.fetchall("SELECT login FROM api_tokens WHERE token_hash = ?", [_token_hash(token)])
+    return find_user(store, rows[0][0]) if rows else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,131 @@
+"""A CSM's morning in a real browser: Debian's Chromium driven by Playwright against a real uvicorn server.
+
+Run scripts/browser first (it installs /usr/bin/chromium). Screenshots go to test-artifacts/web/.
+The server owns the DuckDB file while it runs; the test reads only through the server.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from nabd.store import open_store
+from nabd.web.app import create_app
+from tests.web.conftest import PASSWORD, seed_company
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """A uvicorn server on a free loopback port over a seeded DuckDB file; yields its base URL."""
+    url = f"duckdb:///{tmp_path_factory.mktemp('browser') / 'nabd.duckdb'}"
+    with open_store(url) as store:
+        seed_company(store)
+    port = _free_port()
+    config = uvicorn.Config(create_app(url, secret_key="browser-test"), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start within 30 s"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _log_in(page: Page, server: str) -> None:
+    page.goto(f"{server}/portfolio")
+    page.get_by_label("Login", exact=True).fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+
+
+def test_a_csm_logs_in_filters_to_red_opens_an_account_and_reads_it_in_arabic(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, server)
+    _shot(page, "01-portfolio-en")
+
+    page.get_by_label("Band", exact=True).select_option("red")  # htmx swaps the table in place
+    expect(page.locator("table.accounts tbody tr")).to_have_count(2)
+    expect(page.locator("table.accounts")).to_contain_text("Dune Retail")
+    expect(page.locator("table.accounts")).not_to_contain_text("Cedar Labs")
+    assert "band=red" in page.url
+
+    page.get_by_role("link", name="Acme Trading").click()
+    expect(page.get_by_role("heading", name="Acme Trading")).to_be_visible()
+    expect(page.locator("#history-chart canvas")).to_have_count(1)
+    expect(page.locator(".gauge canvas")).to_have_count(1)
+    _shot(page, "02-account-en")
+
+    page.get_by_label("Language", exact=True).select_option("ar")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.get_by_role("heading", name="درجة صحة العميل")).to_be_visible()
+    expect(page.locator("#history-chart canvas")).to_have_count(1)
+    _shot(page, "03-account-ar")
+
+    page.get_by_role("link", name="محفظة العملاء").first.click()
+    expect(page.locator("table.accounts")).to_contain_text("أحمر · غير صحي")
+    _shot(page, "04-portfolio-ar")
+    page.get_by_label("اللغة").select_option("en")
+    page.get_by_role("button", name="تطبيق").click()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    page.close()
+
+
+def test_an_admin_sees_the_line_of_a_scorecard_error(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, server)
+    page.goto(f"{server}/scorecards/default")
+    editor = page.get_by_label("Scorecard YAML")
+    editor.fill(editor.input_value().replace("weight: 15", "weight: -15", 1))
+    page.get_by_role("button", name="Validate and save").click()
+    expect(page.get_by_role("alert")).to_contain_text("measures.0.weight: Input should be greater than 0")
+    expect(editor).to_have_attribute("aria-invalid", "true")
+    _shot(page, "05-scorecard-error")
+    page.close()
+
+
+def test_the_portfolio_fits_a_phone_screen(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    _log_in(page, server)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # the accounts table scrolls inside its own box, the page does not
+    page.goto(f"{server}/dashboard")
+    expect(page.locator(".chart canvas").first).to_be_visible()
+    _shot(page, "06-dashboard-phone")
+    page.close()
