@@ -43,3 +43,18 @@ def store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Iterator[Store]:
+    """The demo company (150 accounts, 18 months to 2026-10-31, seed 7) in a DuckDB file, built
+    once per test session through the real import path. Read it; do not change it."""
+    from datetime import date
+
+    from nabd.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    opened = open_store(f"duckdb:///{folder / 'nabd.duckdb'}")
+    build_demo(opened, accounts=150, months=18, seed=7, end_date=date(2026, 10, 31), workdir=folder / "files")
+    yield opened
+    opened.close()

@@ -1,7 +1,132 @@
-"""The `nabd` commands of the demo package; cli.py calls :func:`register`."""
+"""The `nabd demo` command; cli.py calls :func:`register`."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nabd.console import DatabaseOption, console, open_configured_store
+from nabd.demo.build import DemoSummary, build_demo
+from nabd.health.scorecard import load_scorecard
+from nabd.health.scoring import ScoringRun, run_backfill
+from nabd.store import Store
+from nabd.web.commands import serve
+from nabd.web.users import add_user
+
+DEMO_LOGIN, DEMO_PASSWORD = "demo", "nabd-demo"
+HISTORY_WEEKS = 8
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
+    app.command("demo")(demo_command)
+
+
+def demo_command(
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=1, help="Number of customer accounts to generate.")
+    ] = 500,
+    months: Annotated[
+        int, typer.Option("--months", min=3, help="Months of history, ending on --end-date.")
+    ] = 18,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the generator: the same seed gives the same company.")
+    ] = 7,
+    end_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--end-date", formats=["%Y-%m-%d"], show_default=False,
+            help="The demo's today: the history runs up to this date (default: today, UTC).",
+        ),
+    ] = None,
+    workdir: Annotated[
+        Path, typer.Option("--workdir", help="Folder for the generated import files (CSV and Parquet).")
+    ] = Path("nabd-demo"),
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Stop after loading and scoring (for scripts and CI).")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Port of the web app served at the end.")] = 8000,
+    database: DatabaseOption = None,
+) -> None:
+    """Generate a realistic demo subscription company and load it through the real import path.
+
+    Only an empty database or one holding an earlier demo (which is replaced) is used; a database
+    with other data is refused. The files stay in --workdir, ready to inspect or re-import.
+    """
+    last_day = end_date.date() if end_date else datetime.now(UTC).date()
+    with open_configured_store(database) as store:
+        console.print(f"Building the demo company in {store.url.display}: {accounts:,} accounts, "
+                      f"{months} months to {last_day}, seed {seed}")
+        with _StepProgress() as show:
+            summary = build_demo(store, accounts=accounts, months=months, seed=seed, end_date=last_day,
+                                 workdir=workdir, progress=show)
+        _print_summary(summary, store.url.display, workdir)
+        runs = score_history(store, summary.as_of)
+        add_user(store, DEMO_LOGIN, DEMO_PASSWORD, "admin")
+    latest = runs[-1]
+    console.print(
+        f"Scored {latest.accounts:,} accounts on {latest.as_of} ({len(runs)} weekly scores of history): "
+        + ", ".join(f"{band} {count:,}" for band, count in latest.bands.items())
+    )
+    console.print(f"Web login: [bold]{DEMO_LOGIN}[/] / [bold]{DEMO_PASSWORD}[/]", highlight=False)
+    if no_serve:
+        console.print("Next: nabd portfolio, nabd metrics, nabd serve (the web app)")
+        return
+    serve(host="127.0.0.1", port=port, database=database)
+
+
+def score_history(store: Store, as_of: date) -> list[ScoringRun]:
+    """Score every account with the default scorecard weekly over the last HISTORY_WEEKS, up to ``as_of``."""
+    return run_backfill(store, load_scorecard(), as_of - timedelta(weeks=HISTORY_WEEKS), as_of, 7)
+
+
+class _StepProgress:
+    """One spinner line per build step, closed with its row count and time when the next begins."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                            console=console, transient=False)
+        self.task: int | None = None
+        self.label = ""
+        self.started = 0.0
+
+    def __enter__(self) -> _StepProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finish()
+        self.bar.stop()
+
+    def __call__(self, kind: str, what: str, rows: int | None) -> None:
+        if kind.startswith("import ") and self.task is not None:
+            return  # the import's own stages: the current line already names the file
+        self._finish()
+        self.label = f"generate {what}" if kind == "generate" else f"import {what} ({rows:,} rows)"
+        self.started = time.perf_counter()
+        self.task = self.bar.add_task(self.label, total=1)
+
+    def _finish(self) -> None:
+        if self.task is not None:
+            seconds = time.perf_counter() - self.started
+            self.bar.update(self.task, completed=1, description=f"[green]✓[/] {self.label} in {seconds:.1f}s")
+            self.task = None
+
+
+def _print_summary(summary: DemoSummary, url: str, workdir: Path) -> None:
+    table = Table("table", "rows", "quarantined", title="Demo company loaded")
+    for name, rows in summary.rows.items():
+        table.add_row(name, f"{rows:,}", f"{summary.imports[name].quarantined:,}")
+    console.print(table)
+    console.print(
+        f"{summary.accounts:,} accounts, {summary.churned:,} churned by {summary.as_of}, "
+        f"{summary.events:,} events, MRR ${summary.mrr_usd:,.2f} (USD) on {summary.as_of}."
+    )
+    console.print(f"Files: {workdir}/  ·  next: nabd status --database {url}")
+

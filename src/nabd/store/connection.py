@@ -162,7 +162,9 @@ def _connect_duckdb(url: DatabaseURL) -> BaseBackend:
         Path(url.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
         # No extension may be downloaded: parquet, json and icu are built into the wheel.
-        return ibis.duckdb.connect(url.path, autoinstall_known_extensions=False)
+        backend = ibis.duckdb.connect(url.path, autoinstall_known_extensions=False)
+        backend.con.execute("SET enable_progress_bar = false")  # no bars in CLI output or logs
+        return backend
     except Exception as error:  # duckdb raises IOException for a held lock
         if "lock" in str(error).lower():
             raise NabdError(
