@@ -1,7 +1,185 @@
 """The `nabd` commands of the health package; cli.py calls :func:`register`."""
 
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Column, Table
+
+from nabd.config import load_settings
+from nabd.console import DatabaseOption, console, errors, open_configured_store
+from nabd.errors import NabdError
+from nabd.health.backtest import backtest_dates, render_backtest, run_backtest
+from nabd.health.explain import explain, render_explanation
+from nabd.health.portfolio import portfolio
+from nabd.health.scorecard import load_scorecard
+from nabd.health.scoring import run_backfill, run_scoring
+from nabd.health.suggest import render_suggestion, suggest_weights, write_scorecard
+from nabd.store.clock import utc_now
+
+
+def date_option(name: str, help: str) -> typer.models.OptionInfo:
+    """A YYYY-MM-DD option."""
+    return typer.Option(name, formats=["%Y-%m-%d"], help=help, show_default=False)
+
+ScorecardOption = Annotated[
+    Path | None,
+    typer.Option("--scorecard", "-s", help="Scorecard YAML file (default: the scorecard shipped with Nabd).",
+                 show_default=False),
+]
+
+
+def days(text: str, option: str) -> int:
+    """'week' = 7, 'day' = 1, 'month' = 30, or a number of days like '90d' / '90'."""
+    named = {"day": 1, "week": 7, "month": 30}
+    if text in named:
+        return named[text]
+    match = re.fullmatch(r"(\d+)d?", text.strip())
+    if not match or int(match.group(1)) < 1:
+        raise NabdError(f"{option} {text!r} is not a duration: use day, week, month or a number of days like 90d")
+    return int(match.group(1))
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+score_app = typer.Typer(
+    help="Score every active account (plain `nabd score`), explain a score, backtest or learn weights.",
+    no_args_is_help=False,
+)
+
+
+@score_app.callback(invoke_without_command=True)
+def score(
+    context: typer.Context,
+    as_of: Annotated[datetime | None, date_option("--as-of", help="Score as of this day, YYYY-MM-DD (default: today, UTC).")] = None,
+    scorecard: ScorecardOption = None,
+    first: Annotated[datetime | None, date_option("--from", help="Backfill: first as-of day, YYYY-MM-DD (with --to).")] = None,
+    last: Annotated[datetime | None, date_option("--to", help="Backfill: last as-of day, YYYY-MM-DD (with --from).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Backfill step: day, week, month or N days.")] = "week",
+    database: DatabaseOption = None,
+) -> None:
+    """Score every active account and store score, band and each measure's value, score and contribution."""
+    if context.invoked_subcommand:
+        return
+    card = load_scorecard(scorecard)
+    with open_configured_store(database) as store:
+        if first or last:
+            if not (first and last):
+                raise NabdError("a backfill needs both --from and --to")
+            runs = run_backfill(store, card, first.date(), last.date(), days(every, "--every"))
+        else:
+            runs = [run_scoring(store, card, _day(as_of) or utc_now().date())]
+    table = Table("accounts", *(b.colour for b in card.bands), "no score", "band changes")
+    table.columns.insert(0, Column("as of", no_wrap=True))
+    for run in runs:
+        table.add_row(str(run.as_of), str(run.accounts), *(str(run.bands[b.id]) for b in card.bands),
+                      str(run.unscored), str(run.band_changes))
+    console.print(f"scorecard {card.name} version {card.version}")
+    console.print(table)
+    for warning in dict.fromkeys(w for run in runs for w in run.warnings):
+        errors.print(f"warning: {warning}", highlight=False)
+
+
+@score_app.command("explain")
+def explain_command(
+    account: Annotated[str, typer.Argument(help="The account_id to explain.")],
+    as_of: Annotated[datetime | None, date_option("--as-of", help="The stored score of this day (default: the latest).")] = None,
+    scorecard: ScorecardOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Why an account has its score: contributions, largest first, and what would move it up a band."""
+    card = load_scorecard(scorecard)
+    with open_configured_store(database) as store:
+        lines = render_explanation(explain(store, card, account, _day(as_of)), card)
+    for line in lines:
+        console.print(line, highlight=False)
+
+
+HorizonOption = Annotated[str, typer.Option("--horizon", help="Churn horizon: an account active on the as-of day "
+                                            "and not active this many days later churned (e.g. 90d).")]
+
+
+@score_app.command("backtest")
+def backtest_command(
+    horizon: HorizonOption = "90d",
+    first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
+    last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: last day with data - horizon).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "week",
+    scorecard: ScorecardOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Score past dates with the scorecard as it stands (nothing stored) and compare with actual churn."""
+    card = load_scorecard(scorecard)
+    horizon_days = days(horizon, "--horizon")
+    with open_configured_store(database) as store:
+        dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
+        result = run_backtest(store, card, dates, horizon_days)
+    for line in render_backtest(result):
+        console.print(line, highlight=False)
+
+
+@score_app.command("suggest")
+def suggest_command(
+    horizon: HorizonOption = "90d",
+    first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
+    last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: last day with data - horizon).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "week",
+    l2: Annotated[float, typer.Option("--l2", help="L2 regularisation strength of the logistic regression.")] = 1.0,
+    write: Annotated[Path | None, typer.Option("--write", help="Write the suggested scorecard to this NEW file.",
+                                               show_default=False)] = None,
+    scorecard: ScorecardOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Learn weights from history (fit on earlier dates) and compare both scorecards on later dates."""
+    card = load_scorecard(scorecard)
+    horizon_days = days(horizon, "--horizon")
+    with open_configured_store(database) as store:
+        dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
+        suggestion = suggest_weights(store, card, dates, horizon_days, l2)
+    for line in render_suggestion(suggestion):
+        console.print(line, highlight=False)
+    if write:
+        write_scorecard(suggestion.scorecard, write)
+        console.print(f"wrote {write} (version {suggestion.scorecard.version})")
+    else:
+        console.print("nothing written: add --write FILE to save the suggested scorecard")
+
+
+def portfolio_command(
+    segment: Annotated[str | None, typer.Option("--segment", help="Only accounts of this segment.")] = None,
+    csm: Annotated[str | None, typer.Option("--csm", help="Only accounts of this CSM (login).")] = None,
+    band: Annotated[str | None, typer.Option("--band", help="Only this band: its id, colour or name (e.g. red).")] = None,
+    as_of: Annotated[datetime | None, date_option("--as-of", help="Scores of this day (default: the latest scored).")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Accounts listed (worst score first).")] = 20,
+    scorecard: ScorecardOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Accounts by health band: counts and MRR per band, then the accounts, worst score first."""
+    card = load_scorecard(scorecard)
+    currency = load_settings(database).reporting_currency
+    with open_configured_store(database) as store:
+        view = portfolio(store, card, _day(as_of), segment, csm, band, currency)
+        listed = view.accounts.limit(limit).to_pyarrow().to_pylist()
+    summary = Table("band", "colour", "accounts", f"MRR ({currency})", "action", title=f"portfolio on {view.as_of}")
+    for item in view.bands:
+        name, colour, action = (item.band.name.en, item.band.colour, item.band.action.en) if item.band else ("no score", "-", "collect more data")
+        summary.add_row(name, colour, str(item.accounts), f"{item.mrr:,.2f}", action)
+    console.print(summary)
+    accounts = Table("account", "name", "segment", "csm", "score", "band", f"MRR ({currency})")
+    for row in listed:
+        score = "-" if row["score"] is None else str(row["score"])
+        accounts.add_row(row["account_id"], row["name"], row["segment"] or "", row["csm"] or "", score,
+                         row["colour"] or "-", f"{row['mrr']:,.2f}")
+    console.print(accounts)
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
+    app.add_typer(score_app, name="score")
+    app.command("portfolio")(portfolio_command)

@@ -1,0 +1,177 @@
+"""Health-score benchmark: score every account on DuckDB, against a bare GROUP BY and pandas.
+
+    .venv/bin/python benchmarks/health.py [--accounts 1000000] [--events 100000000]
+
+The company is generated with DuckDB SQL into a fresh store: accounts with one subscription
+each, ``events`` spread over 120 days (logins, sessions with minutes, feature use), rolled up into
+``activity_daily`` the way ingest does, plus tickets, invoices and NPS answers. It times
+- Nabd, default scorecard: :func:`nabd.health.scoring.run_scoring` (15 measures, stored);
+- Nabd, usage scorecard: the five usage measures of the default scorecard, to a pyarrow table;
+- (a) one bare DuckDB ``GROUP BY account_id`` over ``events`` (count, sum of value): the floor;
+- (b) pandas: the same usage scorecard on ``activity_daily`` already in memory (load timed apart);
+and prints the ratios and the peak resident memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nabd.health.scorecard import load_scorecard
+from nabd.health.scoring import run_scoring, scored, scoring_sql
+from nabd.store import open_store
+
+WORK = Path("/tmp/nabd_bench_health")
+AS_OF = date(2024, 6, 30)
+USAGE = ["licence_utilisation", "usage_time_daily", "usage_time_weekly", "feature_adoption", "usage_trend"]
+
+
+def generate(store, accounts: int, events: int) -> None:
+    """The synthetic company, all in SQL: no Python loop over rows."""
+    users = 8
+    store.execute(f"""
+        INSERT INTO accounts (account_id, name, segment, plan, csm, country)
+        SELECT 'A' || i, 'Account ' || i, ['SMB', 'mid-market', 'enterprise'][1 + i % 3], 'pro',
+               'csm' || (i % 40), 'SA'
+        FROM range({accounts}) t(i)""")
+    store.execute(f"""
+        INSERT INTO subscriptions
+        SELECT 'S' || i, 'A' || i, 'core', 100 + i % 900, 'USD', 5 + i % 20, DATE '2023-01-01',
+               CASE WHEN i % 10 = 0 THEN DATE '2024-08-01' END, DATE '2024-12-31'
+        FROM range({accounts}) t(i)""")
+    store.execute(f"""
+        CREATE TABLE events_raw AS
+        SELECT (hash(i) % {accounts})::BIGINT AS a, (hash(i * 7) % {users})::BIGINT AS u,
+               (hash(i * 13) % 120)::INTEGER AS d, hash(i * 31) % 10 AS k
+        FROM range({events}) t(i)""")
+    store.execute("""
+        INSERT INTO events (event_id, account_id, contact_id, event_type, ts, value)
+        SELECT 'E' || row_number() OVER (), 'A' || a, 'C' || a || '-' || u,
+               CASE WHEN k < 3 THEN 'login' WHEN k < 6 THEN 'session' ELSE 'feature:f' || k END,
+               TIMESTAMP '2024-06-30 12:00:00' - INTERVAL (d) DAY,
+               CASE WHEN k BETWEEN 3 AND 5 THEN 5 + k * 3 ELSE 0 END
+        FROM events_raw""")
+    store.execute("DROP TABLE events_raw")
+    store.execute("""
+        INSERT INTO activity_daily
+        SELECT account_id, coalesce(contact_id, ''), CAST(ts AS DATE), event_type, count(*), coalesce(sum(value), 0)
+        FROM events GROUP BY ALL""")
+    store.execute(f"""
+        INSERT INTO tickets SELECT 'T' || i, 'A' || (i % {accounts}), TIMESTAMP '2024-06-30' - INTERVAL (i % 90) DAY,
+               NULL, TIMESTAMP '2024-06-30' - INTERVAL (i % 80) DAY, 'normal', 'x', 1 + i % 5, 's', 'b'
+        FROM range({accounts * 2}) t(i)""")
+    store.execute(f"""
+        INSERT INTO invoices SELECT 'I' || i, 'A' || (i % {accounts}), 100, 'USD',
+               DATE '2024-06-30' - INTERVAL (i % 300) DAY, DATE '2024-06-30' - INTERVAL (i % 300 - 30) DAY,
+               CASE WHEN i % 7 > 0 THEN DATE '2024-06-30' - INTERVAL (i % 300 - 35) DAY END
+        FROM range({accounts * 3}) t(i)""")
+    store.execute(f"""
+        INSERT INTO survey_responses SELECT 'R' || i, 'A' || (i % {accounts}), NULL, 'nps', i % 11, NULL, 'en', 'x',
+               TIMESTAMP '2024-06-30' - INTERVAL (i % 300) DAY
+        FROM range({accounts}) t(i)""")
+
+
+def usage_in_pandas(activity: pd.DataFrame, accounts: pd.DataFrame, card) -> pd.DataFrame:
+    """The usage scorecard in pandas: the same measures, rules, weights, reweighting, rounding and bands."""
+    as_of = pd.Timestamp(AS_OF)
+    age = (as_of - pd.to_datetime(activity["day"])).dt.days
+    session = activity["event_type"] == "session"
+    identified = activity["contact_id"] != ""
+    last30, prev30, last28 = age < 30, (age >= 30) & (age < 60), age < 28
+    per_account = accounts.set_index("account_id")[["segment", "licences"]].copy()
+    grouped = activity.assign(
+        minutes30=activity["value_sum"].where(last30 & session & identified, 0.0),
+        minutes28=activity["value_sum"].where(last28 & session & identified, 0.0),
+        all30=activity["value_sum"].where(last30 & session, 0.0),
+        prev=activity["value_sum"].where(prev30 & session, 0.0),
+    ).groupby("account_id")[["minutes30", "minutes28", "all30", "prev"]].sum()
+    per_account = per_account.join(grouped)
+    user_days = activity.loc[last30 & session & identified, ["account_id", "contact_id", "day"]].drop_duplicates()
+    user_days = user_days.groupby("account_id").size()
+    weeks = activity.loc[last28 & session & identified, ["account_id", "contact_id"]].assign(
+        week=age[last28 & session & identified] // 7).drop_duplicates()
+    user_weeks = weeks.groupby("account_id").size()
+    users = activity[last30 & identified].groupby("account_id")["contact_id"].nunique()
+    features = activity[last30 & activity["event_type"].str.startswith("feature:")].groupby("account_id")["event_type"].nunique()
+    catalogue = activity.loc[(age >= 0) & activity["event_type"].str.startswith("feature:"), "event_type"].nunique()
+    raw = pd.DataFrame(index=per_account.index)
+    raw["licence_utilisation"] = users.reindex(raw.index).fillna(0) / per_account["licences"].where(per_account["licences"] > 0)
+    raw["usage_time_daily"] = (per_account["minutes30"] / user_days.reindex(raw.index)).fillna(0)
+    raw["usage_time_weekly"] = (per_account["minutes28"] / user_weeks.reindex(raw.index)).fillna(0)
+    raw["feature_adoption"] = features.reindex(raw.index).fillna(0) / catalogue if catalogue else np.nan
+    raw["usage_trend"] = per_account["all30"] / per_account["prev"].where(per_account["prev"] > 0) - 1
+    scores = pd.DataFrame(index=raw.index)
+    for measure in card.measures:
+        value = raw[measure.id]
+        if measure.rule.kind == "piecewise":
+            xs, ys = zip(*measure.rule.points)
+            scores[measure.id] = pd.Series(np.interp(value, xs, ys), index=value.index).where(value.notna())
+        else:  # percentile within segment
+            rank = value.groupby(per_account["segment"]).rank(method="min")
+            count = value.groupby(per_account["segment"]).transform("count")
+            scores[measure.id] = ((rank - 1) / (count - 1) * 100).where(count > 1, 50.0)
+    weights = pd.Series(card.weights())
+    available = scores.notna().mul(weights)
+    weighted = scores.fillna(0).mul(weights).sum(axis=1) / available.sum(axis=1)
+    score = np.floor(weighted + 0.5 + 1e-9)
+    bands = pd.cut(score, [-1, 50, 79, 100], labels=[b.id for b in card.bands])
+    return pd.DataFrame({"score": score, "band": bands})
+
+
+def timed(label: str, work) -> float:
+    started = time.perf_counter()
+    work()
+    seconds = time.perf_counter() - started
+    print(f"{label:<58} {seconds:8.2f} s")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=100_000_000)
+    options = parser.parse_args()
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    store = open_store(f"duckdb:///{WORK / 'nabd.duckdb'}")
+    store.execute("SET enable_progress_bar = false")
+    timed(f"generate {options.accounts:,} accounts, {options.events:,} events", lambda: generate(store, options.accounts, options.events))
+    rollup = store.scalar("SELECT count(*) FROM activity_daily")
+    print(f"activity_daily rows: {rollup:,}")
+    card = load_scorecard()
+    usage = card.model_copy(update={"measures": [m for m in card.measures if m.id in USAGE], "segments": {}})
+    floor = timed("(a) bare GROUP BY account_id over events", lambda: store.fetchall(
+        "SELECT account_id, count(*), sum(value) FROM events GROUP BY account_id"))
+    full = timed("Nabd: default scorecard (15 measures), scored and stored", lambda: run_scoring(store, card, AS_OF))
+    query = scoring_sql(store, usage)
+    rows = {}
+    nabd_usage = timed("Nabd: usage scorecard (5 measures), to rows",
+                       lambda: rows.setdefault("nabd", store.fetchall(query(AS_OF))))
+    frames = {}
+
+    def load() -> None:
+        frames["activity"] = store.raw.sql("SELECT * FROM activity_daily").df()
+        frames["accounts"] = scored(store, usage, AS_OF).select("account_id", "segment", "licences").to_pandas()
+
+    timed("(b) pandas: load activity_daily into memory", load)
+    pandas_usage = timed("(b) pandas: usage scorecard on the frames",
+                         lambda: frames.setdefault("scores", usage_in_pandas(frames["activity"], frames["accounts"], usage)))
+    names = list(scored(store, usage, AS_OF).schema().names)
+    nabd_scores = pd.DataFrame(rows["nabd"], columns=names).set_index("account_id")["score"]
+    same = (frames["scores"]["score"].reindex(nabd_scores.index) == nabd_scores.astype(float)).mean()
+    print(f"accounts with the same score in pandas and Nabd: {same:.2%}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Nabd default / bare GROUP BY: {full / floor:.2f}x   Nabd usage / bare GROUP BY: {nabd_usage / floor:.2f}x")
+    print(f"pandas usage / Nabd usage: {pandas_usage / nabd_usage:.2f}x   peak resident memory: {peak:,.0f} MiB")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

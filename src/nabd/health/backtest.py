@@ -1,0 +1,196 @@
+"""Backtest: does the score, computed as it would have been on past dates, predict churn?
+
+For each past as_of, every active account is scored with the scorecard as it stands (nothing is
+written) and labelled churned when it is active on as_of and not active on as_of + horizon. Over
+all (account, as_of) pairs: AUC of the score for churn (lower score = riskier), churn rate and MRR
+lost per band, lift of the lowest-scoring decile, and a calibration table by score range. Scores
+and labels are computed in the engine; the statistics run on the small per-account result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from nabd.errors import NabdError
+from nabd.health.scorecard import Scorecard
+from nabd.health.scoring import SENTINEL_DAY, as_of_dates, as_of_sql, scored
+from nabd.metrics.active import account_mrr, active_accounts
+from nabd.store import Store
+
+
+@dataclass(frozen=True)
+class BandOutcome:
+    band: str  # band id, or "unscored"
+    colour: str
+    accounts: int  # (account, as_of) pairs
+    churned: int
+    churn_rate: float | None
+    mrr_lost_per_date: float  # MRR (on as_of) of accounts that churned, averaged over the as-of dates
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    low: int
+    high: int
+    accounts: int
+    churn_rate: float | None
+
+
+@dataclass(frozen=True)
+class Backtest:
+    scorecard: str
+    version: str
+    horizon_days: int
+    dates: list[date]
+    accounts: int
+    churned: int
+    churn_rate: float | None
+    auc: float | None
+    bands: list[BandOutcome]
+    lowest_decile_churn_rate: float | None
+    lowest_decile_lift: float | None
+    calibration: list[CalibrationRow]
+
+
+def data_end(store: Store) -> date:
+    """The last day the store has facts for: the latest activity day, else the latest period start."""
+    last = store.scalar("SELECT max(day) FROM activity_daily") or store.scalar("SELECT max(start_date) FROM subscriptions")
+    if last is None:
+        raise NabdError("the database has no activity and no subscriptions: import data (or run `nabd demo`) first")
+    return last
+
+
+def backtest_dates(store: Store, first: date | None, last: date | None, every_days: int, horizon_days: int) -> list[date]:
+    """As-of dates whose horizon has been observed: last defaults to data end - horizon, first to a year before."""
+    latest_possible = data_end(store) - timedelta(days=horizon_days)
+    last = last or latest_possible
+    if last > latest_possible:
+        raise NabdError(
+            f"--to {last} + {horizon_days} days is after the last day with data ({data_end(store)}): "
+            f"use --to {latest_possible} or earlier"
+        )
+    first = first or last - timedelta(days=364)
+    if first > last:
+        raise NabdError(f"--from {first} is after --to {last}")
+    return as_of_dates(first, last, every_days)
+
+
+def outcomes(store: Store, scorecard: Scorecard, as_of: date, horizon_days: int, with_measures: bool = False) -> ibis.Table:
+    """Per account active on as_of: score, band and churned (active on as_of, not on as_of + horizon)."""
+    scores = scored(store, scorecard, as_of)
+    columns = ["account_id", "segment", "weighted_score", "score", "band"]
+    if with_measures:
+        columns += [f"s__{m.id}" for m in scorecard.measures]
+    scores = scores.select(*columns)
+    later = (ibis.literal(as_of) + ibis.interval(days=horizon_days)).cast("date")
+    still_active = active_accounts(store, later).select(later_account="account_id")
+    joined = scores.left_join(still_active, scores.account_id == still_active.later_account)
+    return joined.mutate(churned=ibis.ifelse(joined.later_account.isnull(), 1, 0)).drop("later_account")
+
+
+def outcome_frame(
+    store: Store, scorecard: Scorecard, dates: list[date], horizon_days: int, with_measures: bool = False
+) -> pd.DataFrame:
+    """The outcomes of every as-of date stacked, with each account's MRR on the date (reporting currency).
+
+    The outcome query is compiled once and run per date (see :func:`nabd.health.scoring.scoring_sql`).
+    """
+    expression = outcomes(store, scorecard, SENTINEL_DAY, horizon_days, with_measures)
+    names = list(expression.schema().names)
+    query = as_of_sql(store.ibis.compile(expression))
+    frames = []
+    for day in dates:
+        frame = pd.DataFrame(store.fetchall(query(day)), columns=names)
+        mrr = account_mrr(store, day).to_pyarrow().to_pandas()
+        mrr["mrr"] = mrr["mrr"].astype(float)
+        frame = frame.merge(mrr, on="account_id", how="left")
+        frame["mrr"] = frame["mrr"].fillna(0.0)
+        frame["as_of"] = day
+        frames.append(frame)
+    stacked = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*names, "mrr", "as_of"])
+    numeric = [n for n in stacked.columns if n not in {"account_id", "segment", "band", "as_of"}]
+    stacked[numeric] = stacked[numeric].astype(float)
+    stacked["band"] = stacked["band"].astype(object).where(stacked["band"].notna(), None)
+    return stacked
+
+
+def auc(risk: np.ndarray, churned: np.ndarray) -> float | None:
+    """Mann-Whitney AUC: (sum of churners' risk ranks - n1(n1+1)/2) / (n1 x n0), ties ranked by their average."""
+    n1 = int(churned.sum())
+    n0 = len(churned) - n1
+    if n1 == 0 or n0 == 0:
+        return None
+    ranks = pd.Series(risk).rank(method="average").to_numpy()
+    return float((ranks[churned == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def summarise(frame: pd.DataFrame, scorecard: Scorecard, horizon_days: int) -> Backtest:
+    """The backtest statistics of stacked outcomes."""
+    dates = sorted(frame["as_of"].unique()) if len(frame) else []
+    banded = frame[frame["score"].notna()]
+    churned = banded["churned"].to_numpy().astype(int)
+    bands = []
+    for band in [*scorecard.bands, None]:
+        rows = frame[frame["band"] == band.id] if band else frame[frame["band"].isna()]
+        if band is None and rows.empty:
+            continue
+        lost = float(rows.loc[rows["churned"] == 1, "mrr"].sum()) / max(len(dates), 1)
+        bands.append(BandOutcome(
+            band.id if band else "unscored", band.colour if band else "-", len(rows), int(rows["churned"].sum()),
+            _rate(rows["churned"]), lost,
+        ))
+    ordered = banded.sort_values(["weighted_score", "account_id"])
+    decile = ordered.head(math.ceil(len(ordered) / 10)) if len(ordered) else ordered
+    overall = _rate(banded["churned"])
+    decile_rate = _rate(decile["churned"])
+    calibration = []
+    for low in range(0, 100, 10):
+        high = 100 if low == 90 else low + 9
+        rows = banded[(banded["score"] >= low) & (banded["score"] <= high)]
+        calibration.append(CalibrationRow(low, high, len(rows), _rate(rows["churned"])))
+    return Backtest(
+        scorecard.name, scorecard.version, horizon_days, [pd.Timestamp(d).date() for d in dates],
+        len(banded), int(churned.sum()), overall,
+        auc(-banded["weighted_score"].to_numpy(), churned),
+        bands, decile_rate,
+        decile_rate / overall if decile_rate is not None and overall else None,
+        calibration,
+    )
+
+
+def _rate(flags: pd.Series) -> float | None:
+    return float(flags.mean()) if len(flags) else None
+
+
+def run_backtest(store: Store, scorecard: Scorecard, dates: list[date], horizon_days: int) -> Backtest:
+    """Score each as-of date as it stands (nothing stored) and compare with churn within the horizon."""
+    return summarise(outcome_frame(store, scorecard, dates, horizon_days), scorecard, horizon_days)
+
+
+def render_backtest(result: Backtest) -> list[str]:
+    """The backtest as lines of plain text."""
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1%}"
+
+    r = result
+    span = f"{r.dates[0]} to {r.dates[-1]}, {len(r.dates)} as-of dates" if r.dates else "no as-of dates"
+    lines = [
+        f"backtest of scorecard {r.scorecard} ({r.version}), {r.horizon_days}-day churn, {span}",
+        f"{r.accounts} scored (account, as-of) pairs, {r.churned} churned ({pct(r.churn_rate)})",
+        f"AUC {r.auc:.3f} (0.5 = no better than chance)" if r.auc is not None else "AUC: undefined (no churn or no survivors)",
+        "band        colour   pairs  churned  churn rate  MRR lost per as-of date",
+    ]
+    for b in r.bands:
+        lines.append(f"{b.band:<11} {b.colour:<8} {b.accounts:>5}  {b.churned:>7}  {pct(b.churn_rate):>10}  {b.mrr_lost_per_date:>12,.2f}")
+    lift = f"{r.lowest_decile_lift:.2f}x" if r.lowest_decile_lift is not None else "-"
+    lines.append(f"lowest-scoring decile: churn {pct(r.lowest_decile_churn_rate)}, lift {lift} over the average")
+    lines.append("calibration (score range: pairs, churn rate):")
+    lines.extend(f"  {c.low:>3}-{c.high:<3} {c.accounts:>6}  {pct(c.churn_rate):>7}" for c in r.calibration if c.accounts)
+    lines.append("pairs overlap: an account counts once per as-of date it was active.")
+    return lines

@@ -1,0 +1,207 @@
+"""Why an account has its score: measure contributions, largest first, and what would move it up a band.
+
+Read from the stored ``health_scores`` row plus the scorecard's rules: raising a measure's score
+from s to s' adds (s' - s) x weight / available weight x 100 points under ``reweight`` and
+(s' - s) x weight / 100 under ``neutral``; the rule is inverted to say which raw value gives s'.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from nabd.errors import NabdError
+from nabd.health.scorecard import (
+    Band,
+    Boolean,
+    MeasureSpec,
+    Percentile,
+    Piecewise,
+    Scorecard,
+    Thresholds,
+)
+from nabd.health.scoring import TREND_DAYS, score_trend
+from nabd.store import Store
+
+
+@dataclass(frozen=True)
+class Contribution:
+    measure: str
+    name: str
+    raw: float | None
+    score: float | None
+    weight: float
+    points: float | None  # contribution to the weighted score
+
+
+@dataclass(frozen=True)
+class Move:
+    """Raising one measure's raw value to ``target`` adds ``points`` to the weighted score."""
+
+    measure: str
+    text: str
+    points: float
+    enough: bool  # alone, it reaches the next band
+
+
+@dataclass(frozen=True)
+class Explanation:
+    account_id: str
+    as_of: date
+    score: int | None
+    weighted_score: float | None
+    band: Band | None
+    coverage: float
+    contributions: list[Contribution]
+    next_band: Band | None
+    points_needed: float | None
+    moves: list[Move]
+    changes: dict[int, int | None]  # score change vs the latest score on or before 7/30/90 days earlier
+
+
+def stored_measures(value: object) -> dict[str, dict]:
+    """The measures JSON of a health_scores row (DuckDB returns text, PostgreSQL a dict)."""
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+def explain(store: Store, scorecard: Scorecard, account_id: str, as_of: date | None = None) -> Explanation:
+    """The explanation of ``account_id``'s stored score on ``as_of`` (its latest under this scorecard by default)."""
+    version = scorecard.version
+    if as_of is None:
+        as_of = store.scalar(
+            "SELECT max(as_of) FROM health_scores WHERE account_id = ? AND scorecard_version = ?", [account_id, version]
+        )
+        if as_of is None:
+            raise NabdError(
+                f"account {account_id!r} has no score under scorecard {scorecard.name!r} version {version}: "
+                "check the id, or run `nabd score` first"
+            )
+    rows = store.fetchall(
+        "SELECT score, weighted_score, band, coverage, measures FROM health_scores "
+        "WHERE account_id = ? AND as_of = ? AND scorecard_version = ?", [account_id, as_of, version],
+    )
+    if not rows:
+        raise NabdError(f"account {account_id!r} has no score on {as_of} under scorecard version {version}")
+    score, weighted, band_id, coverage, measures_json = rows[0]
+    stored = stored_measures(measures_json)
+    contributions = sorted(
+        (
+            Contribution(m.id, m.name.en, stored[m.id]["raw"], stored[m.id]["score"], stored[m.id]["weight"],
+                         stored[m.id]["contribution"])
+            for m in scorecard.measures if m.id in stored
+        ),
+        key=lambda c: (c.points is None, -(c.points or 0)),
+    )
+    band = next((b for b in scorecard.bands if b.id == band_id), None)
+    next_band = next((b for b in scorecard.bands if band and b.range[0] == band.range[1] + 1), None)
+    needed = next_band.range[0] - 0.5 - weighted if next_band and weighted is not None else None
+    moves = _moves(scorecard, contributions, coverage, needed) if needed is not None else []
+    trend = score_trend(store, version, as_of).filter(lambda t: t.account_id == account_id).to_pyarrow().to_pylist()
+    changes = {days: trend[0][f"change_{days}d"] if trend else None for days in TREND_DAYS}
+    return Explanation(
+        account_id, as_of, score, weighted, band, coverage, contributions, next_band, needed, moves, changes
+    )
+
+
+def _moves(scorecard: Scorecard, contributions: list[Contribution], coverage: float, needed: float) -> list[Move]:
+    """For each scored measure below 100: the raw value that alone reaches the next band, or its best gain."""
+    per_point = 1 / (100 * coverage) if scorecard.missing_data.policy == "reweight" else 1 / 100
+    moves = []
+    for item in contributions:
+        if item.score is None or item.score >= 100 or item.raw is None:
+            continue
+        spec = scorecard.measure(item.measure)
+        wanted = min(100.0, item.score + needed / (item.weight * per_point))
+        target = _raw_for(spec, item.raw, wanted)
+        if target is None:
+            continue
+        text_target, reached = target
+        points = (reached - item.score) * item.weight * per_point
+        if points <= 0:
+            continue
+        text = f"{spec.name.en} from {_format(spec, item.raw)} to {text_target} adds {math.floor(points + 0.5 + 1e-9)} points"
+        moves.append(Move(item.measure, text, points, points >= needed))
+    return sorted(moves, key=lambda m: (not m.enough, -m.points))
+
+
+def _raw_for(spec: MeasureSpec, raw: float, wanted: float) -> tuple[str, float] | None:
+    """(raw value as text, the score it gives) that reaches ``wanted`` under the measure's rule."""
+    rule = spec.rule
+    match rule:
+        case Piecewise():
+            candidates = [
+                x1 + (wanted - s1) * (x2 - x1) / (s2 - s1)
+                for (x1, s1), (x2, s2) in zip(rule.points, rule.points[1:])
+                if s1 != s2 and min(s1, s2) <= wanted <= max(s1, s2)
+            ]
+            if not candidates:
+                best = max(rule.points, key=lambda p: (p[1], -abs(p[0] - raw)))
+                return _format(spec, best[0]), best[1]
+            return _format(spec, min(candidates, key=lambda x: abs(x - raw))), wanted
+        case Thresholds():
+            limits = [s.min for s in rule.steps[1:]] + [None]
+            reaching = [(s, upper) for s, upper in zip(rule.steps, limits) if s.score >= wanted]
+            if not reaching:
+                best_score = max(s.score for s in rule.steps)
+                reaching = [(s, upper) for s, upper in zip(rule.steps, limits) if s.score == best_score]
+            step, upper = min(reaching, key=lambda r: abs(r[0].min - raw))
+            if upper is not None and raw >= upper:
+                return f"below {_format(spec, upper)}", step.score
+            return _format(spec, step.min), step.score
+        case Boolean():
+            if rule.true_score > rule.false_score and raw == 0:
+                return "yes", rule.true_score
+            return None
+        case Percentile():
+            return f"the {wanted:.0f}th percentile of its segment", wanted
+    return None
+
+
+def _format(spec: MeasureSpec, value: float) -> str:
+    match spec.unit:
+        case "ratio":
+            return f"{100 * value:.0f}%"
+        case "minutes":
+            return f"{value:.0f} min"
+        case "days":
+            return f"{value:.0f} days"
+        case "flag":
+            return "yes" if value else "no"
+        case "score":
+            return f"{value:.1f}"
+    return f"{value:g}"
+
+
+def render_explanation(explanation: Explanation, scorecard: Scorecard) -> list[str]:
+    """The explanation as lines of plain text, for the CLI and reports."""
+    e = explanation
+    if e.score is None:
+        head = (f"{e.account_id} on {e.as_of}: no score (coverage {e.coverage:.0%} is below the minimum "
+                f"{scorecard.missing_data.minimum_coverage:.0%})")
+    else:
+        head = f"{e.account_id} on {e.as_of}: {e.score} ({e.band.name.en}, {e.band.colour}) - {e.band.action.en}"
+    spread = ""
+    if scorecard.missing_data.policy == "reweight" and 0 < e.coverage < 1:
+        spread = f", so each weight counts x {1 / e.coverage:.2f}"
+    trend = ", ".join(
+        f"{change:+d} vs {days} days ago" for days, change in e.changes.items() if change is not None
+    )
+    if trend:
+        head += f"; trend {trend}"
+    lines = [head, f"coverage {e.coverage:.0%}{spread}; contributions (points of the weighted score):"]
+    for c in e.contributions:
+        if c.score is None:
+            lines.append(f"  {c.name}: no data (weight {c.weight:.1f})")
+        else:
+            raw = _format(scorecard.measure(c.measure), c.raw) if c.raw is not None else "-"
+            points = f"{c.points:.1f}" if c.points is not None else "-"
+            lines.append(f"  {c.name}: {raw} scores {c.score:.0f} x weight {c.weight:.1f} = {points} points")
+    if e.next_band is None:
+        if e.score is not None:
+            lines.append("already in the top band")
+        return lines
+    lines.append(f"to reach {e.next_band.name.en} ({e.next_band.range[0]}) it needs {e.points_needed:.1f} more points:")
+    lines.extend(f"  {m.text}{'' if m.enough else ' (not enough alone)'}" for m in e.moves[:5])
+    return lines

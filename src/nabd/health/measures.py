@@ -1,0 +1,400 @@
+"""The measure library: one raw value per active account as of a date, as Ibis expressions.
+
+Point in time: a measure for ``as_of`` sees only facts known by the end of that day. A window of
+N days is the days (as_of - N, as_of]; timestamps count when ``ts < as_of + 1 day``; an invoice
+paid after as_of is unpaid, a ticket closed after as_of is open (its CSAT unknown), an event after
+as_of does not exist. Usage measures read ``activity_daily`` and are computed together in ONE
+grouped pass with conditional aggregates; the others read their own table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+from ibis import _
+
+from nabd.health.scorecard import MeasureParams, MeasureSpec
+from nabd.metrics.active import active_accounts, active_subscriptions
+from nabd.store import Store
+
+USAGE_EVENTS = ("login", "session")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days (as_of - days, as_of] and the same length just before them.
+
+    Every date is derived from the one ``as_of`` literal in the engine (never in Python), so a
+    compiled query differs between two as-of dates only by that literal (see scoring.scoring_sql).
+    """
+
+    as_of_day: date
+    days: int
+
+    @property
+    def as_of(self) -> ibis.DateValue:
+        return ibis.literal(self.as_of_day)
+
+    def days_before(self, count: int) -> ibis.DateValue:
+        return (self.as_of - ibis.interval(days=count)).cast("date")
+
+    @property
+    def first_day(self) -> ibis.DateValue:
+        return self.days_before(self.days - 1)
+
+    @property
+    def previous_first_day(self) -> ibis.DateValue:
+        return self.days_before(2 * self.days - 1)
+
+    @property
+    def start(self) -> ibis.TimestampValue:
+        return self.first_day.cast("timestamp")
+
+    @property
+    def previous_start(self) -> ibis.TimestampValue:
+        return self.previous_first_day.cast("timestamp")
+
+    @property
+    def end(self) -> ibis.TimestampValue:
+        """First instant after as_of: timestamps known on as_of are < end."""
+        return (self.as_of + ibis.interval(days=1)).cast("timestamp")
+
+
+# ---- usage measures: conditional aggregates over activity_daily, one pass for all of them -------
+
+Part = Callable[[str], ibis.Value]  # this measure's aggregated part by name
+ActivityAggregates = Callable[[ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
+ActivityValue = Callable[[Part, ibis.Table, Window, MeasureParams], ibis.Value]
+
+
+def _in(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
+    return rows.day >= window.first_day
+
+
+def _in_previous(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
+    return (rows.day >= window.previous_first_day) & (rows.day < window.first_day)
+
+
+def _user_minutes(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
+    return _in(rows, window) & (rows.event_type == "session") & (rows.contact_id != "")
+
+
+def _per_user_period(period: Callable[[ibis.Table, Window], ibis.Value]) -> ActivityAggregates:
+    def aggregates(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+        key = rows.contact_id + "|" + period(rows, window).cast("string")
+        return {
+            "minutes": rows.value_sum.sum(where=_user_minutes(rows, window)),
+            "periods": key.nunique(where=_user_minutes(rows, window)),
+        }
+
+    return aggregates
+
+
+def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """session minutes of identified users / distinct (user, period) pairs with a session; 0 without any."""
+    periods = part("periods").fill_null(0)
+    return ibis.ifelse(periods > 0, part("minutes").cast("float64") / periods, ibis.literal(0).cast("float64"))
+
+
+def _active_users(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"users": rows.contact_id.nunique(where=_in(rows, window) & (rows.contact_id != ""))}
+
+
+def _features(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    used = _in(rows, window) & rows.event_type.startswith("feature:")
+    if params.features:
+        used = used & rows.event_type.isin([f"feature:{name}" for name in params.features])
+    return {"features": rows.event_type.nunique(where=used)}
+
+
+def _usage_minutes(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    session = rows.event_type == "session"
+    return {
+        "minutes": rows.value_sum.sum(where=_in(rows, window) & session),
+        "previous": rows.value_sum.sum(where=_in_previous(rows, window) & session),
+    }
+
+
+def _page_views(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"views": rows.events.sum(where=_in(rows, window) & (rows.event_type == f"page:{params.page}"))}
+
+
+def _feature_catalogue(store: Store, window: Window, params: MeasureParams) -> ibis.Value:
+    """Number of features: the configured list, else the distinct feature events seen up to as_of."""
+    if params.features:
+        return ibis.literal(len(params.features))
+    rows = store.table("activity_daily")
+    seen = rows.filter((rows.day <= window.as_of) & rows.event_type.startswith("feature:"))
+    return seen.event_type.nunique().as_scalar()
+
+
+@dataclass(frozen=True)
+class ActivityMeasure:
+    aggregates: ActivityAggregates
+    value: ActivityValue
+    doc: str
+
+
+# The previous window matters only to the trend measure; others read (as_of - N, as_of].
+ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
+    "usage_time_daily": ActivityMeasure(
+        _per_user_period(lambda rows, window: rows.day), _minutes_per_period,
+        "session minutes of identified users / distinct (user, day) with a session, over the window",
+    ),
+    "usage_time_weekly": ActivityMeasure(
+        _per_user_period(lambda rows, window: window.as_of.delta(rows.day, unit="day") // 7),
+        _minutes_per_period,
+        "session minutes of identified users / distinct (user, week before as_of) with a session",
+    ),
+    "active_users": ActivityMeasure(
+        _active_users, lambda part, accounts, window, params: part("users").fill_null(0),
+        "distinct contacts with any event in the window",
+    ),
+    "licence_utilisation": ActivityMeasure(
+        _active_users,
+        lambda part, accounts, window, params: ibis.ifelse(
+            accounts.licences > 0, part("users").fill_null(0).cast("float64") / accounts.licences, None
+        ),
+        "distinct active contacts in the window / licences (sum of quantity of active periods); null without licences",
+    ),
+    "feature_adoption": ActivityMeasure(
+        _features,
+        lambda part, accounts, window, params: ibis.ifelse(
+            part("catalogue") > 0, part("features").fill_null(0).cast("float64") / part("catalogue"), None,
+        ),
+        "distinct features used in the window / features in the catalogue",
+    ),
+    "usage_trend": ActivityMeasure(
+        _usage_minutes,
+        lambda part, accounts, window, params: ibis.ifelse(
+            part("previous").fill_null(0) > 0,
+            part("minutes").fill_null(0) / part("previous") - 1, None,
+        ),
+        "session minutes this window / the previous window - 1; null when the previous window had none",
+    ),
+    "page_visits": ActivityMeasure(
+        _page_views, lambda part, accounts, window, params: part("views").fill_null(0),
+        "views of page:<page> in the window",
+    ),
+}
+
+
+# ---- measures over the other canonical tables: each (account_id, value) --------------------------
+
+TableMeasure = Callable[[Store, Window, MeasureParams], ibis.Table]
+
+
+def _licences(store: Store, day: ibis.DateValue) -> ibis.Table:
+    periods = active_subscriptions(store, day)
+    return periods.group_by("account_id").aggregate(licences=periods.quantity.sum())
+
+
+def new_licences(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """licences on as_of - licences on the day before the window (negative when licences were removed)."""
+    now = _licences(store, window.as_of)
+    before = _licences(store, window.days_before(window.days)).rename(before="licences")
+    joined = now.left_join(before, "account_id")
+    return joined.select("account_id", value=joined.licences - joined.before.fill_null(0))
+
+
+def solution_upgrade(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """1 when a period starting in the window has a higher mrr than the period of the same product it follows, else 0."""
+    periods = store.table("subscriptions")
+    new = periods.filter((periods.start_date >= window.first_day) & (periods.start_date <= window.as_of))
+    old = periods.select(
+        old_account=periods.account_id, old_product=periods.product, old_end=periods.end_date, old_mrr=periods.mrr
+    )
+    pairs = new.join(
+        old, (new.account_id == old.old_account) & (new.product == old.old_product) & (new.start_date == old.old_end)
+    )
+    upgrades = pairs.filter(pairs.mrr > pairs.old_mrr).select("account_id").distinct()
+    return upgrades.mutate(value=ibis.literal(1))
+
+
+def _tickets_opened(store: Store, since: ibis.TimestampValue, until: ibis.TimestampValue) -> ibis.Table:
+    tickets = store.table("tickets")
+    return tickets.filter((tickets.opened_at >= since) & (tickets.opened_at < until))
+
+
+def ticket_frequency(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """tickets opened in the window (0 without any)."""
+    opened = _tickets_opened(store, window.start, window.end)
+    return opened.group_by("account_id").aggregate(value=_.count())
+
+
+def ticket_trend(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """tickets opened in the window - tickets opened in the window before it."""
+    opened = _tickets_opened(store, window.previous_start, window.end)
+    current = opened.opened_at >= window.start
+    return opened.group_by("account_id").aggregate(
+        value=ibis.ifelse(current, 1, -1).sum()
+    )
+
+
+def ticket_csat(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """mean CSAT (1-5) of tickets closed in the window; a ticket closed after as_of has no CSAT yet."""
+    tickets = store.table("tickets")
+    closed = tickets.filter(
+        (tickets.closed_at >= window.start) & (tickets.closed_at < window.end) & tickets.csat.notnull()
+    )
+    return closed.group_by("account_id").aggregate(value=closed.csat.cast("float64").mean())
+
+
+def _invoices_known(store: Store, as_of: ibis.DateValue) -> ibis.Table:
+    """Invoices issued by as_of, with paid_at as known on as_of (null when paid later)."""
+    invoices = store.table("invoices")
+    issued = invoices.filter(invoices.issued_at <= as_of)
+    return issued.mutate(paid_at=ibis.ifelse(issued.paid_at <= as_of, issued.paid_at, None))
+
+
+def payment_days_overdue(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """max(as_of - due_at) over invoices unpaid on as_of and past due; 0 when none; null without invoices."""
+    invoices = _invoices_known(store, window.as_of)
+    overdue = invoices.paid_at.isnull() & (invoices.due_at < window.as_of)
+    days = window.as_of.delta(invoices.due_at, unit="day")
+    return invoices.group_by("account_id").aggregate(value=days.max(where=overdue).fill_null(0))
+
+
+def late_invoice_share(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """late invoices / invoices due in the window; late = paid after due_at, or unpaid on as_of past due_at."""
+    invoices = _invoices_known(store, window.as_of)
+    due = invoices.filter((invoices.due_at >= window.first_day) & (invoices.due_at <= window.as_of))
+    late = ibis.ifelse(due.paid_at.isnull(), due.due_at < window.as_of, due.paid_at > due.due_at)
+    return due.group_by("account_id").aggregate(value=ibis.ifelse(late, ibis.literal(1).cast("float64"), ibis.literal(0).cast("float64")).mean())
+
+
+def _responses(store: Store, window: Window, since: ibis.TimestampValue, kind: str) -> ibis.Table:
+    responses = store.table("survey_responses")
+    return responses.filter(
+        (responses.kind == kind) & (responses.responded_at >= since) & (responses.responded_at < window.end)
+    )
+
+
+def nps_latest(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """score (0-10) of the account's most recent NPS answer in the window."""
+    answers = _responses(store, window, window.start, "nps")
+    return answers.group_by("account_id").aggregate(value=answers.score.argmax(answers.responded_at))
+
+
+def nps_trend(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """mean NPS answer in the window - mean in the window before it; null when either has none."""
+    answers = _responses(store, window, window.previous_start, "nps")
+    current = answers.responded_at >= window.start
+    return answers.group_by("account_id").aggregate(
+        value=answers.score.cast("float64").mean(where=current)
+        - answers.score.cast("float64").mean(where=~current)
+    )
+
+
+def sentiment(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """No sentiment analysis exists yet: null ("no data") for every account, never a made-up value."""
+    accounts = store.table("accounts")
+    return accounts.select("account_id", value=ibis.null("float64")).limit(0)
+
+
+def referrals(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """referrals the account made in the window (0 without any)."""
+    made = store.table("referrals")
+    made = made.filter((made.referred_at >= window.start) & (made.referred_at < window.end))
+    return made.group_by("account_id").aggregate(value=_.count())
+
+
+def csm_rating(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """the CSM's most recent relationship rating (1-5) given in the window."""
+    ratings = store.table("relationship_ratings")
+    ratings = ratings.filter((ratings.rated_at >= window.first_day) & (ratings.rated_at <= window.as_of))
+    return ratings.group_by("account_id").aggregate(value=ratings.rating.argmax(ratings.rated_at))
+
+
+def days_to_renewal(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """min(renewal_date - as_of) over active periods renewing on or after as_of."""
+    periods = active_subscriptions(store, window.as_of)
+    periods = periods.filter(periods.renewal_date >= window.as_of)
+    days = periods.renewal_date.delta(window.as_of, unit="day")
+    return periods.group_by("account_id").aggregate(value=days.min())
+
+
+def custom(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """The scorecard's own SQL over the canonical tables, ``:as_of`` replaced by the as-of date."""
+    query = (params.sql or "").replace(":as_of", f"DATE '{window.as_of_day.isoformat()}'")
+    typed = f"SELECT CAST(account_id AS TEXT) AS account_id, CAST(value AS DOUBLE PRECISION) AS value FROM ({query}) AS custom_measure"
+    return store.ibis.sql(typed, schema={"account_id": "string", "value": "float64"})
+
+
+TABLE_MEASURES: dict[str, TableMeasure] = {
+    "new_licences": new_licences, "solution_upgrade": solution_upgrade,
+    "ticket_frequency": ticket_frequency, "ticket_trend": ticket_trend, "ticket_csat": ticket_csat,
+    "payment_days_overdue": payment_days_overdue, "late_invoice_share": late_invoice_share,
+    "nps_latest": nps_latest, "nps_trend": nps_trend, "sentiment": sentiment, "referrals": referrals,
+    "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "custom": custom,
+}
+# An account absent from these measures' tables has the value 0 (nothing happened), not "no data".
+ZERO_WHEN_ABSENT = {"solution_upgrade", "ticket_frequency", "ticket_trend", "referrals"}
+
+
+def scored_accounts(store: Store, as_of: date) -> ibis.Table:
+    """Active accounts on as_of with their segment and licences (sum of quantity of active periods)."""
+    accounts = store.table("accounts").select("account_id", "segment", "csm")
+    day = ibis.literal(as_of)
+    active = active_accounts(store, day).join(accounts, "account_id")
+    return active.left_join(_licences(store, day), "account_id").select(
+        "account_id", "segment", "csm", licences=_.licences.fill_null(0)
+    )
+
+
+def measure_values(store: Store, measures: list[MeasureSpec], as_of: date) -> ibis.Table:
+    """(account_id, segment, csm, licences, ``r__<measure id>`` raw float64 values) for accounts active on as_of."""
+    accounts = scored_accounts(store, as_of)
+    usage = [m for m in measures if m.type in ACTIVITY_MEASURES]
+    if usage:
+        accounts = _with_usage(store, accounts, usage, as_of)
+    others = [m for m in measures if m.type in TABLE_MEASURES]
+    if others:
+        accounts = _with_others(store, accounts, others, as_of)
+    columns = ["account_id", "segment", "csm", "licences", *(f"r__{m.id}" for m in measures)]
+    return accounts.select(*columns)
+
+
+def _with_others(store: Store, accounts: ibis.Table, others: list[MeasureSpec], as_of: date) -> ibis.Table:
+    """Join the other measures' values: their (account_id, value) tables stacked, pivoted in one pass, joined once."""
+    stacked = ibis.union(*(
+        TABLE_MEASURES[spec.type](store, Window(as_of, spec.params.window_days), spec.params).select(
+            measure_account=_.account_id.cast("string"), measure=ibis.literal(spec.id), value=_.value.cast("float64")
+        )
+        for spec in others
+    ), distinct=False)
+    pivot = stacked.group_by("measure_account").aggregate(
+        **{f"p__{spec.id}": stacked.value.max(where=stacked.measure == spec.id) for spec in others}
+    )
+    joined = accounts.left_join(pivot, accounts.account_id == pivot.measure_account)
+    return joined.mutate(**{
+        f"r__{spec.id}": joined[f"p__{spec.id}"].fill_null(0) if spec.type in ZERO_WHEN_ABSENT else joined[f"p__{spec.id}"]
+        for spec in others
+    }).drop("measure_account", *(f"p__{spec.id}" for spec in others))
+
+
+def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as_of: date) -> ibis.Table:
+    """Join the usage measures' values, computed in one grouped pass over activity_daily."""
+    longest = max(2 * m.params.window_days for m in usage)
+    rows = store.table("activity_daily")
+    rows = rows.filter((rows.day <= as_of) & (rows.day > Window(as_of, longest).days_before(longest)))
+    aggregates: dict[str, ibis.Value] = {}
+    for spec in usage:
+        parts = ACTIVITY_MEASURES[spec.type].aggregates(rows, Window(as_of, spec.params.window_days), spec.params)
+        aggregates |= {f"{spec.id}__{name}": value for name, value in parts.items()}
+    activity = rows.group_by(activity_account="account_id").aggregate(**aggregates)
+    joined = accounts.left_join(activity, accounts.account_id == activity.activity_account)
+    catalogues = {
+        f"{spec.id}__catalogue": _feature_catalogue(store, Window(as_of, spec.params.window_days), spec.params)
+        for spec in usage if spec.type == "feature_adoption"
+    }
+    joined = joined.mutate(**catalogues)
+    values = {}
+    for spec in usage:
+        part = lambda name, prefix=spec.id: joined[f"{prefix}__{name}"]
+        window = Window(as_of, spec.params.window_days)
+        values[f"r__{spec.id}"] = ACTIVITY_MEASURES[spec.type].value(part, joined, window, spec.params).cast("float64")
+    return joined.mutate(**values).drop("activity_account", *aggregates, *catalogues)

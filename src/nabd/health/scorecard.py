@@ -1,0 +1,300 @@
+"""Scorecards: the YAML that says which measures make up the health score, how each is scored and weighted.
+
+A scorecard is validated by pydantic; an invalid file is a :class:`NabdError` naming the file, the
+line and the field (``default.yaml:12: measures.2.weight: ...``). Its version is the first 12 hex
+digits of sha256 over the canonical JSON of the validated model, so every stored score names the
+exact rules that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.resources import files
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from nabd.errors import NabdError
+
+DEFAULT_SCORECARD = files("nabd.health") / "scorecards" / "default.yaml"
+
+MeasureType = Literal[
+    "usage_time_daily", "usage_time_weekly", "active_users", "licence_utilisation", "new_licences",
+    "feature_adoption", "solution_upgrade", "ticket_frequency", "ticket_trend", "ticket_csat",
+    "payment_days_overdue", "late_invoice_share", "nps_latest", "nps_trend", "sentiment",
+    "referrals", "csm_rating", "days_to_renewal", "usage_trend", "page_visits", "custom",
+]
+MEASURE_TYPES: tuple[str, ...] = get_args(MeasureType)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A phrase in English and Arabic."""
+
+    en: str = Field(min_length=1)
+    ar: str = Field(min_length=1)
+
+
+class Step(_Strict):
+    """Values at or above ``min`` (up to the next step) score ``score``."""
+
+    min: float
+    score: float = Field(ge=0, le=100)
+
+
+class Thresholds(_Strict):
+    """Score = score of the highest step whose min <= value; ``below`` under the first step."""
+
+    kind: Literal["thresholds"]
+    steps: list[Step] = Field(min_length=1)
+    below: float = Field(0, ge=0, le=100)
+
+    @field_validator("steps")
+    @classmethod
+    def _ascending(cls, steps: list[Step]) -> list[Step]:
+        if any(b.min <= a.min for a, b in pairwise(steps)):
+            raise ValueError("step minimums must be strictly ascending")
+        return steps
+
+
+class Piecewise(_Strict):
+    """Score interpolated linearly between (value, score) points, held flat beyond the ends."""
+
+    kind: Literal["piecewise"]
+    points: list[tuple[float, Annotated[float, Field(ge=0, le=100)]]] = Field(min_length=2)
+
+    @field_validator("points")
+    @classmethod
+    def _ascending(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        if any(b[0] <= a[0] for a, b in pairwise(points)):
+            raise ValueError("point values must be strictly ascending")
+        return points
+
+
+class Percentile(_Strict):
+    """Score = 100 x percent rank of the value among the accounts of the same segment."""
+
+    kind: Literal["percentile"]
+    higher_is_better: bool = True
+
+
+class Boolean(_Strict):
+    """Score = true_score when the value is non-zero, false_score when it is zero."""
+
+    kind: Literal["boolean"]
+    true_score: float = Field(100, ge=0, le=100)
+    false_score: float = Field(0, ge=0, le=100)
+
+
+Rule = Annotated[Thresholds | Piecewise | Percentile | Boolean, Field(discriminator="kind")]
+
+
+class MeasureParams(_Strict):
+    """Parameters of a measure type; each type reads the ones it needs."""
+
+    window_days: int = Field(30, ge=1, le=730)
+    features: list[str] | None = None
+    page: str | None = None
+    sql: str | None = None
+
+
+class MeasureSpec(_Strict):
+    """One measure of the scorecard: its type, parameters, scoring rule and weight."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    type: MeasureType
+    name: Text
+    unit: Literal["ratio", "minutes", "days", "count", "score", "flag"] = "count"
+    group: str | None = None
+    weight: float = Field(gt=0)
+    params: MeasureParams = MeasureParams()
+    rule: Rule
+
+    @field_validator("params")
+    @classmethod
+    def _custom_needs_sql(cls, params: MeasureParams, info: ValidationInfo) -> MeasureParams:
+        if info.data.get("type") == "custom" and not params.sql:
+            raise ValueError("a custom measure needs params.sql returning (account_id, value)")
+        if info.data.get("type") == "page_visits" and not params.page:
+            raise ValueError("a page_visits measure needs params.page (e.g. cancel)")
+        return params
+
+
+class Group(_Strict):
+    id: str
+    name: Text
+
+
+class SegmentOverride(_Strict):
+    """Weights for accounts of one segment; measures not named keep their default weight, 0 drops one."""
+
+    weights: dict[str, Annotated[float, Field(ge=0)]]
+
+
+class MissingData(_Strict):
+    """reweight: the score is over available measures; neutral: a missing measure scores neutral_score.
+
+    Either way an account whose available weight share is below minimum_coverage gets no score.
+    """
+
+    policy: Literal["reweight", "neutral"] = "reweight"
+    neutral_score: float = Field(50, ge=0, le=100)
+    minimum_coverage: float = Field(0.5, ge=0, le=1)
+
+
+class Band(_Strict):
+    id: str
+    name: Text
+    range: tuple[int, int]
+    colour: str
+    colour_name: Text
+    action: Text
+
+
+class Scorecard(_Strict):
+    """A validated scorecard; ``version`` hashes its content."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    groups: list[Group] = []
+    measures: list[MeasureSpec] = Field(min_length=1)
+    segments: dict[str, SegmentOverride] = {}
+    missing_data: MissingData = MissingData()
+    bands: list[Band] = Field(min_length=1)
+
+    @field_validator("measures")
+    @classmethod
+    def _measures_unique_and_grouped(cls, measures: list[MeasureSpec], info: ValidationInfo) -> list[MeasureSpec]:
+        ids = [m.id for m in measures]
+        duplicated = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicated:
+            raise ValueError(f"measure ids must be unique: {', '.join(duplicated)} repeated")
+        groups = {g.id for g in info.data.get("groups", [])}
+        unknown = sorted({m.group for m in measures if m.group and m.group not in groups})
+        if groups and unknown:
+            raise ValueError(f"unknown group {', '.join(unknown)}: declare it under groups")
+        return measures
+
+    @field_validator("segments")
+    @classmethod
+    def _segments_name_measures(cls, segments: dict[str, SegmentOverride], info: ValidationInfo) -> dict[str, SegmentOverride]:
+        measures = info.data.get("measures") or []
+        known = {m.id for m in measures}
+        for segment, override in segments.items():
+            unknown = sorted(set(override.weights) - known)
+            if known and unknown:
+                raise ValueError(f"segment {segment!r} weights unknown measure {', '.join(unknown)}")
+            total = sum(override.weights.get(m.id, m.weight) for m in measures)
+            if measures and total <= 0:
+                raise ValueError(f"segment {segment!r} leaves no measure with a positive weight")
+        return segments
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_cover_0_to_100(cls, bands: list[Band]) -> list[Band]:
+        ordered = sorted(bands, key=lambda b: b.range[0])
+        expected = 0
+        for band in ordered:
+            low, high = band.range
+            if low > high:
+                raise ValueError(f"band {band.id!r} range {low}-{high} is reversed")
+            if low != expected:
+                problem = "gap" if low > expected else "overlap"
+                raise ValueError(f"band {band.id!r} starts at {low}: {problem}, expected {expected}")
+            expected = high + 1
+        if expected != 101:
+            raise ValueError(f"bands end at {expected - 1}: they must cover 0-100 exactly")
+        return ordered
+
+    @property
+    def version(self) -> str:
+        """First 12 hex digits of sha256(canonical JSON of the validated scorecard)."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+    def weights(self, segment: str | None = None) -> dict[str, float]:
+        """Measure weights for ``segment`` (case-insensitive; None = default), normalised to sum 100."""
+        override = next(
+            (o.weights for name, o in self.segments.items() if segment and name.lower() == segment.lower()), {}
+        )
+        raw = {m.id: override.get(m.id, m.weight) for m in self.measures}
+        total = sum(raw.values())
+        return {measure: 100 * weight / total for measure, weight in raw.items()}
+
+    def measure(self, measure_id: str) -> MeasureSpec:
+        for spec in self.measures:
+            if spec.id == measure_id:
+                return spec
+        raise NabdError(f"the scorecard {self.name!r} has no measure {measure_id!r}")
+
+    def band_of(self, score: int) -> Band:
+        return next(b for b in self.bands if b.range[0] <= score <= b.range[1])
+
+
+def load_scorecard(path: str | Path | None = None) -> Scorecard:
+    """Read and validate a scorecard YAML file (the shipped default when ``path`` is None)."""
+    source = Path(path) if path else Path(str(DEFAULT_SCORECARD))
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise NabdError(f"cannot read the scorecard {source}: {error.strerror or error}") from None
+    return parse_scorecard(text, str(source))
+
+
+def parse_scorecard(text: str, filename: str = "<scorecard>") -> Scorecard:
+    """Validate scorecard YAML text; errors name ``filename``, the line and the field."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark else filename
+        raise NabdError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
+    if not isinstance(document, dict):
+        raise NabdError(f"{filename}:1: a scorecard is a YAML mapping with name, measures and bands")
+    lines = _key_lines(root)
+    try:
+        return Scorecard.model_validate(document)
+    except ValidationError as error:
+        problems = [_describe(problem, lines, filename) for problem in error.errors()]
+        raise NabdError("; ".join(problems)) from None
+
+
+def _key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Line (1-based) of every mapping key and sequence item, by its path in the document."""
+    lines: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            lines[child] = key.start_mark.line + 1
+            lines.update(_key_lines(value, child))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines[child] = item.start_mark.line + 1
+            lines.update(_key_lines(item, child))
+    return lines
+
+
+def _describe(problem: dict, lines: dict[tuple, int], filename: str) -> str:
+    """``file:line: field: message`` for one pydantic error, at the deepest located part of its path."""
+    located: tuple = ()
+    field: list[str] = []
+    for part in problem["loc"]:
+        if (*located, part) in lines:
+            located = (*located, part)
+            field.append(str(part))
+        elif isinstance(part, str) and part in {"thresholds", "piecewise", "percentile", "boolean"}:
+            continue  # the discriminator tag pydantic adds to a union's path
+        else:
+            field.append(str(part))
+    line = lines.get(located, 1)
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{filename}:{line}: {'.'.join(field) or '(top level)'}: {message}"

@@ -1,0 +1,69 @@
+"""The health commands as a person runs them, on a real database (in-process; one subprocess checks the error line)."""
+
+import subprocess
+import sys
+
+import pytest
+from health_history import AS_OF, custom, customer, given
+from typer.testing import CliRunner
+
+from nabd.cli import app
+from nabd.errors import NabdError
+from nabd.store import open_store
+
+IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
+
+
+def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nabd", *args, "--database", url], capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def run(*args: str, url: str):
+    """The command in-process; a NabdError propagates as the exception main() would print as one line."""
+    result = CliRunner().invoke(app, [*args, "--database", url])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def _company(store_url, tmp_path):
+    """Accounts A (score 20) and B (90), and a scorecard file of one custom measure."""
+    with open_store(store_url) as store:
+        customer(store, "A", mrr=100)
+        customer(store, "B", mrr=300)
+        given(store, activity_daily=[("A", "c1", AS_OF, "login", 1, 0.0)])
+    card = tmp_path / "card.yaml"
+    from health_history import BANDS
+
+    card.write_text(f"name: cli\nmeasures:\n{custom('m', {'A': 20, 'B': 90}, IDENTITY)}{BANDS}", encoding="utf-8")
+    return str(card)
+
+
+def test_score_then_portfolio_then_explain(store_url, tmp_path):
+    card = _company(store_url, tmp_path)
+    scored = run("score", "--as-of", "2024-06-30", "--scorecard", card, url=store_url)
+    assert scored.exit_code == 0
+    assert "2024-06-30" in scored.stdout
+    view = run("portfolio", "--scorecard", card, url=store_url)
+    assert view.exit_code == 0
+    assert "portfolio on 2024-06-30" in view.stdout and "300.00" in view.stdout
+    explained = run("score", "explain", "A", "--scorecard", card, url=store_url)
+    assert explained.exit_code == 0
+    assert "A on 2024-06-30: 20 (unhealthy, red)" in explained.stdout
+
+
+def test_a_broken_scorecard_is_one_line_naming_file_line_and_field(store_url, tmp_path):
+    card = tmp_path / "bad.yaml"
+    card.write_text("name: bad\nmeasures:\n  - id: m\n    type: nope\n", encoding="utf-8")
+    result = nabd("score", "--scorecard", str(card), url=store_url)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{card}:4: measures.0.type" in result.stderr.replace("\n", "")
+
+
+def test_backtest_refuses_a_horizon_not_yet_observed(store_url, tmp_path):
+    card = _company(store_url, tmp_path)
+    with pytest.raises(NabdError, match=r"is after the last day with data \(2024-06-30\)"):
+        run("score", "backtest", "--to", "2024-06-30", "--scorecard", card, url=store_url)

@@ -1,0 +1,259 @@
+"""The measure library, one point-in-time test per measure: facts after as_of (2024-06-30) never count.
+
+Windows of N days are (as_of - N, as_of]: 30 days = 2024-06-01..2024-06-30.
+"""
+
+from datetime import date, datetime
+
+import pytest
+from health_history import (
+    AS_OF,
+    account,
+    activity,
+    customer,
+    given,
+    invoice,
+    measure,
+    period,
+    response,
+    scorecard,
+    ticket,
+    ts,
+)
+
+from nabd.health.measures import measure_values
+
+AFTER = date(2024, 7, 1)
+
+
+def value(store, mtype, window=30, params="", account_id="A", rule="{kind: boolean}"):
+    card = scorecard(measure("m", mtype, rule, window=window, params=params))
+    rows = measure_values(store, list(card.measures), AS_OF).to_pyarrow().to_pylist()
+    return {row["account_id"]: row["r__m"] for row in rows}[account_id]
+
+
+def test_usage_time_daily_is_minutes_per_active_user_day(store):
+    # (20 + 40 + 30) minutes / 3 (user, day) pairs = 30; 07-01 is after as_of, 05-31 before the window
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 29), "session", 1, 20), activity("A", "c1", AS_OF, "session", 2, 40),
+        activity("A", "c2", AS_OF, "session", 1, 30), activity("A", "c1", AFTER, "session", 1, 100),
+        activity("A", "c1", date(2024, 5, 31), "session", 1, 999),
+    ])
+    assert value(store, "usage_time_daily") == 30
+
+
+def test_usage_time_weekly_is_minutes_per_active_user_week(store):
+    # weeks counted back from as_of: 06-30 and 06-29 are week 0, 06-20 week 1
+    # (10 + 20 + 30 + 15) / 3 (user, week) pairs = 25
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", AS_OF, "session", 1, 10), activity("A", "c1", date(2024, 6, 29), "session", 1, 20),
+        activity("A", "c1", date(2024, 6, 20), "session", 1, 30), activity("A", "c2", AS_OF, "session", 1, 15),
+        activity("A", "c1", AFTER, "session", 1, 500),
+    ])
+    assert value(store, "usage_time_weekly", window=28) == 25
+
+
+def test_an_account_without_sessions_has_zero_usage_time(store):
+    customer(store, "A")
+    assert value(store, "usage_time_daily") == 0
+
+
+def _users(store):
+    # c1 and c2 active in the window; '' is no contact; c3 only after as_of
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 10), "login"), activity("A", "c2", AS_OF, "feature:x"),
+        activity("A", "", AS_OF, "login"), activity("A", "c3", AFTER, "login"),
+    ])
+
+
+def test_active_users_are_distinct_contacts_with_events_in_the_window(store):
+    customer(store, "A")
+    _users(store)
+    assert value(store, "active_users") == 2
+
+
+def test_licence_utilisation_is_active_users_over_licences_on_as_of(store):
+    # 2 users / 4 licences = 0.5; the period adding 6 licences starts after as_of
+    given(store, accounts=[account("A")], subscriptions=[
+        period("S1", "A", quantity=4), period("S2", "A", start=AFTER, quantity=6),
+    ])
+    _users(store)
+    assert value(store, "licence_utilisation") == 0.5
+
+
+def test_feature_adoption_is_features_used_over_the_catalogue_seen_by_as_of(store):
+    # catalogue: a (A), b (B); c appears only after as_of -> A used 1 of 2
+    customer(store, "A")
+    customer(store, "B")
+    given(store, activity_daily=[
+        activity("A", "c1", AS_OF, "feature:a"), activity("B", "c9", date(2024, 3, 1), "feature:b"),
+        activity("A", "c1", AFTER, "feature:c"),
+    ])
+    assert value(store, "feature_adoption") == 0.5
+    assert value(store, "feature_adoption", params="features: [a, b, c, d]") == 0.25
+
+
+def test_usage_trend_compares_minutes_with_the_previous_window(store):
+    # this window 60 min, previous (05-02..05-31) 40 min: 60 / 40 - 1 = 0.5; 07-01 is after as_of
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 15), "session", 1, 60), activity("A", "c1", date(2024, 5, 15), "session", 1, 40),
+        activity("A", "c1", AFTER, "session", 1, 1000),
+    ])
+    assert value(store, "usage_trend") == pytest.approx(0.5)
+
+
+def test_page_visits_count_views_of_the_page_in_the_window(store):
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 15), "page:cancel", 2), activity("A", "c1", AFTER, "page:cancel", 5),
+        activity("A", "c1", date(2024, 6, 15), "page:pricing", 7),
+    ])
+    assert value(store, "page_visits", params="page: cancel") == 2
+
+
+def test_new_licences_compare_licences_on_as_of_with_the_day_before_the_window(store):
+    # 90-day window from 04-02: licences on 04-01 = 5, on 06-30 = 8 -> 3; the 07-01 period is not yet known
+    given(store, accounts=[account("A")], subscriptions=[
+        period("S1", "A", quantity=5, end=date(2024, 5, 1)), period("S2", "A", start=date(2024, 5, 1), end=AFTER, quantity=8),
+        period("S3", "A", start=AFTER, quantity=10),
+    ])
+    assert value(store, "new_licences", window=90) == 3
+
+
+def test_solution_upgrade_is_a_new_period_with_higher_mrr_than_the_one_it_follows(store):
+    # A: 100 -> 150 on 03-01 (in the 180-day window); B: 100 -> 200 only on 07-01, after as_of
+    given(store, accounts=[account("A"), account("B")], subscriptions=[
+        period("A1", "A", mrr=100, start=date(2023, 1, 1), end=date(2024, 3, 1)),
+        period("A2", "A", mrr=150, start=date(2024, 3, 1)),
+        period("B1", "B", mrr=100, start=date(2023, 1, 1), end=AFTER), period("B2", "B", mrr=200, start=AFTER),
+    ])
+    assert value(store, "solution_upgrade", window=180, account_id="A") == 1
+    assert value(store, "solution_upgrade", window=180, account_id="B") == 0
+
+
+def test_ticket_frequency_counts_tickets_opened_in_the_window(store):
+    # 06-05 and 06-30 23:00 count; 07-01 00:00 is after as_of; 05-31 is before the window
+    customer(store, "A")
+    given(store, tickets=[
+        ticket("T1", "A", ts(date(2024, 6, 5))), ticket("T2", "A", datetime(2024, 6, 30, 23)),
+        ticket("T3", "A", datetime(2024, 7, 1, 0)), ticket("T4", "A", ts(date(2024, 5, 31))),
+    ])
+    assert value(store, "ticket_frequency") == 2
+
+
+def test_ticket_trend_is_tickets_this_window_minus_the_previous_window(store):
+    # this window 2, previous 1 (05-10), after as_of ignored: 2 - 1 = 1
+    customer(store, "A")
+    given(store, tickets=[
+        ticket("T1", "A", ts(date(2024, 6, 5))), ticket("T2", "A", ts(date(2024, 6, 20))),
+        ticket("T3", "A", ts(date(2024, 5, 10))), ticket("T4", "A", ts(date(2024, 7, 2))),
+    ])
+    assert value(store, "ticket_trend") == 1
+
+
+def test_ticket_csat_averages_tickets_closed_by_as_of(store):
+    # (2 + 4) / 2 = 3; the ticket closed on 07-02 is still open on as_of, its CSAT unknown
+    customer(store, "A")
+    given(store, tickets=[
+        ticket("T1", "A", ts(date(2024, 6, 1)), ts(date(2024, 6, 10)), csat=2),
+        ticket("T2", "A", ts(date(2024, 6, 1)), ts(date(2024, 6, 20)), csat=4),
+        ticket("T3", "A", ts(date(2024, 6, 25)), ts(date(2024, 7, 2)), csat=1),
+    ])
+    assert value(store, "ticket_csat") == 3
+
+
+def test_payment_days_overdue_treat_an_invoice_paid_after_as_of_as_unpaid(store):
+    # I1 due 05-31, paid 07-05 (after as_of): 30 days overdue; I2 paid in time; I3 issued after as_of
+    customer(store, "A")
+    given(store, invoices=[
+        invoice("I1", "A", date(2024, 5, 1), date(2024, 5, 31), paid=date(2024, 7, 5)),
+        invoice("I2", "A", date(2024, 4, 1), date(2024, 4, 30), paid=date(2024, 4, 20)),
+        invoice("I3", "A", AFTER, date(2024, 7, 2)),
+    ])
+    assert value(store, "payment_days_overdue") == 30
+
+
+def test_late_invoice_share_counts_late_payments_and_unpaid_past_due(store):
+    # due in the 90-day window: I1 unpaid on as_of past due (late), I2 on time, I3 paid after due (late),
+    # I4 due today (not late yet) -> 2 / 4 = 0.5; I5 issued after as_of is unknown
+    customer(store, "A")
+    given(store, invoices=[
+        invoice("I1", "A", date(2024, 5, 1), date(2024, 5, 31), paid=date(2024, 7, 5)),
+        invoice("I2", "A", date(2024, 4, 1), date(2024, 4, 30), paid=date(2024, 4, 28)),
+        invoice("I3", "A", date(2024, 6, 1), date(2024, 6, 15), paid=date(2024, 6, 20)),
+        invoice("I4", "A", date(2024, 6, 1), AS_OF),
+        invoice("I5", "A", AFTER, date(2024, 6, 30)),
+    ])
+    assert value(store, "late_invoice_share", window=90) == 0.5
+
+
+def test_nps_latest_is_the_most_recent_answer_by_as_of(store):
+    customer(store, "A")
+    given(store, survey_responses=[
+        response("R1", "A", 3, ts(date(2024, 3, 1))), response("R2", "A", 9, datetime(2024, 6, 30, 10)),
+        response("R3", "A", 0, ts(AFTER)), response("R4", "A", 1, ts(AS_OF), kind="csat"),
+    ])
+    assert value(store, "nps_latest", window=365) == 9
+
+
+def test_nps_trend_is_the_mean_answer_minus_the_previous_windows(store):
+    # 90-day window: (8 + 10) / 2 = 9; previous: 6 -> 3; the 0 on 07-01 is after as_of
+    customer(store, "A")
+    given(store, survey_responses=[
+        response("R1", "A", 8, ts(date(2024, 5, 1))), response("R2", "A", 10, ts(date(2024, 6, 1))),
+        response("R3", "A", 6, ts(date(2024, 2, 1))), response("R4", "A", 0, ts(AFTER)),
+    ])
+    assert value(store, "nps_trend", window=90) == 3
+
+
+def test_sentiment_reports_no_data_until_sentiment_exists(store):
+    customer(store, "A")
+    given(store, survey_responses=[response("R1", "A", 9, ts(AS_OF))])
+    assert value(store, "sentiment") is None
+
+
+def test_referrals_count_referrals_made_in_the_window(store):
+    customer(store, "A")
+    given(store, referrals=[
+        ("F1", "A", "X", ts(date(2024, 2, 1))), ("F2", "A", "Y", ts(AS_OF)), ("F3", "A", "Z", ts(AFTER)),
+    ])
+    assert value(store, "referrals", window=365) == 2
+
+
+def test_csm_rating_is_the_latest_rating_by_as_of(store):
+    customer(store, "A")
+    given(store, relationship_ratings=[
+        ("A", date(2024, 1, 10), 2, None), ("A", AS_OF, 4, None), ("A", AFTER, 1, None),
+    ])
+    assert value(store, "csm_rating", window=365) == 4
+
+
+def test_days_to_renewal_is_the_nearest_renewal_of_an_active_period(store):
+    # 2024-09-28 - 2024-06-30 = 90 days; the period starting 07-01 is not active yet
+    given(store, accounts=[account("A")], subscriptions=[
+        period("S1", "A", renewal=date(2024, 9, 28)), period("S2", "A", start=AFTER, renewal=date(2024, 7, 15)),
+    ])
+    assert value(store, "days_to_renewal") == 90
+
+
+def test_a_custom_measure_runs_its_sql_with_as_of(store):
+    # tickets opened before as_of: 2 (the 07-02 ticket is after it)
+    customer(store, "A")
+    given(store, tickets=[
+        ticket("T1", "A", ts(date(2024, 6, 5))), ticket("T2", "A", ts(date(2024, 1, 5))),
+        ticket("T3", "A", ts(date(2024, 7, 2))),
+    ])
+    sql = "sql: 'SELECT account_id, count(*) AS value FROM tickets WHERE opened_at < :as_of GROUP BY account_id'"
+    assert value(store, "custom", params=sql) == 2
+
+
+def test_only_accounts_active_on_as_of_are_measured(store):
+    given(store, accounts=[account("A"), account("OLD"), account("LATE")], subscriptions=[
+        period("S1", "A"), period("S2", "OLD", end=date(2024, 6, 1)), period("S3", "LATE", start=AFTER),
+    ])
+    card = scorecard(measure("m", "referrals", "{kind: boolean}"))
+    rows = measure_values(store, list(card.measures), AS_OF).to_pyarrow().to_pylist()
+    assert [row["account_id"] for row in rows] == ["A"]

@@ -1,0 +1,145 @@
+"""The scoring run: what it stores, that re-running replaces, band changes and the score trend."""
+
+from datetime import date, timedelta
+
+from health_history import AS_OF, custom, customer, scorecard
+
+from nabd.health.explain import stored_measures
+from nabd.health.scoring import as_of_dates, run_backfill, run_scoring, score_trend
+
+IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
+
+
+def two_measures(a1, a2=None):
+    """m1 (weight 3) scores a1; m2 (weight 1) scores a2 for account A."""
+    return scorecard(custom("m1", {"A": a1}, IDENTITY, 3) + custom("m2", {"A": a2}, IDENTITY, 1))
+
+
+def stored(store):
+    return store.fetchall(
+        "SELECT account_id, as_of, scorecard, scorecard_version, score, weighted_score, band, coverage "
+        "FROM health_scores ORDER BY as_of"
+    )
+
+
+def test_a_run_stores_score_band_coverage_and_the_scorecard_version(store):
+    # (75 x 60 + 25 x 100) / 100 = 70
+    customer(store, "A")
+    card = two_measures(60, 100)
+    run = run_scoring(store, card, AS_OF)
+    assert stored(store) == [("A", AS_OF, "test", card.version, 70, 70.0, "neutral", 1.0)]
+    assert (run.accounts, run.bands, run.unscored) == (1, {"unhealthy": 0, "neutral": 1, "healthy": 0}, 0)
+
+
+def test_each_measure_is_stored_with_raw_value_score_weight_and_contribution(store):
+    # m1: 75 x 60 / 100 = 45 points; m2: 25 x 100 / 100 = 25 points
+    customer(store, "A")
+    run_scoring(store, two_measures(60, 100), AS_OF)
+    measures = stored_measures(store.scalar("SELECT measures FROM health_scores"))
+    assert measures == {
+        "m1": {"raw": 60, "score": 60, "weight": 75, "contribution": 45},
+        "m2": {"raw": 100, "score": 100, "weight": 25, "contribution": 25},
+    }
+
+
+def test_running_the_same_as_of_twice_replaces_the_rows(store):
+    customer(store, "A")
+    card = two_measures(60, 100)
+    run_scoring(store, card, AS_OF)
+    run_scoring(store, card, AS_OF)
+    assert store.scalar("SELECT count(*) FROM health_scores") == 1
+    assert store.scalar("SELECT count(*) FROM health_band_changes") == 0
+
+
+def test_scores_of_another_scorecard_version_are_not_a_band_change(store):
+    # healthy (93) under one version, unhealthy (40) under another: different rules, not a change of health
+    customer(store, "A")
+    run_scoring(store, two_measures(90, 100), AS_OF - timedelta(days=7))
+    run = run_scoring(store, two_measures(20, 100), AS_OF)
+    assert run.band_changes == 0
+
+
+def test_band_changes_compare_with_the_accounts_previous_as_of_under_the_same_version(store):
+    # the custom SQL reads :as_of, so one scorecard gives 90 on the first day and 30 on the second:
+    # day 1: 90 -> healthy; day 2: 30 -> unhealthy
+    customer(store, "A")
+    sql = "SELECT account_id, CASE WHEN :as_of < DATE '2024-06-30' THEN 90.0 ELSE 30.0 END AS value FROM accounts"
+    card = scorecard(
+        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
+    )
+    run_scoring(store, card, AS_OF - timedelta(days=7))
+    run = run_scoring(store, card, AS_OF)
+    assert run.band_changes == 1
+    assert store.fetchall("SELECT as_of, from_band, to_band, previous_score, score FROM health_band_changes") == [
+        (AS_OF, "healthy", "unhealthy", 90, 30)
+    ]
+
+
+def test_an_account_below_minimum_coverage_is_stored_without_score_or_band(store):
+    # m1 has no data: coverage 25% < 50%
+    customer(store, "A")
+    run = run_scoring(store, two_measures(None, 100), AS_OF)
+    assert stored(store)[0][4:] == (None, None, None, 0.25)
+    assert run.unscored == 1
+
+
+def test_backfill_scores_every_week_from_first_to_last(store):
+    customer(store, "A")
+    runs = run_backfill(store, two_measures(60, 100), date(2024, 6, 2), date(2024, 6, 30), 7)
+    assert [run.as_of for run in runs] == [date(2024, 6, d) for d in (2, 9, 16, 23, 30)]
+    assert store.scalar("SELECT count(*) FROM health_scores") == 5
+
+
+def test_as_of_dates_stop_at_the_last_day():
+    assert as_of_dates(date(2024, 1, 1), date(2024, 1, 20), 7) == [date(2024, 1, 1), date(2024, 1, 8), date(2024, 1, 15)]
+
+
+def test_a_measure_constant_across_accounts_is_warned_about(store):
+    customer(store, "A")
+    customer(store, "B")
+    card = scorecard(custom("m1", {"A": 10, "B": 20}, IDENTITY) + custom("m2", {"A": 5, "B": 5}, IDENTITY))
+    assert run_scoring(store, card, AS_OF).warnings == [
+        "measure 'm2' has the same value for every account: it cannot tell accounts apart"
+    ]
+
+
+def test_trend_is_the_change_against_the_latest_score_on_or_before_7_30_and_90_days_ago(store):
+    # scores: 40 on 03-31, 50 on 05-31, 65 on 06-23, 70 on 06-30
+    # 7 days -> 06-23: 70 - 65 = 5; 30 days -> on or before 05-31: 70 - 50 = 20; 90 days -> 04-01: 40 -> 30
+    customer(store, "A")
+    sql = (
+        "SELECT account_id, CASE WHEN :as_of = DATE '2024-03-31' THEN 40.0 WHEN :as_of = DATE '2024-05-31' THEN 50.0 "
+        "WHEN :as_of = DATE '2024-06-23' THEN 65.0 ELSE 70.0 END AS value FROM accounts"
+    )
+    card = scorecard(
+        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
+    )
+    for day in (date(2024, 3, 31), date(2024, 5, 31), date(2024, 6, 23), AS_OF):
+        run_scoring(store, card, day)
+    trend = score_trend(store, card.version, AS_OF).to_pyarrow().to_pylist()
+    assert trend == [{"account_id": "A", "score": 70, "band": "neutral", "change_7d": 5, "change_30d": 20, "change_90d": 30}]
+
+
+def test_the_query_compiled_once_gives_each_dates_own_scores(store):
+    # the default scorecard over a small history: compiling on the sentinel date and substituting
+    # 2024-06-30 must give exactly the rows of compiling on 2024-06-30
+    from health_history import activity, given, invoice, response, ticket, ts
+
+    from nabd.health.scorecard import load_scorecard
+    from nabd.health.scoring import scored, scoring_sql
+
+    customer(store, "A")
+    customer(store, "B", segment="enterprise")
+    given(
+        store,
+        activity_daily=[activity("A", "c1", AS_OF, "session", 1, 30), activity("B", "c2", date(2024, 6, 2), "feature:x")],
+        tickets=[ticket("T1", "A", ts(date(2024, 6, 5)), ts(date(2024, 6, 6)), csat=4)],
+        invoices=[invoice("I1", "B", date(2024, 5, 1), date(2024, 5, 31))],
+        survey_responses=[response("R1", "A", 8, ts(date(2024, 6, 1)))],
+    )
+    card = load_scorecard()
+    expression = scored(store, card, AS_OF)
+    columns = list(expression.schema().names)
+    direct = sorted(store.fetchall(store.ibis.compile(expression)))
+    substituted = sorted(store.fetchall(scoring_sql(store, card)(AS_OF)))
+    assert [dict(zip(columns, row)) for row in substituted] == [dict(zip(columns, row)) for row in direct]
