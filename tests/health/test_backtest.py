@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from health_history import AS_OF, account, activity, custom, given, period, scorecard
+from tests.health.health_history import AS_OF, account, activity, custom, given, period, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.backtest import auc, backtest_dates, run_backtest

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from health_history import AS_OF, custom, customer, given
+from tests.health.health_history import AS_OF, custom, customer, given
 from typer.testing import CliRunner
 
 from nabd.cli import app

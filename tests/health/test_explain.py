@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from health_history import AS_OF, customer, scorecard
+from tests.health.health_history import AS_OF, customer, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.explain import explain, render_explanation

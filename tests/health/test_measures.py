@@ -6,7 +6,7 @@ Windows of N days are (as_of - N, as_of]: 30 days = 2024-06-01..2024-06-30.
 from datetime import date, datetime
 
 import pytest
-from health_history import (
+from tests.health.health_history import (
     AS_OF,
     account,
     activity,

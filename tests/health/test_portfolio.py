@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from health_history import AS_OF, custom, customer, scorecard
+from tests.health.health_history import AS_OF, custom, customer, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.portfolio import portfolio

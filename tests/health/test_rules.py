@@ -1,7 +1,7 @@
 """Scoring rules, weights, missing data, segment overrides and band edges, computed in the engine."""
 
 import pytest
-from health_history import custom, customer, scorecard, scores_by_account
+from tests.health.health_history import custom, customer, scorecard, scores_by_account
 
 IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 

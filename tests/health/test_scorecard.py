@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from health_history import BANDS, measure, scorecard
+from tests.health.health_history import BANDS, measure, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.scorecard import MEASURE_TYPES, load_scorecard, parse_scorecard

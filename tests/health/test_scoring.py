@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from health_history import AS_OF, custom, customer, scorecard
+from tests.health.health_history import AS_OF, custom, customer, scorecard
 
 from nabd.health.explain import stored_measures
 from nabd.health.scoring import as_of_dates, run_backfill, run_scoring, score_trend

@@ -8,7 +8,7 @@ import pytest
 from nabd.errors import NabdError
 from nabd.metrics.active import account_mrr, active_accounts, active_subscriptions
 
-from metrics_history import acct, given, sub
+from tests.metrics.metrics_history import acct, given, sub
 
 
 def ids(table):

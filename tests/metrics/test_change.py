@@ -6,7 +6,7 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.metrics.change import change_explained
-from metrics_history import FEB, JAN, acct, given, rows, sub
+from tests.metrics.metrics_history import FEB, JAN, acct, given, rows, sub
 
 
 def test_segment_contributions_add_up_to_the_change_of_the_churn_rate(store):

@@ -6,7 +6,7 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.metrics.churn import customer_churn
-from metrics_history import APR, FEB, JAN, MAR, acct, given, rows, sub
+from tests.metrics.metrics_history import APR, FEB, JAN, MAR, acct, given, rows, sub
 
 
 def many_customers(store, count, lost, start=JAN, lost_on=date(2024, 1, 20)):

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 
 from nabd.store import open_store
-from metrics_history import JAN, acct, given, sub
+from tests.metrics.metrics_history import JAN, acct, given, sub
 
 
 def nabd(*args: str, url: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from nabd.metrics.revenue import revenue_churn, revenue_retention
-from metrics_history import FEB, JAN, acct, given, rows, sub
+from tests.metrics.metrics_history import FEB, JAN, acct, given, rows, sub
 
 D = Decimal
 

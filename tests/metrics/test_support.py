@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from nabd.metrics.support import ticket_csat, ticket_times, ticket_volume
-from metrics_history import FEB, JAN, acct, given, rows, sub, ticket
+from tests.metrics.metrics_history import FEB, JAN, acct, given, rows, sub, ticket
 
 
 def at(day, hour=0, minute=0):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from nabd.metrics.usage import active_users, feature_adoption, session_minutes
-from metrics_history import FEB, JAN, acct, activity, given, rows, sub
+from tests.metrics.metrics_history import FEB, JAN, acct, activity, given, rows, sub
 
 
 def two_customers(store, *activity_rows):

@@ -7,7 +7,7 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.metrics.value import acquisition_cost, lifetime_value
-from metrics_history import FEB, JAN, acct, given, rows, sub
+from tests.metrics.metrics_history import FEB, JAN, acct, given, rows, sub
 
 
 def four_customers(store):

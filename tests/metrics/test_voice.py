@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from nabd.metrics.voice import ces, csat, nps
-from metrics_history import FEB, JAN, acct, given, response, rows
+from tests.metrics.metrics_history import FEB, JAN, acct, given, response, rows
 
 
 def test_nps_is_percent_promoters_minus_percent_detractors_with_counts(store):
