@@ -1,4 +1,5 @@
-"""Fixtures of the web tests: a small hand-built company, users of each role, and logged-in clients.
+"""Fixtures of the web tests: a small hand-built company, users of each role, and logged-in clients;
+and the real demo company scored by nabd.health (``demo_url``, ``demo_client``).
 
 The company (MRR in USD, renewals 30 days from today):
 
@@ -13,22 +14,21 @@ The company (MRR in USD, renewals 30 days from today):
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from nabd.health.scorecard import load_scorecard
+from nabd.health.scoring import run_backfill
 from nabd.store import Store, open_store
 from nabd.store.clock import utc_now
 from nabd.web.app import create_app
 from nabd.web.users import add_token, add_user
 
 PASSWORD = "correct horse"
-A1_MEASURES = (
-    '{"licence_utilisation": {"raw": 0.3, "score": 37.5, "weight": 40, "contribution": 15},'
-    ' "ticket_frequency": {"raw": 6, "score": 40, "weight": 60, "contribution": 24}}'
-)
 
 
 def seed_company(store: Store) -> None:
@@ -41,8 +41,8 @@ def seed_company(store: Store) -> None:
         "('a3', 'Cedar Labs', 'smb', 'basic', 'carla', 'EG'), ('a4', 'Dune Retail', 'ent', 'basic', 'dan', 'SA')"
     )
     scores = [
-        ("a1", today - timedelta(days=7), 45, "unhealthy", A1_MEASURES),
-        ("a1", today - timedelta(days=1), 40, "unhealthy", A1_MEASURES),
+        ("a1", today - timedelta(days=7), 45, "unhealthy", "{}"),
+        ("a1", today - timedelta(days=1), 40, "unhealthy", "{}"),
         ("a2", today - timedelta(days=1), 65, "neutral", "{}"),
         ("a3", today - timedelta(days=7), 80, "healthy", "{}"),
         ("a3", today - timedelta(days=1), 88, "healthy", "{}"),
@@ -124,3 +124,32 @@ def tokens(client: TestClient) -> dict[str, str]:
     store = client.app.state.store
     return {login: add_token(store, login, "tests") for login in ("ana", "carla", "dan", "vic")}
 
+
+
+DEMO_FIRST, DEMO_LAST = date(2026, 9, 5), date(2026, 10, 31)  # 9 weekly scoring runs: 9-05 ... 10-31
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_store: Store, tmp_path_factory) -> str:
+    """A COPY of the demo company (tests/conftest.py) scored weekly from 2026-09-05 to 2026-10-31 with
+    the default scorecard, with the users above; DuckDB only, as the demo company is."""
+    demo_store.execute("CHECKPOINT")
+    copy = tmp_path_factory.mktemp("demo_web") / "nabd.duckdb"
+    shutil.copyfile(demo_store.url.path, copy)
+    url = f"duckdb:///{copy}"
+    with open_store(url) as store:
+        run_backfill(store, load_scorecard(), DEMO_FIRST, DEMO_LAST, 7)
+        add_user(store, "ana", PASSWORD, "admin")
+        store.execute(
+            "INSERT INTO users SELECT 'vic', password_hash, 'viewer', 'en', 'latn', created_at FROM users "
+            "WHERE login = 'ana'"
+        )
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_client(demo_url: str) -> Iterator[TestClient]:
+    """An admin (ana) logged in to the app over the scored demo company, shared by the session."""
+    with TestClient(create_app(demo_url, secret_key="test-secret")) as browser:
+        log_in(browser, "ana")
+        yield browser

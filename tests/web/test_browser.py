@@ -37,6 +37,16 @@ def server(tmp_path_factory) -> Iterator[str]:
     url = f"duckdb:///{tmp_path_factory.mktemp('browser') / 'nabd.duckdb'}"
     with open_store(url) as store:
         seed_company(store)
+    yield from _serve(url)
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_url: str) -> Iterator[str]:
+    """A uvicorn server over the scored demo company (tests/web/conftest.py)."""
+    yield from _serve(demo_url)
+
+
+def _serve(url: str) -> Iterator[str]:
     port = _free_port()
     config = uvicorn.Config(create_app(url, secret_key="browser-test"), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="on")
@@ -104,6 +114,19 @@ def test_a_csm_logs_in_filters_to_red_opens_an_account_and_reads_it_in_arabic(se
     page.get_by_label("اللغة").select_option("en")
     page.get_by_role("button", name="تطبيق").click()
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    page.close()
+
+
+def test_a_csm_opens_the_worst_real_account_and_reads_why_and_what_would_move_it(demo_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, demo_server)
+    page.get_by_label("Band", exact=True).select_option("red")
+    expect(page.locator("table.accounts tbody tr a").first).to_be_visible()
+    page.locator("table.accounts tbody tr a").first.click()
+    expect(page.get_by_role("heading", name="Why this score")).to_be_visible()
+    expect(page.get_by_role("heading", name="What would move it")).to_be_visible()
+    expect(page.locator("ul.moves li").first).to_contain_text("adds")
+    _shot(page, "07-real-account-en")
     page.close()
 
 

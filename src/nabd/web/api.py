@@ -50,29 +50,57 @@ class AccountSummary(BaseModel):
     mrr: Decimal = Field(description="MRR today in the reporting currency")
 
 
-class Measure(BaseModel):
-    id: str | None
-    name: dict[str, str | None]
-    value: Any
-    score: float | None
-    weight: float | None
-    contribution: float | None = Field(description="weight x score / 100: points of the score")
-    gain: float | None = Field(description="weight x (100 - score) / 100: points gained if it scored 100")
-
-
 class Score(BaseModel):
     as_of: date
     score: int | None
     band: str | None
     scorecard_version: str
     coverage: float | None
-    measures: list[Measure]
+
+
+class Contribution(BaseModel):
+    measure: str
+    name: dict[str, str]
+    unit: str | None
+    raw: float | None
+    score: float | None = Field(description="the measure's 0-100 score; null = no data")
+    weight: float = Field(description="weight normalised to 100")
+    points: float | None = Field(description="points of the weighted score this measure contributes")
+
+
+class Move(BaseModel):
+    measure: str
+    name: dict[str, str]
+    text: str = Field(description="the raw value that would raise the score, in English")
+    points: float
+    enough: bool = Field(description="alone, it reaches the next band")
+
+
+class Explanation(BaseModel):
+    """Why the account has its latest score (nabd.health.explain), with the scorecard that scored it."""
+
+    account_id: str
+    as_of: date
+    scorecard: str
+    scorecard_version: str
+    score: int | None
+    weighted_score: float | None
+    band: str | None
+    action: dict[str, str] | None = Field(description="the band's action, in English and Arabic")
+    coverage: float
+    contributions: list[Contribution]
+    next_band: str | None
+    points_needed: float | None
+    moves: list[Move]
+    changes: dict[str, int | None] = Field(description="score change vs 7, 30 and 90 days earlier")
+    text: list[str] = Field(description="the explanation as plain text lines")
 
 
 class AccountHealth(BaseModel):
     account_id: str
     latest: Score | None
     action: dict[str, str] | None = Field(description="the latest band's action, in English and Arabic")
+    explanation: Explanation | None
     history: list[Score]
 
 
@@ -156,17 +184,32 @@ async def list_accounts(
 
 @router.get("/accounts/{account_id}", response_model=AccountHealth)
 async def account_health(request: Request, account_id: str) -> dict[str, Any]:
-    """The account's score history with each score's measure breakdown, and the latest band's action."""
+    """The account's score history, the explanation of its latest score, and the band's action."""
     def read(store):
         if queries.account(store, account_id) is None:
             raise HTTPException(404, f"there is no account {account_id}")
-        return queries.score_history(store, account_id)
+        return queries.score_history(store, account_id), queries.account_explanation(store, account_id)
 
-    history = await _query(request, read)
+    history, explanation = await _query(request, read)
     latest = history[-1] if history else None
     band = queries.band_table().get(latest["band"]) if latest else None
-    return {"account_id": account_id, "latest": latest, "action": band["action"] if band else None,
+    action = explanation["action"] if explanation else (band["action"] if band else None)
+    return {"account_id": account_id, "latest": latest, "action": action, "explanation": explanation,
             "history": history}
+
+
+@router.get("/accounts/{account_id}/explanation", response_model=Explanation)
+async def account_explanation(request: Request, account_id: str) -> dict[str, Any]:
+    """Why the account has its latest score: contributions, the moves that reach the next band, as text too."""
+    def read(store):
+        if queries.account(store, account_id) is None:
+            raise HTTPException(404, f"there is no account {account_id}")
+        found = queries.account_explanation(store, account_id)
+        if found is None:
+            raise HTTPException(404, f"account {account_id} has no score to explain: run `nabd score` first")
+        return found
+
+    return await _query(request, read)
 
 
 @router.get("/health-scores", response_model=Page[AccountSummary])

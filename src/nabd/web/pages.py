@@ -228,6 +228,7 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
         return {
             "account": found,
             "history": queries.score_history(store, account_id),
+            "explanation": queries.account_explanation(store, account_id),
             "records": queries.account_records(store, account_id),
             "usage": queries.usage_trend(store, account_id, _today()),
             "writable": queries.may_write_account(store, request.state.user, account_id),

@@ -1,22 +1,36 @@
 """Every read and write of the web app and the API, and the one place that calls other packages.
 
-Pages and API routes call only these functions. They read the canonical tables with Ibis (or a
-few portable SQL statements for writes), and call ``nabd.health`` (scorecards) and
-``nabd.metrics`` (customers, MRR, churn); re-point a function here when those packages grow.
+Pages and API routes call only these functions. Scores, breakdowns and "what would move it" come
+from ``nabd.health`` (the stored ``health_scores`` rows, :func:`nabd.health.explain.explain`, the
+scorecard's bands and actions); money and churn from ``nabd.metrics``.
+
+Speed (issue 6: p95 < 200 ms at 100,000 accounts): per-request reads are prepared SQL strings
+with ``?`` parameters, never Ibis expressions compiled per request. The portfolio's rows (score of
+the newest run, trend, MRR in the reporting currency, next renewal) are computed by the store's
+engine once per (database, day, currency, data generation) and kept in the process in an
+in-memory DuckDB table; each request sorts, filters, paginates and counts bands there.
+The dashboard's figures cover whole past months, so they are kept per (database, day, months,
+segment, currency, data generation). Both are kept at most ``CACHE_SECONDS``, so a write that
+bypasses imports and scoring (none does today) shows within minutes.
 """
 
 from __future__ import annotations
 
-import json
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
+import duckdb
 import ibis
+import pyarrow as pa
 
 from nabd.errors import NabdError
+from nabd.health.explain import Explanation, explain, render_explanation
 from nabd.health.scorecard import Scorecard, load_scorecard, parse_scorecard
 from nabd.metrics.active import account_mrr
 from nabd.metrics.churn import customer_churn
@@ -28,6 +42,11 @@ from nabd.store.clock import utc_now
 from nabd.web.users import User
 
 SORTS = ("score", "mrr", "renewal", "name", "trend")
+PORTFOLIO_COLUMNS = (
+    "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
+    "renewal_date", "mrr",
+)
+CACHE_SECONDS = 300  # the longest a kept portfolio or dashboard is shown
 
 
 @dataclass(frozen=True)
@@ -68,13 +87,35 @@ def _band_ids(wanted: str) -> list[str]:
     return [b["id"] for b in band_table().values() if wanted in (b["id"], b["colour"])] or [wanted]
 
 
-def latest_scores(store: Store) -> ibis.Table:
-    """Latest health_scores row per account (by as_of, then computed_at), with trend = score - previous score."""
-    scores = store.table("health_scores")
-    order = ibis.window(group_by="account_id", order_by=[ibis.desc("as_of"), ibis.desc("computed_at")])
-    ranked = scores.mutate(rank=ibis.row_number().over(order), previous=scores.score.lead().over(order))
-    latest = ranked.filter(ranked["rank"] == 0)
-    return latest.mutate(trend=latest.score - latest.previous).drop("rank")
+def _records(store: Store, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Rows of a prepared SQL query as dicts named by its columns; ``?`` marks a parameter."""
+    if store.kind == "duckdb":
+        return _records_of(store.raw.execute(sql, params) if params else store.raw.execute(sql))
+    with store.raw.cursor() as cursor:
+        cursor.execute(sql.replace("%", "%%").replace("?", "%s") if params else sql, params or None)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _records_of(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+# --- scores and the portfolio -------------------------------------------------------------
+
+def latest_run(store: Store) -> tuple[str, date, date | None] | None:
+    """(scorecard version, as_of, previous as_of of that version) of the newest scoring run, or None."""
+    newest = store.fetchall(
+        "SELECT scorecard_version, as_of FROM health_scores ORDER BY as_of DESC, computed_at DESC LIMIT 1"
+    )
+    if not newest:
+        return None
+    version, as_of = newest[0]
+    previous = store.scalar(
+        "SELECT max(as_of) FROM health_scores WHERE scorecard_version = ? AND as_of < ?", [version, as_of]
+    )
+    return version, as_of, previous
 
 
 def _next_renewals(store: Store, today: date) -> ibis.Table:
@@ -87,117 +128,233 @@ def _next_renewals(store: Store, today: date) -> ibis.Table:
     return open_periods.group_by("account_id").aggregate(renewal_date=open_periods.renewal_date.min())
 
 
-def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> ibis.Table:
-    accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
-    scores = latest_scores(store).select("account_id", "score", "band", "trend", "as_of")
-    mrr = account_mrr(store, today, reporting_currency)
-    renewals = _next_renewals(store, today)
-    joined = (
-        accounts.left_join(scores, "account_id").drop("account_id_right")
-        .left_join(mrr, "account_id").drop("account_id_right")
-        .left_join(renewals, "account_id").drop("account_id_right")
-    )
-    return joined.select(
-        "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend",
-        "as_of", "renewal_date", mrr=joined.mrr.fill_null(0),
-    )
+_money_sql: dict[tuple[str, date, str], tuple[str, str]] = {}
 
 
-def _filtered(rows: ibis.Table, wanted: PortfolioFilter, *, with_band: bool = True) -> ibis.Table:
+def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[str, str]:
+    """The SQL of account_mrr and of the next renewals on ``today``, compiled by Ibis once per
+    (database, day, currency) and kept for the life of the process."""
+    key = (str(store.url), today, reporting_currency)
+    if key not in _money_sql:
+        _money_sql[key] = (
+            store.ibis.compile(account_mrr(store, today, reporting_currency)),
+            store.ibis.compile(_next_renewals(store, today)),
+        )
+    return _money_sql[key]
+
+
+def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[str, list[Any]]:
+    """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
+    (score - its score at the run before), MRR in the reporting currency and next renewal."""
+    mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
+    run = latest_run(store)
+    version, as_of, previous = run if run else (None, None, None)
+    sql = f"""
+WITH mrr AS ({mrr_sql}),
+renewals AS ({renewal_sql}),
+scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
+earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
+portfolio AS (
+  SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, s.score, s.band,
+         s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr
+  FROM accounts a
+  LEFT JOIN scored s ON s.account_id = a.account_id
+  LEFT JOIN earlier e ON e.account_id = a.account_id
+  LEFT JOIN mrr m ON m.account_id = a.account_id
+  LEFT JOIN renewals r ON r.account_id = a.account_id
+  WHERE a.status <> 'unmatched'
+)"""
+    return sql, [version, as_of, version, previous]
+
+
+def _where(wanted: PortfolioFilter, *, with_band: bool = True) -> tuple[str, list[Any]]:
+    """The WHERE clause of the portfolio filters, and its parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
     if with_band and wanted.band:
-        rows = rows.filter(rows.band.isin(_band_ids(wanted.band)))
-    if wanted.segment:
-        rows = rows.filter(rows.segment == wanted.segment)
-    if wanted.csm:
-        rows = rows.filter(rows.csm == wanted.csm)
+        ids = _band_ids(wanted.band)
+        clauses.append(f"band IN ({', '.join('?' for _ in ids)})")
+        params.extend(ids)
+    for column, value in (("segment", wanted.segment), ("csm", wanted.csm)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
     if wanted.search:
-        rows = rows.filter(rows.name.lower().contains(wanted.search.lower()))
-    if wanted.trend == "up":
-        rows = rows.filter(rows.trend > 0)
-    elif wanted.trend == "down":
-        rows = rows.filter(rows.trend < 0)
-    elif wanted.trend == "flat":
-        rows = rows.filter(rows.trend == 0)
-    return rows
+        clauses.append("strpos(lower(name), ?) > 0")
+        params.append(wanted.search.lower())
+    trend = {"up": "trend > 0", "down": "trend < 0", "flat": "trend = 0"}.get(wanted.trend or "")
+    if trend:
+        clauses.append(trend)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_portfolio_engine = duckdb.connect()  # in memory: holds the kept portfolio rows as table ``portfolio``
+_portfolio_kept: dict[str, Any] = {"key": None, "at": 0.0}
+_portfolio_lock = threading.Lock()
+
+
+def data_generation(store: Store) -> tuple[Any, ...]:
+    """What changes when data arrives: imports (count, newest end), the newest score computed, accounts."""
+    return tuple(store.fetchall(
+        "SELECT (SELECT count(*) FROM imports), (SELECT max(finished_at) FROM imports), "
+        "(SELECT max(computed_at) FROM health_scores), (SELECT count(*) FROM accounts)"
+    )[0])
+
+
+def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> pa.Table:
+    """Every portfolio row (see :func:`_portfolio_sql`), computed by the store's engine."""
+    base, params = _portfolio_sql(store, today, reporting_currency)
+    sql = f"{base} SELECT {', '.join(PORTFOLIO_COLUMNS)} FROM portfolio"
+    if store.kind == "duckdb":
+        return store.raw.execute(sql, params).fetch_arrow_table()
+    found = _records(store, sql, params)
+    return pa.table({column: [row[column] for row in found] for column in PORTFOLIO_COLUMNS})
+
+
+def _kept_portfolio(store: Store, today: date, reporting_currency: str) -> None:
+    """Make the in-memory ``portfolio`` table hold this store's rows, rebuilt when (database, day,
+    currency, data generation) changes or after CACHE_SECONDS. The caller holds _portfolio_lock."""
+    key = (str(store.url), today, reporting_currency, data_generation(store))
+    if _portfolio_kept["key"] != key or time.monotonic() - _portfolio_kept["at"] >= CACHE_SECONDS:
+        _portfolio_engine.register("computed", _portfolio_rows(store, today, reporting_currency))
+        _portfolio_engine.execute("CREATE OR REPLACE TABLE portfolio AS SELECT * FROM computed")
+        _portfolio_engine.unregister("computed")
+        _portfolio_kept.update(key=key, at=time.monotonic())
 
 
 def portfolio(
     store: Store, wanted: PortfolioFilter, today: date, reporting_currency: str = "USD"
 ) -> Portfolio:
-    """One page of accounts with their latest score, band, trend, MRR and next renewal, plus per-band counts and MRR."""
+    """One page of accounts with their latest score, band, trend, MRR and next renewal, plus per-band counts and MRR.
+
+    Sorted, filtered and paginated by the in-memory engine over the kept rows (missing values sort
+    last); band counts and MRR in one grouped query, whose counts also give the total.
+    """
     if wanted.sort not in SORTS:
         raise NabdError(f"sort must be one of {', '.join(SORTS)}")
-    rows = _portfolio_rows(store, today, reporting_currency)
-    chosen = _filtered(rows, wanted)
+    where, params = _where(wanted)
     key = {"renewal": "renewal_date"}.get(wanted.sort, wanted.sort)
-    ordering = ibis.desc(key) if wanted.descending else ibis.asc(key)
-    page = chosen.order_by([ordering, "account_id"]).limit(wanted.limit, offset=wanted.offset)
-    summary_rows = _filtered(rows, wanted, with_band=False)
-    summary = summary_rows.group_by("band").aggregate(
-        accounts=summary_rows.count(), mrr=summary_rows.mrr.sum()
-    )
-    return Portfolio(
-        accounts=page.to_pyarrow().to_pylist(),
-        total=int(chosen.count().to_pyarrow().as_py()),
-        bands=summary.to_pyarrow().to_pylist(),
-    )
+    direction = "DESC" if wanted.descending else "ASC"
+    summary_where, summary_params = _where(wanted, with_band=False)
+    with _portfolio_lock:
+        _kept_portfolio(store, today, reporting_currency)
+        page = _records_of(_portfolio_engine.execute(
+            f"SELECT * FROM portfolio{where} ORDER BY {key} {direction} NULLS LAST, account_id LIMIT ? OFFSET ?",
+            [*params, wanted.limit, wanted.offset],
+        ))
+        bands = _records_of(_portfolio_engine.execute(
+            f"SELECT band, count(*) AS accounts, sum(mrr) AS mrr FROM portfolio{summary_where} GROUP BY band",
+            summary_params,
+        ))
+    chosen = set(_band_ids(wanted.band)) if wanted.band else None
+    total = sum(row["accounts"] for row in bands if chosen is None or row["band"] in chosen)
+    return Portfolio(accounts=page, total=total, bands=bands)
 
 
 def filter_choices(store: Store) -> dict[str, list[str]]:
     """Distinct segments and CSMs, for the portfolio's filter menus."""
-    accounts = store.table("accounts")
     return {
-        column: sorted(v for v in accounts.select(column).distinct().to_pyarrow().column(0).to_pylist() if v)
+        column: [row[0] for row in store.fetchall(
+            f"SELECT DISTINCT {column} FROM accounts WHERE {column} IS NOT NULL AND {column} <> '' ORDER BY 1"
+        )]
         for column in ("segment", "csm")
     }
 
 
 def account(store: Store, account_id: str) -> dict[str, Any] | None:
     """The accounts row of ``account_id``, or None."""
-    accounts = store.table("accounts")
-    rows = accounts.filter(accounts.account_id == account_id).to_pyarrow().to_pylist()
+    rows = _records(store, "SELECT * FROM accounts WHERE account_id = ?", [account_id])
     return rows[0] if rows else None
 
 
 def score_history(store: Store, account_id: str) -> list[dict[str, Any]]:
-    """Every score of the account, oldest first: as_of, score, band, scorecard_version, measures."""
-    scores = store.table("health_scores")
-    history = (
-        scores.filter(scores.account_id == account_id)
-        .select("as_of", "score", "band", "scorecard_version", "coverage", "measures")
-        .order_by(["as_of", "scorecard_version"])
-        .to_pyarrow().to_pylist()
+    """Every score of the account, oldest first: as_of, score, band, scorecard_version, coverage."""
+    return _records(
+        store,
+        "SELECT as_of, score, band, scorecard_version, coverage FROM health_scores WHERE account_id = ? "
+        "ORDER BY as_of, computed_at",
+        [account_id],
     )
-    for row in history:
-        row["measures"] = measure_breakdown(row["measures"])
-    return history
 
 
-def measure_breakdown(measures: Any) -> list[dict[str, Any]]:
-    """The measures JSON of a score as a list of {id, name, value, score, weight, contribution, gain}.
+def scorecard_of_version(store: Store, version: str) -> Scorecard | None:
+    """The scorecard that has ``version``: the shipped default, or one saved on the scorecard page."""
+    if version == default_scorecard().version:
+        return default_scorecard()
+    for text, name in store.fetchall("SELECT yaml, name FROM scorecard_versions WHERE version = ?", [version]):
+        return _parsed(text, name)
+    return None
 
-    contribution = weight x score / 100 (points of the 0-100 score); gain = weight x (100 - score) / 100
-    is "what would move it": the points the account would gain if this measure scored 100.
+
+@lru_cache(maxsize=16)
+def _parsed(text: str, name: str) -> Scorecard:
+    return parse_scorecard(text, f"{name}.yaml")
+
+
+_explanations: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_explanations_lock = threading.Lock()
+KEPT_EXPLANATIONS = 2000
+
+
+def account_explanation(store: Store, account_id: str) -> dict[str, Any] | None:
+    """Why the account has its latest score, from :func:`nabd.health.explain.explain` with the scorecard
+    that scored it: contributions largest first, the next band, the moves that would reach it, the
+    score's change over 7/30/90 days, the band's action (en/ar) and the explanation as text lines.
+
+    None when the account has no score, or was scored by a scorecard this database does not hold.
+    The newest KEPT_EXPLANATIONS are kept per (database, account, its newest score's version, as_of
+    and computed_at): an explanation reads only the account's stored scores.
     """
-    if isinstance(measures, str):
-        measures = json.loads(measures)
-    if isinstance(measures, dict):
-        measures = [{"id": key, **(value if isinstance(value, dict) else {"score": value})} for key, value in measures.items()]
-    names = {m.id: m.name.model_dump() for m in default_scorecard().measures}
-    breakdown = []
-    for measure in measures or []:
-        score, weight = measure.get("score"), measure.get("weight")
-        known = score is not None and weight is not None
-        breakdown.append({
-            "id": measure.get("id"),
-            "name": names.get(measure.get("id"), {"en": measure.get("id"), "ar": measure.get("id")}),
-            "value": measure.get("value", measure.get("raw")),
-            "score": score,
-            "weight": weight,
-            "contribution": measure.get("contribution", weight * score / 100 if known else None),
-            "gain": weight * (100 - score) / 100 if known else None,
-        })
-    return breakdown
+    latest = store.fetchall(
+        "SELECT scorecard_version, as_of, max(computed_at) OVER () FROM health_scores WHERE account_id = ? "
+        "ORDER BY as_of DESC, computed_at DESC LIMIT 1", [account_id],
+    )
+    if not latest:
+        return None
+    version, as_of, computed_at = latest[0]
+    key = (str(store.url), account_id, version, as_of, computed_at)
+    with _explanations_lock:
+        if key in _explanations:
+            _explanations.move_to_end(key)
+            return _explanations[key]
+    card = scorecard_of_version(store, version)
+    if card is None:
+        return None
+    found = _explanation_fields(explain(store, card, account_id, as_of), card)
+    with _explanations_lock:
+        _explanations[key] = found
+        while len(_explanations) > KEPT_EXPLANATIONS:
+            _explanations.popitem(last=False)
+    return found
+
+
+def _explanation_fields(found: Explanation, card: Scorecard) -> dict[str, Any]:
+    names = {m.id: m.name.model_dump() for m in card.measures}
+    units = {m.id: m.unit for m in card.measures}
+    return {
+        "account_id": found.account_id,
+        "as_of": found.as_of,
+        "scorecard": card.name,
+        "scorecard_version": card.version,
+        "score": found.score,
+        "weighted_score": found.weighted_score,
+        "band": found.band.id if found.band else None,
+        "action": found.band.action.model_dump() if found.band else None,
+        "coverage": found.coverage,
+        "contributions": [
+            {"measure": c.measure, "name": names[c.measure], "unit": units[c.measure], "raw": c.raw,
+             "score": c.score, "weight": c.weight, "points": c.points}
+            for c in found.contributions
+        ],
+        "next_band": found.next_band.id if found.next_band else None,
+        "points_needed": found.points_needed,
+        "moves": [
+            {"measure": m.measure, "name": names[m.measure], "text": m.text, "points": m.points, "enough": m.enough}
+            for m in found.moves
+        ],
+        "changes": {str(days): change for days, change in found.changes.items()},
+        "text": render_explanation(found, card),
+    }
 
 
 def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
@@ -206,27 +363,28 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
         "tickets": "opened_at", "invoices": "issued_at", "survey_responses": "responded_at",
         "referrals": "referred_at", "tasks": "created_at",
     }
-    records = {}
-    for table_name, column in newest_first.items():
-        table = store.table(table_name)
-        records[table_name] = (
-            table.filter(table.account_id == account_id).order_by(ibis.desc(column)).limit(limit)
-            .to_pyarrow().to_pylist()
+    return {
+        table_name: _records(
+            store, f"SELECT * FROM {table_name} WHERE account_id = ? ORDER BY {column} DESC LIMIT ?",
+            [account_id, limit],
         )
-    return records
+        for table_name, column in newest_first.items()
+    }
 
 
 def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> list[dict[str, Any]]:
-    """Weekly events and value (e.g. minutes) of the account from activity_daily, last ``weeks`` weeks."""
-    activity = store.table("activity_daily")
-    recent = activity.filter(
-        (activity.account_id == account_id) & (activity.day > today - timedelta(weeks=weeks))
-        & (activity.day <= today)
+    """Weekly events and value (e.g. minutes) of the account from activity_daily, last ``weeks`` weeks:
+    events = sum(events), value = sum(value_sum) per ISO week (Monday)."""
+    return _records(
+        store,
+        "SELECT CAST(date_trunc('week', day) AS DATE) AS week, sum(events) AS events, sum(value_sum) AS value "
+        "FROM activity_daily WHERE account_id = ? AND day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
+        [account_id, today - timedelta(weeks=weeks), today],
     )
-    weekly = recent.mutate(week=recent.day.truncate("W")).group_by("week").aggregate(
-        events=recent.events.sum(), value=recent.value_sum.sum()
-    )
-    return weekly.order_by("week").to_pyarrow().to_pylist()
+
+
+_dashboards: dict[tuple, tuple[float, dict[str, Any]]] = {}
+_dashboards_lock = threading.Lock()
 
 
 def dashboard(
@@ -235,7 +393,25 @@ def dashboard(
     """The last ``months`` whole months, for one segment or all: customer churn, GRR/NRR, MRR movements, NPS/CSAT/CES.
 
     Every figure comes from nabd.metrics (customer_churn, revenue_retention, mrr_movements, nps, csat, ces).
+    Whole past months change only when data is imported, so a result is kept per (database, day,
+    months, segment, currency, import generation) for at most CACHE_SECONDS.
     """
+    key = (str(store.url), today, months, segment, reporting_currency, data_generation(store))
+    with _dashboards_lock:
+        kept = _dashboards.get(key)
+    if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
+        return kept[1]
+    shown = _dashboard(store, today, months, segment, reporting_currency)
+    with _dashboards_lock:
+        for old in [k for k, (at, _) in _dashboards.items() if time.monotonic() - at >= CACHE_SECONDS]:
+            del _dashboards[old]
+        _dashboards[key] = (time.monotonic(), shown)
+    return shown
+
+
+def _dashboard(
+    store: Store, today: date, months: int, segment: str | None, reporting_currency: str
+) -> dict[str, Any]:
     end = today.replace(day=1) - timedelta(days=1)
     start = (end.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
     by = "segment" if segment else None
