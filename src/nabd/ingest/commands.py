@@ -11,6 +11,7 @@ from rich.table import Table
 
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.ingest.files import ImportSummary, import_file, importable_table
+from nabd.ingest.intake.commands import register as register_intake
 from nabd.ingest.quarantine import export_quarantine, list_quarantine
 from nabd.ingest.tables import IMPORTABLE_TABLES
 
@@ -21,6 +22,7 @@ def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
     app.command("import")(import_command)
     app.command("quarantine")(quarantine_command)
+    register_intake(app)
 
 
 def import_command(

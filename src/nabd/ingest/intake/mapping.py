@@ -1,0 +1,141 @@
+"""A valid Segment message becomes one staged intake row; a refused one a quarantine row.
+
+Rows are flat (the columns of :data:`STAGE_COLUMNS`), written to the journal as JSON lines and
+applied to the canonical tables in SQL by :mod:`nabd.ingest.intake.applying`:
+
+- track/page/screen -> an ``events`` row: event_id = messageId, contact_id = userId, account_id =
+  ``context.groupId`` (else the contact's account), event_type = ``event`` (``page``/``screen``
+  for those calls), value = the configured property (default ``properties.duration_minutes``),
+  properties = the message's properties as JSON;
+- identify -> a ``contacts`` upsert: contact_id = userId, account from ``context.groupId``,
+  ``traits.groupId`` or ``traits.company.id``; traits name, email, role (or title), language;
+- group -> an ``accounts`` upsert: account_id = groupId; traits name, segment, plan, csm,
+  country, language, createdAt.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from typing import Any
+
+from nabd.ingest.intake.messages import EVENT_KINDS, Message, Refusal, parse_time
+
+DEFAULT_VALUE_PROPERTY = "properties.duration_minutes"
+MAX_QUARANTINED_TEXT = 4000
+
+# Column name -> DuckDB type of the staged rows (the journal's JSON lines).
+STAGE_COLUMNS = {
+    "kind": "VARCHAR", "message_id": "VARCHAR", "account_id": "VARCHAR", "contact_id": "VARCHAR",
+    "event_type": "VARCHAR", "ts": "TIMESTAMP", "value": "DOUBLE", "properties": "JSON",
+    "name": "VARCHAR", "email": "VARCHAR", "role": "VARCHAR", "language": "VARCHAR",
+    "segment": "VARCHAR", "plan": "VARCHAR", "csm": "VARCHAR", "country": "VARCHAR",
+    "created_at": "TIMESTAMP", "source": "VARCHAR", "received_at": "TIMESTAMP",
+    "table_name": "VARCHAR", "row_as_received": "VARCHAR", "error": "VARCHAR",
+}
+_MESSAGE_FIELDS = frozenset(Message.model_fields)
+_FIELD_OF_COLUMN = {"message_id": "messageId", "contact_id": "userId", "account_id": "groupId", "event_type": "event"}
+TABLE_OF_KIND = {"track": "events", "page": "events", "screen": "events", "identify": "contacts", "group": "accounts"}
+
+
+def message_row(
+    message: Message, moment: datetime, value_property: str, source: str, received_at: str,
+) -> dict[str, Any]:
+    """The staged row of a valid message (only its non-null columns); ``received_at`` in ISO 8601."""
+    if message.type in EVENT_KINDS:
+        row = {
+            "event_type": message.event if message.type == "track" else message.type,
+            "value": _value(message, value_property),
+            "properties": _with_page_name(message),
+            "account_id": message.context.groupId,
+        }
+    elif message.type == "identify":
+        traits = message.traits
+        company = traits.get("company")
+        row = {
+            "account_id": message.context.groupId or _text(traits, "groupId")
+            or (_text(company, "id") if isinstance(company, dict) else None),
+            "name": _text(traits, "name") or _full_name(traits), "email": _text(traits, "email"),
+            "role": _text(traits, "role") or _text(traits, "title"), "language": _text(traits, "language"),
+        }
+    else:
+        traits = message.traits
+        created = parse_time(traits.get("createdAt"), "traits.createdAt") if isinstance(traits.get("createdAt"), str) else None
+        row = {
+            "account_id": message.groupId, "name": _text(traits, "name"), "segment": _text(traits, "segment"),
+            "plan": _text(traits, "plan"), "csm": _text(traits, "csm"), "country": _text(traits, "country"),
+            "language": _text(traits, "language"), "created_at": created.isoformat() if created else None,
+        }
+    row.update(kind=message.type, message_id=message.messageId, contact_id=message.userId,
+               ts=moment.isoformat(), source=source, received_at=received_at)
+    return {key: value for key, value in row.items() if value is not None}
+
+
+def journal_line(row: dict[str, Any]) -> bytes:
+    """``row`` as one JSON line of UTF-8; text the databases cannot store is refused.
+
+    JSON properties may hold any character (as an escape); a text column may not hold NUL.
+    """
+    for column, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise Refusal(_FIELD_OF_COLUMN.get(column, column), "holds a NUL character, which text fields cannot store")
+    try:
+        return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        raise Refusal("message", "holds text that is not valid Unicode (a lone surrogate)") from None
+
+
+def refused_row(raw: Any, refusal: Refusal, source: str, received_at: datetime) -> dict[str, Any]:
+    """The quarantine row of a refused batch message: the message as received and the reason."""
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    if len(text) > MAX_QUARANTINED_TEXT:
+        text = text[:MAX_QUARANTINED_TEXT] + "…"
+    return {
+        "kind": "refused", "table_name": TABLE_OF_KIND.get(kind, "events") if isinstance(kind, str) else "events",
+        "row_as_received": _storable(text), "error": _storable(str(refusal)), "source": source,
+        "received_at": received_at.isoformat(),
+    }
+
+
+def _storable(text: str) -> str:
+    """``text`` with lone surrogates and NUL characters spelled out, so any database can keep it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def _value(message: Message, value_property: str) -> float | None:
+    """The number at the dotted path ``value_property`` of the message, None when absent."""
+    first, *rest = value_property.split(".")
+    node: Any = getattr(message, first) if first in _MESSAGE_FIELDS else (message.model_extra or {}).get(first)
+    for part in rest:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if node is None:
+        return None
+    try:
+        value = float(node) if isinstance(node, int | float) and not isinstance(node, bool) else math.nan
+    except OverflowError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise Refusal(value_property, f"is {str(node)[:40]!r} but must be a number (it is the event's value)")
+    return value
+
+
+def _with_page_name(message: Message) -> dict[str, Any]:
+    if message.type != "track" and message.name is not None and "name" not in message.properties:
+        return {**message.properties, "name": message.name}
+    return message.properties
+
+
+def _text(traits: dict[str, Any], key: str) -> str | None:
+    value = traits.get(key)
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _full_name(traits: dict[str, Any]) -> str | None:
+    return " ".join(part for part in (_text(traits, "firstName"), _text(traits, "lastName")) if part) or None

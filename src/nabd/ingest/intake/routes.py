@@ -1,0 +1,202 @@
+"""The Segment HTTP Tracking API of Nabd: /v1/track, /identify, /group, /page, /screen, /batch, /health.
+
+Every route needs a write key as the HTTP basic user name (no session, no CSRF: these are
+server-to-server calls). A single call that breaks a rule gets a 400 naming the field; in a
+batch, good messages are accepted and bad ones quarantined with their reason, and the answer
+counts both. A 200 is sent only once every message of the request is durable (journal.py).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from nabd.ingest.intake.keys import key_from_basic_auth
+from nabd.ingest.intake.mapping import journal_line, message_row, refused_row
+from nabd.ingest.intake.messages import (
+    MAX_BATCH_BYTES,
+    MAX_MESSAGE_BYTES,
+    Refusal,
+    parse_time,
+    validate_message,
+)
+from nabd.ingest.intake.service import Intake
+
+
+class IntakeRefusal(Exception):
+    """A request the intake answers with ``status`` and a JSON error (Segment clients read code/message)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+async def write_key_guard(request: Request) -> None:
+    """The request's write key (HTTP basic user name) must be one in use, else 401."""
+    key = key_from_basic_auth(request.headers.get("authorization", ""))
+    if key is None:
+        raise IntakeRefusal(401, "unauthorized", "send a write key as the HTTP basic user name (make one with `nabd key add NAME`)")
+    intake: Intake = request.app.state.intake
+    if intake.keys.stale_for(key):
+        await run_in_threadpool(intake.reload_keys)
+    name = intake.keys.name_of(key)
+    if name is None:
+        raise IntakeRefusal(401, "unauthorized", "the write key is not valid: it was revoked or never made")
+    request.state.write_key = name
+
+
+router = APIRouter(prefix="/v1", include_in_schema=False, dependencies=[Depends(write_key_guard)])
+
+
+def install(app: FastAPI) -> None:
+    """Mount the intake routes on the web app, with their JSON error answers."""
+    app.include_router(router)
+
+    @app.exception_handler(IntakeRefusal)
+    async def refused(_: Request, error: IntakeRefusal) -> JSONResponse:
+        headers = {"WWW-Authenticate": 'Basic realm="nabd"'} if error.status == 401 else None
+        return JSONResponse(
+            {"success": False, "code": error.code, "message": error.message, "error": error.message},
+            status_code=error.status, headers=headers,
+        )
+
+
+@router.get("/health")
+async def intake_health(request: Request) -> dict[str, Any]:
+    """Whether the intake runs, and how many acknowledged messages still wait to be drained."""
+    intake: Intake = request.app.state.intake
+    return {"status": "ok", "database": intake.store.kind, "pending": intake.pending}
+
+
+@router.post("/track")
+async def track(request: Request) -> JSONResponse:
+    return await _receive(request, "track")
+
+
+@router.post("/identify")
+async def identify(request: Request) -> JSONResponse:
+    return await _receive(request, "identify")
+
+
+@router.post("/group")
+async def group(request: Request) -> JSONResponse:
+    return await _receive(request, "group")
+
+
+@router.post("/page")
+async def page(request: Request) -> JSONResponse:
+    return await _receive(request, "page")
+
+
+@router.post("/screen")
+async def screen(request: Request) -> JSONResponse:
+    return await _receive(request, "screen")
+
+
+@router.post("/batch")
+async def batch(request: Request) -> JSONResponse:
+    return await _receive(request, None)
+
+
+async def _receive(request: Request, kind: str | None) -> JSONResponse:
+    intake: Intake = request.app.state.intake
+    started = time.perf_counter()
+    try:
+        body = await _body(request, MAX_MESSAGE_BYTES if kind else MAX_BATCH_BYTES)
+        document = _json(body)
+        received_at = datetime.now(UTC).replace(tzinfo=None)
+        source = f"event API ({request.state.write_key})"
+        if kind is None:
+            lines, accepted, quarantined = _batch_lines(intake, document, len(body) > MAX_MESSAGE_BYTES, source, received_at)
+        else:
+            lines, accepted, quarantined = _message_line(intake, document, kind, source, received_at), 1, 0
+        intake.counters.update(received=accepted + quarantined, accepted=accepted, refused=quarantined)
+        if lines:
+            await intake.accept(lines, accepted + quarantined)
+        return JSONResponse({"success": True, "accepted": accepted, "quarantined": quarantined})
+    except IntakeRefusal:
+        intake.counters.update(rejected_requests=1)
+        raise
+    finally:
+        intake.latency.observe(time.perf_counter() - started)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, gunzipped if so sent, refused past ``limit`` bytes (Segment's limits)."""
+    what = "a message" if limit == MAX_MESSAGE_BYTES else "a batch"
+    too_big = IntakeRefusal(400, "too_large", f"body: {what} may be at most {limit // 1024} KB")
+    declared = request.headers.get("content-length", "")
+    gzipped = request.headers.get("content-encoding", "").lower() == "gzip"
+    if declared.isdigit() and int(declared) > limit and not gzipped:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit * (20 if gzipped else 1):
+            raise too_big
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if gzipped:
+        try:
+            inflater = zlib.decompressobj(wbits=31)
+            body = inflater.decompress(body, limit + 1)
+        except zlib.error:
+            raise IntakeRefusal(400, "invalid_request", "body: is not valid gzip") from None
+    if len(body) > limit:
+        raise too_big
+    return body
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise IntakeRefusal(400, "invalid_json", f"body: is not valid JSON ({reason})") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _message_line(intake: Intake, raw: Any, kind: str, source: str, received_at: datetime) -> bytes:
+    try:
+        message, moment = validate_message(raw, kind, None, received_at)
+        return journal_line(message_row(message, moment, intake.settings.value_property, source, received_at.isoformat()))
+    except Refusal as refusal:
+        raise IntakeRefusal(400, "invalid_request", str(refusal)) from None
+
+
+def _batch_lines(
+    intake: Intake, document: Any, check_sizes: bool, source: str, received_at: datetime,
+) -> tuple[bytes, int, int]:
+    """Journal lines of a batch: a row per good message, a quarantine row per bad one.
+
+    Each message's size is checked only when the body could hold one over the limit.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("batch"), list):
+        raise IntakeRefusal(400, "invalid_request", "batch: is missing or not a list of messages")
+    try:
+        sent_at = parse_time(document.get("sentAt"), "sentAt")
+    except Refusal as refusal:
+        raise IntakeRefusal(400, "invalid_request", str(refusal)) from None
+    lines, accepted, quarantined = [], 0, 0
+    received = received_at.isoformat()
+    for raw in document["batch"]:
+        try:
+            if check_sizes and len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+                raise Refusal("message", f"is larger than {MAX_MESSAGE_BYTES // 1024} KB")
+            message, moment = validate_message(raw, None, sent_at, received_at)
+            lines.append(journal_line(message_row(message, moment, intake.settings.value_property, source, received)))
+            accepted += 1
+        except Refusal as refusal:
+            lines.append(journal_line(refused_row(raw, refusal, source, received_at)))
+            quarantined += 1
+    return b"".join(lines), accepted, quarantined

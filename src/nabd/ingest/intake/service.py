@@ -1,0 +1,201 @@
+"""The event intake as the web server runs it: the journal, the thread that drains it, the counters.
+
+:func:`start_intake` is called by the web app's lifespan with the app's one store and its lock;
+it drains what a previous run left in the journal (acknowledged before a crash) before the
+server answers. :func:`stop_intake` drains everything, so a clean stop leaves an empty journal.
+The drainer applies sealed segments every ``drain_seconds``, or sooner when many lines wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from starlette.concurrency import run_in_threadpool
+
+from nabd.ingest.intake.applying import apply_segment, drained_segment
+from nabd.ingest.intake.journal import Journal, count_lines
+from nabd.ingest.intake.keys import WriteKeys, keys_in_use
+from nabd.ingest.intake.settings import IntakeSettings, load_intake_settings
+from nabd.store import Store
+
+log = logging.getLogger("nabd.intake")
+DRAIN_SOON_LINES = 20_000
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+@dataclass
+class Latency:
+    """A Prometheus histogram of request seconds: counts per upper bound, their sum and count."""
+
+    buckets: list[int] = field(default_factory=lambda: [0] * len(LATENCY_BUCKETS))
+    total: float = 0.0
+    count: int = 0
+
+    def observe(self, seconds: float) -> None:
+        index = bisect.bisect_left(LATENCY_BUCKETS, seconds)
+        if index < len(self.buckets):
+            self.buckets[index] += 1
+        self.total += seconds
+        self.count += 1
+
+
+@dataclass
+class Intake:
+    """The running intake of one server process."""
+
+    settings: IntakeSettings
+    store: Store
+    store_lock: threading.Lock
+    journal: Journal
+    keys: WriteKeys
+    counters: Counter = field(default_factory=Counter)
+    latency: Latency = field(default_factory=Latency)
+    pending: int = 0  # journal lines not yet in the store
+    drained: int = 0  # last segment in the store
+    _since_drain: int = 0
+    _count_lock: threading.Lock = field(default_factory=threading.Lock)
+    _drain_lock: threading.Lock = field(default_factory=threading.Lock)  # one drain at a time
+    _open_lock: asyncio.Lock | None = None
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    async def accept(self, lines: bytes, count: int) -> None:
+        """Return once ``count`` journal lines are durable (the caller then acknowledges them)."""
+        if not self.journal.is_open:
+            self._open_lock = self._open_lock or asyncio.Lock()
+            async with self._open_lock:
+                if not self.journal.is_open:
+                    await run_in_threadpool(self.journal.open)
+        with self._count_lock:  # counted before the write, so a drain never sees lines it did not count
+            self.pending += count
+        try:
+            await self.journal.append(lines)
+        except BaseException:
+            with self._count_lock:
+                self.pending -= count
+            raise
+        with self._count_lock:
+            self._since_drain += count
+            if self._since_drain >= DRAIN_SOON_LINES:
+                self._wake.set()
+
+    def reload_keys(self) -> None:
+        with self.store_lock:
+            self.keys.reload()
+
+    def drain(self) -> int:
+        """Apply every sealed segment to the store, in order; return how many lines were applied."""
+        if not self.journal.is_open:
+            return 0
+        with self._drain_lock:
+            return self._drain_sealed()
+
+    def _drain_sealed(self) -> int:
+        with self._count_lock:
+            self._since_drain = 0
+        applied_lines = 0
+        for segment in self.journal.seal():
+            if segment > self.drained:
+                path = self.journal.path(segment)
+                lines = count_lines(path)
+                with self.store_lock:
+                    applied = apply_segment(
+                        self.store, path, self.journal.journal_id, segment, self.settings.unknown_accounts
+                    )
+                self.drained = segment
+                self.counters.update(
+                    stored=applied.events, duplicate=applied.duplicates, quarantined=applied.quarantined,
+                    contacts=applied.contacts, accounts=applied.accounts,
+                )
+                with self._count_lock:
+                    self.pending -= lines
+                applied_lines += lines
+            self.journal.remove(segment)
+        return applied_lines
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self.settings.drain_seconds)
+            self._wake.clear()
+            try:
+                self.drain()
+            except Exception:
+                log.exception("draining the intake journal failed; retrying")
+                self._stopping.wait(1.0)
+
+
+def start_intake(database_url: str, store: Store, store_lock: threading.Lock) -> Intake:
+    """Open the intake of the server over ``store``: recover its journal, start the drainer."""
+    settings = load_intake_settings(database_url)
+    journal = Journal(settings.journal)
+    keys = WriteKeys(lambda: keys_in_use(store))
+    intake = Intake(settings=settings, store=store, store_lock=store_lock, journal=journal, keys=keys)
+    with store_lock:
+        keys.reload()
+    if (settings.journal / "journal.id").exists():
+        journal.open()
+        with store_lock:
+            intake.drained = drained_segment(store, journal.journal_id)
+        intake.pending = sum(count_lines(journal.path(s)) for s in journal.segments() if s > intake.drained)
+        journal.write_after(intake.drained)
+        intake.drain()
+    intake._thread = threading.Thread(target=intake._run, name="nabd-intake-drainer", daemon=True)
+    intake._thread.start()
+    return intake
+
+
+def stop_intake(intake: Intake) -> None:
+    """Stop the drainer, drain what is left, and release the journal."""
+    intake._stopping.set()
+    intake._wake.set()
+    if intake._thread is not None:
+        intake._thread.join()
+    try:
+        intake.drain()
+    finally:
+        intake.journal.close()
+
+
+_COUNTERS = (
+    ("received", "Messages received in requests that were answered."),
+    ("accepted", "Messages accepted (made durable) for the store."),
+    ("refused", "Batch messages refused at the door and quarantined with their reason."),
+    ("quarantined", "Rows the drainer wrote to quarantine (refused messages, unknown or missing accounts)."),
+    ("duplicate", "Events not stored again because their messageId was already stored."),
+    ("stored", "New events stored."),
+    ("rejected_requests", "Requests answered 4xx (bad key, bad body, a bad single message)."),
+)
+
+
+def prometheus_lines(intake: Intake) -> list[str]:
+    """The intake's counters, pending gauge and request latency histogram, in Prometheus text format."""
+    lines = []
+    for name, help_text in _COUNTERS:
+        lines += [
+            f"# HELP nabd_intake_{name}_total {help_text}",
+            f"# TYPE nabd_intake_{name}_total counter",
+            f"nabd_intake_{name}_total {intake.counters[name]}",
+        ]
+    lines += [
+        "# HELP nabd_intake_pending_messages Acknowledged journal lines not yet in the store.",
+        "# TYPE nabd_intake_pending_messages gauge",
+        f"nabd_intake_pending_messages {intake.pending}",
+        "# HELP nabd_intake_request_seconds Seconds from receiving an intake request to answering it.",
+        "# TYPE nabd_intake_request_seconds histogram",
+    ]
+    cumulative = 0
+    for bound, count in zip(LATENCY_BUCKETS, intake.latency.buckets, strict=True):
+        cumulative += count
+        lines.append(f'nabd_intake_request_seconds_bucket{{le="{bound}"}} {cumulative}')
+    lines += [
+        f'nabd_intake_request_seconds_bucket{{le="+Inf"}} {intake.latency.count}',
+        f"nabd_intake_request_seconds_sum {intake.latency.total:.6f}",
+        f"nabd_intake_request_seconds_count {intake.latency.count}",
+    ]
+    return lines

@@ -1,0 +1,56 @@
+"""Settings of the event intake, from the environment (each field names its variable)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from nabd.errors import NabdError
+from nabd.ingest.intake.applying import UnknownAccounts
+from nabd.ingest.intake.mapping import DEFAULT_VALUE_PROPERTY
+from nabd.store import parse_url
+
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+class IntakeSettings(BaseModel):
+    value_property: str = Field(DEFAULT_VALUE_PROPERTY, description="NABD_INTAKE_VALUE_PROPERTY: dotted path of an event's value")
+    unknown_accounts: UnknownAccounts = Field("unmatched", description="NABD_INTAKE_UNKNOWN_ACCOUNTS: unmatched or quarantine")
+    journal: Path = Field(description="NABD_INTAKE_JOURNAL: folder of the durable journal")
+    drain_seconds: float = Field(0.5, gt=0, description="NABD_INTAKE_DRAIN_SECONDS: how often the journal is drained")
+
+
+def default_journal(database_url: str) -> Path:
+    """Beside the DuckDB file (``nabd.duckdb.intake``); for PostgreSQL, in the user's state folder."""
+    url = parse_url(database_url)
+    if url.kind == "duckdb":
+        if url.path == ":memory:":  # nothing of it outlives the process, so neither need its journal
+            return Path(tempfile.gettempdir()) / f"nabd-intake-memory-{os.getpid()}"
+        return Path(url.path).expanduser().absolute().with_name(Path(url.path).name + ".intake")
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    name = "-".join(str(part) for part in (url.host or "localhost", url.port, url.database, url.schema or "public"))
+    return state / "nabd" / "intake" / re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def load_intake_settings(database_url: str) -> IntakeSettings:
+    """The intake settings for the database at ``database_url``, or one clear error."""
+    journal = os.environ.get("NABD_INTAKE_JOURNAL")
+    try:
+        settings = IntakeSettings(
+            value_property=os.environ.get("NABD_INTAKE_VALUE_PROPERTY", DEFAULT_VALUE_PROPERTY),
+            unknown_accounts=os.environ.get("NABD_INTAKE_UNKNOWN_ACCOUNTS", "unmatched"),
+            journal=Path(journal) if journal else default_journal(database_url),
+            drain_seconds=os.environ.get("NABD_INTAKE_DRAIN_SECONDS", "0.5"),
+        )
+    except ValidationError as error:
+        problem = error.errors(include_url=False)[0]
+        raise NabdError(f"intake setting {problem['loc'][0]}: {problem['msg']}") from None
+    if not _PATH.match(settings.value_property):
+        raise NabdError(
+            f"NABD_INTAKE_VALUE_PROPERTY {settings.value_property!r} is not a dotted path like properties.duration_minutes"
+        )
+    return settings
