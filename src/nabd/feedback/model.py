@@ -1,0 +1,161 @@
+"""The trained sentiment model: multinomial logistic regression on character n-grams, words marked
+by negation, and the lexicon's polarity, fitted with numpy and shipped as JSON inside the package.
+
+Features of a comment (normalised first): character 2-5-grams of each word padded with spaces,
+word unigrams and bigrams where a word inside a negation's scope is prefixed ``not_``, and two
+lexicon counts (positive and negative signed weights). Values are binary (lexicon: counts), each
+n-gram and word part of each row scaled to unit length, the lexicon counts multiplied by
+LEXICON_SCALE beside it (so a few polar words are not drowned by hundreds of n-grams). P(class) = softmax(x·W + b); W is fitted by full-batch gradient descent
+with momentum on the mean cross-entropy + l2/2·|W|².
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+from nabd.errors import NabdError
+from nabd.feedback.lexicon import is_negator, NEGATION_SCOPE, signed_weights
+from nabd.feedback.normalise import normalise, words
+
+CLASSES = ("negative", "neutral", "positive")
+FEATURE_GROUPS = ("chars", "words", "lexicon")
+SHIPPED_MODEL = "sentiment_model.json"
+LEXICON_SCALE = 0.5
+
+
+@cache
+def features(text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS) -> dict[str, float]:
+    """The named feature values of ``text`` (n-grams and words before scaling to unit length)."""
+    found: dict[str, float] = {}
+    tokens = words(normalise(text))
+    if "chars" in groups:
+        for token in tokens:
+            padded = f" {token} "
+            for size in range(2, 6):
+                for start in range(len(padded) - size + 1):
+                    found["c:" + padded[start:start + size]] = 1.0
+    if "words" in groups:
+        marked, scope = [], 0
+        for token in tokens:
+            if is_negator(token, language):
+                scope = NEGATION_SCOPE
+                marked.append(token)
+                continue
+            marked.append(("not_" if scope else "") + token)
+            scope = max(0, scope - 1)
+        for token in marked:
+            found["w:" + token] = 1.0
+        for first, second in zip(marked, marked[1:]):
+            found[f"b:{first} {second}"] = 1.0
+    if "lexicon" in groups:
+        weights = signed_weights(text, language)
+        found["l:positive"] = sum(w for w in weights if w > 0)
+        found["l:negative"] = -sum(w for w in weights if w < 0)
+    return found
+
+
+@dataclass(frozen=True)
+class SentimentModel:
+    """One language's fitted weights: vocabulary -> column, W (features x classes), bias."""
+
+    language: str
+    groups: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def matrix(self, texts: list[str]) -> np.ndarray:
+        return design_matrix(texts, self.language, self.groups, self.vocabulary)
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """P(negative), P(neutral), P(positive) per text (one row each)."""
+        return softmax(self.matrix(texts) @ self.weights + self.bias)
+
+
+def design_matrix(texts: list[str], language: str, groups: tuple[str, ...], vocabulary: dict[str, int]) -> np.ndarray:
+    """Rows of unit length over ``vocabulary`` (features outside it are dropped)."""
+    matrix = np.zeros((len(texts), len(vocabulary)), dtype=np.float64)
+    for row, text in enumerate(texts):
+        for name, value in features(text, language, groups).items():
+            column = vocabulary.get(name)
+            if column is not None:
+                matrix[row, column] = value
+    lexical = np.array([name.startswith("l:") for name in vocabulary])
+    norms = np.linalg.norm(matrix[:, ~lexical], axis=1, keepdims=True)
+    matrix[:, ~lexical] /= np.where(norms == 0, 1.0, norms)
+    matrix[:, lexical] *= LEXICON_SCALE
+    return matrix
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def fit(
+    texts: list[str], labels: list[str], language: str, *, l2: float = 1e-3,
+    groups: tuple[str, ...] = FEATURE_GROUPS, min_count: int = 2, steps: int = 400,
+    learning_rate: float = 2.0,
+) -> SentimentModel:
+    """Fit the model on ``texts`` labelled negative/neutral/positive; features seen in fewer than
+    ``min_count`` texts are left out of the vocabulary (always kept: the lexicon counts)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for name in features(text, language, groups):
+            counts[name] = counts.get(name, 0) + 1
+    kept = sorted(name for name, count in counts.items() if count >= min_count or name.startswith("l:"))
+    vocabulary = {name: column for column, name in enumerate(kept)}
+    x = design_matrix(texts, language, groups, vocabulary)
+    y = np.zeros((len(texts), len(CLASSES)))
+    y[np.arange(len(texts)), [CLASSES.index(label) for label in labels]] = 1.0
+    weights, bias = np.zeros((x.shape[1], len(CLASSES))), np.zeros(len(CLASSES))
+    velocity_w, velocity_b = np.zeros_like(weights), np.zeros_like(bias)
+    for _ in range(steps):
+        error = (softmax(x @ weights + bias) - y) / len(texts)
+        velocity_w = 0.9 * velocity_w - learning_rate * (x.T @ error + l2 * weights)
+        velocity_b = 0.9 * velocity_b - learning_rate * error.sum(axis=0)
+        weights, bias = weights + velocity_w, bias + velocity_b
+    return SentimentModel(language, tuple(groups), vocabulary, weights, bias)
+
+
+def save_models(models: list[SentimentModel], path: Path, settings: dict) -> None:
+    """Write the models (weights rounded to 5 decimals) and how they were chosen to ``path``."""
+    document = {
+        "classes": list(CLASSES),
+        "settings": settings,
+        "languages": {
+            model.language: {
+                "groups": list(model.groups),
+                "features": list(model.vocabulary),
+                "weights": np.round(model.weights, 5).tolist(),
+                "bias": np.round(model.bias, 5).tolist(),
+            }
+            for model in models
+        },
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+@cache
+def shipped_models() -> tuple[dict[str, SentimentModel], str]:
+    """The models shipped in the package, by language, and their version (a hash of the file)."""
+    resource = files("nabd.feedback") / SHIPPED_MODEL
+    if not resource.is_file():
+        raise NabdError("the sentiment model file is missing from the package: run `nabd feedback train`")
+    text = resource.read_text(encoding="utf-8")
+    document = json.loads(text)
+    models = {
+        language: SentimentModel(
+            language, tuple(part["groups"]), {name: i for i, name in enumerate(part["features"])},
+            np.asarray(part["weights"], dtype=np.float64), np.asarray(part["bias"], dtype=np.float64),
+        )
+        for language, part in document["languages"].items()
+    }
+    return models, "linear-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

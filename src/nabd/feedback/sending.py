@@ -1,0 +1,165 @@
+"""Send surveys by e-mail (SMTP) with a personal signed link, never surveying a contact twice
+within the throttle (``throttle_days`` of the survey book).
+
+SMTP settings come from the environment: NABD_SMTP_HOST (default localhost), NABD_SMTP_PORT (25),
+NABD_SMTP_FROM, NABD_SMTP_USER / NABD_SMTP_PASSWORD (optional login), NABD_SMTP_STARTTLS (1 = on).
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+
+from pydantic import BaseModel
+
+from nabd.errors import NabdError
+from nabd.feedback.links import link_key, sign_link
+from nabd.feedback.surveys import Survey, SurveyBook, load_surveys
+from nabd.store import Store
+from nabd.store.clock import utc_now
+
+
+class SmtpSettings(BaseModel):
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "nabd@localhost"
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+
+
+def smtp_settings() -> SmtpSettings:
+    """SMTP settings from the NABD_SMTP_* environment variables."""
+    return SmtpSettings(
+        host=os.environ.get("NABD_SMTP_HOST", "localhost"),
+        port=int(os.environ.get("NABD_SMTP_PORT", "25")),
+        sender=os.environ.get("NABD_SMTP_FROM", "nabd@localhost"),
+        username=os.environ.get("NABD_SMTP_USER") or None,
+        password=os.environ.get("NABD_SMTP_PASSWORD") or None,
+        starttls=os.environ.get("NABD_SMTP_STARTTLS", "0") in {"1", "true", "yes"},
+    )
+
+
+@dataclass
+class SendReport:
+    """What one sending run did: links sent (send ids), contacts skipped and why."""
+
+    sent: list[str] = field(default_factory=list)
+    throttled: list[str] = field(default_factory=list)
+    without_email: list[str] = field(default_factory=list)
+
+
+_SUBJECT = {"en": "A quick question about your experience", "ar": "سؤال سريع عن تجربتك"}
+_BODY = {
+    "en": "Hello {name},\n\n{question}\n\nAnswer in one click (the link is personal and works once):\n{link}\n\nThank you.",
+    "ar": "مرحباً {name}،\n\n{question}\n\nأجب بنقرة واحدة (الرابط شخصي ويعمل مرة واحدة):\n{link}\n\nشكراً لك.",
+}
+
+
+def contacts_due(store: Store, survey: Survey, as_of: date) -> list[str]:
+    """Contacts the survey's touchpoint asks about on ``as_of``: after a ticket closed the day
+    before; 30 days after the account was created (onboarding); every contact of an active account
+    (quarterly relationship); accounts whose last subscription ended in the 7 days before (exit)."""
+    day, next_day = datetime.combine(as_of, datetime.min.time()), as_of + timedelta(days=1)
+    accounts = {
+        "after ticket closed": ("SELECT account_id FROM tickets WHERE closed_at >= ? AND closed_at < ?",
+                                [day - timedelta(days=1), day]),
+        "after onboarding": ("SELECT account_id FROM accounts WHERE created_at >= ? AND created_at < ?",
+                             [day - timedelta(days=30), day - timedelta(days=29)]),
+        "quarterly relationship": ("SELECT account_id FROM accounts WHERE status = 'active'", []),
+        "exit survey": ("SELECT account_id FROM subscriptions GROUP BY account_id "
+                        "HAVING max(coalesce(end_date, ?)) >= ? AND max(coalesce(end_date, ?)) < ?",
+                        [next_day, as_of - timedelta(days=7), next_day, as_of]),
+    }[survey.touchpoint]
+    rows = store.fetchall(
+        f"SELECT contact_id FROM contacts WHERE account_id IN ({accounts[0]}) ORDER BY contact_id", accounts[1]
+    )
+    return [row[0] for row in rows]
+
+
+def send_survey(
+    store: Store, survey_id: str, contact_ids: Sequence[str], *, base_url: str,
+    smtp: SmtpSettings | None = None, book: SurveyBook | None = None, now: datetime | None = None,
+) -> SendReport:
+    """E-mail ``survey_id`` to each contact not surveyed in the last ``throttle_days`` days, each with
+    a personal link to ``base_url``/survey/TOKEN; every send is recorded in ``survey_sends``."""
+    book = book or load_surveys()
+    survey = book.survey(survey_id)
+    smtp = smtp or smtp_settings()
+    now = now or utc_now()
+    report = SendReport()
+    if not contact_ids:
+        return report
+    marks = ", ".join("?" for _ in contact_ids)
+    contacts = store.fetchall(
+        f"""SELECT c.contact_id, c.account_id, c.name, c.email, coalesce(c.language, a.language, 'en'),
+                   EXISTS (SELECT 1 FROM survey_sends s WHERE s.contact_id = c.contact_id AND s.sent_at > ?)
+            FROM contacts c LEFT JOIN accounts a ON a.account_id = c.account_id
+            WHERE c.contact_id IN ({marks}) ORDER BY c.contact_id""",
+        [now - timedelta(days=book.throttle_days), *contact_ids],
+    )
+    unknown = set(contact_ids) - {row[0] for row in contacts}
+    if unknown:
+        raise NabdError(f"no contact {sorted(unknown)[0]!r} in the database: import contacts first")
+    key = link_key(store)
+    expires_at = now + timedelta(days=book.link_days)
+    with _smtp_connection(smtp) as connection:
+        for contact_id, account_id, name, email, language, surveyed in contacts:
+            if surveyed:
+                report.throttled.append(contact_id)
+                continue
+            if not email:
+                report.without_email.append(contact_id)
+                continue
+            language = language if language in ("ar", "en") else "en"
+            send_id = uuid.uuid4().hex
+            link = f"{base_url.rstrip('/')}/survey/{sign_link(key, send_id, expires_at)}"
+            connection.send_message(_message(smtp.sender, email, name or "", language, survey, link))
+            store.execute(
+                "INSERT INTO survey_sends (send_id, survey_id, kind, touchpoint, account_id, contact_id, "
+                "email, language, sent_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [send_id, survey.id, survey.kind, survey.touchpoint, account_id, contact_id, email,
+                 language, now, expires_at],
+            )
+            report.sent.append(send_id)
+    return report
+
+
+def _message(sender: str, to: str, name: str, language: str, survey: Survey, link: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, _SUBJECT[language]
+    message["Content-Language"] = language
+    message.set_content(_BODY[language].format(name=name, question=survey.question.text(language), link=link))
+    return message
+
+
+class _smtp_connection:
+    """An open, logged-in SMTP connection, or one clear error naming the server."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    def __enter__(self) -> smtplib.SMTP:
+        try:
+            self.connection = smtplib.SMTP(self.settings.host, self.settings.port, timeout=30)
+            if self.settings.starttls:
+                self.connection.starttls()
+            if self.settings.username:
+                self.connection.login(self.settings.username, self.settings.password or "")
+        except (OSError, smtplib.SMTPException) as error:
+            raise NabdError(
+                f"cannot reach the SMTP server {self.settings.host}:{self.settings.port} ({error}): "
+                "check NABD_SMTP_HOST and NABD_SMTP_PORT"
+            ) from None
+        return self.connection
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.connection.quit()
+        except (OSError, smtplib.SMTPException):
+            pass

@@ -1,0 +1,66 @@
+"""Responses run in other tools: imported from a file or posted to the API, then analysed."""
+
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nabd.errors import NabdError
+from nabd.feedback.analysis import analyse_comments
+from nabd.feedback.responses import PostedResponse, account_feedback, record_response
+from nabd.ingest.files import import_file
+from nabd.store import open_store
+from nabd.web.app import create_app
+from nabd.web.users import add_token, add_user
+
+
+def test_a_posted_response_is_stored_and_its_comment_analysed(store):
+    store.execute("INSERT INTO accounts (account_id, name) VALUES ('a1', 'Acme')")
+    posted = PostedResponse(response_id="ext-1", account_id="a1", kind="csat", score=1,
+                            comment="فتحنا تذكرة من أسبوع وما أحد رد علينا", touchpoint="after ticket closed",
+                            responded_at=datetime(2026, 5, 1, 10))
+    assert record_response(store, posted) == "ext-1"
+    [feedback] = account_feedback(store, "a1")
+    assert (feedback["score"], feedback["sentiment"], feedback["themes"]) == (1, "negative", ["support_speed"])
+
+
+def test_a_posted_score_off_its_scale_is_refused():
+    with pytest.raises(ValueError, match="between 0 and 10"):
+        PostedResponse(account_id="a1", kind="nps", score=11)
+
+
+def test_a_response_for_an_unknown_account_is_refused(store):
+    with pytest.raises(NabdError, match="there is no account nope"):
+        record_response(store, PostedResponse(account_id="nope", kind="nps", score=5))
+
+
+def test_imported_responses_are_analysed_by_the_next_analysis_run(store, tmp_path):
+    store.execute("INSERT INTO accounts (account_id, name) VALUES ('a1', 'Acme')")
+    path = tmp_path / "responses.csv"
+    path.write_text(
+        "response_id,account_id,kind,score,comment,language,touchpoint,responded_at\n"
+        "x1,a1,nps,9,\"Great onboarding, the trainer was excellent.\",en,after onboarding,2026-05-01 10:00:00\n"
+        "x2,a1,nps,2,الأسعار غالية والتطبيق يعلق,ar,quarterly relationship,2026-05-02 10:00:00\n",
+        encoding="utf-8",
+    )
+    assert import_file(store, "survey_responses", path).inserted == 2
+    assert analyse_comments(store) == 2
+    found = {f["response_id"]: (f["sentiment"], f["themes"]) for f in account_feedback(store, "a1")}
+    assert found == {"x1": ("positive", ["onboarding"]), "x2": ("negative", ["pricing", "reliability"])}
+
+
+def test_the_api_takes_a_posted_response_and_shows_the_account_feedback(store_url):
+    with open_store(store_url) as store:
+        store.execute("INSERT INTO accounts (account_id, name) VALUES ('a1', 'Acme')")
+        add_user(store, "ana", "a long password", "admin")
+        token = add_token(store, "ana", "tests")
+    with TestClient(create_app(store_url, secret_key="s")) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        posted = client.post("/api/v1/survey-responses", headers=headers,
+                             json={"account_id": "a1", "kind": "nps", "score": 4, "comment": "Too expensive for us."})
+        assert posted.status_code == 201
+        bad = client.post("/api/v1/survey-responses", headers=headers, json={"account_id": "a1", "kind": "ces", "score": 9})
+        assert bad.status_code == 422 and "between 1 and 7" in bad.json()["error"]
+        items = client.get("/api/v1/accounts/a1/feedback", headers=headers).json()["items"]
+        assert [(i["score"], i["sentiment"], i["themes"]) for i in items] == [(4, "negative", ["pricing"])]
+        assert items[0]["theme_names"] == [{"en": "pricing", "ar": "الأسعار"}]

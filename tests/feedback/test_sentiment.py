@@ -1,0 +1,72 @@
+"""Sentiment and themes of fixed comments with known labels, from the shipped model, offline."""
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from nabd.feedback.lexicon import lexicon_label, lexicon_score, signed_weights
+from nabd.feedback.model import shipped_models
+from nabd.feedback.sentiment import analyse_text, analyse_texts, model_version
+from nabd.feedback.themes import detect_themes
+
+
+@pytest.mark.parametrize("text, language, sentiment", [
+    ("The app crashes every day and support never answers.", "en", "negative"),
+    ("Fantastic tool, the team loves how easy it is.", "en", "positive"),
+    ("الدعم الفني ممتاز وسريع، شكراً لكم", "ar", "positive"),
+    ("النظام يعلق كل يوم والدعم ما يرد، تجربة سيئة", "ar", "negative"),
+    ("البرنامج ده وحش أوي ومعجبنيش خالص", "ar", "negative"),           # Egyptian
+    ("والله الخدمة كتير منيحة، يعطيكم العافية", "ar", "positive"),      # Levantine
+    ("الخدمة زينة وايد ومشكورين", "ar", "positive"),                    # Gulf
+])
+def test_clear_comments_get_their_sentiment(text, language, sentiment):
+    found = analyse_text(text)
+    assert (found.language, found.sentiment) == (language, sentiment)
+    assert (found.score > 0) == (sentiment == "positive")
+
+
+def test_the_score_is_p_positive_minus_p_negative_and_stays_in_bounds():
+    found = analyse_texts(["Terrible, slow and broken.", "Great, fast, reliable."])
+    assert -1 <= found[0].score < 0 < found[1].score <= 1
+
+
+def test_negation_flips_a_polar_word_in_the_lexicon():
+    # "good" is +1 alone; after "not" it is -1; "ممتاز" +1 alone, -1 after "مش"
+    assert signed_weights("good", "en") == [1.0]
+    assert signed_weights("not good", "en") == [-1.0]
+    assert signed_weights("ممتاز", "ar") == [1.0]
+    assert signed_weights("مش ممتاز", "ar") == [-1.0]
+
+
+def test_a_clause_after_but_weighs_one_and_a_half():
+    # great (+1), but slow (-1.5): sum -0.5, tanh(-0.25) = -0.245 -> neutral (threshold 0.25)
+    assert signed_weights("great but slow", "en") == [1.0, -1.5]
+    assert lexicon_label(lexicon_score("great but slow", "en")) == "neutral"
+
+
+def test_arabic_words_match_with_clitics_and_normalised_spelling():
+    # والممتازة: prefix وال, ة -> ه, suffix: still the positive ممتاز
+    assert signed_weights("والممتازة", "ar") == [1.0]
+    assert signed_weights("بطيئة", "ar") == [-1.0]
+
+
+@pytest.mark.parametrize("text, language, themes", [
+    ("The price went up again and Zendesk is cheaper.", "en", ["pricing", "competitor"]),
+    ("Support took a week to reply to our ticket.", "en", ["support_speed"]),
+    ("السعر غالي والتطبيق يعلق كثير", "ar", ["pricing", "reliability"]),
+    ("نتمنى تضيفون ميزة التقويم الهجري", "ar", ["missing_feature"]),
+    ("التدريب في البداية كان ممتاز", "ar", ["onboarding"]),
+    ("الواجهة معقدة وصعب نتعلمها", "ar", ["usability"]),
+    ("Thanks!", "en", []),
+])
+def test_themes_are_found_by_keyword(text, language, themes):
+    assert detect_themes(text, language) == themes
+
+
+def test_the_shipped_model_loads_offline_from_a_small_file_and_has_a_version():
+    path = files("nabd.feedback") / "sentiment_model.json"
+    assert len(path.read_bytes()) < 1_000_000
+    models, version = shipped_models()
+    assert set(models) == {"ar", "en"} and version == model_version() and version.startswith("linear-")
+    assert json.loads(path.read_text(encoding="utf-8"))["settings"]["trained_on"] == "train split"
