@@ -1,0 +1,97 @@
+"""The daily run (``nabd run``): import pending files, score, evaluate indicators, run playbooks, notify.
+
+Re-running the same day repeats nothing: scores and indicator firings of the date are replaced,
+playbooks skip the accounts they already acted on that day, and only due notifications are sent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from nabd.errors import NabdError
+from nabd.health.scorecard import Scorecard, load_scorecard
+from nabd.health.scoring import ScoringRun, run_scoring
+from nabd.ingest.files import ImportSummary, import_file
+from nabd.ingest.reading import file_format
+from nabd.ingest.tables import IMPORTABLE_TABLES
+from nabd.playbooks.indicators import (
+    IndicatorRun,
+    IndicatorSettings,
+    evaluate_indicators,
+    load_indicator_settings,
+)
+from nabd.playbooks.onboarding import Onboarding, load_onboarding, refresh_onboarding
+from nabd.playbooks.outbox import Delivery, SmtpSettings, deliver
+from nabd.playbooks.playbook import Playbooks, load_playbooks
+from nabd.playbooks.runner import PlaybookRun, run_playbooks
+from nabd.store import Store
+
+
+@dataclass
+class DailyRun:
+    """What one daily run did, step by step."""
+
+    as_of: date
+    imported: list[ImportSummary] = field(default_factory=list)
+    scoring: ScoringRun | None = None
+    milestones: int = 0
+    indicators: IndicatorRun | None = None
+    playbooks: PlaybookRun | None = None
+    delivery: Delivery | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def pending_files(inbox: Path) -> list[tuple[str, Path]]:
+    """(table, file) for each ``<table>*.csv|parquet|jsonl`` file in the inbox, in the order tables are loaded
+    (accounts before what refers to them), then by name."""
+    if not inbox.is_dir():
+        raise NabdError(f"the inbox {inbox} is not a folder")
+    found = []
+    for path in sorted(p for p in inbox.iterdir() if p.is_file()):
+        table = max((t for t in IMPORTABLE_TABLES if path.name.lower().startswith(t)), key=len, default=None)
+        try:
+            file_format(path)
+        except NabdError:
+            continue
+        if table:
+            found.append((table, path))
+    order = list(IMPORTABLE_TABLES)
+    return sorted(found, key=lambda pair: (order.index(pair[0]), pair[1].name))
+
+
+def import_pending(store: Store, inbox: Path, run: DailyRun) -> None:
+    """Import each pending file and move it to ``inbox/done/``; a refused file stays, with a note."""
+    done = inbox / "done"
+    for table, path in pending_files(inbox):
+        try:
+            run.imported.append(import_file(store, table, path))
+        except NabdError as error:
+            run.notes.append(f"{path.name} not imported: {error}")
+            continue
+        done.mkdir(exist_ok=True)
+        shutil.move(str(path), str(done / path.name))
+
+
+def run_daily(
+    store: Store, as_of: date, *, inbox: Path | None = None, scorecard: Scorecard | None = None,
+    playbooks: Playbooks | None = None, indicators: IndicatorSettings | None = None,
+    onboarding: Onboarding | None = None, notify: bool = True, smtp: SmtpSettings | None = None,
+) -> DailyRun:
+    """One daily run for ``as_of``; safe to repeat."""
+    scorecard = scorecard or load_scorecard()
+    onboarding = onboarding or load_onboarding()
+    run = DailyRun(as_of)
+    if inbox is not None:
+        import_pending(store, inbox, run)
+    run.scoring = run_scoring(store, scorecard, as_of)
+    run.milestones = refresh_onboarding(store, onboarding)
+    run.indicators = evaluate_indicators(
+        store, as_of, indicators or load_indicator_settings(), scorecard=scorecard, onboarding=onboarding
+    )
+    run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
+    if notify:
+        run.delivery = deliver(store, smtp=smtp or SmtpSettings.from_environment())
+    return run
