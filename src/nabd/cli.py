@@ -13,9 +13,11 @@ from rich.table import Table
 
 from nabd.console import DatabaseOption, console, errors, open_configured_store
 from nabd.demo.commands import register as register_demo
+from nabd.feedback.commands import register as register_feedback
 from nabd.health.commands import register as register_health
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
+from nabd.playbooks.commands import register as register_playbooks
 from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
 from nabd.store import CANONICAL_TABLES, schema_version
@@ -53,7 +55,8 @@ def status(database: DatabaseOption = None) -> None:
         console.print(table)
 
 
-for register in (register_ingest, register_demo, register_metrics, register_health, register_web):
+for register in (register_ingest, register_demo, register_metrics, register_health, register_playbooks,
+                 register_feedback, register_web):
     register(app)
 
 

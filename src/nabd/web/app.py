@@ -22,8 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nabd.errors import NabdError
+from nabd.ingest.intake import routes as intake_routes
+from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
+from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.store import Store, open_store
-from nabd.web import api, pages
+from nabd.web import api, pages, survey_pages, task_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 
 SECRET_META_KEY = "web_secret_key"
@@ -49,7 +52,11 @@ def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
             app.state.store_lock = threading.Lock()
             app.state.serializer = serializer(key)
             app.state.started = time.time()
-            yield
+            app.state.intake = start_intake(database_url, store, app.state.store_lock)
+            try:
+                yield
+            finally:
+                stop_intake(app.state.intake)  # drains the event journal into the store
         finally:
             store.close()
 
@@ -70,7 +77,11 @@ def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(pages.login)
     app.include_router(pages.own)
     app.include_router(pages.router)
+    app.include_router(task_pages.router)  # My tasks (nabd.playbooks)
     app.include_router(api.router)
+    app.include_router(survey_pages.public)
+    app.include_router(survey_pages.api)
+    intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key
     _add_handlers(app)
     app.middleware("http")(_session_and_headers)
     return app
@@ -87,7 +98,7 @@ def _stored_secret(store: Store) -> str:
 async def _session_and_headers(request: Request, call_next) -> Response:
     """Load the session cookie, time the request, then set the cookie and the security headers."""
     started = time.perf_counter()
-    if not request.url.path.startswith("/static/"):
+    if not request.url.path.startswith(("/static/", "/v1/")):  # /v1/ intake: write keys, no sessions
         request.state.session = load_session(request)
         request.state.session_changed = request.state.session.get("new", False)
     response = await call_next(request)
@@ -105,7 +116,7 @@ async def _session_and_headers(request: Request, call_next) -> Response:
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(("/api/", "/v1/"))
 
 
 def _add_handlers(app: FastAPI) -> None:
@@ -170,6 +181,7 @@ def prometheus_text(app: FastAPI) -> str:
         "# HELP nabd_uptime_seconds Seconds since the server started.",
         "# TYPE nabd_uptime_seconds gauge",
         f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
+        *intake_prometheus_lines(app.state.intake),
     ]
     return "\n".join(lines) + "\n"
 
