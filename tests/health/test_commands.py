@@ -35,7 +35,7 @@ def _company(store_url, tmp_path):
         customer(store, "B", mrr=300)
         given(store, activity_daily=[("A", "c1", AS_OF, "login", 1, 0.0)])
     card = tmp_path / "card.yaml"
-    from health_history import BANDS
+    from tests.health.health_history import BANDS
 
     card.write_text(f"name: cli\nmeasures:\n{custom('m', {'A': 20, 'B': 90}, IDENTITY)}{BANDS}", encoding="utf-8")
     return str(card)

@@ -123,7 +123,7 @@ def test_trend_is_the_change_against_the_latest_score_on_or_before_7_30_and_90_d
 def test_the_query_compiled_once_gives_each_dates_own_scores(store):
     # the default scorecard over a small history: compiling on the sentinel date and substituting
     # 2024-06-30 must give exactly the rows of compiling on 2024-06-30
-    from health_history import activity, given, invoice, response, ticket, ts
+    from tests.health.health_history import activity, given, invoice, response, ticket, ts
 
     from nabd.health.scorecard import load_scorecard
     from nabd.health.scoring import scored, scoring_sql

@@ -11,7 +11,7 @@ from nabd.playbooks.onboarding import (
     onboarding_progress,
     refresh_onboarding,
 )
-from nabd.playbooks.yamlfile import parse_model
+from nabd.yamlfile import parse_model
 from tests.playbooks.conftest import add_account, add_activity
 
 

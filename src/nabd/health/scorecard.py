@@ -15,10 +15,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from nabd.errors import NabdError
+from nabd.yamlfile import load_model, parse_model
 
 DEFAULT_SCORECARD = files("nabd.health") / "scorecards" / "default.yaml"
 
@@ -238,63 +238,16 @@ class Scorecard(_Strict):
         return next(b for b in self.bands if b.range[0] <= score <= b.range[1])
 
 
+RULE_TAGS = frozenset({"thresholds", "piecewise", "percentile", "boolean"})  # scoring-rule union tags
+SCORECARD_SHAPE = "a scorecard is a YAML mapping with name, measures and bands"
+
+
 def load_scorecard(path: str | Path | None = None) -> Scorecard:
     """Read and validate a scorecard YAML file (the shipped default when ``path`` is None)."""
     source = Path(path) if path else Path(str(DEFAULT_SCORECARD))
-    try:
-        text = source.read_text(encoding="utf-8")
-    except OSError as error:
-        raise NabdError(f"cannot read the scorecard {source}: {error.strerror or error}") from None
-    return parse_scorecard(text, str(source))
+    return load_model(source, Scorecard, what="the scorecard", tags=RULE_TAGS)
 
 
 def parse_scorecard(text: str, filename: str = "<scorecard>") -> Scorecard:
     """Validate scorecard YAML text; errors name ``filename``, the line and the field."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise NabdError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
-    if not isinstance(document, dict):
-        raise NabdError(f"{filename}:1: a scorecard is a YAML mapping with name, measures and bands")
-    lines = _key_lines(root)
-    try:
-        return Scorecard.model_validate(document)
-    except ValidationError as error:
-        problems = [_describe(problem, lines, filename) for problem in error.errors()]
-        raise NabdError("; ".join(problems)) from None
-
-
-def _key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Line (1-based) of every mapping key and sequence item, by its path in the document."""
-    lines: dict[tuple, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            lines[child] = key.start_mark.line + 1
-            lines.update(_key_lines(value, child))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = item.start_mark.line + 1
-            lines.update(_key_lines(item, child))
-    return lines
-
-
-def _describe(problem: dict, lines: dict[tuple, int], filename: str) -> str:
-    """``file:line: field: message`` for one pydantic error, at the deepest located part of its path."""
-    located: tuple = ()
-    field: list[str] = []
-    for part in problem["loc"]:
-        if (*located, part) in lines:
-            located = (*located, part)
-            field.append(str(part))
-        elif isinstance(part, str) and part in {"thresholds", "piecewise", "percentile", "boolean"}:
-            continue  # the discriminator tag pydantic adds to a union's path
-        else:
-            field.append(str(part))
-    line = lines.get(located, 1)
-    message = problem["msg"].removeprefix("Value error, ")
-    return f"{filename}:{line}: {'.'.join(field) or '(top level)'}: {message}"
+    return parse_model(text, Scorecard, filename, top_level=SCORECARD_SHAPE, tags=RULE_TAGS)

@@ -21,7 +21,7 @@ from nabd.health.scorecard import Scorecard
 from nabd.health.scoring import SENTINEL_DAY, as_of_sql
 from nabd.metrics.active import customer_subscriptions, is_active
 from nabd.playbooks.onboarding import Onboarding, load_onboarding, onboarding_progress
-from nabd.playbooks.yamlfile import load_model
+from nabd.yamlfile import load_model
 from nabd.store import Store
 from nabd.store.clock import utc_now
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import ibis
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from nabd.playbooks.yamlfile import load_model
+from nabd.yamlfile import load_model
 from nabd.store import Store
 
 DEFAULT_ONBOARDING = files("nabd.playbooks") / "onboarding.yaml"

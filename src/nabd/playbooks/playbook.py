@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from nabd.playbooks.indicators import INDICATORS
-from nabd.playbooks.yamlfile import load_model, parse_model
+from nabd.yamlfile import load_model, parse_model
 
 DEFAULT_PLAYBOOKS = files("nabd.playbooks") / "default_playbooks.yaml"
 PLACEHOLDERS = ("account_id", "account_name", "csm", "segment", "plan", "band", "score", "action", "reason", "playbook")

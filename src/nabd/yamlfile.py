@@ -13,18 +13,24 @@ from nabd.errors import NabdError
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def load_model(path: str | Path, model: type[Model]) -> Model:
-    """Read ``path`` and validate it as ``model``."""
+def load_model(path: str | Path, model: type[Model], *, what: str = "", tags: frozenset[str] = frozenset()) -> Model:
+    """Read ``path`` and validate it as ``model`` (``what`` names the file in a read error)."""
     source = Path(path)
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as error:
-        raise NabdError(f"cannot read {source}: {error.strerror or error}") from None
-    return parse_model(text, model, str(source))
+        raise NabdError(f"cannot read {what or ''}{' ' if what else ''}{source}: {error.strerror or error}") from None
+    return parse_model(text, model, str(source), top_level=what, tags=tags)
 
 
-def parse_model(text: str, model: type[Model], filename: str) -> Model:
-    """Validate YAML ``text`` as ``model``; one ``file:line: field: message`` per problem, joined by '; '."""
+def parse_model(
+    text: str, model: type[Model], filename: str, *, top_level: str = "", tags: frozenset[str] = frozenset()
+) -> Model:
+    """Validate YAML ``text`` as ``model``; one ``file:line: field: message`` per problem, joined by '; '.
+
+    ``top_level`` describes the expected mapping for a document that is not one; ``tags`` are the
+    discriminator values pydantic puts into the paths of tagged unions, left out of field names.
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         document = yaml.safe_load(text)
@@ -33,12 +39,12 @@ def parse_model(text: str, model: type[Model], filename: str) -> Model:
         where = f"{filename}:{mark.line + 1}" if mark else filename
         raise NabdError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
     if not isinstance(document, dict):
-        raise NabdError(f"{filename}:1: expected a YAML mapping at the top level")
+        raise NabdError(f"{filename}:1: {top_level or 'expected a YAML mapping at the top level'}")
     lines = _key_lines(root)
     try:
         return model.model_validate(document)
     except ValidationError as error:
-        raise NabdError("; ".join(_describe(problem, lines, filename) for problem in error.errors())) from None
+        raise NabdError("; ".join(_describe(problem, lines, filename, tags) for problem in error.errors())) from None
 
 
 def _key_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
@@ -57,7 +63,7 @@ def _key_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
     return lines
 
 
-def _describe(problem: dict, lines: dict[tuple, int], filename: str) -> str:
+def _describe(problem: dict, lines: dict[tuple, int], filename: str, tags: frozenset[str]) -> str:
     """``file:line: field: message`` at the deepest located part of the error's path."""
     located: tuple = ()
     field: list[str] = []
@@ -65,8 +71,8 @@ def _describe(problem: dict, lines: dict[tuple, int], filename: str) -> str:
         if (*located, part) in lines:
             located = (*located, part)
             field.append(str(part))
-        elif isinstance(part, str) and not part[:1].islower():
-            continue  # a union member's class name that pydantic adds to the path
+        elif isinstance(part, str) and (part in tags or not part[:1].islower()):
+            continue  # a union's discriminator tag or member class name that pydantic adds to the path
         else:
             field.append(str(part))
     message = problem["msg"].removeprefix("Value error, ")
