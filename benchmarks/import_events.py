@@ -1,6 +1,6 @@
 """Import benchmark: `nabd import events` against the engine's own bare bulk load of the same file.
 
-    .venv/bin/python benchmarks/import_events.py [--rows 10000000] [--backend duckdb postgres]
+    .venv/bin/python benchmarks/import_events.py [--rows 10000000] [--backend duckdb postgres] [--format parquet csv]
 
 For each format (Parquet, CSV) and backend it times
 - the baseline: DuckDB `CREATE TABLE AS SELECT * FROM read_parquet/read_csv` of the file (no checks),
@@ -111,12 +111,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--backend", nargs="+", default=["duckdb", "postgres"])
+    parser.add_argument("--format", nargs="+", default=["parquet", "csv"], choices=["parquet", "csv"])
     args = parser.parse_args()
     paths = generate(args.rows)
     print(f"{args.rows:,} events; files: {', '.join(f'{p.name} {p.stat().st_size / 1e6:,.0f} MB' for p in paths.values())}")
     print(f"{'backend':9} {'format':8} {'baseline s':>10} {'nabd s':>8} {'nabd rows/s':>12} {'ratio':>6}")
     for backend in args.backend:
-        for fmt in ("parquet", "csv"):
+        for fmt in args.format:
             folder = DATA / f"run_{uuid.uuid4().hex[:8]}"
             folder.mkdir()
             try:

@@ -19,7 +19,7 @@ import duckdb
 from nabd.errors import NabdError
 from nabd.ingest.reading import CSV_REJECTS, KEPT_LINES, RAW, file_format, stage_file
 from nabd.ingest.tables import IMPORTABLE_TABLES, ImportableTable
-from nabd.ingest.validation import BAD, CHECKED, GOOD, split_rows, written_columns
+from nabd.ingest.validation import drop_checked, split_rows, written_columns
 from nabd.ingest.writing import ImportRecord, write_batch
 from nabd.store import Store
 from nabd.store.clock import utc_now
@@ -103,7 +103,8 @@ def _reader(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             yield store.raw
         finally:
-            for name in (RAW, CSV_REJECTS, KEPT_LINES, CHECKED, GOOD, BAD):
+            drop_checked(store.raw)
+            for name in (RAW, CSV_REJECTS, KEPT_LINES):
                 store.raw.execute(f"DROP TABLE IF EXISTS {name}")
         return
     reader = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": True})

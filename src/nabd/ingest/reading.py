@@ -41,6 +41,7 @@ class StagedFile:
     file_format: FileFormat
     matched: dict[str, str]  # canonical column -> column name as received
     received: tuple[str, ...]
+    types: dict[str, str]  # column name as received -> its DuckDB type (VARCHAR but for Parquet)
     ignored: tuple[str, ...]
     rows: int
     csv_rejects: int  # CSV lines with the wrong number of fields, in CSV_REJECTS
@@ -92,13 +93,14 @@ def stage_file(reader: duckdb.DuckDBPyConnection, table: ImportableTable, path: 
             )
     except duckdb.Error as error:
         raise _unreadable(path, kind, error) from None
-    received = tuple(row[0] for row in reader.execute(f"DESCRIBE {RAW}").fetchall())
+    types = {row[0]: row[1] for row in reader.execute(f"DESCRIBE {RAW}").fetchall()}
+    received = tuple(types)
     matched = _match_columns(path, table, received)
     rows = reader.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]
     if kind == "csv" and rejects:
         _number_kept_lines(reader, rows + rejects)
     ignored = tuple(name for name in received if name not in matched.values())
-    return StagedFile(str(path), kind, matched, received, ignored, rows, rejects)
+    return StagedFile(str(path), kind, matched, received, types, ignored, rows, rejects)
 
 
 def _check_utf8_head(path: Path) -> None:

@@ -1,9 +1,11 @@
 """Validate staged rows in SQL: parse types, apply the table's rules, split good rows from bad.
 
-One pass over the staged text builds ``CHECKED``: each row's typed values and ``problems``, all
-its reasons joined with "; " (empty when the row is good). Good rows then become ``GOOD`` (typed,
-ready to write) and bad rows ``BAD`` (line, row as received, reason), and the staging tables
-are dropped as soon as they are used, so at most two copies of a big file live at once.
+One pass over the staged text builds ``CHECKED``, in file order: each row's typed values and
+``problems``, all its reasons joined with "; " (empty when the row is good). Bad rows then become
+``BAD`` (line, row as received, reason) and the staged file is dropped; ``GOOD`` is a view of the
+good rows of ``CHECKED`` (typed, ready to write), so at most two copies of a big file live at once.
+Parquet columns that already have the column's SQL type are taken as they are, without a round
+trip through text, and keys repeated within the file are found with one aggregate.
 """
 
 from __future__ import annotations
@@ -45,19 +47,22 @@ def split_rows(
     ``known_accounts`` names a relation of the reader with an ``account_id`` column, for the
     referential check (None for tables that do not name an account).
     """
-    for name in (CHECKED, GOOD, BAD):
-        reader.execute(f"DROP TABLE IF EXISTS {name}")
+    drop_checked(reader)
     reader.execute(f"CREATE TEMP TABLE {CHECKED} AS {_checked_sql(reader, table, staged, known_accounts)}")
     reader.execute(f"CREATE TEMP TABLE {BAD} AS {_bad_sql(staged)}")
-    reader.execute(f"DROP TABLE {RAW}")
-    columns = ", ".join(f'"{name}"' for name in written_columns(table, staged))
-    reader.execute(f"CREATE TEMP TABLE {GOOD} AS SELECT {columns} FROM {CHECKED} WHERE problems = '' ORDER BY row_index")
-    reader.execute(f"DROP TABLE {CHECKED}")
-    for name in (CSV_REJECTS, KEPT_LINES):
+    for name in (RAW, CSV_REJECTS, KEPT_LINES):
         reader.execute(f"DROP TABLE IF EXISTS {name}")
-    good = reader.execute(f"SELECT count(*) FROM {GOOD}").fetchone()[0]
+    columns = ", ".join(f'"{name}"' for name in written_columns(table, staged))
+    reader.execute(f"CREATE TEMP VIEW {GOOD} AS SELECT {columns} FROM {CHECKED} WHERE problems = ''")
     bad = reader.execute(f"SELECT count(*) FROM {BAD}").fetchone()[0]
-    return good, bad
+    return staged.rows - (bad - staged.csv_rejects), bad
+
+
+def drop_checked(reader: duckdb.DuckDBPyConnection) -> None:
+    """Drop ``GOOD``, ``CHECKED`` and ``BAD`` if a previous import left them."""
+    reader.execute(f"DROP VIEW IF EXISTS {GOOD}")
+    for name in (CHECKED, BAD):
+        reader.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _checked_sql(
@@ -66,18 +71,23 @@ def _checked_sql(
 ) -> str:
     line = "kept.line" if staged.csv_rejects else ("raw.rowid + 2" if staged.file_format == "csv" else "raw.rowid + 1")
     kept_join = f" JOIN {KEPT_LINES} AS kept ON kept.kept_index = raw.rowid" if staged.csv_rejects else ""
+    typed_already = _typed_already(table, staged)
     received = ",\n  ".join(
-        f"{_received_sql(table, column, staged)} AS r_{column.name}" for column in table.columns
+        [f"{_received_sql(table, column, staged)} AS r_{column.name}" for column in table.columns]
+        + [f'raw."{_identifier(staged.matched[name])}" AS v_{name}' for name in typed_already]
     )
     received_sql = (
         f"SELECT raw.rowid AS row_index, {line} AS line,\n  {received}\nFROM {RAW} AS raw{kept_join}"
     )
     if table.name == "events" and _needs_event_ids(reader, staged):
         received_sql = _with_derived_event_ids(received_sql)
-    typed = ",\n  ".join(f"{_typed_sql(table, column)} AS {column.name}" for column in table.columns)
+    typed = ",\n  ".join(
+        f"{f'v_{column.name}' if column.name in typed_already else _typed_sql(table, column)} AS {column.name}"
+        for column in table.columns
+    )
     known_join = ""
-    reasons = [_required_reason(c) for c in table.columns if c.required]
-    reasons += [_type_reason(c) for c in table.columns if c.type != "text"]
+    reasons = [_required_reason(c, c.name in typed_already) for c in table.columns if c.required]
+    reasons += [_type_reason(c) for c in table.columns if c.type != "text" and c.name not in typed_already]
     reasons += [f"CASE WHEN {rule.problem} THEN {rule.reason} END" for rule in table.rules]
     if table.needs_known_account:
         known_join = (
@@ -89,11 +99,27 @@ def _checked_sql(
             f"{quoted('account_id')} || ' is not a known account: import accounts first' END"
         )
     reasons.append(_superseded_reason(table))
+    kept = ", ".join(f"typed.{c.name}" for c in table.columns)
     return (
         f"WITH received AS ({received_sql}),\n"
-        f"typed AS (SELECT *, {typed} FROM received)\n"
-        f"SELECT typed.*, concat_ws('; ', {', '.join(reasons)}) AS problems\n"
-        f"FROM typed{known_join}"
+        f"typed AS (SELECT *, {typed} FROM received),\n"
+        f"superseding AS ({_superseding_sql(table)})\n"
+        f"SELECT typed.row_index, typed.line, {kept}, concat_ws('; ', {', '.join(reasons)}) AS problems\n"
+        f"FROM typed{known_join}{_superseding_join(table)}\n"
+        "ORDER BY typed.row_index"
+    )
+
+
+def _typed_already(table: ImportableTable, staged: StagedFile) -> tuple[str, ...]:
+    """Columns the file gives with the column's own SQL type (Parquet): no need to parse their text.
+
+    Their text (``CAST(value AS VARCHAR)``) is never blank nor padded, and casting it back gives
+    the same value, so skipping the round trip changes no result.
+    """
+    return tuple(
+        c.name for c in table.columns
+        if c.type != "text" and c.name in staged.matched
+        and staged.types.get(staged.matched[c.name]) == DECIMAL_OVERRIDES.get((table.name, c.name), SQL_TYPES[c.type])
     )
 
 
@@ -103,8 +129,18 @@ def _received_sql(table: ImportableTable, column: Column, staged: StagedFile) ->
         return "CAST(NULL AS VARCHAR)"
     value = f'CAST(raw."{_identifier(staged.matched[column.name])}" AS VARCHAR)'
     if column.type != "text" or column.name in table.key or column.name.endswith("_id"):
-        return f"NULLIF(trim({value}), '')"
-    return f"CASE WHEN trim({value}) = '' THEN NULL ELSE {value} END"
+        return f"CASE WHEN {_unpadded(value)} THEN {value} ELSE NULLIF(trim({value}), '') END"
+    return f"CASE WHEN {_unpadded(value)} THEN {value} WHEN trim({value}) = '' THEN NULL ELSE {value} END"
+
+
+def _unpadded(value: str) -> str:
+    """True when ``value`` starts and ends with a printable ASCII character: trim would keep it as it is.
+
+    DuckDB's trim removes Unicode space separators only (category Zs, of which ' ' is the one in
+    ASCII), and checking two characters costs far less than trimming every value. ``value[-1]``
+    is the last grapheme; one starting with an ASCII byte cannot end with a space separator.
+    """
+    return f"(ord({value}) BETWEEN 33 AND 127 AND NOT suffix({value}, ' ') AND {value}[-1] < chr(128))"
 
 
 def _typed_sql(table: ImportableTable, column: Column) -> str:
@@ -120,12 +156,13 @@ def _typed_sql(table: ImportableTable, column: Column) -> str:
             f" THEN timezone('UTC', TRY_CAST({value} AS TIMESTAMPTZ)) ELSE TRY_CAST({value} AS TIMESTAMP) END"
         )
     if column.type == "json":
-        return f"CASE WHEN json_valid({value}) THEN CAST({value} AS JSON) END"
+        return f"TRY_CAST({value} AS JSON)"  # NULL unless valid JSON, the text kept as it is
     return f"TRY_CAST({value} AS {sql_type})"
 
 
-def _required_reason(column: Column) -> str:
-    return f"CASE WHEN r_{column.name} IS NULL THEN '{column.name} is required' END"
+def _required_reason(column: Column, typed_already: bool = False) -> str:
+    value = f"typed.{column.name}" if typed_already else f"r_{column.name}"
+    return f"CASE WHEN {value} IS NULL THEN '{column.name} is required' END"
 
 
 def _type_reason(column: Column) -> str:
@@ -135,23 +172,32 @@ def _type_reason(column: Column) -> str:
     )
 
 
+def _superseding_sql(table: ImportableTable) -> str:
+    """Keys given more than once in the file, with the last line giving each."""
+    key = ", ".join(table.key)
+    present = " AND ".join(f"{name} IS NOT NULL" for name in table.key)
+    return f"SELECT {key}, max(line) AS last_line FROM typed WHERE {present} GROUP BY {key} HAVING count(*) > 1"
+
+
+def _superseding_join(table: ImportableTable) -> str:
+    matches = " AND ".join(f"superseding.{name} = typed.{name}" for name in table.key)
+    return f" LEFT JOIN superseding ON {matches}"
+
+
 def _superseded_reason(table: ImportableTable) -> str:
     """Within one file the last row with a key wins; earlier ones are quarantined, pointing at it."""
-    key = ", ".join(f"typed.{name}" for name in table.key)
-    present = " AND ".join(f"typed.{name} IS NOT NULL" for name in table.key)
-    last_line = f"max(typed.line) OVER (PARTITION BY {key})"
     return (
-        f"CASE WHEN {present} AND typed.line < {last_line} THEN 'superseded by line ' || "
-        f"{last_line} || ' with the same {' and '.join(table.key)}' END"
+        "CASE WHEN typed.line < superseding.last_line THEN 'superseded by line ' || "
+        f"superseding.last_line || ' with the same {' and '.join(table.key)}' END"
     )
 
 
 def _needs_event_ids(reader: duckdb.DuckDBPyConnection, staged: StagedFile) -> bool:
     if "event_id" not in staged.matched:
         return True
-    column = _identifier(staged.matched["event_id"])
+    value = f'CAST("{_identifier(staged.matched["event_id"])}" AS VARCHAR)'
     return reader.execute(
-        f"SELECT count(*) FROM {RAW} WHERE NULLIF(trim(CAST(\"{column}\" AS VARCHAR)), '') IS NULL"
+        f"SELECT count(*) FROM {RAW} WHERE {value} IS NULL OR (NOT {_unpadded(value)} AND trim({value}) = '')"
     ).fetchone()[0] > 0
 
 

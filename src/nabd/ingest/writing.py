@@ -1,7 +1,8 @@
 """Write a validated batch to the store in one transaction: upsert good rows, quarantine bad ones.
 
 The upsert is portable SQL over a stage table holding the good rows: ``UPDATE ... FROM`` for keys
-that exist with different values, ``INSERT ... SELECT ... WHERE NOT EXISTS`` for new keys. On a
+that exist with different values, ``INSERT ... SELECT ... WHERE NOT EXISTS`` for new keys (a plain
+``INSERT ... SELECT`` when none of the keys is stored, and no join at all into an empty table). On a
 DuckDB store the stage is the reader's temp table on the same connection; on PostgreSQL DuckDB
 writes the rows to a temporary CSV file that psycopg streams in with ``COPY ... FROM STDIN``.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from nabd.ingest.activity import collect_touched_days, rebuild_touched_days
+from nabd.ingest.activity import add_rollup, collect_touched_days, rebuild_touched_days
 from nabd.ingest.tables import ImportableTable
 from nabd.ingest.validation import BAD, GOOD
 from nabd.store import Store
@@ -82,34 +83,61 @@ def _upsert(store: Store, table: ImportableTable, columns: list[str], stage: str
         f"{_comparable(table, target, c)} IS DISTINCT FROM {_comparable(table, 'stage', c)}" for c in values
     ) or "FALSE"
     first_key = table.key[0]
-    inserted, updated, total = store.fetchall(
-        f"SELECT sum(CASE WHEN {target}.{first_key} IS NULL THEN 1 ELSE 0 END),"
-        f" sum(CASE WHEN {target}.{first_key} IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), count(*)"
-        f" FROM {stage} AS stage LEFT JOIN {target} ON {matches}"
-    )[0]
-    inserted, updated, total = int(inserted or 0), int(updated or 0), int(total or 0)
+    if _has_rows(store, target):
+        inserted, updated, total = store.fetchall(
+            f"SELECT sum(CASE WHEN {target}.{first_key} IS NULL THEN 1 ELSE 0 END),"
+            f" sum(CASE WHEN {target}.{first_key} IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), count(*)"
+            f" FROM {stage} AS stage LEFT JOIN {target} ON {matches}"
+        )[0]
+        inserted, updated, total = int(inserted or 0), int(updated or 0), int(total or 0)
+        first_load = False
+    else:  # an empty table: every row is new, no join needed
+        total = int(store.scalar(f"SELECT count(*) FROM {stage}"))
+        inserted, updated = total, 0
+        # no stored event nor activity row: the batch's own rollup is all the activity of its days
+        first_load = table.name == "events" and not _has_rows(store, "activity_daily")
     refresh_activity = table.name == "events" and bool(inserted or updated)
-    if refresh_activity:
-        collect_touched_days(store, _touched_days(stage))
+    if refresh_activity and not first_load:
+        collect_touched_days(store, _touched_days(stage, updated))
     if updated:
         assignments = ", ".join(f"{c} = stage.{c}" for c in values)
         store.execute(f"UPDATE {target} SET {assignments} FROM {stage} AS stage WHERE {matches} AND ({differs})")
     if inserted:
         listed = ", ".join(columns)
+        new_only = f" WHERE NOT EXISTS (SELECT 1 FROM {target} WHERE {matches})" if inserted < total else ""
         store.execute(
             f"INSERT INTO {target} ({listed}) SELECT {', '.join(f'stage.{c}' for c in columns)}"
-            f" FROM {stage} AS stage WHERE NOT EXISTS (SELECT 1 FROM {target} WHERE {matches})"
+            f" FROM {stage} AS stage{new_only}"
         )
-    if refresh_activity:
+    if refresh_activity and first_load:
+        add_rollup(store, _stored_events(stage, columns))
+    elif refresh_activity:
         rebuild_touched_days(store)
     return WriteCounts(inserted, updated, total - inserted - updated)
 
 
-def _touched_days(stage: str) -> str:
-    """(account_id, day) pairs of the batch's events, and of the stored events they replace."""
+def _stored_events(stage: str, columns: list[str]) -> str:
+    """The batch's events as the events table holds them: a column the file lacks is NULL."""
+    nulls = {"contact_id": "CAST(NULL AS TEXT)", "value": "CAST(NULL AS DOUBLE PRECISION)"}
+    kept = [c if c in columns else f"{nulls[c]} AS {c}" for c in ("account_id", "contact_id", "event_type", "ts", "value")]
+    return f"SELECT {', '.join(kept)} FROM {stage}"
+
+
+def _has_rows(store: Store, table: str) -> bool:
+    return bool(store.scalar(f"SELECT EXISTS (SELECT 1 FROM {table})"))
+
+
+def _touched_days(stage: str, updated: int) -> str:
+    """(account_id, day) pairs of the batch's events, and of the stored events they replace.
+
+    A stored event the batch leaves unchanged has the same account and day as its batch row, so
+    stored events need looking up only when some are updated.
+    """
+    pairs = f"SELECT account_id, CAST(ts AS DATE) AS day FROM {stage}"
+    if not updated:
+        return pairs
     return (
-        f"SELECT account_id, CAST(ts AS DATE) AS day FROM {stage}"
-        f" UNION SELECT account_id, CAST(ts AS DATE) FROM events"
+        f"{pairs} UNION SELECT account_id, CAST(ts AS DATE) FROM events"
         f" WHERE event_id IN (SELECT event_id FROM {stage})"
     )
 
