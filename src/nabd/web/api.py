@@ -262,11 +262,7 @@ async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
 async def change_task(request: Request, task_id: str, change: TaskChange) -> dict[str, Any]:
     """Finish, dismiss or reopen a task (admins, its owner, or the account's CSM)."""
     def write(store):
-        found = queries.task(store, task_id)
-        if found is None:
-            raise HTTPException(404, f"there is no task {task_id}")
-        if not queries.may_write_task(store, request.state.user, found):
-            raise HTTPException(403, "only the task's owner, the account's CSM or an admin can change it")
+        queries.writable_task(store, request.state.user, task_id)
         queries.set_task_status(store, task_id, change.status, change.outcome)
         return queries.task(store, task_id)
 

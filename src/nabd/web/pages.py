@@ -262,11 +262,7 @@ async def task_status(
     request: Request, task_id: str, status: Annotated[str, Form(pattern="^(open|done|dismissed)$")]
 ) -> Response:
     def write(store):
-        found = queries.task(store, task_id)
-        if found is None:
-            raise HTTPException(404, f"there is no task {task_id}")
-        if not queries.may_write_task(store, request.state.user, found):
-            raise HTTPException(403, "only the task's owner, the account's CSM or an admin can change it")
+        found = queries.writable_task(store, request.state.user, task_id)
         queries.set_task_status(store, task_id, status)
         return found["account_id"]
 

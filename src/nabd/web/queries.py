@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 import ibis
 import pyarrow as pa
+from fastapi import HTTPException
 
 from nabd.errors import NabdError
 from nabd.health.explain import Explanation, explain, render_explanation
@@ -531,6 +532,16 @@ def may_write_task(store: Store, user: User, task_row: dict[str, Any]) -> bool:
     if user.role == "csm" and task_row.get("owner") == user.login:
         return True
     return may_write_account(store, user, task_row["account_id"])
+
+
+def writable_task(store: Store, user: User, task_id: str) -> dict[str, Any]:
+    """The task ``task_id`` if ``user`` may change it; 404 when it does not exist, 403 when not theirs."""
+    found = task(store, task_id)
+    if found is None:
+        raise HTTPException(404, f"there is no task {task_id}")
+    if not may_write_task(store, user, found):
+        raise HTTPException(403, "only the task's owner, the account's CSM or an admin can change it")
+    return found
 
 
 def add_task(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nabd.playbooks.tasks import close_task, reopen_task, task_list
@@ -42,11 +42,7 @@ async def task_outcome(
 ) -> Response:
     """Close a task as done or dismissed with its outcome, or reopen it; back to My tasks."""
     def write(store):
-        found = queries.task(store, task_id)
-        if found is None:
-            raise HTTPException(404, f"there is no task {task_id}")
-        if not queries.may_write_task(store, request.state.user, found):
-            raise HTTPException(403, "only the task's owner, the account's CSM or an admin can change it")
+        queries.writable_task(store, request.state.user, task_id)
         if status == "open":
             reopen_task(store, task_id)
         else:
