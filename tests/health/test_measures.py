@@ -209,10 +209,33 @@ def test_nps_trend_is_the_mean_answer_minus_the_previous_windows(store):
     assert value(store, "nps_trend", window=90) == 3
 
 
-def test_sentiment_reports_no_data_until_sentiment_exists(store):
+def analysis(source, source_id, account_id, score):
+    return (source, source_id, account_id, "en", "neutral", score, "[]", "md5", "test", ts(AS_OF))
+
+
+def test_sentiment_reports_no_data_when_no_comment_was_analysed(store):
     customer(store, "A")
     given(store, survey_responses=[response("R1", "A", 9, ts(AS_OF))])
     assert value(store, "sentiment") is None
+
+
+def test_sentiment_is_the_mean_score_of_comments_known_on_as_of(store):
+    # survey R1 (-0.5) and ticket T1 (+0.3) are in the 30-day window: (-0.5 + 0.3) / 2 = -0.1;
+    # R2 was answered after as_of and R3 before the window: both left out
+    customer(store, "A")
+    given(
+        store,
+        survey_responses=[
+            response("R1", "A", 3, ts(AS_OF)), response("R2", "A", 10, ts(AFTER)),
+            response("R3", "A", 10, ts(date(2024, 1, 1))),
+        ],
+        tickets=[ticket("T1", "A", ts(AS_OF))],
+        feedback_analysis=[
+            analysis("survey_response", "R1", "A", -0.5), analysis("survey_response", "R2", "A", 1.0),
+            analysis("survey_response", "R3", "A", 1.0), analysis("ticket", "T1", "A", 0.3),
+        ],
+    )
+    assert value(store, "sentiment", window=30) == pytest.approx(-0.1)
 
 
 def test_referrals_count_referrals_made_in_the_window(store):

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.demo.build import DemoSummary, build_demo
+from nabd.feedback.analysis import analyse_comments
 from nabd.health.scorecard import load_scorecard
 from nabd.health.scoring import ScoringRun, run_backfill
 from nabd.store import Store
@@ -67,9 +68,11 @@ def demo_command(
             summary = build_demo(store, accounts=accounts, months=months, seed=seed, end_date=last_day,
                                  workdir=workdir, progress=show)
         _print_summary(summary, store.url.display, workdir)
+        analysed = analyse_comments(store)
         runs = score_history(store, summary.as_of)
         add_user(store, DEMO_LOGIN, DEMO_PASSWORD, "admin")
     latest = runs[-1]
+    console.print(f"Analysed {analysed:,} comments (sentiment and themes, Arabic and English)")
     console.print(
         f"Scored {latest.accounts:,} accounts on {latest.as_of} ({len(runs)} weekly scores of history): "
         + ", ".join(f"{band} {count:,}" for band, count in latest.bands.items())

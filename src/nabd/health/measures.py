@@ -290,9 +290,25 @@ def nps_trend(store: Store, window: Window, params: MeasureParams) -> ibis.Table
 
 
 def sentiment(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
-    """No sentiment analysis exists yet: null ("no data") for every account, never a made-up value."""
-    accounts = store.table("accounts")
-    return accounts.select("account_id", value=ibis.null("float64")).limit(0)
+    """mean sentiment_score (-1..1) of the account's analysed comments in the window: survey comments
+    by responded_at, tickets by opened_at; null ("no data") when none was analysed (`nabd feedback analyse`)."""
+    analysed = store.table("feedback_analysis")
+    responses = store.table("survey_responses")
+    tickets = store.table("tickets")
+    legs = []
+    for source, facts, key, moment in (
+        ("survey_response", responses, "response_id", "responded_at"),
+        ("ticket", tickets, "ticket_id", "opened_at"),
+    ):
+        known = facts.filter((facts[moment] >= window.start) & (facts[moment] < window.end))
+        rows = analysed.filter(analysed.source == source)
+        legs.append(
+            rows.join(known, rows.source_id == known[key]).select(
+                account_id=known.account_id, score=rows.sentiment_score
+            )
+        )
+    comments = legs[0].union(legs[1], distinct=False)
+    return comments.group_by("account_id").aggregate(value=comments.score.mean())
 
 
 def referrals(store: Store, window: Window, params: MeasureParams) -> ibis.Table:

@@ -48,6 +48,7 @@ def _print_run(run: DailyRun) -> None:
         bands = ", ".join(f"{band} {count}" for band, count in run.scoring.bands.items())
         console.print(f"scored {run.scoring.accounts} accounts as of {run.as_of} ({bands}); "
                       f"{run.scoring.band_changes} band changes")
+    console.print(f"comments analysed: {run.comments_analysed}")
     console.print(f"onboarding milestones met: {run.milestones}")
     if run.indicators:
         fired = ", ".join(f"{name} {count}" for name, count in run.indicators.fired.items() if count)

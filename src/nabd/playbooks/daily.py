@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nabd.errors import NabdError
 from nabd.health.scorecard import Scorecard, load_scorecard
+from nabd.feedback.analysis import analyse_comments
 from nabd.health.scoring import ScoringRun, run_scoring
 from nabd.ingest.files import ImportSummary, import_file
 from nabd.ingest.reading import file_format
@@ -36,6 +37,7 @@ class DailyRun:
 
     as_of: date
     imported: list[ImportSummary] = field(default_factory=list)
+    comments_analysed: int = 0
     scoring: ScoringRun | None = None
     milestones: int = 0
     indicators: IndicatorRun | None = None
@@ -86,6 +88,7 @@ def run_daily(
     run = DailyRun(as_of)
     if inbox is not None:
         import_pending(store, inbox, run)
+    run.comments_analysed = analyse_comments(store)  # sentiment feeds a measure and an indicator
     run.scoring = run_scoring(store, scorecard, as_of)
     run.milestones = refresh_onboarding(store, onboarding)
     run.indicators = evaluate_indicators(
