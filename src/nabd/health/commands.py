@@ -105,12 +105,23 @@ HorizonOption = Annotated[str, typer.Option("--horizon", help="Churn horizon: an
                                             "and not active this many days later churned (e.g. 90d).")]
 
 
+BacktestFromOption = Annotated[
+    datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")
+]
+BacktestToOption = Annotated[
+    datetime | None, date_option("--to", help="Last as-of day (default: last day with data - horizon).")
+]
+BacktestEveryOption = Annotated[
+    str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")
+]
+
+
 @score_app.command("backtest")
 def backtest_command(
     horizon: HorizonOption = "90d",
-    first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
-    last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: last day with data - horizon).")] = None,
-    every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "week",
+    first: BacktestFromOption = None,
+    last: BacktestToOption = None,
+    every: BacktestEveryOption = "week",
     scorecard: ScorecardOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -127,9 +138,9 @@ def backtest_command(
 @score_app.command("suggest")
 def suggest_command(
     horizon: HorizonOption = "90d",
-    first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
-    last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: last day with data - horizon).")] = None,
-    every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "week",
+    first: BacktestFromOption = None,
+    last: BacktestToOption = None,
+    every: BacktestEveryOption = "week",
     l2: Annotated[float, typer.Option("--l2", help="L2 regularisation strength of the logistic regression.")] = 1.0,
     write: Annotated[Path | None, typer.Option("--write", help="Write the suggested scorecard to this NEW file.",
                                                show_default=False)] = None,
