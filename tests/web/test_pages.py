@@ -1,11 +1,15 @@
 """The pages show the right figures: portfolio bands and filters, account breakdown, scorecard editing, data."""
 
+import json
 import re
 from html import unescape
 
 import pytest
 
 from tests.web.conftest import log_in, page_csrf
+
+from nabd.feedback.analysis import analyse_comments
+from nabd.feedback.themes import THEME_NAMES
 
 
 @pytest.fixture
@@ -105,3 +109,15 @@ def test_health_and_metrics_answer_without_a_session_and_hold_no_customer_data(c
     metrics = client.get("/metrics").text
     assert 'nabd_http_requests_total{method="GET",route="/login",status="200"} 1' in metrics
     assert "Acme" not in metrics and "a1" not in metrics
+
+
+def test_the_account_page_shows_each_comments_sentiment_and_themes(admin):
+    store = admin.app.state.store
+    analyse_comments(store)
+    sentiment, themes = store.fetchall(
+        "SELECT sentiment, CAST(themes AS TEXT) FROM feedback_analysis WHERE source_id = 'r1'"
+    )[0]
+    page = admin.get("/accounts/a1").text
+    assert f"<td>{sentiment}</td>" in page
+    for theme in json.loads(themes):
+        assert THEME_NAMES[theme]["en"] in page

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
+from nabd.feedback.themes import THEME_NAMES
 from nabd.store import schema_version
 from nabd.store.clock import utc_now
 from nabd.web import queries
@@ -238,7 +239,7 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
     if shown is None:
         raise HTTPException(404, f"there is no account {account_id}")
     latest = shown["history"][-1] if shown["history"] else None
-    return render(request, "account.html", latest=latest, **shown)
+    return render(request, "account.html", latest=latest, theme_names=THEME_NAMES, **shown)
 
 
 @router.post("/accounts/{account_id}/tasks")

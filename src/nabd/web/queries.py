@@ -16,6 +16,7 @@ bypasses imports and scoring (none does today) shows within minutes.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -359,18 +360,30 @@ def _explanation_fields(found: Explanation, card: Scorecard) -> dict[str, Any]:
 
 
 def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
-    """The account's latest tickets, invoices, survey responses, referrals and tasks, newest first."""
+    """The account's latest tickets, invoices, survey responses (with their sentiment and themes), referrals
+    and tasks, newest first."""
     newest_first = {
         "tickets": "opened_at", "invoices": "issued_at", "survey_responses": "responded_at",
         "referrals": "referred_at", "tasks": "created_at",
     }
-    return {
+    records = {
         table_name: _records(
             store, f"SELECT * FROM {table_name} WHERE account_id = ? ORDER BY {column} DESC LIMIT ?",
             [account_id, limit],
         )
-        for table_name, column in newest_first.items()
+        for table_name, column in newest_first.items() if table_name != "survey_responses"
     }
+    records["survey_responses"] = [
+        {**row, "themes": json.loads(row["themes"]) if isinstance(row["themes"], str) else row["themes"] or []}
+        for row in _records(
+            store,
+            "SELECT r.*, f.sentiment, f.themes FROM survey_responses r LEFT JOIN feedback_analysis f"
+            " ON f.source = 'survey_response' AND f.source_id = r.response_id"
+            " WHERE r.account_id = ? ORDER BY r.responded_at DESC LIMIT ?",
+            [account_id, limit],
+        )
+    ]
+    return records
 
 
 def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> list[dict[str, Any]]:
