@@ -25,8 +25,29 @@ def test_negative_feedback_fires_on_a_detractor_or_a_low_csat_in_the_last_30_day
     add_ticket(store, "t4", "a4", datetime(2026, 6, 18), closed=datetime(2026, 6, 20), csat=2)  # low ticket CSAT
     add_response(store, "r5", "a5", "nps", 3, datetime(2026, 7, 1, 8))   # after as_of: not known yet
     assert fired(store, "negative_feedback") == {
-        "a1": {"detractors": 1, "low_csat": 0, "lowest_nps": 6, "lowest_csat": None},
-        "a4": {"detractors": 0, "low_csat": 1, "lowest_nps": None, "lowest_csat": 2},
+        "a1": {"detractors": 1, "low_csat": 0, "negative_comments": 0, "lowest_nps": 6, "lowest_csat": None},
+        "a4": {"detractors": 0, "low_csat": 1, "negative_comments": 0, "lowest_nps": None, "lowest_csat": 2},
+    }
+
+
+def test_negative_feedback_fires_on_a_comment_analysed_as_clearly_negative(store):
+    for account in ("a1", "a2", "a3", "a4"):
+        add_account(store, account)
+    add_response(store, "r1", "a1", "csat", 4, datetime(2026, 6, 10, 9))  # a fine score, a negative comment
+    add_response(store, "r2", "a2", "csat", 4, datetime(2026, 6, 10, 9))  # negative, but only mildly (-0.2)
+    add_ticket(store, "t3", "a3", datetime(2026, 6, 18))                  # a ticket whose text is negative
+    add_response(store, "r4", "a4", "csat", 4, datetime(2026, 5, 20))     # negative, before the window
+    for source, source_id, account, score in (
+        ("survey_response", "r1", "a1", -0.8), ("survey_response", "r2", "a2", -0.2),
+        ("ticket", "t3", "a3", -0.5), ("survey_response", "r4", "a4", -0.9),
+    ):
+        store.execute(
+            "INSERT INTO feedback_analysis VALUES (?, ?, ?, 'en', 'negative', ?, '[]', 'md5', 'test', ?)",
+            [source, source_id, account, score, datetime(2026, 6, 30)],
+        )
+    assert fired(store, "negative_feedback") == {
+        "a1": {"detractors": 0, "low_csat": 0, "negative_comments": 1, "lowest_nps": None, "lowest_csat": None},
+        "a3": {"detractors": 0, "low_csat": 0, "negative_comments": 1, "lowest_nps": None, "lowest_csat": None},
     }
 
 

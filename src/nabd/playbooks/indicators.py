@@ -15,6 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import ibis
+from ibis import _
 from pydantic import BaseModel, ConfigDict, Field
 
 from nabd.health.scorecard import Scorecard
@@ -37,6 +38,7 @@ class NegativeFeedback(_Indicator):
     window_days: int = Field(30, ge=1)
     nps_max: int = Field(6, ge=0, le=10)
     csat_max: int = Field(2, ge=1, le=5)
+    sentiment_max: float = Field(-0.3, ge=-1, le=1)  # a comment analysed negative with a score <= this
 
 
 class NeutralRating(_Indicator):
@@ -147,25 +149,39 @@ def _activity(store: Store, d: ibis.DateValue, days: int, event_types: list[str]
 # --- the indicators -----------------------------------------------------------------------------
 
 def negative_feedback(store: Store, d: ibis.DateValue, s: NegativeFeedback) -> ibis.Table:
-    """Fires on >= 1 NPS response <= nps_max, CSAT response <= csat_max, or closed ticket with CSAT <= csat_max
-    in the window. Evidence: detractors, low_csat, lowest_nps, lowest_csat."""
+    """Fires on >= 1 NPS response <= nps_max, CSAT response <= csat_max, closed ticket with CSAT <= csat_max,
+    or comment (survey or ticket) analysed negative with sentiment_score <= sentiment_max, in the window.
+    Evidence: detractors, low_csat, negative_comments, lowest_nps, lowest_csat."""
+    start, end = _start(d, s.window_days), _end(d)
     responses = store.table("survey_responses")
-    responses = responses.filter((responses.responded_at >= _start(d, s.window_days)) & (responses.responded_at < _end(d)))
+    responses = responses.filter((responses.responded_at >= start) & (responses.responded_at < end))
     surveys = responses.filter(
         ((responses.kind == "nps") & (responses.score <= s.nps_max))
         | ((responses.kind == "csat") & (responses.score <= s.csat_max))
-    ).select("account_id", kind=responses.kind.cast("string"), score=responses.score.cast("int32"))
+    ).select(account_id=_.account_id.cast("string"), kind=_.kind.cast("string"), score=_.score.cast("int32"))
     tickets = store.table("tickets")
     rated = tickets.filter(
-        (tickets.closed_at >= _start(d, s.window_days)) & (tickets.closed_at < _end(d)) & (tickets.csat <= s.csat_max)
-    ).select("account_id", kind=ibis.literal("csat").cast("string"), score=tickets.csat.cast("int32"))
-    low = ibis.union(surveys, rated)
-    nps = low.kind == "nps"
+        (tickets.closed_at >= start) & (tickets.closed_at < end) & (tickets.csat <= s.csat_max)
+    ).select(account_id=_.account_id.cast("string"), kind=ibis.literal("csat").cast("string"),
+             score=_.csat.cast("int32"))
+    analysed = store.table("feedback_analysis")
+    negative = analysed.filter((analysed.sentiment == "negative") & (analysed.sentiment_score <= s.sentiment_max))
+    opened = tickets.filter((tickets.opened_at >= start) & (tickets.opened_at < end))
+    comments = [
+        negative.filter(negative.source == source).semi_join(facts, negative.source_id == facts[key]).select(
+            account_id=_.account_id.cast("string"), kind=ibis.literal("comment").cast("string"),
+            score=ibis.null("int32"),
+        )
+        for source, facts, key in (("survey_response", responses, "response_id"), ("ticket", opened, "ticket_id"))
+    ]
+    low = ibis.union(surveys, rated, *comments)
+    nps, csat = low.kind == "nps", low.kind == "csat"
     fired = low.group_by("account_id").aggregate(
         detractors=nps.sum().cast("int64"),
-        low_csat=(~nps).sum().cast("int64"),
+        low_csat=csat.sum().cast("int64"),
+        negative_comments=(low.kind == "comment").sum().cast("int64"),
         lowest_nps=low.score.min(where=nps),
-        lowest_csat=low.score.min(where=~nps),
+        lowest_csat=low.score.min(where=csat),
     )
     return fired.semi_join(_active(store, d), "account_id")
 
