@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -10,6 +11,7 @@ from tests.web.conftest import log_in, page_csrf
 
 from nabd.feedback.analysis import analyse_comments
 from nabd.feedback.themes import THEME_NAMES
+from nabd.store.clock import utc_now
 
 
 @pytest.fixture
@@ -121,3 +123,16 @@ def test_the_account_page_shows_each_comments_sentiment_and_themes(admin):
     assert f"<td>{sentiment}</td>" in page
     for theme in json.loads(themes):
         assert THEME_NAMES[theme]["en"] in page
+
+
+def test_the_portfolio_and_account_page_show_onboarding_progress(admin):
+    # plan 'pro' uses the default plan's 4 milestones; a1 met 2 of them: 2 / 4 = 50%
+    store = admin.app.state.store
+    met = utc_now().date() - timedelta(days=10)
+    for milestone in ("first_login", "first_report"):
+        store.execute("INSERT INTO onboarding_milestones (account_id, milestone, completed_on) VALUES ('a1', ?, ?)",
+                      [milestone, met])
+    portfolio = admin.get("/portfolio", params={"q": "acme"}).text
+    assert '<progress max="100" value="50"' in portfolio and "50%" in portfolio
+    account = admin.get("/accounts/a1").text
+    assert '<progress max="4" value="2"' in account and "2 of 4 milestones" in account

@@ -15,6 +15,7 @@ from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.demo.build import DemoSummary, build_demo
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.scorecard import load_scorecard
+from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.health.scoring import ScoringRun, run_backfill
 from nabd.store import Store
 from nabd.web.commands import serve
@@ -69,6 +70,7 @@ def demo_command(
                                  workdir=workdir, progress=show)
         _print_summary(summary, store.url.display, workdir)
         analysed = analyse_comments(store)
+        refresh_onboarding(store, load_onboarding())
         runs = score_history(store, summary.as_of)
         add_user(store, DEMO_LOGIN, DEMO_PASSWORD, "admin")
     latest = runs[-1]

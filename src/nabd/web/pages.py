@@ -232,6 +232,7 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
             "explanation": queries.account_explanation(store, account_id),
             "records": queries.account_records(store, account_id),
             "usage": queries.usage_trend(store, account_id, _today()),
+            "onboarding": queries.account_onboarding(store, account_id, _today()),
             "writable": queries.may_write_account(store, request.state.user, account_id),
         }
 

@@ -39,6 +39,7 @@ from nabd.metrics.churn import customer_churn
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
 from nabd.metrics.revenue import revenue_retention
 from nabd.metrics.voice import ces, csat, nps
+from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import CANONICAL_TABLES, Store
 from nabd.store.clock import utc_now
 from nabd.web.users import User
@@ -46,7 +47,7 @@ from nabd.web.users import User
 SORTS = ("score", "mrr", "renewal", "name", "trend")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
-    "renewal_date", "mrr",
+    "renewal_date", "mrr", "onboarding",
 )
 CACHE_SECONDS = 300  # the longest a kept portfolio or dashboard is shown
 
@@ -147,23 +148,28 @@ def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[s
 
 def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[str, list[Any]]:
     """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
-    (score - its score at the run before), MRR in the reporting currency and next renewal."""
+    (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
+    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
+    onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
     run = latest_run(store)
     version, as_of, previous = run if run else (None, None, None)
     sql = f"""
 WITH mrr AS ({mrr_sql}),
 renewals AS ({renewal_sql}),
+onboarding AS ({onboarding_sql}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 portfolio AS (
   SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, s.score, s.band,
-         s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr
+         s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
+         o.progress AS onboarding
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
   LEFT JOIN mrr m ON m.account_id = a.account_id
   LEFT JOIN renewals r ON r.account_id = a.account_id
+  LEFT JOIN onboarding o ON o.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
     return sql, [version, as_of, version, previous]
@@ -384,6 +390,14 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
         )
     ]
     return records
+
+
+def account_onboarding(store: Store, account_id: str, today: date) -> dict[str, Any] | None:
+    """The account's onboarding: completed, milestones, progress (completed / milestones), last_completed_on;
+    None when its plan has no milestones."""
+    progress = onboarding_progress(store, load_onboarding(), today)
+    found = progress.filter(progress.account_id == account_id).to_pyarrow().to_pylist()
+    return found[0] if found else None
 
 
 def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> list[dict[str, Any]]:
