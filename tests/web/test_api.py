@@ -90,3 +90,10 @@ def test_the_openapi_document_needs_a_token_and_lists_the_api(client, tokens):
     document = _get(client, "/api/v1/openapi.json", tokens["vic"]).json()
     assert {"/api/v1/accounts", "/api/v1/tasks", "/api/v1/scorecards", "/api/v1/metrics"} <= set(document["paths"])
     assert not any(path.startswith("/portfolio") for path in document["paths"])
+
+
+def test_closing_a_task_through_the_api_needs_an_outcome(client, tokens):
+    headers = {"Authorization": f"Bearer {tokens['ana']}"}
+    refused = client.patch("/api/v1/tasks/k1", json={"status": "done"}, headers=headers)
+    assert refused.status_code == 400 and "outcome" in refused.json()["error"]
+    assert client.app.state.store.scalar("SELECT status FROM tasks WHERE task_id = 'k1'") == "open"

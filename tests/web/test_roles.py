@@ -86,9 +86,10 @@ def test_a_csm_cannot_add_a_task_to_another_csms_account(client):
 def test_a_csm_can_close_their_own_task_but_not_another_csms(client):
     log_in(client, "carla")
     csrf = page_csrf(client)
-    assert client.post("/tasks/k1/status", data={"status": "done", "csrf_token": csrf},
+    assert client.post("/tasks/k1/outcome", data={"status": "done", "outcome": "called", "csrf_token": csrf},
                        follow_redirects=False).status_code == 303
-    assert client.post("/tasks/k2/status", data={"status": "done", "csrf_token": csrf}).status_code == 403
+    assert client.post("/tasks/k2/outcome", data={"status": "done", "outcome": "called", "csrf_token": csrf}
+                       ).status_code == 403
     statuses = dict(client.app.state.store.fetchall("SELECT task_id, status FROM tasks ORDER BY task_id"))
     assert statuses == {"k1": "done", "k2": "open"}
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
+from nabd.playbooks.tasks import close_task, reopen_task
 from nabd.store.clock import utc_now
 from nabd.web import queries
 from nabd.web.security import api_guard, store_of
@@ -260,10 +261,13 @@ async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
 
 @router.patch("/tasks/{task_id}", response_model=Task)
 async def change_task(request: Request, task_id: str, change: TaskChange) -> dict[str, Any]:
-    """Finish, dismiss or reopen a task (admins, its owner, or the account's CSM)."""
+    """Finish or dismiss a task with its outcome (required), or reopen it (admins, its owner, or the account's CSM)."""
     def write(store):
         queries.writable_task(store, request.state.user, task_id)
-        queries.set_task_status(store, task_id, change.status, change.outcome)
+        if change.status == "open":
+            reopen_task(store, task_id)
+        else:
+            close_task(store, task_id, change.status, change.outcome or "")
         return queries.task(store, task_id)
 
     return await _query(request, write)

@@ -259,19 +259,6 @@ async def add_task(
     return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
 
 
-@router.post("/tasks/{task_id}/status")
-async def task_status(
-    request: Request, task_id: str, status: Annotated[str, Form(pattern="^(open|done|dismissed)$")]
-) -> Response:
-    def write(store):
-        found = queries.writable_task(store, request.state.user, task_id)
-        queries.set_task_status(store, task_id, status)
-        return found["account_id"]
-
-    account_id = await _query(request, write)
-    return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
-
-
 @router.get("/dashboard")
 async def dashboard_page(
     request: Request, segment: str | None = None, months: Annotated[int, Query(ge=2, le=36)] = 12

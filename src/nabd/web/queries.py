@@ -524,9 +524,6 @@ def _shipped_yaml() -> str:
 
 # --- tasks --------------------------------------------------------------------------------
 
-TASK_STATUSES = ("open", "done", "dismissed")
-
-
 def tasks(
     store: Store, *, account_id: str | None = None, owner: str | None = None, status: str | None = None,
     limit: int = 50, offset: int = 0,
@@ -586,14 +583,3 @@ def add_task(
         [task_id, account_id, playbook, title.strip(), owner, due_at, utc_now()],
     )
     return task_id
-
-
-def set_task_status(store: Store, task_id: str, status: str, outcome: str | None = None) -> None:
-    """Open, finish or dismiss a task; closed_at is set when it leaves 'open' and cleared when reopened."""
-    if status not in TASK_STATUSES:
-        raise NabdError(f"status must be one of {', '.join(TASK_STATUSES)}")
-    closed_at = None if status == "open" else utc_now()
-    store.execute(
-        "UPDATE tasks SET status = ?, closed_at = ?, outcome = coalesce(?, outcome) WHERE task_id = ?",
-        [status, closed_at, outcome, task_id],
-    )

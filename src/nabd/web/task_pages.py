@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nabd.playbooks.tasks import close_task, reopen_task, task_list
 from nabd.web import queries
-from nabd.web.pages import _query, render
+from nabd.web.pages import _local_target, _query, render
 from nabd.web.security import page_guard
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
@@ -39,8 +39,9 @@ async def task_outcome(
     task_id: str,
     status: Annotated[str, Form(pattern="^(open|done|dismissed)$")],
     outcome: Annotated[str, Form(max_length=500)] = "",
+    next: Annotated[str, Form()] = "/tasks",
 ) -> Response:
-    """Close a task as done or dismissed with its outcome, or reopen it; back to My tasks."""
+    """Close a task as done or dismissed with its outcome, or reopen it; back to ``next`` (My tasks)."""
     def write(store):
         queries.writable_task(store, request.state.user, task_id)
         if status == "open":
@@ -49,4 +50,4 @@ async def task_outcome(
             close_task(store, task_id, status, outcome)
 
     await _query(request, write)
-    return RedirectResponse("/tasks", status_code=303)
+    return RedirectResponse(_local_target(next, "/tasks"), status_code=303)
