@@ -127,3 +127,24 @@ def test_the_explanation_endpoint_gives_moves_and_text(demo_client, token, extre
 def test_the_explanation_of_an_unknown_account_is_a_404(demo_client, token):
     response = demo_client.get("/api/v1/accounts/nope/explanation", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404 and response.json() == {"error": "there is no account nope"}
+
+
+def test_the_dashboard_heatmap_holds_the_cohort_logo_retention_of_the_metric(demo_client, demo_url):
+    import json
+    from datetime import date, timedelta
+    from html import unescape
+
+    from nabd.metrics.cohorts import cohort_retention
+
+    page = demo_client.get("/dashboard", params={"months": 6}).text
+    charts = [json.loads(unescape(found)) for found in re.findall(r"data-chart='([^']*)'", page)]
+    spec = next(chart for chart in charts if chart["kind"] == "heatmap")
+    # the dashboard's 6 whole months before today's month: its first day .. the last day of last month
+    today = date.today()
+    end = today.replace(day=1) - timedelta(days=1)
+    start = (end.replace(day=1) - timedelta(days=31 * 5)).replace(day=1)
+    with open_store(demo_url) as store:
+        rows = cohort_retention(store, start=start, end=end).to_pyarrow().to_pylist()
+    expected = sorted((row["age"], str(row["cohort_start"]), row["logo_retention"]) for row in rows)
+    shown = sorted((age, spec["cohorts"][index], value) for age, index, value in spec["cells"])
+    assert shown == expected and len(spec["cohorts"]) == 6

@@ -36,6 +36,7 @@ from nabd.health.explain import Explanation, explain, render_explanation
 from nabd.health.scorecard import Scorecard, load_scorecard, parse_scorecard
 from nabd.metrics.active import account_mrr
 from nabd.metrics.churn import customer_churn
+from nabd.metrics.cohorts import cohort_retention
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
 from nabd.metrics.revenue import revenue_retention
 from nabd.metrics.voice import ces, csat, nps
@@ -418,9 +419,11 @@ _dashboards_lock = threading.Lock()
 def dashboard(
     store: Store, today: date, months: int = 12, segment: str | None = None, reporting_currency: str = "USD"
 ) -> dict[str, Any]:
-    """The last ``months`` whole months, for one segment or all: customer churn, GRR/NRR, MRR movements, NPS/CSAT/CES.
+    """The last ``months`` whole months, for one segment or all: customer churn, GRR/NRR, MRR movements,
+    cohort logo retention, NPS/CSAT/CES.
 
-    Every figure comes from nabd.metrics (customer_churn, revenue_retention, mrr_movements, nps, csat, ces).
+    Every figure comes from nabd.metrics (customer_churn, revenue_retention, mrr_movements, cohort_retention,
+    nps, csat, ces).
     Whole past months change only when data is imported, so a result is kept per (database, day,
     months, segment, currency, import generation) for at most CACHE_SECONDS.
     """
@@ -457,7 +460,26 @@ def _dashboard(
         if segment:
             table = table.filter(table.segment == segment)
         shown[name] = table.order_by("period_start").to_pyarrow().to_pylist()
+    cohorts = cohort_retention(store, start=start, end=end, by=by, **money)
+    if segment:
+        cohorts = cohorts.filter(cohorts.segment == segment)
+    shown["cohorts"] = cohort_heatmap(cohorts.order_by("cohort_start", "age").to_pyarrow().to_pylist())
     return shown
+
+
+def cohort_heatmap(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Logo retention by start-month cohort (rows) and months since start (columns), for a heatmap:
+    cells are [column, row, retention] with retention in 0..1."""
+    cohorts = sorted({row["cohort_start"] for row in rows})
+    ages = sorted({row["age"] for row in rows})
+    where = {cohort: i for i, cohort in enumerate(cohorts)}
+    return {
+        "cohorts": [str(cohort) for cohort in cohorts],
+        "ages": ages,
+        "cells": [[row["age"], where[row["cohort_start"]], row["logo_retention"]] for row in rows],
+        "table": {cohort: {row["age"]: row["logo_retention"] for row in rows if row["cohort_start"] == cohort}
+                  for cohort in cohorts},
+    }
 
 
 def data_overview(store: Store, limit: int = 50) -> dict[str, Any]:

@@ -42,6 +42,19 @@
         }) } }];
       return o;
     }
+    if (spec.kind === "heatmap") {
+      // Cohorts (rows) by months since start (columns); colour = retention 0..1; columns mirror in RTL.
+      return {
+        grid: { left: 80, right: 24, top: 16, bottom: 72, containLabel: true },
+        xAxis: { type: "category", data: spec.ages, name: spec.xName, nameLocation: "middle", nameGap: 28, inverse: rtl },
+        yAxis: { type: "category", data: spec.cohorts, inverse: true, position: rtl ? "right" : "left" },
+        visualMap: { min: 0, max: 1, calculable: false, orient: "horizontal", left: "center", bottom: 0,
+                     inRange: { color: ["#c62828", "#f2b705", "#2e7d32"] },
+                     formatter: function (v) { return (v * 100).toFixed(0) + "%"; } },
+        tooltip: { formatter: function (p) { return spec.cohorts[p.value[1]] + " +" + p.value[0] + ": " + (p.value[2] * 100).toFixed(1) + "%"; } },
+        series: [{ type: "heatmap", data: spec.cells }],
+      };
+    }
     if (spec.kind === "bars") {
       var bars = axes(spec, rtl);
       bars.series = [{ name: spec.name, type: "bar", data: spec.values, itemStyle: { color: "#1565c0" } }];
