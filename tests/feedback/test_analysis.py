@@ -79,3 +79,19 @@ def test_the_themes_that_grew_among_detractors_explain_a_drop(store):
     assert top.growth == pytest.approx(2 / 3)
     support = grown[grown.theme == "support_speed"].iloc[0]
     assert support.growth == pytest.approx(1 / 3 - 1)
+
+
+def test_analysing_since_a_day_leaves_older_comments_for_later(store):
+    from datetime import datetime
+
+    from nabd.feedback.analysis import analyse_comments
+
+    store.execute("INSERT INTO accounts (account_id, name) VALUES ('A', 'A')")
+    store.execute(
+        "INSERT INTO survey_responses (response_id, account_id, kind, score, comment, language, responded_at) VALUES "
+        "('old', 'A', 'nps', 3, 'too expensive', 'en', ?), ('new', 'A', 'nps', 9, 'great support', 'en', ?)",
+        [datetime(2026, 1, 10), datetime(2026, 6, 10)],
+    )
+    assert analyse_comments(store, since=datetime(2026, 6, 1)) == 1
+    assert store.fetchall("SELECT source_id FROM feedback_analysis") == [("new",)]
+    assert analyse_comments(store) == 1  # the older one, later

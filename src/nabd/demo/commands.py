@@ -23,6 +23,7 @@ from nabd.web.users import add_user
 
 DEMO_LOGIN, DEMO_PASSWORD = "demo", "nabd-demo"
 HISTORY_WEEKS = 8
+ANALYSED_DAYS = 180
 
 
 def register(app: typer.Typer) -> None:
@@ -69,12 +70,15 @@ def demo_command(
             summary = build_demo(store, accounts=accounts, months=months, seed=seed, end_date=last_day,
                                  workdir=workdir, progress=show)
         _print_summary(summary, store.url.display, workdir)
-        analysed = analyse_comments(store)
+        # the comments the scores and warnings read (180 days); `nabd feedback analyse` does the rest
+        since = datetime.combine(summary.as_of - timedelta(days=ANALYSED_DAYS), datetime.min.time())
+        analysed = analyse_comments(store, since=since)
         refresh_onboarding(store, load_onboarding())
         runs = score_history(store, summary.as_of)
         add_user(store, DEMO_LOGIN, DEMO_PASSWORD, "admin")
     latest = runs[-1]
-    console.print(f"Analysed {analysed:,} comments (sentiment and themes, Arabic and English)")
+    console.print(f"Analysed the {analysed:,} comments of the last {ANALYSED_DAYS} days (sentiment and themes, "
+                  "Arabic and English); `nabd feedback analyse` analyses the older ones")
     console.print(
         f"Scored {latest.accounts:,} accounts on {latest.as_of} ({len(runs)} weekly scores of history): "
         + ", ".join(f"{band} {count:,}" for band, count in latest.bands.items())

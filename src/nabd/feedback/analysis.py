@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 import pyarrow as pa
 
@@ -28,14 +29,19 @@ _ANALYSIS_COLUMNS = ("source", "source_id", "account_id", "language", "sentiment
                      "themes", "text_md5", "model_version", "analysed_at")
 
 
-def analyse_comments(store: Store, response_ids: Sequence[str] | None = None) -> int:
-    """Analyse every comment not yet analysed (or only the survey responses ``response_ids``);
-    returns how many were analysed."""
+def analyse_comments(
+    store: Store, response_ids: Sequence[str] | None = None, *, since: datetime | None = None
+) -> int:
+    """Analyse every comment not yet analysed (or only the survey responses ``response_ids``, or only
+    comments made from ``since`` on: responded_at / opened_at); returns how many were analysed."""
     version = model_version()
     if response_ids is not None:
         marks = ", ".join("?" for _ in response_ids) or "NULL"
         texts = _TEXTS.format(responses=f"AND response_id IN ({marks})", tickets="AND FALSE")
         params: list = list(response_ids)
+    elif since is not None:
+        texts = _TEXTS.format(responses="AND responded_at >= ?", tickets="AND opened_at >= ?")
+        params = [since, since]
     else:
         texts, params = _TEXTS.format(responses="", tickets=""), []
     pending = store.fetchall(
