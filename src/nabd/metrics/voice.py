@@ -9,7 +9,13 @@ from datetime import date
 
 import ibis
 
-from nabd.metrics.breakdown import ACCOUNT_BREAKDOWNS, NO_VALUE, check_breakdown, every_period, with_groups
+from nabd.metrics.breakdown import (
+    ACCOUNT_BREAKDOWNS,
+    NO_VALUE,
+    check_breakdown,
+    every_period,
+    with_groups,
+)
 from nabd.metrics.periods import dated, periods
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
@@ -64,17 +70,24 @@ def nps(
     )
 
 
+def _scale_counts(
+    store: Store, kind: str, good_from: int, good: str, *, period: str, start: date, end: date, by: str | None
+) -> ibis.Table:
+    """Per period (and group): responses, ``good`` = responses scoring >= good_from, score_sum; every period present."""
+    bounds = periods(period, start, end)
+    responses = _responses(store, kind, bounds, period, by)
+    stats = responses.group_by(_keys(by)).aggregate(
+        responses=responses.count(), **{good: (responses.score >= good_from).sum()}, score_sum=responses.score.sum()
+    )
+    zero = ibis.literal(0, "int64")
+    return every_period(bounds, stats, by, {"responses": zero, good: zero})
+
+
 def csat(
     store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
 ) -> ibis.Table:
     """csat_pct = 100 x responses scoring 4-5 / responses (1-5 scale); csat_mean = mean score."""
-    bounds = periods(period, start, end)
-    responses = _responses(store, "csat", bounds, period, by)
-    stats = responses.group_by(_keys(by)).aggregate(
-        responses=responses.count(), satisfied=(responses.score >= 4).sum(), score_sum=responses.score.sum()
-    )
-    zero = ibis.literal(0, "int64")
-    table = every_period(bounds, stats, by, {"responses": zero, "satisfied": zero})
+    table = _scale_counts(store, "csat", 4, "satisfied", period=period, start=start, end=end, by=by)
     return table.select(
         "period_start", "next_start", *([by] if by else []), "responses", "satisfied",
         csat_pct=100.0 * ratio(table.satisfied, table.responses),
@@ -87,13 +100,7 @@ def ces(
     store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
 ) -> ibis.Table:
     """ces_mean = mean effort score (1-7); easy_pct = 100 x responses scoring 5-7 / responses."""
-    bounds = periods(period, start, end)
-    responses = _responses(store, "ces", bounds, period, by)
-    stats = responses.group_by(_keys(by)).aggregate(
-        responses=responses.count(), easy=(responses.score >= 5).sum(), score_sum=responses.score.sum()
-    )
-    zero = ibis.literal(0, "int64")
-    table = every_period(bounds, stats, by, {"responses": zero, "easy": zero})
+    table = _scale_counts(store, "ces", 5, "easy", period=period, start=start, end=end, by=by)
     return table.select(
         "period_start", "next_start", *([by] if by else []), "responses", "easy",
         ces_mean=ratio(table.score_sum, table.responses),
