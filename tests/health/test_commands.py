@@ -67,3 +67,12 @@ def test_backtest_refuses_a_horizon_not_yet_observed(store_url, tmp_path):
     card = _company(store_url, tmp_path)
     with pytest.raises(NabdError, match=r"is after the last day with data \(2024-06-30\)"):
         run("score", "backtest", "--to", "2024-06-30", "--scorecard", card, url=store_url)
+
+
+def test_scoring_an_empty_database_says_what_to_import(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "nabd", "score", "--as-of", "2026-01-31", "--database", f"duckdb:///{tmp_path / 'e.duckdb'}"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0
+    assert "no account had an active subscription" in result.stderr and "nabd import" in result.stderr

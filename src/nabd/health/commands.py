@@ -84,6 +84,9 @@ def score(
     console.print(table)
     for warning in dict.fromkeys(w for run in runs for w in run.warnings):
         errors.print(f"warning: {warning}", highlight=False)
+    if not any(run.accounts for run in runs):
+        errors.print("note: no account had an active subscription on these days: import accounts and "
+                     "subscriptions (nabd import), or try `nabd demo`", highlight=False, soft_wrap=True)
 
 
 @score_app.command("explain")
