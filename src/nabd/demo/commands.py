@@ -14,7 +14,7 @@ from rich.table import Table
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.demo.build import DemoSummary, build_demo
 from nabd.feedback.analysis import analyse_comments
-from nabd.health.scorecard import load_scorecard
+from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.health.scoring import ScoringRun, run_backfill
 from nabd.store import Store
@@ -91,8 +91,8 @@ def demo_command(
 
 
 def score_history(store: Store, as_of: date) -> list[ScoringRun]:
-    """Score every account with the default scorecard weekly over the last HISTORY_WEEKS, up to ``as_of``."""
-    return run_backfill(store, load_scorecard(), as_of - timedelta(weeks=HISTORY_WEEKS), as_of, 7)
+    """Score every account with the active scorecard weekly over the last HISTORY_WEEKS, up to ``as_of``."""
+    return run_backfill(store, active_scorecard(store), as_of - timedelta(weeks=HISTORY_WEEKS), as_of, 7)
 
 
 class _StepProgress:
