@@ -6,6 +6,7 @@ The server owns the DuckDB file while it runs; the test reads only through the s
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -151,4 +152,17 @@ def test_the_portfolio_fits_a_phone_screen(server, browser):
     page.goto(f"{server}/dashboard")
     expect(page.locator(".chart canvas").first).to_be_visible()
     _shot(page, "06-dashboard-phone")
+    page.close()
+
+
+def test_an_admin_runs_the_backtest_of_the_scorecard_on_the_real_company(demo_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, demo_server)
+    page.goto(f"{demo_server}/scorecards/default")
+    page.get_by_role("button", name="Run backtest").click()
+    expect(page.locator("#backtest-auc")).to_have_text(re.compile(r"^0\.\d{3}$"), timeout=60_000)
+    expect(page.locator("table.backtest-bands tbody tr")).to_have_count(3)
+    expect(page.locator("table.backtest-bands")).to_contain_text("red · unhealthy")
+    expect(page.locator("#backtest-running")).to_be_hidden()
+    _shot(page, "08-scorecard-backtest")
     page.close()
