@@ -148,7 +148,9 @@ def suggest_command(
     first: BacktestFromOption = None,
     last: BacktestToOption = None,
     every: BacktestEveryOption = "week",
-    l2: Annotated[float, typer.Option("--l2", help="L2 regularisation strength of the logistic regression.")] = 1.0,
+    strength: Annotated[float | None, typer.Option(
+        "--strength", min=0, help="Shrinkage toward the current weights, per row (default: chosen by "
+        "cross-validation inside the fit window).", show_default=False)] = None,
     write: Annotated[Path | None, typer.Option("--write", help="Write the suggested scorecard to this NEW file.",
                                                show_default=False)] = None,
     scorecard: ScorecardOption = None,
@@ -159,7 +161,7 @@ def suggest_command(
     with open_configured_store(database) as store:
         card = scorecard_for(store, scorecard)
         dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
-        suggestion = suggest_weights(store, card, dates, horizon_days, l2)
+        suggestion = suggest_weights(store, card, dates, horizon_days, strength)
     for line in render_suggestion(suggestion):
         console.print(line, highlight=False)
     if write:
