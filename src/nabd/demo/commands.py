@@ -63,7 +63,7 @@ def demo_command(
     with other data is refused. The files stay in --workdir, ready to inspect or re-import.
     """
     last_day = end_date.date() if end_date else datetime.now(UTC).date()
-    with open_configured_store(database) as store:
+    with open_configured_store(database, handoff=False) as store:  # replaces it: never inside a server
         console.print(f"Building the demo company in {store.url.display}: {accounts:,} accounts, "
                       f"{months} months to {last_day}, seed {seed}")
         with _StepProgress() as show:
