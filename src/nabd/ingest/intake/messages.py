@@ -128,9 +128,11 @@ def _plain_times(raw: dict[str, Any]) -> Times | None:
     """
     if raw.get("type") not in _TYPES or raw.get("messageId") is None:
         return None
-    for name in _ID_FIELDS:
+    for name in _ID_FIELDS:  # _plain_id, inlined: this loop runs for every message
         value = raw.get(name)
-        if value is not None and not _plain_id(value):
+        if value is not None and (
+            type(value) is not str or not 0 < len(value) <= 255 or value[0].isspace() or value[-1].isspace()
+        ):
             return None
     for name in _OBJECT_FIELDS:
         if name in raw and type(raw[name]) is not dict:
