@@ -15,6 +15,7 @@ applied to the canonical tables in SQL by :mod:`nabd.ingest.intake.applying`:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from datetime import datetime
@@ -46,32 +47,32 @@ def message_row(
     """The staged row of a valid message (its fields, from validate_message; only non-null columns); ``received_at`` in ISO 8601."""
     kind = message["type"]
     context = message.get("context") or {}
+    row = {
+        "kind": kind, "message_id": message["messageId"], "contact_id": message.get("userId"),
+        "ts": moment.isoformat(), "source": source, "received_at": received_at,
+    }
     if kind in EVENT_KINDS:
-        row = {
-            "event_type": message["event"] if kind == "track" else kind,
-            "value": _value(message, value_property),
-            "properties": _with_page_name(message),
-            "account_id": context.get("groupId"),
-        }
+        row.update(
+            event_type=message["event"] if kind == "track" else kind, value=_value(message, value_property),
+            properties=_with_page_name(message), account_id=context.get("groupId"),
+        )
     elif kind == "identify":
         traits = message.get("traits") or {}
         company = traits.get("company")
-        row = {
-            "account_id": context.get("groupId") or _text(traits, "groupId")
+        row.update(
+            account_id=context.get("groupId") or _text(traits, "groupId")
             or (_text(company, "id") if isinstance(company, dict) else None),
-            "name": _text(traits, "name") or _full_name(traits), "email": _text(traits, "email"),
-            "role": _text(traits, "role") or _text(traits, "title"), "language": _text(traits, "language"),
-        }
+            name=_text(traits, "name") or _full_name(traits), email=_text(traits, "email"),
+            role=_text(traits, "role") or _text(traits, "title"), language=_text(traits, "language"),
+        )
     else:
         traits = message.get("traits") or {}
         created = parse_time(traits.get("createdAt"), "traits.createdAt") if isinstance(traits.get("createdAt"), str) else None
-        row = {
-            "account_id": message["groupId"], "name": _text(traits, "name"), "segment": _text(traits, "segment"),
-            "plan": _text(traits, "plan"), "csm": _text(traits, "csm"), "country": _text(traits, "country"),
-            "language": _text(traits, "language"), "created_at": created.isoformat() if created else None,
-        }
-    row.update(kind=kind, message_id=message["messageId"], contact_id=message.get("userId"),
-               ts=moment.isoformat(), source=source, received_at=received_at)
+        row.update(
+            account_id=message["groupId"], name=_text(traits, "name"), segment=_text(traits, "segment"),
+            plan=_text(traits, "plan"), csm=_text(traits, "csm"), country=_text(traits, "country"),
+            language=_text(traits, "language"), created_at=created.isoformat() if created else None,
+        )
     return {key: value for key, value in row.items() if value is not None}
 
 
@@ -116,19 +117,24 @@ def _storable(text: str) -> str:
 def _value(message: dict[str, Any], value_property: str) -> float | None:
     """The number at the dotted path ``value_property`` of the message, None when absent."""
     node: Any = message
-    for part in value_property.split("."):
+    for part in _path(value_property):
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
     if node is None:
         return None
     try:
-        value = float(node) if isinstance(node, int | float) and not isinstance(node, bool) else math.nan
+        value = float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) else math.nan
     except OverflowError:
         value = math.nan
     if not math.isfinite(value):
         raise Refusal(value_property, f"is {str(node)[:40]!r} but must be a number (it is the event's value)")
     return value
+
+
+@functools.cache
+def _path(value_property: str) -> tuple[str, ...]:
+    return tuple(value_property.split("."))
 
 
 def _with_page_name(message: dict[str, Any]) -> dict[str, Any]:
