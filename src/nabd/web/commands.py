@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Annotated
 
@@ -27,7 +28,10 @@ def serve(
     # migrate, and fail with one clear line when another process holds the file
     open_configured_store(database, handoff=False).close()
     console.print(f"Nabd is serving {url} at http://{host}:{port}/ (API: /api/v1, Ctrl-C stops it)")
-    uvicorn.run(create_app(url, address=(host, port)), host=host, port=port, log_level="warning")
+    app = create_app(url, address=(host, port))
+    gc.collect()
+    gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def user_add(
