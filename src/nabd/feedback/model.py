@@ -62,6 +62,26 @@ def features(text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS)
 
 
 @dataclass(frozen=True)
+class SparseRows:
+    """A matrix with one row per text, kept as its non-zero entries (row, column, value)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+    shape: tuple[int, int]
+
+    def times(self, weights: np.ndarray) -> np.ndarray:
+        """self @ weights (rows x classes)."""
+        parts = self.values[:, None] * weights[self.columns]
+        return np.stack([np.bincount(self.rows, parts[:, k], self.shape[0]) for k in range(weights.shape[1])], 1)
+
+    def transposed_times(self, error: np.ndarray) -> np.ndarray:
+        """selfᵀ @ error (features x classes)."""
+        parts = self.values[:, None] * error[self.rows]
+        return np.stack([np.bincount(self.columns, parts[:, k], self.shape[1]) for k in range(error.shape[1])], 1)
+
+
+@dataclass(frozen=True)
 class SentimentModel:
     """One language's fitted weights: vocabulary -> column, W (features x classes), bias."""
 
@@ -71,27 +91,30 @@ class SentimentModel:
     weights: np.ndarray
     bias: np.ndarray
 
-    def matrix(self, texts: list[str]) -> np.ndarray:
+    def matrix(self, texts: list[str]) -> SparseRows:
         return design_matrix(texts, self.language, self.groups, self.vocabulary)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """P(negative), P(neutral), P(positive) per text (one row each)."""
-        return softmax(self.matrix(texts) @ self.weights + self.bias)
+        return softmax(self.matrix(texts).times(self.weights) + self.bias)
 
 
-def design_matrix(texts: list[str], language: str, groups: tuple[str, ...], vocabulary: dict[str, int]) -> np.ndarray:
-    """Rows of unit length over ``vocabulary`` (features outside it are dropped)."""
-    matrix = np.zeros((len(texts), len(vocabulary)), dtype=np.float64)
+def design_matrix(texts: list[str], language: str, groups: tuple[str, ...], vocabulary: dict[str, int]) -> SparseRows:
+    """Rows of unit length over ``vocabulary`` (features outside it are dropped; the lexicon counts
+    are left out of the length and multiplied by LEXICON_SCALE)."""
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
     for row, text in enumerate(texts):
-        for name, value in features(text, language, groups).items():
-            column = vocabulary.get(name)
-            if column is not None:
-                matrix[row, column] = value
-    lexical = np.array([name.startswith("l:") for name in vocabulary])
-    norms = np.linalg.norm(matrix[:, ~lexical], axis=1, keepdims=True)
-    matrix[:, ~lexical] /= np.where(norms == 0, 1.0, norms)
-    matrix[:, lexical] *= LEXICON_SCALE
-    return matrix
+        found = [(vocabulary[name], value, name.startswith("l:"))
+                 for name, value in features(text, language, groups).items() if name in vocabulary]
+        norm = np.sqrt(sum(value * value for _, value, lexical in found if not lexical)) or 1.0
+        for column, value, lexical in found:
+            rows.append(row)
+            columns.append(column)
+            values.append(value * LEXICON_SCALE if lexical else value / norm)
+    return SparseRows(np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64),
+                      np.asarray(values, dtype=np.float64), (len(texts), len(vocabulary)))
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -115,11 +138,11 @@ def fit(
     x = design_matrix(texts, language, groups, vocabulary)
     y = np.zeros((len(texts), len(CLASSES)))
     y[np.arange(len(texts)), [CLASSES.index(label) for label in labels]] = 1.0
-    weights, bias = np.zeros((x.shape[1], len(CLASSES))), np.zeros(len(CLASSES))
+    weights, bias = np.zeros((len(vocabulary), len(CLASSES))), np.zeros(len(CLASSES))
     velocity_w, velocity_b = np.zeros_like(weights), np.zeros_like(bias)
     for _ in range(steps):
-        error = (softmax(x @ weights + bias) - y) / len(texts)
-        velocity_w = 0.9 * velocity_w - learning_rate * (x.T @ error + l2 * weights)
+        error = (softmax(x.times(weights) + bias) - y) / len(texts)
+        velocity_w = 0.9 * velocity_w - learning_rate * (x.transposed_times(error) + l2 * weights)
         velocity_b = 0.9 * velocity_b - learning_rate * error.sum(axis=0)
         weights, bias = weights + velocity_w, bias + velocity_b
     return SentimentModel(language, tuple(groups), vocabulary, weights, bias)
