@@ -3,10 +3,11 @@
 import json
 from importlib.resources import files
 
+import numpy as np
 import pytest
 
 from nabd.feedback.lexicon import lexicon_label, lexicon_score, signed_weights
-from nabd.feedback.model import shipped_models
+from nabd.feedback.model import SparseRows, features, shipped_models
 from nabd.feedback.sentiment import analyse_text, analyse_texts, model_version
 from nabd.feedback.themes import detect_themes
 
@@ -70,3 +71,29 @@ def test_the_shipped_model_loads_offline_from_a_small_file_and_has_a_version():
     models, version = shipped_models()
     assert set(models) == {"ar", "en"} and version == model_version() and version.startswith("linear-")
     assert json.loads(path.read_text(encoding="utf-8"))["settings"]["trained_on"] == "train split"
+
+
+def test_dialect_negators_flip_and_dialect_complaints_count():
+    # دون / بلا flip the complaint after them; "ما ندمنا" (we did not regret) is praise
+    assert signed_weights("دون مشاكل", "ar") == [1.0]
+    assert signed_weights("بلا تعقيد", "ar") == [1.0]
+    assert signed_weights("ما ندمنا", "ar") == [1.0]
+    assert signed_weights("ندمانين", "ar") == [-1.0]
+    assert signed_weights("فريقكم متعاون", "ar") == [1.0]
+
+
+def test_sparse_rows_multiply_like_the_dense_matrix_they_hold():
+    # dense [[1, 0, 2], [0, 3, 0]]
+    x = SparseRows(np.array([0, 0, 1]), np.array([0, 2, 1]), np.array([1.0, 2.0, 3.0]), (2, 3))
+    weights = np.arange(6.0).reshape(3, 2)
+    # row 0: 1*[0, 1] + 2*[4, 5] = [8, 11]; row 1: 3*[2, 3] = [6, 9]
+    assert x.times(weights).tolist() == [[8.0, 11.0], [6.0, 9.0]]
+    # transpose times the identity gives the dense matrix back, transposed
+    assert x.transposed_times(np.eye(2)).tolist() == [[1.0, 0.0], [0.0, 3.0], [2.0, 0.0]]
+
+
+def test_character_ngram_sizes_are_those_of_the_model():
+    # " ممتاز " (7 characters): five 3-grams, four 4-grams, three 5-grams
+    found = features("ممتاز", "ar", ("chars",), (3, 5))
+    assert len(found) == 12 and {len(name) - 2 for name in found} == {3, 4, 5}
+    assert shipped_models()[0]["ar"].char_sizes == (3, 5)

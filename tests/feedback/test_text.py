@@ -70,3 +70,11 @@ def test_the_feedback_commands_have_help():
     result = CliRunner().invoke(app, ["feedback", "--help"])
     assert result.exit_code == 0
     assert all(name in result.output for name in ("analyse", "themes", "send", "train"))
+
+
+def test_no_comment_is_in_both_the_train_and_the_test_split_once_normalised():
+    for language in ("ar", "en"):
+        train = {normalise(c.text) for c in evaluation_set(language, "train")}
+        test = {normalise(c.text) for c in evaluation_set(language, "test")}
+        assert len(train) > 200 and len(test) > 50
+        assert train & test == set()

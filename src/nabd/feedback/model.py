@@ -1,12 +1,13 @@
 """The trained sentiment model: multinomial logistic regression on character n-grams, words marked
 by negation, and the lexicon's polarity, fitted with numpy and shipped as JSON inside the package.
 
-Features of a comment (normalised first): character 2-5-grams of each word padded with spaces,
-word unigrams and bigrams where a word inside a negation's scope is prefixed ``not_``, and two
-lexicon counts (positive and negative signed weights). Values are binary (lexicon: counts), each
-n-gram and word part of each row scaled to unit length, the lexicon counts multiplied by
-LEXICON_SCALE beside it (so a few polar words are not drowned by hundreds of n-grams). P(class) = softmax(x·W + b); W is fitted by full-batch gradient descent
-with momentum on the mean cross-entropy + l2/2·|W|².
+Features of a comment (normalised first): character n-grams of each word padded with spaces (sizes
+per language, stored with the model), word unigrams and bigrams where a word inside a negation's
+scope is prefixed ``not_``, and two lexicon counts (positive and negative signed weights). Values
+are binary (lexicon: counts), each row's n-gram and word part scaled to unit length, the lexicon
+counts multiplied by LEXICON_SCALE beside it (so a few polar words are not drowned by hundreds of
+n-grams). P(class) = softmax(x·W + b); W is fitted by full-batch gradient descent with momentum on
+the mean cross-entropy + l2/2·|W|². The matrix is sparse (non-zero entries only).
 """
 
 from __future__ import annotations
@@ -28,17 +29,20 @@ CLASSES = ("negative", "neutral", "positive")
 FEATURE_GROUPS = ("chars", "words", "lexicon")
 SHIPPED_MODEL = "sentiment_model.json"
 LEXICON_SCALE = 0.5
+CHAR_SIZES = (2, 5)
 
 
 @cache
-def features(text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS) -> dict[str, float]:
+def features(
+    text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS, char_sizes: tuple[int, int] = CHAR_SIZES,
+) -> dict[str, float]:
     """The named feature values of ``text`` (n-grams and words before scaling to unit length)."""
     found: dict[str, float] = {}
     tokens = words(normalise(text))
     if "chars" in groups:
         for token in tokens:
             padded = f" {token} "
-            for size in range(2, 6):
+            for size in range(char_sizes[0], char_sizes[1] + 1):
                 for start in range(len(padded) - size + 1):
                     found["c:" + padded[start:start + size]] = 1.0
     if "words" in groups:
@@ -62,6 +66,26 @@ def features(text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS)
 
 
 @dataclass(frozen=True)
+class SparseRows:
+    """A matrix with one row per text, kept as its non-zero entries (row, column, value)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+    shape: tuple[int, int]
+
+    def times(self, weights: np.ndarray) -> np.ndarray:
+        """self @ weights (rows x classes)."""
+        parts = self.values[:, None] * weights[self.columns]
+        return np.stack([np.bincount(self.rows, parts[:, k], self.shape[0]) for k in range(weights.shape[1])], 1)
+
+    def transposed_times(self, error: np.ndarray) -> np.ndarray:
+        """selfᵀ @ error (features x classes)."""
+        parts = self.values[:, None] * error[self.rows]
+        return np.stack([np.bincount(self.columns, parts[:, k], self.shape[1]) for k in range(error.shape[1])], 1)
+
+
+@dataclass(frozen=True)
 class SentimentModel:
     """One language's fitted weights: vocabulary -> column, W (features x classes), bias."""
 
@@ -70,28 +94,35 @@ class SentimentModel:
     vocabulary: dict[str, int]
     weights: np.ndarray
     bias: np.ndarray
+    char_sizes: tuple[int, int] = CHAR_SIZES
 
-    def matrix(self, texts: list[str]) -> np.ndarray:
-        return design_matrix(texts, self.language, self.groups, self.vocabulary)
+    def matrix(self, texts: list[str]) -> SparseRows:
+        return design_matrix(texts, self.language, self.groups, self.vocabulary, self.char_sizes)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """P(negative), P(neutral), P(positive) per text (one row each)."""
-        return softmax(self.matrix(texts) @ self.weights + self.bias)
+        return softmax(self.matrix(texts).times(self.weights) + self.bias)
 
 
-def design_matrix(texts: list[str], language: str, groups: tuple[str, ...], vocabulary: dict[str, int]) -> np.ndarray:
-    """Rows of unit length over ``vocabulary`` (features outside it are dropped)."""
-    matrix = np.zeros((len(texts), len(vocabulary)), dtype=np.float64)
+def design_matrix(
+    texts: list[str], language: str, groups: tuple[str, ...], vocabulary: dict[str, int],
+    char_sizes: tuple[int, int] = CHAR_SIZES,
+) -> SparseRows:
+    """Rows of unit length over ``vocabulary`` (features outside it are dropped; the lexicon counts
+    are left out of the length and multiplied by LEXICON_SCALE)."""
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
     for row, text in enumerate(texts):
-        for name, value in features(text, language, groups).items():
-            column = vocabulary.get(name)
-            if column is not None:
-                matrix[row, column] = value
-    lexical = np.array([name.startswith("l:") for name in vocabulary])
-    norms = np.linalg.norm(matrix[:, ~lexical], axis=1, keepdims=True)
-    matrix[:, ~lexical] /= np.where(norms == 0, 1.0, norms)
-    matrix[:, lexical] *= LEXICON_SCALE
-    return matrix
+        found = [(vocabulary[name], value, name.startswith("l:"))
+                 for name, value in features(text, language, groups, char_sizes).items() if name in vocabulary]
+        norm = np.sqrt(sum(value * value for _, value, lexical in found if not lexical)) or 1.0
+        for column, value, lexical in found:
+            rows.append(row)
+            columns.append(column)
+            values.append(value * LEXICON_SCALE if lexical else value / norm)
+    return SparseRows(np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64),
+                      np.asarray(values, dtype=np.float64), (len(texts), len(vocabulary)))
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -101,28 +132,28 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 def fit(
     texts: list[str], labels: list[str], language: str, *, l2: float = 1e-3,
-    groups: tuple[str, ...] = FEATURE_GROUPS, min_count: int = 2, steps: int = 400,
-    learning_rate: float = 2.0,
+    groups: tuple[str, ...] = FEATURE_GROUPS, char_sizes: tuple[int, int] = CHAR_SIZES, min_count: int = 2,
+    steps: int = 400, learning_rate: float = 2.0,
 ) -> SentimentModel:
     """Fit the model on ``texts`` labelled negative/neutral/positive; features seen in fewer than
     ``min_count`` texts are left out of the vocabulary (always kept: the lexicon counts)."""
     counts: dict[str, int] = {}
     for text in texts:
-        for name in features(text, language, groups):
+        for name in features(text, language, groups, char_sizes):
             counts[name] = counts.get(name, 0) + 1
     kept = sorted(name for name, count in counts.items() if count >= min_count or name.startswith("l:"))
     vocabulary = {name: column for column, name in enumerate(kept)}
-    x = design_matrix(texts, language, groups, vocabulary)
+    x = design_matrix(texts, language, groups, vocabulary, char_sizes)
     y = np.zeros((len(texts), len(CLASSES)))
     y[np.arange(len(texts)), [CLASSES.index(label) for label in labels]] = 1.0
-    weights, bias = np.zeros((x.shape[1], len(CLASSES))), np.zeros(len(CLASSES))
+    weights, bias = np.zeros((len(vocabulary), len(CLASSES))), np.zeros(len(CLASSES))
     velocity_w, velocity_b = np.zeros_like(weights), np.zeros_like(bias)
     for _ in range(steps):
-        error = (softmax(x @ weights + bias) - y) / len(texts)
-        velocity_w = 0.9 * velocity_w - learning_rate * (x.T @ error + l2 * weights)
+        error = (softmax(x.times(weights) + bias) - y) / len(texts)
+        velocity_w = 0.9 * velocity_w - learning_rate * (x.transposed_times(error) + l2 * weights)
         velocity_b = 0.9 * velocity_b - learning_rate * error.sum(axis=0)
         weights, bias = weights + velocity_w, bias + velocity_b
-    return SentimentModel(language, tuple(groups), vocabulary, weights, bias)
+    return SentimentModel(language, tuple(groups), vocabulary, weights, bias, tuple(char_sizes))
 
 
 def save_models(models: list[SentimentModel], path: Path, settings: dict) -> None:
@@ -133,6 +164,7 @@ def save_models(models: list[SentimentModel], path: Path, settings: dict) -> Non
         "languages": {
             model.language: {
                 "groups": list(model.groups),
+                "char_sizes": list(model.char_sizes),
                 "features": list(model.vocabulary),
                 "weights": np.round(model.weights, 5).tolist(),
                 "bias": np.round(model.bias, 5).tolist(),
@@ -155,6 +187,7 @@ def shipped_models() -> tuple[dict[str, SentimentModel], str]:
         language: SentimentModel(
             language, tuple(part["groups"]), {name: i for i, name in enumerate(part["features"])},
             np.asarray(part["weights"], dtype=np.float64), np.asarray(part["bias"], dtype=np.float64),
+            tuple(part.get("char_sizes", CHAR_SIZES)),
         )
         for language, part in document["languages"].items()
     }
