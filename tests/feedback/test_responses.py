@@ -50,8 +50,10 @@ def test_importing_survey_responses_analyses_their_comments(store, tmp_path):
     store.execute("INSERT INTO accounts (account_id, name) VALUES ('a1', 'Acme')")
     path = tmp_path / "responses.csv"
     path.write_text(RESPONSES_CSV, encoding="utf-8")
-    summary = import_file(store, "survey_responses", path)
+    reports = []
+    summary = import_file(store, "survey_responses", path, progress=lambda *report: reports.append(report))
     assert (summary.inserted, summary.comments_analysed) == (3, 2)  # x3 has no comment
+    assert [r for r in reports if r[0] == "analyse"] == [("analyse", 0, 2), ("analyse", 2, 2)]
     assert _analysed(store) == {"x1": ("positive", ["onboarding"]), "x2": ("negative", ["pricing", "reliability"])}
     assert analyse_comments(store) == 0  # nothing left for the next analysis run
 
