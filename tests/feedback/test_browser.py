@@ -1,6 +1,7 @@
 """The survey page in a real browser (Debian's Chromium via Playwright) against a live uvicorn server,
 and the full round trip: e-mail caught by a local SMTP server -> link opened -> score and Arabic
-comment sent -> response analysed, visible in the API and counted in NPS.
+comment sent -> response analysed, visible in the API, on the account page (logged in) with its
+sentiment and theme, and counted in NPS (the metric; the dashboard shows whole past months only).
 
 The server owns the DuckDB file while it runs; the test reads through the API, and opens the file
 only after stopping the server. Screenshots go to test-artifacts/feedback/.
@@ -109,7 +110,7 @@ def test_a_tampered_link_shows_a_clear_page_not_a_trace(surveyed, browser):
     page.close()
 
 
-def test_round_trip_an_arabic_answer_on_a_phone_is_analysed_and_counted_in_nps(surveyed, browser):
+def test_round_trip_an_arabic_answer_on_a_phone_is_analysed_shown_on_the_account_and_counted_in_nps(surveyed, browser):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(surveyed.links["huda@acme.test"])
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -133,6 +134,23 @@ def test_round_trip_an_arabic_answer_on_a_phone_is_analysed_and_counted_in_nps(s
     assert [(f["score"], f["touchpoint"], f["language"], f["sentiment"], f["themes"]) for f in feedback] == [
         (3, "quarterly relationship", "ar", "negative", ["pricing"])
     ]
+
+    csm = browser.new_page(viewport={"width": 1280, "height": 900})
+    csm.goto(f"{surveyed.base}/accounts/a1")  # not logged in: the login page, then back to the account
+    csm.get_by_label("Login", exact=True).fill("ana")
+    csm.get_by_label("Password").fill("a long password")
+    csm.get_by_role("button", name="Log in").click()
+    expect(csm.get_by_role("heading", name="Acme Trading")).to_be_visible()
+    answer = csm.get_by_role("region", name="Survey responses").get_by_role("row").filter(has_text="السعر غالي")
+    answered = utc_now().date()
+    expect(answer.get_by_role("cell")).to_have_text([
+        f"{answered:%b} {answered.day}, {answered.year}", "NPS", "3",
+        "السعر غالي مرة وما يستاهل، بنفكر نلغي الاشتراك", "negative", "pricing",
+    ])
+    answer.scroll_into_view_if_needed()
+    _shot(csm, "04-account-feedback-en")
+
+    csm.close()
 
     surveyed.stop()  # the server owned the DuckDB file; now the test may open it
     today = utc_now().date()

@@ -60,6 +60,13 @@ def test_arabic_words_match_with_clitics_and_normalised_spelling():
     ("التدريب في البداية كان ممتاز", "ar", ["onboarding"]),
     ("الواجهة معقدة وصعب نتعلمها", "ar", ["usability"]),
     ("Thanks!", "en", []),
+    ("The app crashed twice today.", "en", ["reliability"]),  # a stem: crash*
+    ("The health scores helped us save two accounts.", "en", []),  # whole words: helped is not help desk
+    ("Love the new PDF export.", "en", ["missing_feature"]),  # a weak keyword, alone
+    ("The export file is corrupted every other time.", "en", ["reliability"]),  # weak keyword beside a strong one
+    ("Our sync with HubSpot is reliable.", "en", ["reliability"]),  # guarded: an integration, not a competitor
+    ("وبالدعم ما أحد رد على التذكرة من أسبوع", "ar", ["support_speed"]),  # proclitics و ب ال
+    ("الرسوم البيانية واضحة", "ar", ["usability"]),  # guarded: charts, not fees
 ])
 def test_themes_are_found_by_keyword(text, language, themes):
     assert detect_themes(text, language) == themes

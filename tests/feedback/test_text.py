@@ -46,6 +46,16 @@ def test_the_evaluation_set_has_at_least_300_labelled_comments_per_language_with
         assert all(c.text.strip() for c in comments)
 
 
+def test_no_held_out_comment_is_also_a_training_comment_or_repeated():
+    for language in ("ar", "en"):
+        comments = evaluation_set(language)
+        texts = [normalise(c.text) for c in comments]
+        train = {normalise(c.text) for c in comments if c.split == "train"}
+        assert [c.text for c in comments if c.split == "test" and normalise(c.text) in train] == []
+        assert len(set(texts)) == len(texts)
+        assert len({c.id for c in comments}) == len(comments)
+
+
 def test_the_evaluation_set_shares_no_sentence_or_fragment_with_the_demo_generator():
     fragments = [f for parts in COMMENT_FRAGMENTS.values() for group in parts for f in group]
     fragments += [t for subjects, openings in TICKET_TEXT.values() for t in subjects + openings]

@@ -38,3 +38,16 @@ def test_quarantine_lists_and_exports(tmp_path, write_file):
     exported = nabd(database, "quarantine", "--export", str(tmp_path / "q.csv"))
     assert exported.returncode == 0
     assert "name is required" in (tmp_path / "q.csv").read_text(encoding="utf-8")
+
+
+def test_importing_survey_responses_prints_how_many_comments_were_analysed(tmp_path, write_file):
+    database = tmp_path / "n.duckdb"
+    nabd(database, "import", "accounts", str(write_file("accounts.csv", "account_id,name\nA-1,One\n")))
+    responses = write_file("responses.csv", "response_id,account_id,kind,score,comment,responded_at\n"
+                           "r1,A-1,nps,3,The price is far too high.,2026-05-01 10:00:00\n"
+                           "r2,A-1,nps,9,,2026-05-02 10:00:00\n")
+    result = nabd(database, "import", "survey_responses", str(responses))
+    assert result.returncode == 0, result.stderr
+    assert [line.split() for line in result.stdout.splitlines() if "comments analysed" in line] == [
+        ["│", "comments", "analysed", "│", "1", "│"]
+    ]

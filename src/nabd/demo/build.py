@@ -99,6 +99,7 @@ def build_demo(
         imports[table] = import_file(
             store, table, generated.path,
             progress=lambda stage, done, total, table=table: report(f"import {stage}", table, total),
+            analyse=False,  # `nabd demo` analyses only the recent comments, after the import
         )
         seconds[f"import {table}"] = time.perf_counter() - started
     store.execute("DELETE FROM nabd_meta WHERE key = ?", [DEMO_KEY])

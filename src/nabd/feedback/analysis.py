@@ -3,21 +3,26 @@
 A comment is (re)analysed when it has no row in ``feedback_analysis``, when its text changed (md5
 differs) or when the shipped model changed (model_version differs); so running it again does
 nothing new. Texts are read and results written in batches: staged, then one DELETE + INSERT.
+``nabd import`` calls :func:`analyse_imported` for the rows of the file it just wrote.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
+import duckdb
 import pyarrow as pa
 
 from nabd.feedback.sentiment import analyse_texts, model_version
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
-BATCH = 5000
+BATCH = 1000
+Progress = Callable[[str, int, int], None]
+COMMENT_TABLES = {"survey_responses": "response_id", "tickets": "ticket_id"}
+_KEYS = "feedback_imported_keys"
 _TEXTS = """
     SELECT 'survey_response' AS source, response_id AS source_id, account_id, comment AS body, language
     FROM survey_responses WHERE comment IS NOT NULL AND trim(comment) <> '' {responses}
@@ -30,11 +35,11 @@ _ANALYSIS_COLUMNS = ("source", "source_id", "account_id", "language", "sentiment
 
 
 def analyse_comments(
-    store: Store, response_ids: Sequence[str] | None = None, *, since: datetime | None = None
+    store: Store, response_ids: Sequence[str] | None = None, *, since: datetime | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Analyse every comment not yet analysed (or only the survey responses ``response_ids``, or only
     comments made from ``since`` on: responded_at / opened_at); returns how many were analysed."""
-    version = model_version()
     if response_ids is not None:
         marks = ", ".join("?" for _ in response_ids) or "NULL"
         texts = _TEXTS.format(responses=f"AND response_id IN ({marks})", tickets="AND FALSE")
@@ -44,6 +49,34 @@ def analyse_comments(
         params = [since, since]
     else:
         texts, params = _TEXTS.format(responses="", tickets=""), []
+    return _analyse(store, texts, params, progress)
+
+
+def analyse_imported(
+    store: Store, table: str, reader: duckdb.DuckDBPyConnection, rows: str, *, progress: Progress | None = None,
+) -> int:
+    """Analyse the comments of the rows ``rows`` (a relation of ``reader``) just imported into ``table``
+    whose text is new or changed; 0 for a table without comments. Returns how many were analysed."""
+    key = COMMENT_TABLES.get(table)
+    if key is None:
+        return 0
+    keys = reader.execute(f"SELECT CAST({key} AS VARCHAR) AS source_id FROM {rows}").fetch_arrow_table()
+    keys = keys.cast(pa.schema([("source_id", pa.string())]))
+    if keys.num_rows == 0:
+        return 0
+    _stage(store, _KEYS, keys)
+    try:
+        only = f"AND {key} IN (SELECT source_id FROM {_KEYS})"
+        texts = _TEXTS.format(responses=only if table == "survey_responses" else "AND FALSE",
+                              tickets=only if table == "tickets" else "AND FALSE")
+        return _analyse(store, texts, [], progress)
+    finally:
+        _unstage(store, _KEYS)
+
+
+def _analyse(store: Store, texts: str, params: list, progress: Progress | None) -> int:
+    """Analyse the comments of ``texts`` whose analysis is missing or stale, BATCH at a time."""
+    version = model_version()
     pending = store.fetchall(
         f"""WITH texts AS ({texts})
         SELECT t.source, t.source_id, t.account_id, t.body, t.language, md5(t.body)
@@ -52,8 +85,11 @@ def analyse_comments(
         ORDER BY t.source, t.source_id""",
         [*params, version],
     )
+    report = progress or (lambda stage, done, total: None)
+    report("analyse", 0, len(pending))
     for first in range(0, len(pending), BATCH):
         _write(store, pending[first:first + BATCH], version)
+        report("analyse", min(first + BATCH, len(pending)), len(pending))
     return len(pending)
 
 

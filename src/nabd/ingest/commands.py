@@ -10,12 +10,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from nabd.console import DatabaseOption, console, open_configured_store
+from nabd.feedback.analysis import COMMENT_TABLES
 from nabd.ingest.files import ImportSummary, import_file, importable_table
 from nabd.ingest.intake.commands import register as register_intake
 from nabd.ingest.quarantine import export_quarantine, list_quarantine
 from nabd.ingest.tables import IMPORTABLE_TABLES
 
 PROGRESS_BAR_ROWS = 100_000
+PROGRESS_BAR_COMMENTS = 2_000  # analysing a comment takes ~100x longer than writing a row
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +35,8 @@ def import_command(
     """Import files into a table: good rows are upserted by key, bad rows go to quarantine with the reason.
 
     A file that cannot be used (wrong delimiter, missing column, not UTF-8) is refused whole and
-    nothing of it is written. Re-importing a file repeats nothing.
+    nothing of it is written. Re-importing a file repeats nothing. The comments of imported survey
+    responses and tickets that are new or changed are analysed (language, sentiment, themes).
     """
     importable_table(table)
     with open_configured_store(database) as store:
@@ -44,7 +47,8 @@ def import_command(
 
 
 class _LazyProgressBar:
-    """A rich progress bar that appears only once a stage reports more than 100,000 rows."""
+    """A rich progress bar that appears only once a stage reports more than 100,000 rows (2,000
+    comments to analyse)."""
 
     def __init__(self) -> None:
         self.bar: Progress | None = None
@@ -58,7 +62,7 @@ class _LazyProgressBar:
             self.bar.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.bar is None and total > PROGRESS_BAR_ROWS:
+        if self.bar is None and total > (PROGRESS_BAR_COMMENTS if stage == "analyse" else PROGRESS_BAR_ROWS):
             self.bar = Progress(
                 TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=console, transient=False,
@@ -80,6 +84,8 @@ def _print_summary(summary: ImportSummary) -> None:
         ("unchanged", summary.unchanged), ("quarantined", summary.quarantined),
     ):
         table.add_row(label, f"{value:,}")
+    if summary.table in COMMENT_TABLES:
+        table.add_row("comments analysed", f"{summary.comments_analysed:,}")
     if summary.ignored_columns:
         table.add_row("ignored columns", ", ".join(summary.ignored_columns))
     console.print(table)

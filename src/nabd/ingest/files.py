@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 
 from nabd.errors import NabdError
+from nabd.feedback.analysis import analyse_imported
 from nabd.ingest.reading import CSV_REJECTS, KEPT_LINES, RAW, file_format, stage_file
 from nabd.ingest.tables import IMPORTABLE_TABLES, ImportableTable
-from nabd.ingest.validation import drop_checked, split_rows, written_columns
+from nabd.ingest.validation import GOOD, drop_checked, split_rows, written_columns
 from nabd.ingest.writing import ImportRecord, write_batch
 from nabd.store import Store
 from nabd.store.clock import utc_now
@@ -42,6 +43,7 @@ class ImportSummary:
     quarantined: int
     import_id: str
     ignored_columns: tuple[str, ...]
+    comments_analysed: int = 0
 
 
 def importable_table(name: str) -> ImportableTable:
@@ -55,9 +57,10 @@ def importable_table(name: str) -> ImportableTable:
 
 
 def import_file(
-    store: Store, table: str, path: str | Path, *, progress: Progress | None = None,
+    store: Store, table: str, path: str | Path, *, progress: Progress | None = None, analyse: bool = True,
 ) -> ImportSummary:
-    """Import one file into ``table``; bad rows go to quarantine, the good ones land."""
+    """Import one file into ``table``; bad rows go to quarantine, the good ones land. Survey responses
+    and tickets whose comment is new or changed are then analysed (sentiment, themes) unless not ``analyse``."""
     target = importable_table(table)
     path = Path(path)
     file_format(path)
@@ -77,10 +80,11 @@ def import_file(
         record = ImportRecord(import_id, target.name, str(path), staged.file_format, rows_read, bad, started_at)
         counts = write_batch(store, reader, target, written_columns(target, staged), record)
         report("write", good + bad, good + bad)
+        analysed = analyse_imported(store, target.name, reader, GOOD, progress=report) if analyse else 0
     return ImportSummary(
         table=target.name, source=str(path), file_format=staged.file_format, rows_read=rows_read,
         inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
-        quarantined=bad, import_id=import_id, ignored_columns=staged.ignored,
+        quarantined=bad, import_id=import_id, ignored_columns=staged.ignored, comments_analysed=analysed,
     )
 
 
