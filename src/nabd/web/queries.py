@@ -32,7 +32,7 @@ import pyarrow as pa
 from fastapi import HTTPException
 
 from nabd.errors import NabdError
-from nabd.health.explain import Explanation, explain, render_explanation
+from nabd.health.explain import Explanation, explain, render_explanation, rounded_points
 from nabd.health.scorecard import Scorecard, load_scorecard, parse_scorecard
 from nabd.metrics.active import account_mrr
 from nabd.metrics.churn import customer_churn
@@ -89,16 +89,6 @@ def band_table() -> dict[str, dict[str, Any]]:
 def _band_ids(wanted: str) -> list[str]:
     """Band ids matching ``wanted``, given as a band id or a colour name (red, yellow, green)."""
     return [b["id"] for b in band_table().values() if wanted in (b["id"], b["colour"])] or [wanted]
-
-
-def _records(store: Store, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Rows of a prepared SQL query as dicts named by its columns; ``?`` marks a parameter."""
-    if store.kind == "duckdb":
-        return _records_of(store.raw.execute(sql, params) if params else store.raw.execute(sql))
-    with store.raw.cursor() as cursor:
-        cursor.execute(sql.replace("%", "%%").replace("?", "%s") if params else sql, params or None)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def _records_of(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -216,7 +206,7 @@ def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> pa.Ta
     sql = f"{base} SELECT {', '.join(PORTFOLIO_COLUMNS)} FROM portfolio"
     if store.kind == "duckdb":
         return store.raw.execute(sql, params).fetch_arrow_table()
-    found = _records(store, sql, params)
+    found = store.records(sql, params)
     return pa.table({column: [row[column] for row in found] for column in PORTFOLIO_COLUMNS})
 
 
@@ -272,14 +262,13 @@ def filter_choices(store: Store) -> dict[str, list[str]]:
 
 def account(store: Store, account_id: str) -> dict[str, Any] | None:
     """The accounts row of ``account_id``, or None."""
-    rows = _records(store, "SELECT * FROM accounts WHERE account_id = ?", [account_id])
+    rows = store.records("SELECT * FROM accounts WHERE account_id = ?", [account_id])
     return rows[0] if rows else None
 
 
 def score_history(store: Store, account_id: str) -> list[dict[str, Any]]:
     """Every score of the account, oldest first: as_of, score, band, scorecard_version, coverage."""
-    return _records(
-        store,
+    return store.records(
         "SELECT as_of, score, band, scorecard_version, coverage FROM health_scores WHERE account_id = ? "
         "ORDER BY as_of, computed_at",
         [account_id],
@@ -358,7 +347,9 @@ def _explanation_fields(found: Explanation, card: Scorecard) -> dict[str, Any]:
         "next_band": found.next_band.id if found.next_band else None,
         "points_needed": found.points_needed,
         "moves": [
-            {"measure": m.measure, "name": names[m.measure], "text": m.text, "points": m.points, "enough": m.enough}
+            {"measure": m.measure, "name": names[m.measure], "unit": units[m.measure], "text": m.text,
+             "raw": m.raw, "target": m.target, "reach": m.reach, "points": m.points,
+             "shown_points": rounded_points(m.points), "enough": m.enough}
             for m in found.moves
         ],
         "changes": {str(days): change for days, change in found.changes.items()},
@@ -374,16 +365,15 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
         "referrals": "referred_at", "tasks": "created_at",
     }
     records = {
-        table_name: _records(
-            store, f"SELECT * FROM {table_name} WHERE account_id = ? ORDER BY {column} DESC LIMIT ?",
+        table_name: store.records(
+            f"SELECT * FROM {table_name} WHERE account_id = ? ORDER BY {column} DESC LIMIT ?",
             [account_id, limit],
         )
         for table_name, column in newest_first.items() if table_name != "survey_responses"
     }
     records["survey_responses"] = [
         {**row, "themes": json.loads(row["themes"]) if isinstance(row["themes"], str) else row["themes"] or []}
-        for row in _records(
-            store,
+        for row in store.records(
             "SELECT r.*, f.sentiment, f.themes FROM survey_responses r LEFT JOIN feedback_analysis f"
             " ON f.source = 'survey_response' AND f.source_id = r.response_id"
             " WHERE r.account_id = ? ORDER BY r.responded_at DESC LIMIT ?",
@@ -396,18 +386,20 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
 def account_onboarding(store: Store, account_id: str, today: date) -> dict[str, Any] | None:
     """The account's onboarding: completed, milestones, progress (completed / milestones), last_completed_on;
     None when its plan has no milestones."""
-    progress = onboarding_progress(store, load_onboarding(), today)
-    found = progress.filter(progress.account_id == account_id).to_pyarrow().to_pylist()
+    found = store.account_rows(
+        ("onboarding_progress", today), lambda: onboarding_progress(store, load_onboarding(), today), account_id
+    )
     return found[0] if found else None
 
 
 def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> list[dict[str, Any]]:
     """Weekly events and value (e.g. minutes) of the account from activity_daily, last ``weeks`` weeks:
     events = sum(events), value = sum(value_sum) per ISO week (Monday)."""
-    return _records(
-        store,
+    # The account's rows first (DuckDB looks up its account_id index only for a scan with that one filter).
+    return store.records(
+        "WITH account_days AS MATERIALIZED (SELECT day, events, value_sum FROM activity_daily WHERE account_id = ?) "
         "SELECT CAST(date_trunc('week', day) AS DATE) AS week, sum(events) AS events, sum(value_sum) AS value "
-        "FROM activity_daily WHERE account_id = ? AND day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
+        "FROM account_days WHERE day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
         [account_id, today - timedelta(weeks=weeks), today],
     )
 
