@@ -26,7 +26,7 @@ from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.store import Store, open_store
-from nabd.web import api, pages, survey_pages, task_pages
+from nabd.web import api, pages, survey_pages, task_pages, user_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 
 SECRET_META_KEY = "web_secret_key"
@@ -78,6 +78,7 @@ def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(pages.own)
     app.include_router(pages.router)
     app.include_router(task_pages.router)  # My tasks (nabd.playbooks)
+    app.include_router(user_pages.router)  # Users (admins only)
     app.include_router(api.router)
     app.include_router(survey_pages.public)
     app.include_router(survey_pages.api)
