@@ -143,12 +143,13 @@ def test_the_dashboard_heatmap_holds_the_cohort_logo_retention_of_the_metric(dem
     # the dashboard's 6 whole months before today's month: its first day .. the last day of last month
     today = date.today()
     end = today.replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=31 * 5)).replace(day=1)
+    start = date(end.year - (end.month <= 5), (end.month - 6) % 12 + 1, 1)  # 5 months before end's month
     with open_store(demo_url) as store:
         rows = cohort_retention(store, start=start, end=end).to_pyarrow().to_pylist()
     expected = sorted((row["age"], str(row["cohort_start"]), row["logo_retention"]) for row in rows)
     shown = sorted((age, spec["cohorts"][index], value) for age, index, value in spec["cells"])
-    assert shown == expected and len(spec["cohorts"]) == 6
+    assert shown == expected and spec["cohorts"] == sorted({str(row["cohort_start"]) for row in rows})
+    assert spec["cohorts"][0] == str(start)
 
 
 def _moves_list(page: str) -> str:

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
@@ -28,6 +29,7 @@ from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.store import Store, open_store
 from nabd.web import api, pages, survey_pages, task_pages, user_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
+from nabd.web.warm import start_warming, stop_warming
 
 SECRET_META_KEY = "web_secret_key"
 CONTENT_SECURITY_POLICY = (
@@ -53,9 +55,13 @@ def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
             app.state.serializer = serializer(key)
             app.state.started = time.time()
             app.state.intake = start_intake(database_url, store, app.state.store_lock)
+            app.state.warming = start_warming(  # the dashboard, computed ahead
+                store, app.state.store_lock, lambda: load_settings().reporting_currency
+            )
             try:
                 yield
             finally:
+                stop_warming(app.state.warming)
                 stop_intake(app.state.intake)  # drains the event journal into the store
         finally:
             store.close()

@@ -193,10 +193,12 @@ _portfolio_lock = threading.Lock()
 
 
 def data_generation(store: Store) -> tuple[Any, ...]:
-    """What changes when data arrives: imports (count, newest end), the newest score computed, accounts."""
+    """What changes when data arrives: imports (count, newest end), the newest score computed, accounts,
+    the newest intake drain (events, contacts and account traits) and survey responses (the survey form)."""
     return tuple(store.fetchall(
         "SELECT (SELECT count(*) FROM imports), (SELECT max(finished_at) FROM imports), "
-        "(SELECT max(computed_at) FROM health_scores), (SELECT count(*) FROM accounts)"
+        "(SELECT max(computed_at) FROM health_scores), (SELECT count(*) FROM accounts), "
+        "(SELECT max(drained_at) FROM intake_journals), (SELECT count(*) FROM survey_responses)"
     )[0])
 
 
@@ -408,6 +410,31 @@ _dashboards: dict[tuple, tuple[float, dict[str, Any]]] = {}
 _dashboards_lock = threading.Lock()
 
 
+def dashboard_key(
+    store: Store, today: date, months: int = 12, segment: str | None = None, reporting_currency: str = "USD"
+) -> tuple:
+    """What a dashboard depends on: database, day, months, segment, currency and the data generation."""
+    return (str(store.url), today, months, segment, reporting_currency, data_generation(store))
+
+
+def kept_dashboard(key: tuple, *, fresh: bool = True) -> dict[str, Any] | None:
+    """The dashboard kept under ``key``; with ``fresh``, only if kept less than CACHE_SECONDS ago."""
+    with _dashboards_lock:
+        kept = _dashboards.get(key)
+    if kept and (not fresh or time.monotonic() - kept[0] < CACHE_SECONDS):
+        return kept[1]
+    return None
+
+
+def keep_dashboards(shown: dict[tuple, dict[str, Any]]) -> None:
+    """Keep dashboards by key, forgetting those kept CACHE_SECONDS ago or more."""
+    with _dashboards_lock:
+        now = time.monotonic()
+        for old in [k for k, (at, _) in _dashboards.items() if now - at >= CACHE_SECONDS]:
+            del _dashboards[old]
+        _dashboards.update({key: (now, found) for key, found in shown.items()})
+
+
 def dashboard(
     store: Store, today: date, months: int = 12, segment: str | None = None, reporting_currency: str = "USD"
 ) -> dict[str, Any]:
@@ -416,28 +443,64 @@ def dashboard(
 
     Every figure comes from nabd.metrics (customer_churn, revenue_retention, mrr_movements, cohort_retention,
     nps, csat, ces).
-    Whole past months change only when data is imported, so a result is kept per (database, day,
-    months, segment, currency, import generation) for at most CACHE_SECONDS.
+    Whole past months change only when data arrives, so a result is kept per :func:`dashboard_key` for at
+    most CACHE_SECONDS (the server also computes them ahead, see nabd.web.warm). A segment's dashboard is
+    computed with every segment's, and all are kept.
     """
-    key = (str(store.url), today, months, segment, reporting_currency, data_generation(store))
-    with _dashboards_lock:
-        kept = _dashboards.get(key)
-    if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
-        return kept[1]
-    shown = _dashboard(store, today, months, segment, reporting_currency)
-    with _dashboards_lock:
-        for old in [k for k, (at, _) in _dashboards.items() if time.monotonic() - at >= CACHE_SECONDS]:
-            del _dashboards[old]
-        _dashboards[key] = (time.monotonic(), shown)
+    key = dashboard_key(store, today, months, segment, reporting_currency)
+    kept = kept_dashboard(key)
+    if kept is not None:
+        return kept
+    if segment is None:
+        shown = {key: _dashboard(store, today, months, None, reporting_currency)}
+    else:
+        shown = {key[:3] + (name,) + key[4:]: found
+                 for name, found in segment_dashboards(store, today, months, reporting_currency).items()}
+        shown.setdefault(key, _empty_segment(today, months, reporting_currency))
+    keep_dashboards(shown)
+    return shown[key]
+
+
+def segment_dashboards(
+    store: Store, today: date, months: int, reporting_currency: str
+) -> dict[str, dict[str, Any]]:
+    """The dashboard of every segment, from one computation of each metric by segment."""
+    every = _dashboard(store, today, months, "segment", reporting_currency)
+    names = {row["segment"] for name in (*_TABLES, "cohort_rows") for row in every[name]}
+    return {name: _one_segment(every, name) for name in names if name is not None}
+
+
+_TABLES = ("churn", "revenue", "movements", "nps", "csat", "ces")
+
+
+def _one_segment(every: dict[str, Any], segment: str) -> dict[str, Any]:
+    shown = {key: value for key, value in every.items() if key not in (*_TABLES, "cohort_rows")}
+    for name in _TABLES:
+        shown[name] = [row for row in every[name] if row["segment"] == segment]
+    shown["cohorts"] = cohort_heatmap([row for row in every["cohort_rows"] if row["segment"] == segment])
     return shown
 
 
-def _dashboard(
-    store: Store, today: date, months: int, segment: str | None, reporting_currency: str
-) -> dict[str, Any]:
+def _empty_segment(today: date, months: int, reporting_currency: str) -> dict[str, Any]:
+    """The dashboard of a segment no account is in: every table empty."""
+    start, end = _months(today, months)
+    return {"start": start, "end": end, "currency": reporting_currency, "movement_names": MOVEMENTS,
+            **{name: [] for name in _TABLES}, "cohorts": cohort_heatmap([])}
+
+
+def _months(today: date, months: int) -> tuple[date, date]:
+    """First day and last day of the last ``months`` whole months before ``today``."""
     end = today.replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    by = "segment" if segment else None
+    first = end.year * 12 + end.month - 1 - (months - 1)  # months since year 0, of the first month
+    return date(first // 12, first % 12 + 1, 1), end
+
+
+def _dashboard(
+    store: Store, today: date, months: int, by: str | None, reporting_currency: str
+) -> dict[str, Any]:
+    """The dashboard's figures, for all accounts or (``by="segment"``) per segment, rows in period order;
+    by segment, the cohort rows are kept as ``cohort_rows`` for :func:`_one_segment`."""
+    start, end = _months(today, months)
     money = {"reporting_currency": reporting_currency}
     tables = {
         "churn": customer_churn(store, start=start, end=end, by=by),
@@ -449,13 +512,13 @@ def _dashboard(
     }
     shown: dict[str, Any] = {"start": start, "end": end, "currency": reporting_currency, "movement_names": MOVEMENTS}
     for name, table in tables.items():
-        if segment:
-            table = table.filter(table.segment == segment)
         shown[name] = table.order_by("period_start").to_pyarrow().to_pylist()
     cohorts = cohort_retention(store, start=start, end=end, by=by, **money)
-    if segment:
-        cohorts = cohorts.filter(cohorts.segment == segment)
-    shown["cohorts"] = cohort_heatmap(cohorts.order_by("cohort_start", "age").to_pyarrow().to_pylist())
+    rows = cohorts.order_by("cohort_start", "age").to_pyarrow().to_pylist()
+    if by:
+        shown["cohort_rows"] = rows
+    else:
+        shown["cohorts"] = cohort_heatmap(rows)
     return shown
 
 
