@@ -32,6 +32,7 @@ def test_the_dashboard_of_all_accounts_and_of_each_segment_is_computed_before_an
     for segment in (None, "smb", "ent"):
         kept = queries.kept_dashboard(_key(client, segment))
         assert kept is not None and len(kept["churn"]) == WARM_MONTHS, segment
+    assert "nabd_dashboard_ahead_total 1\n" in client.get("/metrics").text
 
 
 def test_after_new_data_the_warmer_computes_again_and_the_page_shows_the_new_numbers(client):

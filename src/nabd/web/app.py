@@ -29,6 +29,7 @@ from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.store import Store, open_store
 from nabd.web import api, pages, survey_pages, task_pages, user_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
+from nabd.web.warm import prometheus_lines as warm_prometheus_lines
 from nabd.web.warm import start_warming, stop_warming
 
 SECRET_META_KEY = "web_secret_key"
@@ -189,6 +190,7 @@ def prometheus_text(app: FastAPI) -> str:
         "# TYPE nabd_uptime_seconds gauge",
         f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
         *intake_prometheus_lines(app.state.intake),
+        *warm_prometheus_lines(app.state.warming),
     ]
     return "\n".join(lines) + "\n"
 

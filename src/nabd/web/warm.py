@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ class Warming:
     store_lock: threading.Lock
     currency: Callable[[], str]
     warmed: tuple | None = None  # (day, generation) last computed
+    computed: int = 0  # computations kept
+    seconds: float = 0.0  # how long the last one took
     _computing: dict[tuple, threading.Event] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -65,21 +68,30 @@ class Warming:
         if (today, default) == self.warmed:
             return False
         keys = [default] + [default[:3] + (name,) + default[4:] for name in segments]
-        events = {key: threading.Event() for key in keys}
+        missing = [key for key in keys if queries.kept_dashboard(key) is None]  # a request may have made some
+        events = {key: threading.Event() for key in missing}
         with self._guard:
             self._computing.update(events)
+        began = time.perf_counter()
         try:
             reader = self._reader_store()
-            shown = {default: queries._dashboard(reader, today, WARM_MONTHS, None, currency)}
-            for name, found in queries.segment_dashboards(reader, today, WARM_MONTHS, currency).items():
-                shown[default[:3] + (name,) + default[4:]] = found
-            for key in keys[1:]:
-                shown.setdefault(key, queries._empty_segment(today, WARM_MONTHS, currency))
+            shown = {}
+            if default in missing:
+                shown[default] = queries._dashboard(reader, today, WARM_MONTHS, None, currency)
+            if any(key != default for key in missing):
+                for name, found in queries.segment_dashboards(reader, today, WARM_MONTHS, currency).items():
+                    shown[default[:3] + (name,) + default[4:]] = found
+                for key in keys[1:]:
+                    shown.setdefault(key, queries._empty_segment(today, WARM_MONTHS, currency))
             with self.store_lock:
                 unchanged = queries.data_generation(self.store) == default[-1]
+            self.seconds = time.perf_counter() - began
             if unchanged:  # else the data changed meanwhile: the next look computes again
                 queries.keep_dashboards(shown)
                 self.warmed = (today, default)
+                self.computed += 1
+            log.info("computed %d dashboards ahead in %.1f s%s", len(shown), self.seconds,
+                     "" if unchanged else " (the data changed meanwhile: computing again)")
             return unchanged
         finally:
             with self._guard:
@@ -91,7 +103,8 @@ class Warming:
         """A second connection to the store, for this thread only (DuckDB: a cursor of the same database)."""
         if self._reader is None:
             if self.store.kind == "duckdb":
-                raw = self.store.raw.cursor()
+                with self.store_lock:  # the main connection is not touched by two threads at once
+                    raw = self.store.raw.cursor()
                 raw.execute("SET enable_progress_bar = false")
                 self._reader = Store(self.store.url, ibis.duckdb.from_connection(raw))
             else:
@@ -106,6 +119,18 @@ class Warming:
                 if self._stopping.is_set():
                     return
                 log.exception("computing the dashboard ahead failed; trying again")
+
+
+def prometheus_lines(warming: Warming) -> list[str]:
+    """How many dashboard computations ahead were kept, and how long the last one took."""
+    return [
+        "# HELP nabd_dashboard_ahead_total Computations of the dashboards ahead (kept).",
+        "# TYPE nabd_dashboard_ahead_total counter",
+        f"nabd_dashboard_ahead_total {warming.computed}",
+        "# HELP nabd_dashboard_ahead_seconds Seconds the last computation of the dashboards ahead took.",
+        "# TYPE nabd_dashboard_ahead_seconds gauge",
+        f"nabd_dashboard_ahead_seconds {warming.seconds:.3f}",
+    ]
 
 
 def start_warming(store: Store, store_lock: threading.Lock, currency: Callable[[], str]) -> Warming:
