@@ -65,9 +65,9 @@ def test_account_rows_compiles_an_expression_once_and_reads_one_account_per_call
         accounts = store.table("accounts")
         return accounts.select("account_id", "name", shout=accounts.name.upper())
 
-    assert store.account_rows("shouting names", build, "A2") == [{"account_id": "A2", "name": "Beta", "shout": "BETA"}]
-    assert store.account_rows("shouting names", build, "A3") == [{"account_id": "A3", "name": "Cedar", "shout": "CEDAR"}]
-    assert store.account_rows("shouting names", build, "ZZ") == []
+    rows = {account_id: store.account_rows("shouting names", build, account_id) for account_id in ("A2", "A3", "ZZ")}
+    assert rows == {"A2": [{"account_id": "A2", "name": "Beta", "shout": "BETA"}],
+                    "A3": [{"account_id": "A3", "name": "Cedar", "shout": "CEDAR"}], "ZZ": []}
     assert len(built) == 1
 
 

@@ -10,8 +10,10 @@ the newest run, trend, MRR in the reporting currency, next renewal) are computed
 engine once per (database, day, currency, data generation) and kept in the process in an
 in-memory DuckDB table; each request sorts, filters, paginates and counts bands there.
 The dashboard's figures cover whole past months, so they are kept per (database, day, months,
-segment, currency, data generation). Both are kept at most ``CACHE_SECONDS``, so a write that
-bypasses imports and scoring (none does today) shows within minutes.
+segment, currency, data generation), and the server computes the default ones ahead
+(``nabd.web.warm``). Both are kept at most ``CACHE_SECONDS``, so a write that bypasses the data
+generation (none does today) shows within minutes. One account's rows are read through
+``account_id`` indexes (migration 0006) and Ibis expressions compiled once (``Store.account_rows``).
 """
 
 from __future__ import annotations
@@ -452,11 +454,11 @@ def dashboard(
     if kept is not None:
         return kept
     if segment is None:
-        shown = {key: _dashboard(store, today, months, None, reporting_currency)}
+        shown = {key: dashboard_figures(store, today, months, None, reporting_currency)}
     else:
         shown = {key[:3] + (name,) + key[4:]: found
                  for name, found in segment_dashboards(store, today, months, reporting_currency).items()}
-        shown.setdefault(key, _empty_segment(today, months, reporting_currency))
+        shown.setdefault(key, empty_dashboard(today, months, reporting_currency))
     keep_dashboards(shown)
     return shown[key]
 
@@ -465,7 +467,7 @@ def segment_dashboards(
     store: Store, today: date, months: int, reporting_currency: str
 ) -> dict[str, dict[str, Any]]:
     """The dashboard of every segment, from one computation of each metric by segment."""
-    every = _dashboard(store, today, months, "segment", reporting_currency)
+    every = dashboard_figures(store, today, months, "segment", reporting_currency)
     names = {row["segment"] for name in (*_TABLES, "cohort_rows") for row in every[name]}
     return {name: _one_segment(every, name) for name in names if name is not None}
 
@@ -481,7 +483,7 @@ def _one_segment(every: dict[str, Any], segment: str) -> dict[str, Any]:
     return shown
 
 
-def _empty_segment(today: date, months: int, reporting_currency: str) -> dict[str, Any]:
+def empty_dashboard(today: date, months: int, reporting_currency: str) -> dict[str, Any]:
     """The dashboard of a segment no account is in: every table empty."""
     start, end = _months(today, months)
     return {"start": start, "end": end, "currency": reporting_currency, "movement_names": MOVEMENTS,
@@ -495,7 +497,7 @@ def _months(today: date, months: int) -> tuple[date, date]:
     return date(first // 12, first % 12 + 1, 1), end
 
 
-def _dashboard(
+def dashboard_figures(
     store: Store, today: date, months: int, by: str | None, reporting_currency: str
 ) -> dict[str, Any]:
     """The dashboard's figures, for all accounts or (``by="segment"``) per segment, rows in period order;

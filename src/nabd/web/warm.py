@@ -77,12 +77,12 @@ class Warming:
             reader = self._reader_store()
             shown = {}
             if default in missing:
-                shown[default] = queries._dashboard(reader, today, WARM_MONTHS, None, currency)
+                shown[default] = queries.dashboard_figures(reader, today, WARM_MONTHS, None, currency)
             if any(key != default for key in missing):
                 for name, found in queries.segment_dashboards(reader, today, WARM_MONTHS, currency).items():
                     shown[default[:3] + (name,) + default[4:]] = found
                 for key in keys[1:]:
-                    shown.setdefault(key, queries._empty_segment(today, WARM_MONTHS, currency))
+                    shown.setdefault(key, queries.empty_dashboard(today, WARM_MONTHS, currency))
             with self.store_lock:
                 unchanged = queries.data_generation(self.store) == default[-1]
             self.seconds = time.perf_counter() - began
