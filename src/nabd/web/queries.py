@@ -13,7 +13,7 @@ The dashboard's figures cover whole past months, so they are kept per (database,
 segment, currency, data generation), and the server computes the default ones ahead
 (``nabd.web.warm``). Both are kept at most ``CACHE_SECONDS``, so a write that bypasses the data
 generation (none does today) shows within minutes. One account's rows are read through
-``account_id`` indexes (migration 0006) and Ibis expressions compiled once (``Store.account_rows``).
+``account_id`` indexes (migration 0007) and Ibis expressions compiled once (``Store.account_rows``).
 """
 
 from __future__ import annotations
