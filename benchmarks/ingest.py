@@ -12,7 +12,8 @@ in ``events`` and ``activity_daily``). The baseline, in the same run and databas
 the same batch events into a copy of ``events`` (DuckDB ``INSERT ... SELECT`` from Arrow;
 PostgreSQL ``COPY FROM STDIN``), no validation, no journal, no rollup.
 The load generator shares the 2 cores with the server, so figures are pessimistic; the server's
-CPU microseconds per event (user + system, from /proc) say what one free core could sustain.
+CPU microseconds per event (user + system, from /proc; on PostgreSQL with its backend processes)
+say what free cores could sustain.
 """
 
 from __future__ import annotations
@@ -138,6 +139,29 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_backends(pid: int) -> list[int]:
+    """Process ids of the PostgreSQL backends serving process ``pid`` (matched by its TCP client ports)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd) if fd.is_symlink() else ""
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            columns = line.split()
+            if columns[9] in inodes:
+                ports.append(int(columns[1].rsplit(":", 1)[1], 16))
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE client_port = ANY(%s)", [ports]).fetchall()
+    return [row[0] for row in rows]
+
+
+def server_cpu_seconds(pid: int, backends: list[int]) -> float:
+    """CPU seconds of the server and of its PostgreSQL backends (the database's own work, out of process)."""
+    return cpu_seconds(pid) + sum(cpu_seconds(backend) for backend in backends)
+
+
 def wait_drained(port: int, auth: dict[str, str]) -> None:
     while pending(port, auth):
         time.sleep(0.02)
@@ -184,14 +208,15 @@ def run(backend: str, batches: int, singles: int, senders: int) -> dict:
             port = free_port()
             server = start_server(url, port, folder / "journal", folder / "serve.log")
             try:
-                started, cpu = time.perf_counter(), cpu_seconds(server.pid)
+                backends = postgres_backends(server.pid) if backend == "postgres" else []
+                started, cpu = time.perf_counter(), server_cpu_seconds(server.pid, backends)
                 batch_seconds, batch_latencies = load(port, auth, "/v1/batch", batch_bodies, senders)
                 wait_drained(port, auth)
-                batch_stored_seconds, batch_cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
-                started, cpu = time.perf_counter(), cpu_seconds(server.pid)
+                batch_stored_seconds, batch_cpu = time.perf_counter() - started, server_cpu_seconds(server.pid, backends) - cpu
+                started, cpu = time.perf_counter(), server_cpu_seconds(server.pid, backends)
                 single_seconds, single_latencies = load(port, auth, "/v1/track", single_bodies, senders)
                 wait_drained(port, auth)
-                single_stored_seconds, single_cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
+                single_stored_seconds, single_cpu = time.perf_counter() - started, server_cpu_seconds(server.pid, backends) - cpu
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(60)

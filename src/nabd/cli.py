@@ -6,12 +6,13 @@ Errors print one line and exit 1; ``--debug`` (anywhere on the line) shows the t
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
 from rich.table import Table
 
-from nabd.console import DatabaseOption, console, errors, open_configured_store
+from nabd.console import DatabaseOption, HandOff, console, errors, open_configured_store, print_error
 from nabd.demo.commands import register as register_demo
 from nabd.feedback.commands import register as register_feedback
 from nabd.health.commands import register as register_health
@@ -60,16 +61,40 @@ for register in (register_ingest, register_demo, register_metrics, register_heal
     register(app)
 
 
-def main() -> None:
-    """Entry point of the console script: one clear line per error, tracebacks only with --debug."""
-    debug = "--debug" in sys.argv
+def run_command(argv: list[str], command: Any = None, prog_name: str | None = None) -> int:
+    """Run one `nabd` command line here and return its exit code (also the job of a hand-off)."""
     try:
-        app()
+        (command or typer.main.get_command(app)).main(args=argv, prog_name=prog_name)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else int(done.code is not None)
     except NabdError as error:
-        if debug:
+        if "--debug" in argv:
             raise
-        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        sys.exit(1)
+        print_error(error)
+        return 1
     except KeyboardInterrupt:
         errors.print("interrupted")
-        sys.exit(130)
+        return 130
+    return 0
+
+
+def main() -> None:
+    """Entry point of the console script: one clear line per error, tracebacks only with --debug.
+
+    On a DuckDB file held by `nabd serve` the command line is handed to the server (nabd.handoff).
+    """
+    argv = sys.argv[1:]
+    try:
+        code = run_command(argv)
+    except HandOff as handoff:
+        from nabd.handoff.client import forward
+
+        try:
+            code = forward(handoff.server, argv)
+        except NabdError as error:
+            print_error(error)
+            code = 1
+        except KeyboardInterrupt:
+            errors.print("interrupted")
+            code = 130
+    sys.exit(code)

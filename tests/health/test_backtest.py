@@ -3,13 +3,22 @@
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 from tests.health.health_history import AS_OF, account, activity, custom, given, period, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.backtest import auc, backtest_dates, run_backtest
-from nabd.health.scorecard import load_scorecard
-from nabd.health.suggest import fit_logistic, split_dates, suggested_scorecard, write_scorecard
+from nabd.health.scorecard import MissingData, load_scorecard
+from nabd.health.suggest import (
+    Candidate,
+    choose_strength,
+    fit_weights,
+    measure_features,
+    split_dates,
+    suggested_scorecard,
+    write_scorecard,
+)
 
 IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
@@ -63,17 +72,38 @@ def test_backtest_dates_end_where_the_horizon_is_still_observed(store, history):
         backtest_dates(store, None, date(2024, 6, 30), 7, 90)
 
 
-def test_logistic_regression_recovers_the_log_odds_of_a_binary_measure():
-    # x = 0: 3 of 4 churn -> b0 = ln 3; x = 1: 1 of 4 -> b0 + b1 = -ln 3, so b1 = -2 ln 3 (no penalty)
-    x = np.array([[0.0]] * 4 + [[1.0]] * 4)
-    y = np.array([1, 1, 1, 0, 1, 0, 0, 0], dtype=float)
-    assert fit_logistic(x, y, l2=0.0) == pytest.approx([np.log(3), -2 * np.log(3)], abs=1e-6)
+BINARY_X = np.array([[0.0]] * 4 + [[1.0]] * 4)
+BINARY_Y = np.array([1, 1, 1, 0, 1, 0, 0, 0], dtype=float)
 
 
-def test_the_l2_penalty_shrinks_the_coefficient():
-    x = np.array([[0.0]] * 4 + [[1.0]] * 4)
-    y = np.array([1, 1, 1, 0, 1, 0, 0, 0], dtype=float)
-    assert -2 * np.log(3) < fit_logistic(x, y, l2=5.0)[1] < 0
+def test_the_fit_recovers_the_log_odds_of_a_protective_binary_measure():
+    # x = 0: 3 of 4 churn -> b0 = ln 3; x = 1: 1 of 4 -> b0 - c = -ln 3, so c = 2 ln 3 (no shrinkage)
+    assert fit_weights(BINARY_X, BINARY_Y) == pytest.approx([np.log(3), 2 * np.log(3)], abs=1e-4)
+
+
+def test_shrinkage_pulls_the_coefficient_toward_the_prior():
+    assert 0 < fit_weights(BINARY_X, BINARY_Y, strength=0.5)[1] < 2 * np.log(3)
+    assert fit_weights(BINARY_X, BINARY_Y, np.array([5.0]), strength=1000.0)[1] == pytest.approx(5.0, abs=0.01)
+
+
+def test_a_measure_whose_higher_score_goes_with_more_churn_gets_weight_zero_not_negative():
+    assert fit_weights(BINARY_X, 1 - BINARY_Y)[1] == 0.0
+
+
+def test_a_missing_measure_score_is_filled_as_the_scorecard_scores_it():
+    card = load_scorecard()
+    frame = pd.DataFrame({f"s__{m.id}": [80.0] for m in card.measures} | {"weighted_score": [62.0]})
+    frame.loc[0, "s__nps_latest"] = None
+    features = measure_features(frame, card)  # reweight: a missing score counts as the weighted score
+    assert features[0, [m.id for m in card.measures].index("nps_latest")] == pytest.approx(0.62)
+    neutral = card.model_copy(update={"missing_data": MissingData(policy="neutral", neutral_score=50)})
+    assert measure_features(frame, neutral)[0, [m.id for m in card.measures].index("nps_latest")] == 0.5
+
+
+def test_the_current_weights_are_kept_unless_a_fit_beats_them_by_more_than_one_standard_error():
+    assert choose_strength([Candidate(None, 0.70, 0.02), Candidate(0.01, 0.71, 0.03), Candidate(1.0, 0.69, 0.02)]) is None
+    assert choose_strength([Candidate(None, 0.60, 0.02), Candidate(0.01, 0.75, 0.03), Candidate(1.0, 0.73, 0.02)]) == 1.0
+    assert choose_strength([Candidate(None, 0.60, 0.02), Candidate(0.01, 0.75, 0.01), Candidate(1.0, 0.70, 0.02)]) == 0.01
 
 
 def test_weights_are_fitted_on_dates_whose_horizon_ends_before_the_evaluation_dates():

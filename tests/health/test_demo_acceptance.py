@@ -3,6 +3,9 @@
 The issue's target is AUC >= 0.70; the scorecard, the data and the thresholds are never tuned to
 reach it. The assertions hold what a useful score must show (red churns more than yellow, yellow
 more than green, better than chance); the AUC itself is printed and recorded in benchmarks/RESULTS.md.
+The issue also asks that suggested weights IMPROVE the AUC on a later window: on the demo they do
+not (cross-validation inside the fit window keeps the current weights, see RESULTS.md), so the test
+asserts what is true, that the suggestion no longer loses to the current weights there.
 """
 
 from datetime import date, timedelta
@@ -34,3 +37,4 @@ def test_suggested_weights_are_judged_on_dates_after_their_fit_window(demo_store
     assert suggestion.fitted_on[-1] + timedelta(days=HORIZON) <= suggestion.evaluated_on[0]
     assert round(sum(suggestion.suggested_weights.values()), 6) == 100
     assert suggestion.current.auc is not None and suggestion.suggested.auc is not None
+    assert suggestion.suggested.auc >= suggestion.current.auc - 0.005  # the unshrunk fit of before lost 0.032

@@ -6,6 +6,7 @@ The server owns the DuckDB file while it runs; the test reads only through the s
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -165,7 +166,7 @@ def test_an_admin_adds_a_user_who_then_logs_in(server, browser):
     page.get_by_role("button", name="Add user").click()
     expect(page.get_by_role("status")).to_contain_text("nour was added and can log in now.")
     expect(page.get_by_role("row", name="nour")).to_be_visible()
-    _shot(page, "08-users")
+    _shot(page, "09-users")
     page.get_by_role("button", name="Log out").click()
     page.get_by_label("Login", exact=True).fill("nour")
     page.get_by_label("Password").fill("nour-password")
@@ -173,4 +174,16 @@ def test_an_admin_adds_a_user_who_then_logs_in(server, browser):
     expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
     expect(page.locator(".who")).to_contain_text("nour")
     expect(page.get_by_role("link", name="Users")).to_have_count(0)  # a CSM has no users page
+
+
+def test_an_admin_runs_the_backtest_of_the_scorecard_on_the_real_company(demo_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, demo_server)
+    page.goto(f"{demo_server}/scorecards/default")
+    page.get_by_role("button", name="Run backtest").click()
+    expect(page.locator("#backtest-auc")).to_have_text(re.compile(r"^0\.\d{3}$"), timeout=60_000)
+    expect(page.locator("table.backtest-bands tbody tr")).to_have_count(3)
+    expect(page.locator("table.backtest-bands")).to_contain_text("red · unhealthy")
+    expect(page.locator("#backtest-running")).to_be_hidden()
+    _shot(page, "08-scorecard-backtest")
     page.close()

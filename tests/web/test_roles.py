@@ -9,6 +9,7 @@ from tests.web.conftest import log_in, page_csrf
 
 PUBLIC = {"/login", "/language", "/health", "/metrics", "/survey/{token}"}
 WRITE_KEY = "/v1/"  # the event intake: a write key (HTTP basic), never a session or API token
+ADMIN = "/admin/"  # CLI hand-off: loopback clients with the serve file's token, never a session
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -41,7 +42,10 @@ def test_every_route_but_login_health_metrics_and_static_refuses_a_request_witho
         if template in PUBLIC:
             continue
         response = client.request(method, path, follow_redirects=False)
-        if template.startswith(("/api/", WRITE_KEY)):
+        if template.startswith(ADMIN):  # the test client is not on loopback: refused before the token
+            assert response.status_code == 403, (method, template)
+            assert "error" in response.json()
+        elif template.startswith(("/api/", WRITE_KEY)):
             assert response.status_code == 401, (method, template)
             assert "error" in response.json()
         else:
@@ -51,13 +55,26 @@ def test_every_route_but_login_health_metrics_and_static_refuses_a_request_witho
     assert checked >= 20
 
 
+def test_admin_routes_refuse_a_loopback_client_without_the_token_even_with_a_session(client, tokens):
+    from fastapi.testclient import TestClient
+
+    loopback = TestClient(client.app, client=("127.0.0.1", 50000))
+    admin = [(method, path) for method, template, path in _routes(client.app) if template.startswith(ADMIN)]
+    assert admin
+    log_in(loopback, "ana")
+    for method, path in admin:
+        for headers in ({}, {"Authorization": f"Bearer {tokens['ana']}"}):  # an API token is not the admin token
+            response = loopback.request(method, path, json={"argv": ["status"], "cwd": "/"}, headers=headers)
+            assert response.status_code == 401 and "token" in response.json()["error"], (method, path)
+
+
 def test_a_viewer_gets_403_on_every_write_of_pages_and_api(client, tokens):
     log_in(client, "vic")
     csrf = page_csrf(client)
     own_session = {"/logout", "/preferences"}  # a viewer's own session and language are not data
     checked = 0
     for method, template, path in _routes(client.app):
-        if method not in UNSAFE or template in PUBLIC | own_session or template.startswith(WRITE_KEY):
+        if method not in UNSAFE or template in PUBLIC | own_session or template.startswith((WRITE_KEY, ADMIN)):
             continue
         if template.startswith("/api/"):
             response = client.request(method, path, json={}, headers={"Authorization": f"Bearer {tokens['vic']}"})

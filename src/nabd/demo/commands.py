@@ -14,7 +14,7 @@ from rich.table import Table
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.demo.build import DemoSummary, build_demo
 from nabd.feedback.analysis import analyse_comments
-from nabd.health.scorecard import load_scorecard
+from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.health.scoring import ScoringRun, run_backfill
 from nabd.store import Store
@@ -63,7 +63,7 @@ def demo_command(
     with other data is refused. The files stay in --workdir, ready to inspect or re-import.
     """
     last_day = end_date.date() if end_date else datetime.now(UTC).date()
-    with open_configured_store(database) as store:
+    with open_configured_store(database, handoff=False) as store:  # replaces it: never inside a server
         console.print(f"Building the demo company in {store.url.display}: {accounts:,} accounts, "
                       f"{months} months to {last_day}, seed {seed}")
         with _StepProgress() as show:
@@ -91,8 +91,8 @@ def demo_command(
 
 
 def score_history(store: Store, as_of: date) -> list[ScoringRun]:
-    """Score every account with the default scorecard weekly over the last HISTORY_WEEKS, up to ``as_of``."""
-    return run_backfill(store, load_scorecard(), as_of - timedelta(weeks=HISTORY_WEEKS), as_of, 7)
+    """Score every account with the active scorecard weekly over the last HISTORY_WEEKS, up to ``as_of``."""
+    return run_backfill(store, active_scorecard(store), as_of - timedelta(weeks=HISTORY_WEEKS), as_of, 7)
 
 
 class _StepProgress:

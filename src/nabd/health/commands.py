@@ -16,7 +16,7 @@ from nabd.errors import NabdError
 from nabd.health.backtest import backtest_dates, render_backtest, run_backtest
 from nabd.health.explain import explain, render_explanation
 from nabd.health.portfolio import portfolio
-from nabd.health.scorecard import load_scorecard
+from nabd.health.versions import activate, find_version, scorecard_for, save_version, versions, yaml_of
 from nabd.health.scoring import run_backfill, run_scoring
 from nabd.health.suggest import render_suggestion, suggest_weights, write_scorecard
 from nabd.store.clock import utc_now
@@ -28,8 +28,8 @@ def date_option(name: str, help: str) -> typer.models.OptionInfo:
 
 ScorecardOption = Annotated[
     Path | None,
-    typer.Option("--scorecard", "-s", help="Scorecard YAML file (default: the scorecard shipped with Nabd).",
-                 show_default=False),
+    typer.Option("--scorecard", "-s", help="Scorecard YAML file (default: the active scorecard, see "
+                 "`nabd scorecard list`).", show_default=False),
 ]
 
 
@@ -42,6 +42,10 @@ def days(text: str, option: str) -> int:
     if not match or int(match.group(1)) < 1:
         raise NabdError(f"{option} {text!r} is not a duration: use day, week, month or a number of days like 90d")
     return int(match.group(1))
+
+
+def _origin(path: Path | None) -> str:
+    return f"from {path}" if path else "the active scorecard"
 
 
 def _day(value: datetime | None) -> date | None:
@@ -67,8 +71,8 @@ def score(
     """Score every active account and store score, band and each measure's value, score and contribution."""
     if context.invoked_subcommand:
         return
-    card = load_scorecard(scorecard)
     with open_configured_store(database) as store:
+        card = scorecard_for(store, scorecard)
         if first or last:
             if not (first and last):
                 raise NabdError("a backfill needs both --from and --to")
@@ -80,7 +84,7 @@ def score(
     for run in runs:
         table.add_row(str(run.as_of), str(run.accounts), *(str(run.bands[b.id]) for b in card.bands),
                       str(run.unscored), str(run.band_changes))
-    console.print(f"scorecard {card.name} version {card.version}")
+    console.print(f"scorecard {card.name} version {card.version} ({_origin(scorecard)})", highlight=False)
     console.print(table)
     for warning in dict.fromkeys(w for run in runs for w in run.warnings):
         errors.print(f"warning: {warning}", highlight=False)
@@ -97,8 +101,8 @@ def explain_command(
     database: DatabaseOption = None,
 ) -> None:
     """Why an account has its score: contributions, largest first, and what would move it up a band."""
-    card = load_scorecard(scorecard)
     with open_configured_store(database) as store:
+        card = scorecard_for(store, scorecard)
         lines = render_explanation(explain(store, card, account, _day(as_of)), card)
     for line in lines:
         console.print(line, highlight=False)
@@ -129,9 +133,9 @@ def backtest_command(
     database: DatabaseOption = None,
 ) -> None:
     """Score past dates with the scorecard as it stands (nothing stored) and compare with actual churn."""
-    card = load_scorecard(scorecard)
     horizon_days = days(horizon, "--horizon")
     with open_configured_store(database) as store:
+        card = scorecard_for(store, scorecard)
         dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
         result = run_backtest(store, card, dates, horizon_days)
     for line in render_backtest(result):
@@ -144,18 +148,20 @@ def suggest_command(
     first: BacktestFromOption = None,
     last: BacktestToOption = None,
     every: BacktestEveryOption = "week",
-    l2: Annotated[float, typer.Option("--l2", help="L2 regularisation strength of the logistic regression.")] = 1.0,
+    strength: Annotated[float | None, typer.Option(
+        "--strength", min=0, help="Shrinkage toward the current weights, per row (default: chosen by "
+        "cross-validation inside the fit window).", show_default=False)] = None,
     write: Annotated[Path | None, typer.Option("--write", help="Write the suggested scorecard to this NEW file.",
                                                show_default=False)] = None,
     scorecard: ScorecardOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Learn weights from history (fit on earlier dates) and compare both scorecards on later dates."""
-    card = load_scorecard(scorecard)
     horizon_days = days(horizon, "--horizon")
     with open_configured_store(database) as store:
+        card = scorecard_for(store, scorecard)
         dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
-        suggestion = suggest_weights(store, card, dates, horizon_days, l2)
+        suggestion = suggest_weights(store, card, dates, horizon_days, strength)
     for line in render_suggestion(suggestion):
         console.print(line, highlight=False)
     if write:
@@ -175,9 +181,9 @@ def portfolio_command(
     database: DatabaseOption = None,
 ) -> None:
     """Accounts by health band: counts and MRR per band, then the accounts, worst score first."""
-    card = load_scorecard(scorecard)
     currency = load_settings(database).reporting_currency
     with open_configured_store(database) as store:
+        card = scorecard_for(store, scorecard)
         view = portfolio(store, card, _day(as_of), segment, csm, band, currency)
         listed = view.accounts.limit(limit).to_pyarrow().to_pylist()
     summary = Table("band", "colour", "accounts", f"MRR ({currency})", "action", title=f"portfolio on {view.as_of}")
@@ -193,7 +199,72 @@ def portfolio_command(
     console.print(accounts)
 
 
+scorecard_app = typer.Typer(
+    help="Saved scorecard versions and the active one, which `nabd score` uses: list, show, save, activate.",
+    no_args_is_help=True,
+)
+VersionArgument = Annotated[str, typer.Argument(help="A version (12 hex digits) or its first 4 or more.")]
+ByOption = Annotated[str, typer.Option("--by", help="Who saves or activates (recorded with the version).")]
+
+
+@scorecard_app.command("list")
+def list_command(database: DatabaseOption = None) -> None:
+    """Every saved version, newest first, and the shipped default; * marks the active one."""
+    with open_configured_store(database) as store:
+        rows = versions(store)
+    table = Table("", "version", "name", "saved by", "saved at")
+    for row in rows:
+        table.add_row("*" if row["active"] else "", row["version"], row["name"], row["saved_by"],
+                      str(row["saved_at"] or "-"))
+    console.print(table)
+
+
+@scorecard_app.command("show")
+def show_command(
+    version: Annotated[str | None, typer.Argument(help="A version or its first 4+ digits (default: the active one).",
+                                                  show_default=False)] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Print the YAML of a version (default: the active scorecard)."""
+    with open_configured_store(database) as store:
+        row = find_version(store, version) if version else next(r for r in versions(store) if r["active"])
+        text = yaml_of(store, row["version"])
+    console.print(f"# {row['name']} version {row['version']}{' (active)' if row['active'] else ''}",
+                  highlight=False, markup=False)
+    console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
+@scorecard_app.command("save")
+def save_command(
+    file: Annotated[Path, typer.Argument(help="The scorecard YAML file to keep as a version.")],
+    make_active: Annotated[bool, typer.Option("--activate", help="Also make it the active scorecard.")] = False,
+    by: ByOption = "cli",
+    database: DatabaseOption = None,
+) -> None:
+    """Validate a scorecard file and keep it as a version in the database (as the scorecard page does)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise NabdError(f"cannot read the scorecard {file}: {error.strerror or error}") from None
+    with open_configured_store(database) as store:
+        card = save_version(store, text, by, str(file))
+        if make_active:
+            activate(store, card.version, by)
+    console.print(f"saved scorecard {card.name} version {card.version}"
+                  + (" and made it active" if make_active else f": `nabd scorecard activate {card.version}` "
+                     "makes `nabd score` use it"), highlight=False)
+
+
+@scorecard_app.command("activate")
+def activate_command(version: VersionArgument, by: ByOption = "cli", database: DatabaseOption = None) -> None:
+    """Make a saved version (or the shipped default's) the scorecard `nabd score` and the daily run use."""
+    with open_configured_store(database) as store:
+        card = activate(store, version, by)
+    console.print(f"active scorecard: {card.name} version {card.version}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
     app.add_typer(score_app, name="score")
+    app.add_typer(scorecard_app, name="scorecard")
     app.command("portfolio")(portfolio_command)

@@ -1,43 +1,78 @@
 """Suggested weights: learn measure weights from history, validated on a later window than they are fitted on.
 
-Model: L2-regularised logistic regression of churn within the horizon on the measure scores / 100,
-P(churn) = 1 / (1 + exp(-(b0 + sum b_i x_i))), fitted by Newton's method (IRLS) minimising
--loglik + lambda/2 sum b_i^2. A health score adds weighted measure scores, so the suggested weight
-of a measure is max(0, -b_i) normalised to 100 (a measure whose higher score goes with MORE churn
-gets 0). Fit on the earlier as-of dates whose horizon ended before the first evaluation date;
-evaluate both scorecards by backtest AUC on the later dates.
+Model: logistic regression of churn within the horizon on the measure scores / 100, x_i, with the
+scorecard's missing-data policy (reweight: a missing score counts as the account's weighted score;
+neutral: as neutral_score), P(churn) = 1 / (1 + exp(-(b0 - sum c_i x_i))) with c_i >= 0 (a weight
+cannot be negative). The fit minimises -loglik + strength x n / 2 x sum (c_i - k w_i)^2: it shrinks
+toward the CURRENT weights w (normalised to 1) scaled by k, the coefficient of the current score
+alone, so with little data the suggestion stays the current scorecard. The strength is chosen by
+5-fold cross-validation inside the fit window (folds by account, so an account's repeated as-of
+dates never straddle training and validation), keeping the current weights unless a strength beats
+them by more than one standard error. Suggested weight = 100 c_i / sum c. Fit on the earlier as-of
+dates whose horizon ended before the first evaluation date; evaluate both scorecards on the later ones.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from nabd.errors import NabdError
-from nabd.health.backtest import Backtest, outcome_frame, run_backtest, summarise
+from nabd.health.backtest import Backtest, auc, outcome_frame, run_backtest, summarise
 from nabd.health.scorecard import Scorecard
 from nabd.store import Store
 
+STRENGTHS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # per-row shrinkage strengths tried by cross-validation
+FOLDS = 5
 
-def fit_logistic(features: np.ndarray, churned: np.ndarray, l2: float = 1.0, iterations: int = 50) -> np.ndarray:
-    """Coefficients [b0, b1..bk] of L2-regularised logistic regression (intercept not penalised), by IRLS."""
-    design = np.column_stack([np.ones(len(features)), features])
-    penalty = np.full(design.shape[1], l2)
+
+def fit_weights(
+    features: np.ndarray, churned: np.ndarray, prior: np.ndarray | None = None, strength: float = 0.0,
+    iterations: int = 5000,
+) -> np.ndarray:
+    """[b0, c1..ck] minimising -loglik(b0 - X c) + strength n/2 ||c - prior||^2 subject to c >= 0.
+
+    Accelerated projected gradient (FISTA) with step 1/L, L = ||[1 X]||^2 / 4 + strength n.
+    """
+    n, k = features.shape
+    prior = np.zeros(k) if prior is None else prior
+    design = np.column_stack([np.ones(n), -features])
+    lipschitz = np.linalg.norm(design, 2) ** 2 / 4 + strength * n
+    penalty = np.full(k + 1, strength * n)
     penalty[0] = 0.0
-    beta = np.zeros(design.shape[1])
+    centre = np.concatenate([[0.0], prior])
+
+    def gradient(beta: np.ndarray) -> np.ndarray:
+        p = 1 / (1 + np.exp(-np.clip(design @ beta, -30, 30)))
+        return design.T @ (p - churned) + penalty * (beta - centre)
+
+    def project(beta: np.ndarray) -> np.ndarray:
+        return np.concatenate([beta[:1], np.maximum(beta[1:], 0.0)])
+
+    beta = project(centre.copy())
+    momentum, t = beta.copy(), 1.0
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-design @ beta))
-        gradient = design.T @ (p - churned) + penalty * beta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty) + 1e-9 * np.eye(len(beta))
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.max(np.abs(step)) < 1e-8:
+        following = project(momentum - gradient(momentum) / lipschitz)
+        t_next = (1 + math.sqrt(1 + 4 * t * t)) / 2
+        momentum = following + (t - 1) / t_next * (following - beta)
+        if np.max(np.abs(following - beta)) < 1e-9:
+            beta = following
             break
+        beta, t = following, t_next
     return beta
+
+
+@dataclass(frozen=True)
+class Candidate:
+    strength: float | None  # None: the current weights, unfitted
+    auc: float  # mean validation AUC over the folds
+    spread: float  # standard error of that mean
 
 
 @dataclass(frozen=True)
@@ -46,10 +81,13 @@ class Suggestion:
     evaluated_on: list[date]
     current_weights: dict[str, float]
     suggested_weights: dict[str, float]
-    coefficients: dict[str, float]
+    coefficients: dict[str, float]  # c_i: churn log-odds fall by c_i per 100 points of the measure's score
     current: Backtest  # both evaluated on the later dates
     suggested: Backtest
     scorecard: Scorecard  # the suggested scorecard (default weights only; segment overrides dropped)
+    candidates: list[Candidate]  # the cross-validation inside the fit window
+    strength: float | None  # chosen (None: the data cannot tell, the current weights are kept)
+    fitted_churned_accounts: int  # distinct accounts that churned in the fit window
 
 
 def split_dates(dates: list[date], horizon_days: int, evaluate_share: float = 0.4) -> tuple[list[date], list[date]]:
@@ -65,33 +103,89 @@ def split_dates(dates: list[date], horizon_days: int, evaluate_share: float = 0.
     return fit, evaluate
 
 
+def measure_features(frame: pd.DataFrame, scorecard: Scorecard) -> np.ndarray:
+    """Measure scores / 100 of the scored rows, a missing score filled as the scorecard's policy scores it."""
+    scores = frame[[f"s__{m.id}" for m in scorecard.measures]].astype(float)
+    if scorecard.missing_data.policy == "reweight":
+        filled = scores.apply(lambda column: column.fillna(frame["weighted_score"]))
+    else:
+        filled = scores.fillna(scorecard.missing_data.neutral_score)
+    return filled.to_numpy() / 100
+
+
+def _prior(features: np.ndarray, churned: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """k w: the current weights (summing to 1) scaled by the fitted coefficient of the current score alone."""
+    scale = fit_weights((features @ current)[:, None], churned)[1]
+    return scale * current
+
+
+def cross_validate(
+    features: np.ndarray, churned: np.ndarray, accounts: np.ndarray, current: np.ndarray,
+    strengths: tuple[float, ...] = STRENGTHS,
+) -> list[Candidate]:
+    """Mean validation AUC (and its standard error) of the current weights and of each strength, folds by account."""
+    names = np.unique(accounts)
+    fold_of = dict(zip(names, np.arange(len(names)) % FOLDS))
+    folds = np.array([fold_of[a] for a in accounts])
+    results: dict[float | None, list[float]] = {None: [], **{s: [] for s in strengths}}
+    for fold in range(FOLDS):
+        train, valid = folds != fold, folds == fold
+        if churned[valid].min(initial=1) == churned[valid].max(initial=0) or churned[train].sum() == 0:
+            continue  # a fold without both outcomes cannot rank
+        results[None].append(auc(-(features[valid] @ current), churned[valid]))
+        prior = _prior(features[train], churned[train], current)
+        for strength in strengths:
+            c = fit_weights(features[train], churned[train], prior, strength)[1:]
+            results[strength].append(auc(-(features[valid] @ c), churned[valid]))
+    return [
+        Candidate(strength, float(np.mean(values)), float(np.std(values, ddof=1) / math.sqrt(len(values))))
+        for strength, values in results.items() if len(values) >= 2
+    ]
+
+
+def choose_strength(candidates: list[Candidate]) -> float | None:
+    """The most shrunk candidate within one standard error of the best (the current weights count as most shrunk)."""
+    best = max(candidates, key=lambda c: c.auc)
+    good_enough = [c for c in candidates if c.auc >= best.auc - best.spread]
+    if any(c.strength is None for c in good_enough):
+        return None
+    return max(c.strength for c in good_enough)
+
+
 def suggest_weights(
-    store: Store, scorecard: Scorecard, dates: list[date], horizon_days: int, l2: float = 1.0
+    store: Store, scorecard: Scorecard, dates: list[date], horizon_days: int, strength: float | None = None
 ) -> Suggestion:
-    """Fit weights on the earlier dates, then backtest the current and suggested scorecards on the later ones."""
+    """Fit weights on the earlier dates, then backtest the current and suggested scorecards on the later ones.
+
+    ``strength`` fixes the shrinkage; by default cross-validation inside the fit window chooses it.
+    """
     fit_dates, evaluate_dates = split_dates(dates, horizon_days)
     training = outcome_frame(store, scorecard, fit_dates, horizon_days, with_measures=True)
+    training = training[training["weighted_score"].notna()]
     ids = [m.id for m in scorecard.measures]
-    scores = training[[f"s__{i}" for i in ids]].astype(float)
-    usable = [i for i in ids if scores[f"s__{i}"].notna().any() and scores[f"s__{i}"].nunique() > 1]
-    if not usable or training["churned"].nunique() < 2:
-        raise NabdError("the fit dates have no churn, or no measure that varies: widen --from/--to")
-    features = scores[[f"s__{i}" for i in usable]]
-    features = features.fillna(features.mean()) / 100
-    beta = fit_logistic(features.to_numpy(), training["churned"].to_numpy().astype(float), l2)
-    coefficients = dict(zip(usable, beta[1:].tolist()))
-    protective = {i: max(0.0, -coefficients.get(i, 0.0)) for i in ids}
-    total = sum(protective.values())
-    if total <= 0:
+    churned = training["churned"].to_numpy().astype(float)
+    if len(training) == 0 or churned.min() == churned.max():
+        raise NabdError("the fit dates have no churn, or no survivor: widen --from/--to")
+    features = measure_features(training, scorecard)
+    current = np.array([scorecard.weights()[i] for i in ids]) / 100
+    candidates = cross_validate(features, churned, training["account_id"].to_numpy(), current)
+    if strength is None:
+        if not candidates:
+            raise NabdError("too few churned accounts in the fit window to cross-validate: widen --from/--to")
+        strength = choose_strength(candidates)
+    prior = _prior(features, churned, current)
+    fitted = prior if strength is None else fit_weights(features, churned, prior, strength)[1:]
+    if fitted.sum() <= 0:
         raise NabdError("no measure's score goes with less churn in the fit window: keep the current weights")
-    suggested_weights = {i: 100 * w / total for i, w in protective.items()}
+    suggested_weights = {i: float(100 * w / fitted.sum()) for i, w in zip(ids, fitted)}
     suggested = suggested_scorecard(scorecard, suggested_weights)
     current_result = summarise(
         outcome_frame(store, scorecard, evaluate_dates, horizon_days), scorecard, horizon_days
     )
     return Suggestion(
-        fit_dates, evaluate_dates, scorecard.weights(), suggested_weights, coefficients, current_result,
-        run_backtest(store, suggested, evaluate_dates, horizon_days), suggested,
+        fit_dates, evaluate_dates, scorecard.weights(), suggested_weights, dict(zip(ids, fitted.tolist())),
+        current_result, run_backtest(store, suggested, evaluate_dates, horizon_days), suggested,
+        candidates, strength, int(training.loc[training["churned"] == 1, "account_id"].nunique()),
     )
 
 
@@ -115,19 +209,25 @@ def write_scorecard(scorecard: Scorecard, path: Path) -> None:
 
 
 def render_suggestion(suggestion: Suggestion) -> list[str]:
-    """Current vs suggested weights and the backtest of both on the evaluation dates."""
+    """Current vs suggested weights, the cross-validation that chose them, and the backtest of both on the later dates."""
     s = suggestion
+    def strength(value: float | None) -> str:
+        return "current weights" if value is None else f"strength {value:g}"
+
     lines = [
         (
-            f"fitted on {len(s.fitted_on)} as-of dates {s.fitted_on[0]}..{s.fitted_on[-1]}, "
+            f"fitted on {len(s.fitted_on)} as-of dates {s.fitted_on[0]}..{s.fitted_on[-1]} "
+            f"({s.fitted_churned_accounts} accounts churned), "
             f"evaluated on {len(s.evaluated_on)} later dates {s.evaluated_on[0]}..{s.evaluated_on[-1]}"
         ),
+        f"cross-validation inside the fit window ({FOLDS} folds by account), mean AUC ± standard error:",
+        *(f"  {strength(c.strength):<16} {c.auc:.3f} ± {c.spread:.3f}" for c in s.candidates),
+        f"chosen: {strength(s.strength)}"
+        + (" (no strength beats the current weights by more than one standard error)" if s.strength is None else ""),
         "measure                     current  suggested  coefficient",
     ]
     for measure, weight in s.current_weights.items():
-        coefficient = s.coefficients.get(measure)
-        shown = f"{coefficient:+.2f}" if coefficient is not None else "no variation"
-        lines.append(f"{measure:<27} {weight:>7.1f}  {s.suggested_weights[measure]:>9.1f}  {shown:>11}")
+        lines.append(f"{measure:<27} {weight:>7.1f}  {s.suggested_weights[measure]:>9.1f}  {s.coefficients[measure]:>11.2f}")
     lines.append("backtest on the evaluation dates (AUC, churn red / yellow / green):")
     for label, result in (("current", s.current), ("suggested", s.suggested)):
         rates = " / ".join("-" if b.churn_rate is None else f"{b.churn_rate:.1%}" for b in result.bands if b.band != "unscored")

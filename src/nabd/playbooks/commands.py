@@ -75,7 +75,7 @@ def run(
         "--inbox", envvar="NABD_INBOX", file_okay=False,
         help="Folder of files to import first, named <table>*.csv|parquet|jsonl; imported files move to done/.",
         show_default=False)] = None,
-    scorecard: Annotated[Path | None, _file("--scorecard", "Scorecard YAML (default: the shipped one).")] = None,
+    scorecard: Annotated[Path | None, _file("--scorecard", "Scorecard YAML (default: the active scorecard).")] = None,
     playbooks: Annotated[Path | None, _file("--playbooks", "Playbooks YAML (default: the shipped ones).")] = None,
     indicators: Annotated[Path | None, _file("--indicators", "Indicator thresholds YAML (default: shipped).")] = None,
     onboarding: Annotated[Path | None, _file("--onboarding", "Onboarding milestones YAML (default: shipped).")] = None,
@@ -90,7 +90,8 @@ def run(
     """
     pause = interval_seconds(every) if every else None
     configs = {
-        "scorecard": load_scorecard(scorecard), "playbooks": load_playbooks(playbooks),
+        "scorecard": load_scorecard(scorecard) if scorecard else None,  # None: the active one, read per run
+        "playbooks": load_playbooks(playbooks),
         "indicators": load_indicator_settings(indicators), "onboarding": load_onboarding(onboarding),
     }
     while True:

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from nabd.errors import NabdError
-from nabd.health.scorecard import Scorecard, load_scorecard
+from nabd.health.scorecard import Scorecard
+from nabd.health.versions import active_scorecard
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.scoring import ScoringRun, run_scoring
 from nabd.ingest.files import ImportSummary, import_file
@@ -83,7 +84,7 @@ def run_daily(
     onboarding: Onboarding | None = None, notify: bool = True, smtp: SmtpSettings | None = None,
 ) -> DailyRun:
     """One daily run for ``as_of``; safe to repeat."""
-    scorecard = scorecard or load_scorecard()
+    scorecard = scorecard or active_scorecard(store)
     onboarding = onboarding or load_onboarding()
     run = DailyRun(as_of)
     if inbox is not None:

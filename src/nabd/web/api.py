@@ -142,10 +142,23 @@ class ScorecardText(BaseModel):
     saved_by: str | None
     saved_at: datetime | None
     yaml: str
+    active: bool = Field(False, description="this version is the active scorecard")
 
 
 class ScorecardUpdate(BaseModel):
     yaml: str
+
+
+class ActiveScorecard(BaseModel):
+    """The scorecard `nabd score`, the daily run and the backtest use when no file is given."""
+
+    name: str
+    version: str
+    yaml: str
+
+
+class Activation(BaseModel):
+    version: str = Field(description="a saved version (or the shipped default's), or its first 4+ hex digits")
 
 
 def _next(request: Request, limit: int, offset: int, total: int) -> str | None:
@@ -295,5 +308,24 @@ async def put_scorecard(request: Request, name: str, update: ScorecardUpdate) ->
         if problems:
             raise HTTPException(422, "; ".join(problems))
         return queries.scorecard(store, saved.name)
+
+    return await _query(request, write)
+
+
+@router.get("/active-scorecard", response_model=ActiveScorecard)
+async def get_active_scorecard(request: Request) -> dict[str, Any]:
+    """The active scorecard: its name, version and YAML."""
+    return await _query(request, queries.active_scorecard)
+
+
+@router.put("/active-scorecard", response_model=ActiveScorecard)
+async def put_active_scorecard(request: Request, activation: Activation) -> dict[str, Any]:
+    """Make a saved version the active scorecard (admins); 400 naming the problem when there is no such version."""
+    if request.state.user.role != "admin":
+        raise HTTPException(403, "only an admin can choose the active scorecard")
+
+    def write(store):
+        queries.activate_scorecard(store, activation.version, request.state.user)
+        return queries.active_scorecard(store)
 
     return await _query(request, write)

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
+from nabd.handoff import routes as handoff_routes
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
@@ -39,11 +40,13 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
+def create_app(database_url: str, *, secret_key: str | None = None,
+               address: tuple[str, int] | None = None) -> FastAPI:
     """The Nabd web app over the database at ``database_url``.
 
     The session key is ``secret_key``, else NABD_SECRET_KEY, else one kept in the database
-    (``nabd_meta``), made on first start, so sessions survive a restart.
+    (``nabd_meta``), made on first start, so sessions survive a restart. Served at ``address``
+    (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff).
     """
 
     @asynccontextmanager
@@ -59,9 +62,11 @@ def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
             app.state.warming = start_warming(  # the dashboard, computed ahead
                 store, app.state.store_lock, lambda: load_settings().reporting_currency
             )
+            app.state.handoff = handoff_routes.start_handoff(database_url, address)
             try:
                 yield
             finally:
+                handoff_routes.stop_handoff(database_url, app.state.handoff)
                 stop_warming(app.state.warming)
                 stop_intake(app.state.intake)  # drains the event journal into the store
         finally:
@@ -90,6 +95,7 @@ def create_app(database_url: str, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(survey_pages.public)
     app.include_router(survey_pages.api)
     intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key
+    app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only
     _add_handlers(app)
     app.middleware("http")(_session_and_headers)
     return app
@@ -106,7 +112,7 @@ def _stored_secret(store: Store) -> str:
 async def _session_and_headers(request: Request, call_next) -> Response:
     """Load the session cookie, time the request, then set the cookie and the security headers."""
     started = time.perf_counter()
-    if not request.url.path.startswith(("/static/", "/v1/")):  # /v1/ intake: write keys, no sessions
+    if not request.url.path.startswith(("/static/", "/v1/", "/admin/")):  # write keys, admin token: no sessions
         request.state.session = load_session(request)
         request.state.session_changed = request.state.session.get("new", False)
     response = await call_next(request)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Annotated
 
 import typer
 
 from nabd.config import load_settings
-from nabd.console import DatabaseOption, console, open_configured_store
+from nabd.console import DatabaseOption, console, open_configured_store, read_input
 from nabd.errors import NabdError
 from nabd.web.users import ROLES, add_token, add_user
 
@@ -24,9 +25,13 @@ def serve(
     from nabd.web.app import create_app
 
     url = load_settings(database).database_url
-    open_configured_store(database).close()  # migrate, and fail with one clear line on a held lock
+    # migrate, and fail with one clear line when another process holds the file
+    open_configured_store(database, handoff=False).close()
     console.print(f"Nabd is serving {url} at http://{host}:{port}/ (API: /api/v1, Ctrl-C stops it)")
-    uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+    app = create_app(url, address=(host, port))
+    gc.collect()
+    gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def user_add(
@@ -40,9 +45,9 @@ def user_add(
 ) -> None:
     """Add a user who can log in to the web app (or reset an existing user's password and role)."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        password = read_input(lambda: sys.stdin.readline().rstrip("\n"))
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = read_input(lambda: typer.prompt("Password", hide_input=True, confirmation_prompt=True))
     if not password:
         raise NabdError("the password is empty: give one at the prompt or with --password-stdin")
     with open_configured_store(database) as store:

@@ -282,10 +282,10 @@ async def scorecards_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/scorecards/{name}")
-async def scorecard_page(request: Request, name: str) -> HTMLResponse:
-    card = await _query(request, queries.scorecard, name)
+async def scorecard_page(request: Request, name: str, version: str | None = None) -> HTMLResponse:
+    card = await _query(request, queries.scorecard, name, version or None)
     if card is None:
-        raise HTTPException(404, f"there is no scorecard {name}")
+        raise HTTPException(404, f"there is no scorecard {name}" + (f" version {version}" if version else ""))
     return render(request, "scorecard.html", card=card, text=card["yaml"], problems=[], saved=None)
 
 
@@ -295,13 +295,39 @@ async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(
         raise HTTPException(403, "only an admin can change a scorecard")
 
     def write(store):
-        card = queries.scorecard(store, name) or {"name": name, "version": None}
         saved, problems = queries.save_scorecard(store, text, name, request.state.user)
+        card = queries.scorecard(store, saved.name if saved else name) or {"name": name, "version": None}
         return card, saved, problems
 
     card, saved, problems = await _query(request, write)
     return render(request, "scorecard.html", status_code=422 if problems else 200, card=card,
                   text=text, problems=problems, saved=saved)
+
+
+@router.post("/scorecards/{name}/activate")
+async def activate_scorecard(request: Request, name: str, version: Annotated[str, Form()]) -> Response:
+    """Make a version the active scorecard (admins): the one `nabd score` and the daily run use."""
+    if request.state.user.role != "admin":
+        raise HTTPException(403, "only an admin can choose the active scorecard")
+    card = await _query(request, queries.activate_scorecard, version, request.state.user)
+    return RedirectResponse(f"/scorecards/{card.name}?version={card.version}", status_code=303)
+
+
+@router.get("/scorecards/{name}/backtest")
+async def scorecard_backtest(request: Request, name: str, version: str) -> HTMLResponse:
+    """The backtest of a version (an HTMX partial): run on its own connection, so other requests go on."""
+    def run():
+        with store_of(request) as store:
+            card = queries.scorecard_of_version(store, version)
+            if card is None:
+                raise HTTPException(404, f"there is no scorecard version {version}")
+            reader = queries.reading_store(store)
+        with reader:
+            return card, queries.scorecard_backtest(reader, card)
+
+    card, (result, problem) = await run_in_threadpool(run)
+    return render(request, "_backtest.html", card=card, result=result, problem=problem,
+                  card_bands={band.id: band.model_dump() for band in card.bands})
 
 
 @router.get("/data")

@@ -25,7 +25,6 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache, lru_cache
 from typing import Any
 
 import duckdb
@@ -34,8 +33,10 @@ import pyarrow as pa
 from fastapi import HTTPException
 
 from nabd.errors import NabdError
+from nabd.health import versions
+from nabd.health.backtest import Backtest, backtest_dates, run_backtest
 from nabd.health.explain import Explanation, explain, render_explanation, rounded_points
-from nabd.health.scorecard import Scorecard, load_scorecard, parse_scorecard
+from nabd.health.scorecard import Scorecard, parse_scorecard
 from nabd.metrics.active import account_mrr
 from nabd.metrics.churn import customer_churn
 from nabd.metrics.cohorts import cohort_retention
@@ -43,7 +44,7 @@ from nabd.metrics.mrr import MOVEMENTS, mrr_movements
 from nabd.metrics.revenue import revenue_retention
 from nabd.metrics.voice import ces, csat, nps
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
-from nabd.store import CANONICAL_TABLES, Store
+from nabd.store import CANONICAL_TABLES, Store, connect
 from nabd.store.clock import utc_now
 from nabd.web.users import User
 
@@ -77,10 +78,9 @@ class Portfolio:
     bands: list[dict[str, Any]] = field(default_factory=list)  # band, accounts, mrr (all filters but band)
 
 
-@cache
 def default_scorecard() -> Scorecard:
     """The scorecard whose bands colour the pages: the shipped default (read once)."""
-    return load_scorecard()
+    return versions.shipped_scorecard()
 
 
 def band_table() -> dict[str, dict[str, Any]]:
@@ -279,18 +279,7 @@ def score_history(store: Store, account_id: str) -> list[dict[str, Any]]:
     )
 
 
-def scorecard_of_version(store: Store, version: str) -> Scorecard | None:
-    """The scorecard that has ``version``: the shipped default, or one saved on the scorecard page."""
-    if version == default_scorecard().version:
-        return default_scorecard()
-    for text, name in store.fetchall("SELECT yaml, name FROM scorecard_versions WHERE version = ?", [version]):
-        return _parsed(text, name)
-    return None
-
-
-@lru_cache(maxsize=16)
-def _parsed(text: str, name: str) -> Scorecard:
-    return parse_scorecard(text, f"{name}.yaml")
+scorecard_of_version = versions.scorecard_of_version
 
 
 _explanations: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
@@ -555,23 +544,39 @@ def data_overview(store: Store, limit: int = 50) -> dict[str, Any]:
 # --- scorecards ---------------------------------------------------------------------------
 
 def scorecards(store: Store) -> list[dict[str, Any]]:
-    """Each scorecard by name: its newest saved YAML, or the shipped default; with version and who saved it."""
+    """Each scorecard by name: its newest saved YAML (or the shipped default), version, who saved it,
+    whether that version is ``active``, and ``active_version`` when the active one has this name."""
+    active = versions.active_version(store)
     default = default_scorecard()
-    shipped = {
+    shipped: dict[str, dict[str, Any]] = {
         default.name: {"name": default.name, "version": default.version, "saved_by": None,
-                       "saved_at": None, "yaml": _shipped_yaml()}
+                       "saved_at": None, "yaml": versions.shipped_yaml()}
     }
     saved = store.table("scorecard_versions")
     order = ibis.window(group_by="name", order_by=ibis.desc("saved_at"))
     newest = saved.mutate(rank=ibis.row_number().over(order))
     for row in newest.filter(newest["rank"] == 0).drop("rank").to_pyarrow().to_pylist():
         shipped[row["name"]] = row
-    return sorted(shipped.values(), key=lambda card: card["name"])
+    active_name = next((row["name"] for row in versions.versions(store) if row["active"]), None)
+    return sorted(
+        ({**card, "active": card["version"] == active, "active_version": active if card["name"] == active_name else None}
+         for card in shipped.values()),
+        key=lambda card: card["name"],
+    )
 
 
-def scorecard(store: Store, name: str) -> dict[str, Any] | None:
-    """The current YAML of the scorecard ``name``, or None."""
-    return next((card for card in scorecards(store) if card["name"] == name), None)
+def scorecard(store: Store, name: str, version: str | None = None) -> dict[str, Any] | None:
+    """The scorecard ``name`` at ``version`` (default: its newest YAML), with every version of that name."""
+    card = next((card for card in scorecards(store) if card["name"] == name), None)
+    if card is None:
+        return None
+    history = [row for row in versions.versions(store) if row["name"] == name]
+    if version and version != card["version"]:
+        row = next((row for row in history if row["version"] == version), None)
+        if row is None:
+            return None
+        card = {**row, "yaml": versions.yaml_of(store, version)}
+    return {**card, "versions": history}
 
 
 def validate_scorecard(text: str, name: str) -> tuple[Scorecard | None, list[str]]:
@@ -587,18 +592,47 @@ def save_scorecard(store: Store, text: str, name: str, user: User) -> tuple[Scor
     card, problems = validate_scorecard(text, name)
     if card is None:
         return None, problems
-    store.execute("DELETE FROM scorecard_versions WHERE name = ? AND version = ?", [card.name, card.version])
-    store.execute(
-        "INSERT INTO scorecard_versions (name, version, yaml, saved_by, saved_at) VALUES (?, ?, ?, ?, ?)",
-        [card.name, card.version, text, user.login, utc_now()],
-    )
-    return card, []
+    return versions.save_version(store, text, user.login, name), []
 
 
-def _shipped_yaml() -> str:
-    from nabd.health.scorecard import DEFAULT_SCORECARD
+BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS = 28, 90  # the page's backtest: a year of as-of dates
 
-    return DEFAULT_SCORECARD.read_text(encoding="utf-8")
+
+def reading_store(store: Store) -> Store:
+    """A second connection to the app's database, for a long read that must not hold the app's lock."""
+    if store.kind == "duckdb":
+        return Store(store.url, ibis.duckdb.from_connection(store.raw.cursor()))
+    return connect(store.url)
+
+
+def scorecard_backtest(store: Store, card: Scorecard) -> tuple[Backtest | None, dict[str, Any] | None]:
+    """(backtest, None) of ``card`` over the year of as-of dates ending ``BACKTEST_HORIZON_DAYS`` before
+    the data ends, every ``BACKTEST_EVERY_DAYS`` days (as `nabd score backtest --every 28`); or
+    (None, problem) when the history has no data, no scored account or no churn to judge it by; the
+    problem's ``kind`` is no_data, no_accounts or no_churn, with the figures the page shows."""
+    try:
+        dates = backtest_dates(store, None, None, BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS)
+    except NabdError:
+        return None, {"kind": "no_data"}
+    result = run_backtest(store, card, dates, BACKTEST_HORIZON_DAYS)
+    figures = {"dates": len(dates), "first": dates[0], "last": dates[-1], "horizon": BACKTEST_HORIZON_DAYS,
+               "pairs": result.accounts, "churned": result.churned}
+    if result.accounts == 0:
+        return None, {"kind": "no_accounts", **figures}
+    if result.auc is None:
+        return None, {"kind": "no_churn", **figures}
+    return result, None
+
+
+def active_scorecard(store: Store) -> dict[str, Any]:
+    """The active scorecard's name, version and YAML."""
+    card = versions.active_scorecard(store)
+    return {"name": card.name, "version": card.version, "yaml": versions.yaml_of(store, card.version)}
+
+
+def activate_scorecard(store: Store, version: str, user: User) -> Scorecard:
+    """Make ``version`` the active scorecard (the one `nabd score` and the daily run use)."""
+    return versions.activate(store, version, user.login)
 
 
 # --- tasks --------------------------------------------------------------------------------

@@ -113,3 +113,27 @@ def test_the_intake_health_needs_a_write_key_and_says_what_waits(client):
     assert client.get("/v1/health").json() == {"status": "ok", "database": client.app.state.store.kind, "pending": 1}
     drain(client)
     assert client.get("/v1/health").json()["pending"] == 0
+
+
+def test_a_number_too_large_for_a_double_is_refused_as_json(shared_client):
+    body = b'{"type": "track", "messageId": "m1", "userId": "u1", "event": "login", "properties": {"x": 1e400}}'
+    assert _refusal(shared_client.post("/v1/track", content=body)) == "body: is not valid JSON (1e400 is too large a number)"
+
+
+def test_an_integer_id_past_64_bits_keeps_all_its_digits(client):
+    digits = 123456789012345678901234567890
+    body = f'{{"batch": [{{"type": "track", "messageId": "m1", "userId": {digits}, "event": "login",'
+    body += f' "context": {{"groupId": "acme"}}, "properties": {{"seats": {digits}}}}}]}}'
+    assert client.post("/v1/batch", content=body.encode()).json()["accepted"] == 1
+    store = drain(client)
+    contact, properties = store.fetchall("SELECT contact_id, CAST(properties AS TEXT) FROM events")[0]
+    assert (contact, json.loads(properties)) == (str(digits), {"seats": digits})
+
+
+def test_a_lone_surrogate_in_a_batch_message_quarantines_only_that_message(client):
+    body = b'{"batch": [{"type": "track", "messageId": "m1", "userId": "u1", "event": "\\ud800", "context": {"groupId": "acme"}},'
+    body += b' {"type": "track", "messageId": "m2", "userId": "u1", "event": "login", "context": {"groupId": "acme"}}]}'
+    assert client.post("/v1/batch", content=body).json() == {"success": True, "accepted": 1, "quarantined": 1}
+    store = drain(client)
+    assert store.fetchall("SELECT event_id FROM events") == [("m2",)]
+    assert store.scalar("SELECT error FROM quarantine") == "message: holds text that is not valid Unicode (a lone surrogate)"

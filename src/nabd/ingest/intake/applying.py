@@ -199,11 +199,16 @@ def _apply_identifies(store: Store) -> tuple[int, int]:
 
 
 def _apply_events(store: Store) -> tuple[int, int, int]:
-    """Insert new events (the first line per messageId; account from the call, else the contact's)."""
+    """Insert new events (the first line per messageId; account from the call, else the contact's).
+
+    Whether a messageId is stored already is looked up once, into the ``known`` column of the
+    temporary table that the count, the rollup and the insert then read.
+    """
     _temp_table(
         store, EVENTS,
         "SELECT s.message_id, coalesce(s.account_id, c.account_id) AS account_id,"
-        " s.contact_id, s.event_type, s.ts, s.value, s.properties, s.kind, s.source, s.received_at"
+        " s.contact_id, s.event_type, s.ts, s.value, s.properties, s.kind, s.source, s.received_at,"
+        " EXISTS (SELECT 1 FROM events WHERE events.event_id = s.message_id) AS known"
         f" FROM {STAGE} AS s JOIN (SELECT message_id, min(seq) AS seq FROM {STAGE}"
         f" WHERE kind IN {EVENT_KINDS_SQL} GROUP BY message_id) AS first ON first.seq = s.seq"
         " LEFT JOIN contacts AS c ON c.contact_id = s.contact_id",
@@ -216,7 +221,7 @@ def _apply_events(store: Store) -> tuple[int, int, int]:
         " || coalesce(e.contact_id, '(anonymous)') || ' with a groupId first' AS error, e.source, e.received_at"
         f" FROM {EVENTS} AS e WHERE e.account_id IS NULL",
     )
-    new = "e.account_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events WHERE events.event_id = e.message_id)"
+    new = "e.account_id IS NOT NULL AND NOT e.known"
     inserted = _count(store, f"SELECT count(*) FROM {EVENTS} AS e WHERE {new}")
     _add_activity(store, new)
     store.execute(

@@ -2,7 +2,7 @@
 
 Durability choice (DESIGN.md, "Processes and the one-writer rule"): a 2xx means the message's
 staged row is in a local, append-only journal file and ``fdatasync`` has returned; a background
-drainer (:mod:`nabd.ingest.intake.draining`) then moves the journal into the database in batches.
+drainer (:mod:`nabd.ingest.intake.service`) then moves the journal into the database in batches.
 One commit per request cannot reach tens of thousands of events a second on DuckDB (every commit
 syncs its WAL), whereas here concurrent requests share one write and one sync (group commit).
 
@@ -13,7 +13,7 @@ the same transaction as the rows, then deletes the file. So after a ``kill -9`` 
 a sealed segment is applied once (its number is recorded or it is not), a line whose sync had
 not returned was never acknowledged (a torn last line is skipped when read), and messages sent
 again by a client that got no answer carry the same messageId, which is stored only once.
-tests/ingest/intake/test_crash.py kills the server with SIGKILL under load and checks exactly that.
+tests/ingest/intake/test_intake_crash.py kills the server with SIGKILL under load and checks exactly that.
 
 The folder is locked (``flock``) by the one server that uses it; it is made on the first message.
 """

@@ -15,12 +15,15 @@ applied to the canonical tables in SQL by :mod:`nabd.ingest.intake.applying`:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from datetime import datetime
 from typing import Any
 
-from nabd.ingest.intake.messages import EVENT_KINDS, Message, Refusal, parse_time
+import orjson
+
+from nabd.ingest.intake.messages import EVENT_KINDS, Refusal, parse_time
 
 DEFAULT_VALUE_PROPERTY = "properties.duration_minutes"
 MAX_QUARANTINED_TEXT = 4000
@@ -34,41 +37,42 @@ STAGE_COLUMNS = {
     "created_at": "TIMESTAMP", "source": "VARCHAR", "received_at": "TIMESTAMP",
     "table_name": "VARCHAR", "row_as_received": "VARCHAR", "error": "VARCHAR",
 }
-_MESSAGE_FIELDS = frozenset(Message.model_fields)
 _FIELD_OF_COLUMN = {"message_id": "messageId", "contact_id": "userId", "account_id": "groupId", "event_type": "event"}
 TABLE_OF_KIND = {"track": "events", "page": "events", "screen": "events", "identify": "contacts", "group": "accounts"}
 
 
 def message_row(
-    message: Message, moment: datetime, value_property: str, source: str, received_at: str,
+    message: dict[str, Any], moment: datetime, value_property: str, source: str, received_at: str,
 ) -> dict[str, Any]:
-    """The staged row of a valid message (only its non-null columns); ``received_at`` in ISO 8601."""
-    if message.type in EVENT_KINDS:
-        row = {
-            "event_type": message.event if message.type == "track" else message.type,
-            "value": _value(message, value_property),
-            "properties": _with_page_name(message),
-            "account_id": message.context.groupId,
-        }
-    elif message.type == "identify":
-        traits = message.traits
+    """The staged row of a valid message (its fields, from validate_message; only non-null columns); ``received_at`` in ISO 8601."""
+    kind = message["type"]
+    context = message.get("context") or {}
+    row = {
+        "kind": kind, "message_id": message["messageId"], "contact_id": message.get("userId"),
+        "ts": moment.isoformat(), "source": source, "received_at": received_at,
+    }
+    if kind in EVENT_KINDS:
+        row.update(
+            event_type=message["event"] if kind == "track" else kind, value=_value(message, value_property),
+            properties=_with_page_name(message), account_id=context.get("groupId"),
+        )
+    elif kind == "identify":
+        traits = message.get("traits") or {}
         company = traits.get("company")
-        row = {
-            "account_id": message.context.groupId or _text(traits, "groupId")
+        row.update(
+            account_id=context.get("groupId") or _text(traits, "groupId")
             or (_text(company, "id") if isinstance(company, dict) else None),
-            "name": _text(traits, "name") or _full_name(traits), "email": _text(traits, "email"),
-            "role": _text(traits, "role") or _text(traits, "title"), "language": _text(traits, "language"),
-        }
+            name=_text(traits, "name") or _full_name(traits), email=_text(traits, "email"),
+            role=_text(traits, "role") or _text(traits, "title"), language=_text(traits, "language"),
+        )
     else:
-        traits = message.traits
+        traits = message.get("traits") or {}
         created = parse_time(traits.get("createdAt"), "traits.createdAt") if isinstance(traits.get("createdAt"), str) else None
-        row = {
-            "account_id": message.groupId, "name": _text(traits, "name"), "segment": _text(traits, "segment"),
-            "plan": _text(traits, "plan"), "csm": _text(traits, "csm"), "country": _text(traits, "country"),
-            "language": _text(traits, "language"), "created_at": created.isoformat() if created else None,
-        }
-    row.update(kind=message.type, message_id=message.messageId, contact_id=message.userId,
-               ts=moment.isoformat(), source=source, received_at=received_at)
+        row.update(
+            account_id=message["groupId"], name=_text(traits, "name"), segment=_text(traits, "segment"),
+            plan=_text(traits, "plan"), csm=_text(traits, "csm"), country=_text(traits, "country"),
+            language=_text(traits, "language"), created_at=created.isoformat() if created else None,
+        )
     return {key: value for key, value in row.items() if value is not None}
 
 
@@ -76,10 +80,16 @@ def journal_line(row: dict[str, Any]) -> bytes:
     """``row`` as one JSON line of UTF-8; text the databases cannot store is refused.
 
     JSON properties may hold any character (as an escape); a text column may not hold NUL.
+    orjson writes the line; what it cannot (integers past 64 bits, lone surrogates) goes the
+    standard library's way, which keeps the big integers and refuses the surrogates.
     """
     for column, value in row.items():
-        if isinstance(value, str) and "\x00" in value:
+        if type(value) is str and "\x00" in value:
             raise Refusal(_FIELD_OF_COLUMN.get(column, column), "holds a NUL character, which text fields cannot store")
+    try:
+        return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        pass
     try:
         return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
@@ -104,18 +114,17 @@ def _storable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
-def _value(message: Message, value_property: str) -> float | None:
+def _value(message: dict[str, Any], value_property: str) -> float | None:
     """The number at the dotted path ``value_property`` of the message, None when absent."""
-    first, *rest = value_property.split(".")
-    node: Any = getattr(message, first) if first in _MESSAGE_FIELDS else (message.model_extra or {}).get(first)
-    for part in rest:
+    node: Any = message
+    for part in _path(value_property):
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
     if node is None:
         return None
     try:
-        value = float(node) if isinstance(node, int | float) and not isinstance(node, bool) else math.nan
+        value = float(node) if isinstance(node, (int, float)) and not isinstance(node, bool) else math.nan
     except OverflowError:
         value = math.nan
     if not math.isfinite(value):
@@ -123,10 +132,16 @@ def _value(message: Message, value_property: str) -> float | None:
     return value
 
 
-def _with_page_name(message: Message) -> dict[str, Any]:
-    if message.type != "track" and message.name is not None and "name" not in message.properties:
-        return {**message.properties, "name": message.name}
-    return message.properties
+@functools.cache
+def _path(value_property: str) -> tuple[str, ...]:
+    return tuple(value_property.split("."))
+
+
+def _with_page_name(message: dict[str, Any]) -> dict[str, Any]:
+    properties = message.get("properties") or {}
+    if message["type"] != "track" and message.get("name") is not None and "name" not in properties:
+        return {**properties, "name": message["name"]}
+    return properties
 
 
 def _text(traits: dict[str, Any], key: str) -> str | None:

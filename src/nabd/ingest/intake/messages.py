@@ -8,6 +8,7 @@ identify; ``groupId`` on group; and a time no more than a day ahead of the serve
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -72,10 +73,15 @@ class Refusal(Exception):
         self.reason = reason
 
 
-def validate_message(raw: Any, kind: str | None, batch_sent_at: datetime | None, received_at: datetime) -> tuple[Message, datetime]:
-    """The message in ``raw`` and its time (naive UTC), or :class:`Refusal` naming the first bad field.
+def validate_message(
+    raw: Any, kind: str | None, batch_sent_at: datetime | None, received_at: datetime,
+) -> tuple[dict[str, Any], datetime]:
+    """The fields of the message in ``raw`` and its time (naive UTC), or :class:`Refusal` naming the first bad field.
 
-    ``kind`` is the endpoint's type (None in a batch, where each message says its own). The time
+    ``kind`` is the endpoint's type (None in a batch, where each message says its own). The
+    fields are a dict as :class:`Message` reads them (ids as stripped text, nested objects as
+    dicts, unknown fields kept); a message whose fields already hold exactly that (the usual
+    case) is taken as is, any other goes through the model, which names what is wrong. The time
     follows Segment: ``timestamp`` as sent; else ``originalTimestamp`` corrected for the sender's
     clock, receivedAt - (sentAt - originalTimestamp); else the time it was received.
     """
@@ -85,26 +91,83 @@ def validate_message(raw: Any, kind: str | None, batch_sent_at: datetime | None,
         raw = {**raw, "type": raw.get("type", kind)}
         if raw["type"] != kind:
             raise Refusal("type", f"is {str(raw['type'])[:40]!r} but this endpoint takes {kind!r} messages")
+    times = _plain_times(raw)
+    if times is None:
+        try:
+            message = Message.model_validate(raw)
+        except ValidationError as error:
+            problem = error.errors(include_url=False)[0]
+            raise Refusal(".".join(str(part) for part in problem["loc"]) or "message", problem["msg"]) from None
+        raw = message.model_dump()
+        times = message.timestamp, message.originalTimestamp, message.sentAt
+    _check_ids(raw)
     try:
-        message = Message.model_validate(raw)
-    except ValidationError as error:
-        problem = error.errors(include_url=False)[0]
-        raise Refusal(".".join(str(part) for part in problem["loc"]) or "message", problem["msg"]) from None
-    _check_ids(message)
-    try:
-        return message, _message_time(message, batch_sent_at, received_at)
+        return raw, _message_time(*times, batch_sent_at, received_at)
     except OverflowError:
         raise Refusal("timestamp", "is out of the range of dates Nabd can store") from None
 
 
-def _check_ids(message: Message) -> None:
-    if message.type == "track" and message.event is None:
+_TYPES = ("track", "page", "screen", "identify", "group")  # a tuple: `in` must not hash what was sent
+_ID_FIELDS = ("messageId", "userId", "anonymousId", "groupId", "event")
+_OBJECT_FIELDS = ("properties", "traits")
+_HOUR_MINUTE = r"(?:[01]\d|2[0-3]):[0-5]\d"
+_PLAIN_TIME = re.compile(rf"\d{{4}}-\d\d-\d\dT{_HOUR_MINUTE}:[0-5]\d(?:\.\d{{1,6}})?(?:Z|[+-]{_HOUR_MINUTE})?", re.ASCII)
+Times = tuple[datetime | None, datetime | None, datetime | None]
+
+
+def _plain_id(value: Any) -> bool:
+    """Whether ``value`` is text the model keeps unchanged as an id: 1-255 characters, nothing to strip."""
+    return type(value) is str and 0 < len(value) <= 255 and not value[0].isspace() and not value[-1].isspace()
+
+
+def _plain_times(raw: dict[str, Any]) -> Times | None:
+    """The times of ``raw`` if every field the model reads already holds what the model would make of it, else None.
+
+    A conservative check on the dict (no model built): anything unusual (numeric or padded ids,
+    timestamps not in plain ISO 8601, nulls where objects go) returns None and takes the model's way.
+    """
+    if raw.get("type") not in _TYPES or raw.get("messageId") is None:
+        return None
+    for name in _ID_FIELDS:  # _plain_id, inlined: this loop runs for every message
+        value = raw.get(name)
+        if value is not None and (
+            type(value) is not str or not 0 < len(value) <= 255 or value[0].isspace() or value[-1].isspace()
+        ):
+            return None
+    for name in _OBJECT_FIELDS:
+        if name in raw and type(raw[name]) is not dict:
+            return None
+    if "context" in raw:
+        context = raw["context"]
+        if type(context) is not dict or (context.get("groupId") is not None and not _plain_id(context["groupId"])):
+            return None
+    name = raw.get("name")
+    if name is not None and type(name) is not str:
+        return None
+    try:
+        return _plain_time(raw.get("timestamp")), _plain_time(raw.get("originalTimestamp")), _plain_time(raw.get("sentAt"))
+    except ValueError:
+        return None
+
+
+def _plain_time(value: Any) -> datetime | None:
+    """``value`` as a datetime if it is None or plain ISO 8601 text (as the model would read it), else ValueError."""
+    if value is None:
+        return None
+    if type(value) is not str or not _PLAIN_TIME.fullmatch(value):
+        raise ValueError(value)
+    return datetime.fromisoformat(value)
+
+
+def _check_ids(message: dict[str, Any]) -> None:
+    kind = message["type"]
+    if kind == "track" and message.get("event") is None:
         raise Refusal("event", "is missing: a track call names its event")
-    if message.type in EVENT_KINDS and message.userId is None and message.anonymousId is None:
-        raise Refusal("userId", f"is missing: a {message.type} call needs userId or anonymousId")
-    if message.type == "identify" and message.userId is None:
+    if kind in EVENT_KINDS and message.get("userId") is None and message.get("anonymousId") is None:
+        raise Refusal("userId", f"is missing: a {kind} call needs userId or anonymousId")
+    if kind == "identify" and message.get("userId") is None:
         raise Refusal("userId", "is missing: identify names the contact by userId")
-    if message.type == "group" and message.groupId is None:
+    if kind == "group" and message.get("groupId") is None:
         raise Refusal("groupId", "is missing: group names the account by groupId")
 
 
@@ -112,12 +175,15 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _message_time(message: Message, batch_sent_at: datetime | None, received_at: datetime) -> datetime:
-    sent_at = message.sentAt or batch_sent_at
-    if message.timestamp is not None:
-        field, moment = "timestamp", _naive_utc(message.timestamp)
-    elif message.originalTimestamp is not None:
-        field, moment = "originalTimestamp", _naive_utc(message.originalTimestamp)
+def _message_time(
+    timestamp: datetime | None, original: datetime | None, message_sent_at: datetime | None,
+    batch_sent_at: datetime | None, received_at: datetime,
+) -> datetime:
+    sent_at = message_sent_at or batch_sent_at
+    if timestamp is not None:
+        field, moment = "timestamp", _naive_utc(timestamp)
+    elif original is not None:
+        field, moment = "originalTimestamp", _naive_utc(original)
         if sent_at is not None:
             moment = received_at - (_naive_utc(sent_at) - moment)
     else:

@@ -9,11 +9,13 @@ counts both. A 200 is sent only once every message of the request is durable (jo
 from __future__ import annotations
 
 import json
+import math
 import time
 import zlib
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -154,9 +156,24 @@ async def _body(request: Request, limit: int) -> bytes:
     return body
 
 
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_NUMBER = b"0" * 20  # a number past 64 bits, which orjson would read as a float
+
+
 def _json(body: bytes) -> Any:
+    """The JSON document of ``body``; orjson reads it unless it needs the standard library's rules.
+
+    Those rules (which orjson refuses or reads otherwise): integers past 64 bits kept exact, lone
+    surrogate escapes kept (then quarantined per message), UTF-16 bodies; NaN, Infinity and numbers
+    that overflow a double are refused.
+    """
+    if _LONG_NUMBER not in body.translate(_DIGITS_AS_ZERO):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
     try:
-        return json.loads(body, parse_constant=_no_constant)
+        return json.loads(body, parse_constant=_no_constant, parse_float=_finite)
     except (ValueError, RecursionError) as error:
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         raise IntakeRefusal(400, "invalid_json", f"body: is not valid JSON ({reason})") from None
@@ -164,6 +181,13 @@ def _json(body: bytes) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:40]} is too large a number")
+    return number
 
 
 def _message_line(intake: Intake, raw: Any, kind: str, source: str, received_at: datetime) -> bytes:
@@ -191,7 +215,7 @@ def _batch_lines(
     received = received_at.isoformat()
     for raw in document["batch"]:
         try:
-            if check_sizes and len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+            if check_sizes and _size(raw) > MAX_MESSAGE_BYTES:
                 raise Refusal("message", f"is larger than {MAX_MESSAGE_BYTES // 1024} KB")
             message, moment = validate_message(raw, None, sent_at, received_at)
             lines.append(journal_line(message_row(message, moment, intake.settings.value_property, source, received)))
@@ -200,3 +224,11 @@ def _batch_lines(
             lines.append(journal_line(refused_row(raw, refusal, source, received_at)))
             quarantined += 1
     return b"".join(lines), accepted, quarantined
+
+
+def _size(raw: Any) -> int:
+    """Bytes of ``raw`` as compact UTF-8 JSON (a lone surrogate counts as its UTF-8 form)."""
+    try:
+        return len(orjson.dumps(raw))
+    except orjson.JSONEncodeError:
+        return len(json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
