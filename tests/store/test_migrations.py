@@ -30,3 +30,18 @@ def test_a_failed_transaction_writes_nothing(store):
     except RuntimeError:
         pass
     assert store.scalar("SELECT count(*) FROM accounts") == 0
+
+
+PER_ACCOUNT_TABLES = ("tickets", "invoices", "survey_responses", "referrals", "tasks", "subscriptions",
+                      "health_scores", "activity_daily")
+
+
+def test_every_table_the_account_page_reads_has_an_index_that_starts_with_account_id(store):
+    if store.kind == "duckdb":
+        indexed = {table for table, sql in store.fetchall("SELECT table_name, sql FROM duckdb_indexes()")
+                   if "(account_id)" in sql}
+    else:  # a primary key that starts with account_id serves too
+        indexed = {table for table, definition in store.fetchall(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+            if "(account_id)" in definition or "(account_id," in definition}
+    assert set(PER_ACCOUNT_TABLES) <= indexed

@@ -80,7 +80,8 @@ def seed_company(store: Store) -> None:
     # The other users share ana's argon2 hash of the same password: one slow hash per database, not four.
     for login, role in (("carla", "csm"), ("dan", "csm"), ("vic", "viewer")):
         store.execute(
-            "INSERT INTO users SELECT ?, password_hash, ?, 'en', 'latn', created_at FROM users WHERE login = 'ana'",
+            "INSERT INTO users (login, password_hash, role, language, digits, created_at) "
+            "SELECT ?, password_hash, ?, 'en', 'latn', created_at FROM users WHERE login = 'ana'",
             [login, role],
         )
 
@@ -141,7 +142,8 @@ def demo_url(demo_store: Store, tmp_path_factory) -> str:
         run_backfill(store, load_scorecard(), DEMO_FIRST, DEMO_LAST, 7)
         add_user(store, "ana", PASSWORD, "admin")
         store.execute(
-            "INSERT INTO users SELECT 'vic', password_hash, 'viewer', 'en', 'latn', created_at FROM users "
+            "INSERT INTO users (login, password_hash, role, language, digits, created_at) "
+            "SELECT 'vic', password_hash, 'viewer', 'en', 'latn', created_at FROM users "
             "WHERE login = 'ana'"
         )
     return url

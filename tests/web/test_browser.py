@@ -155,6 +155,27 @@ def test_the_portfolio_fits_a_phone_screen(server, browser):
     page.close()
 
 
+def test_an_admin_adds_a_user_who_then_logs_in(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, server)
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", name="Users", exact=True)).to_be_visible()
+    page.get_by_label("Login", exact=True).fill("nour")
+    page.get_by_label("Password", exact=True).fill("nour-password")
+    page.get_by_label("Role", exact=True).select_option("csm")
+    page.get_by_role("button", name="Add user").click()
+    expect(page.get_by_role("status")).to_contain_text("nour was added and can log in now.")
+    expect(page.get_by_role("row", name="nour")).to_be_visible()
+    _shot(page, "09-users")
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Login", exact=True).fill("nour")
+    page.get_by_label("Password").fill("nour-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    expect(page.locator(".who")).to_contain_text("nour")
+    expect(page.get_by_role("link", name="Users")).to_have_count(0)  # a CSM has no users page
+
+
 def test_an_admin_runs_the_backtest_of_the_scorecard_on_the_real_company(demo_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     _log_in(page, demo_server)

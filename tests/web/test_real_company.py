@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from nabd.health.explain import explain, rounded_points
 from nabd.health.scorecard import load_scorecard
 from nabd.store import open_store
 from tests.web.conftest import DEMO_LAST, page_csrf
@@ -142,9 +143,31 @@ def test_the_dashboard_heatmap_holds_the_cohort_logo_retention_of_the_metric(dem
     # the dashboard's 6 whole months before today's month: its first day .. the last day of last month
     today = date.today()
     end = today.replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=31 * 5)).replace(day=1)
+    start = date(end.year - (end.month <= 5), (end.month - 6) % 12 + 1, 1)  # 5 months before end's month
     with open_store(demo_url) as store:
         rows = cohort_retention(store, start=start, end=end).to_pyarrow().to_pylist()
     expected = sorted((row["age"], str(row["cohort_start"]), row["logo_retention"]) for row in rows)
     shown = sorted((age, spec["cohorts"][index], value) for age, index, value in spec["cells"])
-    assert shown == expected and len(spec["cohorts"]) == 6
+    assert shown == expected and spec["cohorts"] == sorted({str(row["cohort_start"]) for row in rows})
+    assert spec["cohorts"][0] == str(start)
+
+
+def _moves_list(page: str) -> str:
+    return re.search(r'<ul class="moves">(.*?)</ul>', page, re.S).group(1)
+
+
+def test_what_would_move_the_red_account_reads_in_arabic_with_the_users_digits(arabic, extremes):
+    account_id = extremes["red"][0]
+    with arabic.app.state.store_lock:  # through the server's own connection
+        moves = explain(arabic.app.state.store, load_scorecard(), account_id).moves[:5]
+    card = load_scorecard()
+    moves_html = _moves_list(arabic.get(f"/accounts/{account_id}").text)
+    lines = re.findall(r"<li>(.*?)</li>", moves_html, re.S)
+    assert len(lines) == len(moves) >= 1
+    for line, move in zip(lines, moves):
+        assert card.measure(move.measure).name.ar in line and "يضيف" in line
+        assert f"يضيف {rounded_points(move.points)} نقطة" in line
+        assert "adds" not in line and " from " not in line
+    arabic.post("/preferences", data={"language": "ar", "digits": "arab", "csrf_token": page_csrf(arabic)})
+    digits = _moves_list(arabic.get(f"/accounts/{account_id}").text)
+    assert re.search("[٠-٩]", digits) and not re.search("[0-9]", digits)

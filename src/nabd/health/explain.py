@@ -38,12 +38,20 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Move:
-    """Raising one measure's raw value to ``target`` adds ``points`` to the weighted score."""
+    """Raising one measure's raw value from ``raw`` to ``target`` adds ``points`` to the weighted score.
+
+    ``reach`` says how to read ``target``: ``value`` (to it), ``below`` (to under it), ``yes`` (a flag
+    turned on; no target) or ``percentile`` (the target-th percentile of its segment). ``text`` is the
+    move in English; the web app words it in the reader's language from the other fields.
+    """
 
     measure: str
     text: str
     points: float
     enough: bool  # alone, it reaches the next band
+    raw: float
+    target: float | None
+    reach: str
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ def explain(store: Store, scorecard: Scorecard, account_id: str, as_of: date | N
     next_band = next((b for b in scorecard.bands if band and b.range[0] == band.range[1] + 1), None)
     needed = next_band.range[0] - 0.5 - weighted if next_band and weighted is not None else None
     moves = _moves(scorecard, contributions, coverage, needed) if needed is not None else []
-    trend = score_trend(store, version, as_of).filter(lambda t: t.account_id == account_id).to_pyarrow().to_pylist()
+    trend = store.account_rows(("score_trend", version, as_of), lambda: score_trend(store, version, as_of), account_id)
     changes = {days: trend[0][f"change_{days}d"] if trend else None for days in TREND_DAYS}
     return Explanation(
         account_id, as_of, score, weighted, band, coverage, contributions, next_band, needed, moves, changes
@@ -117,17 +125,35 @@ def _moves(scorecard: Scorecard, contributions: list[Contribution], coverage: fl
         target = _raw_for(spec, item.raw, wanted)
         if target is None:
             continue
-        text_target, reached = target
+        reach, value, reached = target
         points = (reached - item.score) * item.weight * per_point
         if points <= 0:
             continue
-        text = f"{spec.name.en} from {_format(spec, item.raw)} to {text_target} adds {math.floor(points + 0.5 + 1e-9)} points"
-        moves.append(Move(item.measure, text, points, points >= needed))
+        text = (f"{spec.name.en} from {_format(spec, item.raw)} to {_target_text(spec, reach, value)} "
+                f"adds {rounded_points(points)} points")
+        moves.append(Move(item.measure, text, points, points >= needed, item.raw, value, reach))
     return sorted(moves, key=lambda m: (not m.enough, -m.points))
 
 
-def _raw_for(spec: MeasureSpec, raw: float, wanted: float) -> tuple[str, float] | None:
-    """(raw value as text, the score it gives) that reaches ``wanted`` under the measure's rule."""
+def rounded_points(points: float) -> int:
+    """Points as a move states them: rounded half up."""
+    return math.floor(points + 0.5 + 1e-9)
+
+
+def _target_text(spec: MeasureSpec, reach: str, value: float | None) -> str:
+    match reach:
+        case "below":
+            return f"below {_format(spec, value)}"
+        case "yes":
+            return "yes"
+        case "percentile":
+            return f"the {value:.0f}th percentile of its segment"
+    return _format(spec, value)
+
+
+def _raw_for(spec: MeasureSpec, raw: float, wanted: float) -> tuple[str, float | None, float] | None:
+    """(how to read the target, the target raw value, the score it gives) that reaches ``wanted``
+    under the measure's rule; see :class:`Move`."""
     rule = spec.rule
     match rule:
         case Piecewise():
@@ -138,8 +164,8 @@ def _raw_for(spec: MeasureSpec, raw: float, wanted: float) -> tuple[str, float] 
             ]
             if not candidates:
                 best = max(rule.points, key=lambda p: (p[1], -abs(p[0] - raw)))
-                return _format(spec, best[0]), best[1]
-            return _format(spec, min(candidates, key=lambda x: abs(x - raw))), wanted
+                return "value", best[0], best[1]
+            return "value", min(candidates, key=lambda x: abs(x - raw)), wanted
         case Thresholds():
             limits = [s.min for s in rule.steps[1:]] + [None]
             reaching = [(s, upper) for s, upper in zip(rule.steps, limits) if s.score >= wanted]
@@ -148,14 +174,14 @@ def _raw_for(spec: MeasureSpec, raw: float, wanted: float) -> tuple[str, float] 
                 reaching = [(s, upper) for s, upper in zip(rule.steps, limits) if s.score == best_score]
             step, upper = min(reaching, key=lambda r: abs(r[0].min - raw))
             if upper is not None and raw >= upper:
-                return f"below {_format(spec, upper)}", step.score
-            return _format(spec, step.min), step.score
+                return "below", upper, step.score
+            return "value", step.min, step.score
         case Boolean():
             if rule.true_score > rule.false_score and raw == 0:
-                return "yes", rule.true_score
+                return "yes", None, rule.true_score
             return None
         case Percentile():
-            return f"the {wanted:.0f}th percentile of its segment", wanted
+            return "percentile", wanted, wanted
     return None
 
 

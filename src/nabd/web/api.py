@@ -72,7 +72,12 @@ class Contribution(BaseModel):
 class Move(BaseModel):
     measure: str
     name: dict[str, str]
+    unit: str | None
     text: str = Field(description="the raw value that would raise the score, in English")
+    raw: float = Field(description="the measure's raw value now")
+    target: float | None = Field(description="the raw value to reach (none when reach is 'yes')")
+    reach: str = Field(description="value (to target), below (to under target), yes (turn the flag on), "
+                       "percentile (to the target-th percentile of the segment)")
     points: float
     enough: bool = Field(description="alone, it reaches the next band")
 

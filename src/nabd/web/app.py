@@ -21,14 +21,17 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.handoff import routes as handoff_routes
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.store import Store, open_store
-from nabd.web import api, pages, survey_pages, task_pages
+from nabd.web import api, pages, survey_pages, task_pages, user_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
+from nabd.web.warm import prometheus_lines as warm_prometheus_lines
+from nabd.web.warm import start_warming, stop_warming
 
 SECRET_META_KEY = "web_secret_key"
 CONTENT_SECURITY_POLICY = (
@@ -56,11 +59,15 @@ def create_app(database_url: str, *, secret_key: str | None = None,
             app.state.serializer = serializer(key)
             app.state.started = time.time()
             app.state.intake = start_intake(database_url, store, app.state.store_lock)
+            app.state.warming = start_warming(  # the dashboard, computed ahead
+                store, app.state.store_lock, lambda: load_settings().reporting_currency
+            )
             app.state.handoff = handoff_routes.start_handoff(database_url, address)
             try:
                 yield
             finally:
                 handoff_routes.stop_handoff(database_url, app.state.handoff)
+                stop_warming(app.state.warming)
                 stop_intake(app.state.intake)  # drains the event journal into the store
         finally:
             store.close()
@@ -83,6 +90,7 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(pages.own)
     app.include_router(pages.router)
     app.include_router(task_pages.router)  # My tasks (nabd.playbooks)
+    app.include_router(user_pages.router)  # Users (admins only)
     app.include_router(api.router)
     app.include_router(survey_pages.public)
     app.include_router(survey_pages.api)
@@ -188,6 +196,7 @@ def prometheus_text(app: FastAPI) -> str:
         "# TYPE nabd_uptime_seconds gauge",
         f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
         *intake_prometheus_lines(app.state.intake),
+        *warm_prometheus_lines(app.state.warming),
     ]
     return "\n".join(lines) + "\n"
 

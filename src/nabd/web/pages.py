@@ -263,10 +263,15 @@ async def add_task(
 async def dashboard_page(
     request: Request, segment: str | None = None, months: Annotated[int, Query(ge=2, le=36)] = 12
 ) -> HTMLResponse:
-    def read(store):
-        return queries.dashboard(store, _today(), months, segment or None), queries.filter_choices(store)
+    currency = load_settings().reporting_currency
 
-    shown, choices = await _query(request, read)
+    def read(store):
+        return queries.dashboard_key(store, _today(), months, segment or None, currency), queries.filter_choices(store)
+
+    key, choices = await _query(request, read)
+    shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
+    if shown is None:
+        shown = await _query(request, queries.dashboard, _today(), months, segment or None, currency)
     return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months)
 
 

@@ -10,8 +10,10 @@ the newest run, trend, MRR in the reporting currency, next renewal) are computed
 engine once per (database, day, currency, data generation) and kept in the process in an
 in-memory DuckDB table; each request sorts, filters, paginates and counts bands there.
 The dashboard's figures cover whole past months, so they are kept per (database, day, months,
-segment, currency, data generation). Both are kept at most ``CACHE_SECONDS``, so a write that
-bypasses imports and scoring (none does today) shows within minutes.
+segment, currency, data generation), and the server computes the default ones ahead
+(``nabd.web.warm``). Both are kept at most ``CACHE_SECONDS``, so a write that bypasses the data
+generation (none does today) shows within minutes. One account's rows are read through
+``account_id`` indexes (migration 0007) and Ibis expressions compiled once (``Store.account_rows``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from fastapi import HTTPException
 from nabd.errors import NabdError
 from nabd.health import versions
 from nabd.health.backtest import Backtest, backtest_dates, run_backtest
-from nabd.health.explain import Explanation, explain, render_explanation
+from nabd.health.explain import Explanation, explain, render_explanation, rounded_points
 from nabd.health.scorecard import Scorecard, parse_scorecard
 from nabd.metrics.active import account_mrr
 from nabd.metrics.churn import customer_churn
@@ -89,16 +91,6 @@ def band_table() -> dict[str, dict[str, Any]]:
 def _band_ids(wanted: str) -> list[str]:
     """Band ids matching ``wanted``, given as a band id or a colour name (red, yellow, green)."""
     return [b["id"] for b in band_table().values() if wanted in (b["id"], b["colour"])] or [wanted]
-
-
-def _records(store: Store, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Rows of a prepared SQL query as dicts named by its columns; ``?`` marks a parameter."""
-    if store.kind == "duckdb":
-        return _records_of(store.raw.execute(sql, params) if params else store.raw.execute(sql))
-    with store.raw.cursor() as cursor:
-        cursor.execute(sql.replace("%", "%%").replace("?", "%s") if params else sql, params or None)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def _records_of(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -203,10 +195,12 @@ _portfolio_lock = threading.Lock()
 
 
 def data_generation(store: Store) -> tuple[Any, ...]:
-    """What changes when data arrives: imports (count, newest end), the newest score computed, accounts."""
+    """What changes when data arrives: imports (count, newest end), the newest score computed, accounts,
+    the newest intake drain (events, contacts and account traits) and survey responses (the survey form)."""
     return tuple(store.fetchall(
         "SELECT (SELECT count(*) FROM imports), (SELECT max(finished_at) FROM imports), "
-        "(SELECT max(computed_at) FROM health_scores), (SELECT count(*) FROM accounts)"
+        "(SELECT max(computed_at) FROM health_scores), (SELECT count(*) FROM accounts), "
+        "(SELECT max(drained_at) FROM intake_journals), (SELECT count(*) FROM survey_responses)"
     )[0])
 
 
@@ -216,7 +210,7 @@ def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> pa.Ta
     sql = f"{base} SELECT {', '.join(PORTFOLIO_COLUMNS)} FROM portfolio"
     if store.kind == "duckdb":
         return store.raw.execute(sql, params).fetch_arrow_table()
-    found = _records(store, sql, params)
+    found = store.records(sql, params)
     return pa.table({column: [row[column] for row in found] for column in PORTFOLIO_COLUMNS})
 
 
@@ -272,14 +266,13 @@ def filter_choices(store: Store) -> dict[str, list[str]]:
 
 def account(store: Store, account_id: str) -> dict[str, Any] | None:
     """The accounts row of ``account_id``, or None."""
-    rows = _records(store, "SELECT * FROM accounts WHERE account_id = ?", [account_id])
+    rows = store.records("SELECT * FROM accounts WHERE account_id = ?", [account_id])
     return rows[0] if rows else None
 
 
 def score_history(store: Store, account_id: str) -> list[dict[str, Any]]:
     """Every score of the account, oldest first: as_of, score, band, scorecard_version, coverage."""
-    return _records(
-        store,
+    return store.records(
         "SELECT as_of, score, band, scorecard_version, coverage FROM health_scores WHERE account_id = ? "
         "ORDER BY as_of, computed_at",
         [account_id],
@@ -347,7 +340,9 @@ def _explanation_fields(found: Explanation, card: Scorecard) -> dict[str, Any]:
         "next_band": found.next_band.id if found.next_band else None,
         "points_needed": found.points_needed,
         "moves": [
-            {"measure": m.measure, "name": names[m.measure], "text": m.text, "points": m.points, "enough": m.enough}
+            {"measure": m.measure, "name": names[m.measure], "unit": units[m.measure], "text": m.text,
+             "raw": m.raw, "target": m.target, "reach": m.reach, "points": m.points,
+             "shown_points": rounded_points(m.points), "enough": m.enough}
             for m in found.moves
         ],
         "changes": {str(days): change for days, change in found.changes.items()},
@@ -363,16 +358,15 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
         "referrals": "referred_at", "tasks": "created_at",
     }
     records = {
-        table_name: _records(
-            store, f"SELECT * FROM {table_name} WHERE account_id = ? ORDER BY {column} DESC LIMIT ?",
+        table_name: store.records(
+            f"SELECT * FROM {table_name} WHERE account_id = ? ORDER BY {column} DESC LIMIT ?",
             [account_id, limit],
         )
         for table_name, column in newest_first.items() if table_name != "survey_responses"
     }
     records["survey_responses"] = [
         {**row, "themes": json.loads(row["themes"]) if isinstance(row["themes"], str) else row["themes"] or []}
-        for row in _records(
-            store,
+        for row in store.records(
             "SELECT r.*, f.sentiment, f.themes FROM survey_responses r LEFT JOIN feedback_analysis f"
             " ON f.source = 'survey_response' AND f.source_id = r.response_id"
             " WHERE r.account_id = ? ORDER BY r.responded_at DESC LIMIT ?",
@@ -385,24 +379,51 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
 def account_onboarding(store: Store, account_id: str, today: date) -> dict[str, Any] | None:
     """The account's onboarding: completed, milestones, progress (completed / milestones), last_completed_on;
     None when its plan has no milestones."""
-    progress = onboarding_progress(store, load_onboarding(), today)
-    found = progress.filter(progress.account_id == account_id).to_pyarrow().to_pylist()
+    found = store.account_rows(
+        ("onboarding_progress", today), lambda: onboarding_progress(store, load_onboarding(), today), account_id
+    )
     return found[0] if found else None
 
 
 def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> list[dict[str, Any]]:
     """Weekly events and value (e.g. minutes) of the account from activity_daily, last ``weeks`` weeks:
     events = sum(events), value = sum(value_sum) per ISO week (Monday)."""
-    return _records(
-        store,
+    # The account's rows first (DuckDB looks up its account_id index only for a scan with that one filter).
+    return store.records(
+        "WITH account_days AS MATERIALIZED (SELECT day, events, value_sum FROM activity_daily WHERE account_id = ?) "
         "SELECT CAST(date_trunc('week', day) AS DATE) AS week, sum(events) AS events, sum(value_sum) AS value "
-        "FROM activity_daily WHERE account_id = ? AND day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
+        "FROM account_days WHERE day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
         [account_id, today - timedelta(weeks=weeks), today],
     )
 
 
 _dashboards: dict[tuple, tuple[float, dict[str, Any]]] = {}
 _dashboards_lock = threading.Lock()
+
+
+def dashboard_key(
+    store: Store, today: date, months: int = 12, segment: str | None = None, reporting_currency: str = "USD"
+) -> tuple:
+    """What a dashboard depends on: database, day, months, segment, currency and the data generation."""
+    return (str(store.url), today, months, segment, reporting_currency, data_generation(store))
+
+
+def kept_dashboard(key: tuple, *, fresh: bool = True) -> dict[str, Any] | None:
+    """The dashboard kept under ``key``; with ``fresh``, only if kept less than CACHE_SECONDS ago."""
+    with _dashboards_lock:
+        kept = _dashboards.get(key)
+    if kept and (not fresh or time.monotonic() - kept[0] < CACHE_SECONDS):
+        return kept[1]
+    return None
+
+
+def keep_dashboards(shown: dict[tuple, dict[str, Any]]) -> None:
+    """Keep dashboards by key, forgetting those kept CACHE_SECONDS ago or more."""
+    with _dashboards_lock:
+        now = time.monotonic()
+        for old in [k for k, (at, _) in _dashboards.items() if now - at >= CACHE_SECONDS]:
+            del _dashboards[old]
+        _dashboards.update({key: (now, found) for key, found in shown.items()})
 
 
 def dashboard(
@@ -413,28 +434,64 @@ def dashboard(
 
     Every figure comes from nabd.metrics (customer_churn, revenue_retention, mrr_movements, cohort_retention,
     nps, csat, ces).
-    Whole past months change only when data is imported, so a result is kept per (database, day,
-    months, segment, currency, import generation) for at most CACHE_SECONDS.
+    Whole past months change only when data arrives, so a result is kept per :func:`dashboard_key` for at
+    most CACHE_SECONDS (the server also computes them ahead, see nabd.web.warm). A segment's dashboard is
+    computed with every segment's, and all are kept.
     """
-    key = (str(store.url), today, months, segment, reporting_currency, data_generation(store))
-    with _dashboards_lock:
-        kept = _dashboards.get(key)
-    if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
-        return kept[1]
-    shown = _dashboard(store, today, months, segment, reporting_currency)
-    with _dashboards_lock:
-        for old in [k for k, (at, _) in _dashboards.items() if time.monotonic() - at >= CACHE_SECONDS]:
-            del _dashboards[old]
-        _dashboards[key] = (time.monotonic(), shown)
+    key = dashboard_key(store, today, months, segment, reporting_currency)
+    kept = kept_dashboard(key)
+    if kept is not None:
+        return kept
+    if segment is None:
+        shown = {key: dashboard_figures(store, today, months, None, reporting_currency)}
+    else:
+        shown = {key[:3] + (name,) + key[4:]: found
+                 for name, found in segment_dashboards(store, today, months, reporting_currency).items()}
+        shown.setdefault(key, empty_dashboard(today, months, reporting_currency))
+    keep_dashboards(shown)
+    return shown[key]
+
+
+def segment_dashboards(
+    store: Store, today: date, months: int, reporting_currency: str
+) -> dict[str, dict[str, Any]]:
+    """The dashboard of every segment, from one computation of each metric by segment."""
+    every = dashboard_figures(store, today, months, "segment", reporting_currency)
+    names = {row["segment"] for name in (*_TABLES, "cohort_rows") for row in every[name]}
+    return {name: _one_segment(every, name) for name in names if name is not None}
+
+
+_TABLES = ("churn", "revenue", "movements", "nps", "csat", "ces")
+
+
+def _one_segment(every: dict[str, Any], segment: str) -> dict[str, Any]:
+    shown = {key: value for key, value in every.items() if key not in (*_TABLES, "cohort_rows")}
+    for name in _TABLES:
+        shown[name] = [row for row in every[name] if row["segment"] == segment]
+    shown["cohorts"] = cohort_heatmap([row for row in every["cohort_rows"] if row["segment"] == segment])
     return shown
 
 
-def _dashboard(
-    store: Store, today: date, months: int, segment: str | None, reporting_currency: str
-) -> dict[str, Any]:
+def empty_dashboard(today: date, months: int, reporting_currency: str) -> dict[str, Any]:
+    """The dashboard of a segment no account is in: every table empty."""
+    start, end = _months(today, months)
+    return {"start": start, "end": end, "currency": reporting_currency, "movement_names": MOVEMENTS,
+            **{name: [] for name in _TABLES}, "cohorts": cohort_heatmap([])}
+
+
+def _months(today: date, months: int) -> tuple[date, date]:
+    """First day and last day of the last ``months`` whole months before ``today``."""
     end = today.replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    by = "segment" if segment else None
+    first = end.year * 12 + end.month - 1 - (months - 1)  # months since year 0, of the first month
+    return date(first // 12, first % 12 + 1, 1), end
+
+
+def dashboard_figures(
+    store: Store, today: date, months: int, by: str | None, reporting_currency: str
+) -> dict[str, Any]:
+    """The dashboard's figures, for all accounts or (``by="segment"``) per segment, rows in period order;
+    by segment, the cohort rows are kept as ``cohort_rows`` for :func:`_one_segment`."""
+    start, end = _months(today, months)
     money = {"reporting_currency": reporting_currency}
     tables = {
         "churn": customer_churn(store, start=start, end=end, by=by),
@@ -446,13 +503,13 @@ def _dashboard(
     }
     shown: dict[str, Any] = {"start": start, "end": end, "currency": reporting_currency, "movement_names": MOVEMENTS}
     for name, table in tables.items():
-        if segment:
-            table = table.filter(table.segment == segment)
         shown[name] = table.order_by("period_start").to_pyarrow().to_pylist()
     cohorts = cohort_retention(store, start=start, end=end, by=by, **money)
-    if segment:
-        cohorts = cohorts.filter(cohorts.segment == segment)
-    shown["cohorts"] = cohort_heatmap(cohorts.order_by("cohort_start", "age").to_pyarrow().to_pylist())
+    rows = cohorts.order_by("cohort_start", "age").to_pyarrow().to_pylist()
+    if by:
+        shown["cohort_rows"] = rows
+    else:
+        shown["cohorts"] = cohort_heatmap(rows)
     return shown
 
 

@@ -8,6 +8,7 @@ covered, including routes added later:
 - :func:`page_guard`: pages need a logged-in user (else a redirect to the login page), every
   unsafe method needs the CSRF token, and viewers get 403 on every unsafe method;
 - :func:`self_guard`: the user's own session and preferences (logout, language), any role;
+- :func:`admin_guard`: the users page: admins only, 403 for csm and viewer on every method;
 - :func:`anonymous_guard`: the login form: CSRF only;
 - :func:`api_guard`: ``Authorization: Bearer TOKEN``, else 401; viewers get 403 on every write.
 """
@@ -130,6 +131,13 @@ async def page_guard(request: Request) -> None:
     await self_guard(request)
     if request.method not in SAFE_METHODS and not request.state.user.can_write:
         raise HTTPException(403, "viewers can read but not change anything")
+
+
+async def admin_guard(request: Request) -> None:
+    """Admin pages (users): logged-in admins only, 403 for every other role; CSRF on unsafe methods."""
+    await self_guard(request)
+    if request.state.user.role != "admin":
+        raise HTTPException(403, "only an admin can manage users")
 
 
 async def api_guard(request: Request) -> None:

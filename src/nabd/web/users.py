@@ -48,18 +48,23 @@ class User:
         return self.role != "viewer"
 
 
-def add_user(store: Store, login: str, password: str, role: str, language: str = "en") -> User:
-    """Create a user (or reset an existing user's password, role and language)."""
+def add_user(
+    store: Store, login: str, password: str, role: str, language: str = "en", *, replace: bool = True
+) -> User:
+    """Create a user; an existing user's password, role and language are reset (and the user enabled),
+    unless ``replace`` is False, when an existing login is an error."""
     if not LOGIN_PATTERN.match(login):
         raise NabdError(f"login {login!r} must be 1-64 letters, digits, '.', '_', '@' or '-'")
-    if role not in ROLES:
-        raise NabdError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    _check_role(role)
     if language not in LANGUAGES:
         raise NabdError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
-    if len(password) < MINIMUM_PASSWORD_LENGTH:
-        raise NabdError(f"the password must have at least {MINIMUM_PASSWORD_LENGTH} characters")
-    password_hash = _hasher.hash(password)
+    password_hash = _password_hash(password)
     with store.transaction():
+        if store.scalar("SELECT count(*) FROM users WHERE login = ?", [login]):
+            if not replace:
+                raise NabdError(f"there is already a user {login!r}: change their role or password instead")
+            if role != "admin":
+                _keep_an_admin(store, login)
         store.execute("DELETE FROM users WHERE login = ?", [login])
         store.execute(
             "INSERT INTO users (login, password_hash, role, language, digits, created_at) "
@@ -69,9 +74,78 @@ def add_user(store: Store, login: str, password: str, role: str, language: str =
     return User(login, role, language)  # type: ignore[arg-type]
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise NabdError(f"role {role!r} is not one of {', '.join(ROLES)}")
+
+
+def _password_hash(password: str) -> str:
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        raise NabdError(f"the password must have at least {MINIMUM_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def _existing(store: Store, login: str) -> None:
+    if not store.scalar("SELECT count(*) FROM users WHERE login = ?", [login]):
+        raise NabdError(f"there is no user {login!r}")
+
+
+def _keep_an_admin(store: Store, login: str) -> None:
+    """Refuse a change that would leave no enabled admin other than ``login``'s own role."""
+    others = store.scalar(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND login <> ?", [login]
+    )
+    is_admin = store.scalar(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND login = ?", [login]
+    )
+    if is_admin and not others:
+        raise NabdError(f"{login!r} is the only enabled admin: make another admin first")
+
+
+def list_users(store: Store) -> list[dict]:
+    """Every user by login: role, language, digits, created_at and disabled_at (None when enabled)."""
+    return store.records(
+        "SELECT login, role, language, digits, created_at, disabled_at FROM users ORDER BY login"
+    )
+
+
+def set_role(store: Store, login: str, role: str) -> None:
+    """Give ``login`` the role ``role`` (never taking the last enabled admin's)."""
+    _check_role(role)
+    _existing(store, login)
+    if role != "admin":
+        _keep_an_admin(store, login)
+    store.execute("UPDATE users SET role = ? WHERE login = ?", [role, login])
+
+
+def set_password(store: Store, login: str, password: str) -> None:
+    """Replace ``login``'s password (stored as an argon2 hash)."""
+    _existing(store, login)
+    store.execute("UPDATE users SET password_hash = ? WHERE login = ?", [_password_hash(password), login])
+
+
+def set_disabled(store: Store, login: str, disabled: bool) -> None:
+    """Disable ``login`` (no login, no session, no API token works; nothing is deleted) or enable it again."""
+    _existing(store, login)
+    if disabled:
+        _keep_an_admin(store, login)
+    store.execute("UPDATE users SET disabled_at = ? WHERE login = ?", [utc_now() if disabled else None, login])
+
+
+def delete_user(store: Store, login: str) -> None:
+    """Delete ``login`` and its API tokens (tasks they own keep their owner's name)."""
+    _existing(store, login)
+    _keep_an_admin(store, login)
+    with store.transaction():
+        store.execute("DELETE FROM api_tokens WHERE login = ?", [login])
+        store.execute("DELETE FROM users WHERE login = ?", [login])
+
+
 def find_user(store: Store, login: str) -> User | None:
-    """The user with ``login``, or None."""
-    rows = store.fetchall("SELECT login, role, language, digits FROM users WHERE login = ?", [login])
+    """The enabled user with ``login``, or None (also for a disabled user)."""
+    rows = store.fetchall(
+        "SELECT login, role, language, digits FROM users WHERE login = ? AND disabled_at IS NULL", [login]
+    )
     return User(*rows[0]) if rows else None
 
 
