@@ -51,6 +51,20 @@ def test_adding_an_existing_login_or_a_short_password_is_refused_with_the_reason
     assert _users(admin)["carla"] == ["csm", "en", False] and "nour" not in _users(admin)
 
 
+def test_an_arabic_admin_reads_the_reason_of_a_refusal_in_arabic(admin):
+    admin.post("/preferences", data={"language": "ar", "digits": "latn", "csrf_token": page_csrf(admin)})
+    taken = _post(admin, "/users", login="carla", password=NEW_PASSWORD, role="admin")
+    assert taken.status_code == 422 and "يوجد مستخدم باسم &#39;carla&#39;" in taken.text
+    assert "there is already a user" not in taken.text
+    short = _post(admin, "/users", login="nour", password="short", role="viewer")
+    assert "يجب ألا تقل كلمة المرور عن 8 أحرف" in short.text
+
+
+def test_a_refusal_keeps_its_english_text_for_the_command_line():
+    error = NabdError("there is no user %(login)r", login="nour")
+    assert str(error) == "there is no user 'nour'" and error.values == {"login": "nour"}
+
+
 def test_an_admin_changes_a_role_and_the_user_gets_it_on_their_next_request(admin):
     assert _post(admin, "/users/vic/role", role="csm").status_code == 303
     assert _users(admin)["vic"][0] == "csm"

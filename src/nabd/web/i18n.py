@@ -22,6 +22,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 
+from nabd.errors import NabdError
+
 LANGUAGES = {"en": "English", "ar": "العربية"}
 LOCALE_FOLDER = files("nabd.web") / "locale"
 
@@ -59,6 +61,11 @@ class Language:
         """The translation of ``message``, with ``%(name)s`` placeholders filled from ``values``."""
         text = catalogue(self.code).gettext(message)
         return text % values if values else text
+
+    def error(self, error: NabdError) -> str:
+        """``error``'s message in this language: its template translated, then filled with its values."""
+        text = catalogue(self.code).gettext(error.template)
+        return text % error.values if error.values else text
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         text = catalogue(self.code).ngettext(singular, plural, n)

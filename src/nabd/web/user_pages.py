@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from nabd.errors import NabdError
-from nabd.web.pages import _query, render
+from nabd.web.pages import _query, language_of, render
 from nabd.web.security import admin_guard, store_of
 from nabd.web.users import (
     LANGUAGES,
@@ -54,7 +54,7 @@ async def _change(request: Request, change, done: str, login: str, *args, **form
     try:
         await run_in_threadpool(write)
     except NabdError as error:
-        return await _users_page(request, status_code=422, problem=str(error), **form)
+        return await _users_page(request, status_code=422, problem=language_of(request).error(error), **form)
     return RedirectResponse(f"/users?done={done}&login={login}", status_code=303)
 
 

@@ -54,15 +54,16 @@ def add_user(
     """Create a user; an existing user's password, role and language are reset (and the user enabled),
     unless ``replace`` is False, when an existing login is an error."""
     if not LOGIN_PATTERN.match(login):
-        raise NabdError(f"login {login!r} must be 1-64 letters, digits, '.', '_', '@' or '-'")
+        raise NabdError("login %(login)r must be 1-64 letters, digits, '.', '_', '@' or '-'", login=login)
     _check_role(role)
     if language not in LANGUAGES:
-        raise NabdError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+        raise NabdError("language %(language)r is not one of %(languages)s", language=language,
+                        languages=", ".join(LANGUAGES))
     password_hash = _password_hash(password)
     with store.transaction():
         if store.scalar("SELECT count(*) FROM users WHERE login = ?", [login]):
             if not replace:
-                raise NabdError(f"there is already a user {login!r}: change their role or password instead")
+                raise NabdError("there is already a user %(login)r: change their role or password instead", login=login)
             if role != "admin":
                 _keep_an_admin(store, login)
         store.execute("DELETE FROM users WHERE login = ?", [login])
@@ -76,18 +77,18 @@ def add_user(
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise NabdError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        raise NabdError("role %(role)r is not one of %(roles)s", role=role, roles=", ".join(ROLES))
 
 
 def _password_hash(password: str) -> str:
     if len(password) < MINIMUM_PASSWORD_LENGTH:
-        raise NabdError(f"the password must have at least {MINIMUM_PASSWORD_LENGTH} characters")
+        raise NabdError("the password must have at least %(length)s characters", length=MINIMUM_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
 def _existing(store: Store, login: str) -> None:
     if not store.scalar("SELECT count(*) FROM users WHERE login = ?", [login]):
-        raise NabdError(f"there is no user {login!r}")
+        raise NabdError("there is no user %(login)r", login=login)
 
 
 def _keep_an_admin(store: Store, login: str) -> None:
@@ -99,7 +100,7 @@ def _keep_an_admin(store: Store, login: str) -> None:
         "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND login = ?", [login]
     )
     if is_admin and not others:
-        raise NabdError(f"{login!r} is the only enabled admin: make another admin first")
+        raise NabdError("%(login)r is the only enabled admin: make another admin first", login=login)
 
 
 def list_users(store: Store) -> list[dict]:
