@@ -149,15 +149,15 @@ def timed(label: str, work, repeat: int = 1) -> float:
 
 def open_generated(options: argparse.Namespace):
     """The benchmark store, generated afresh unless --reuse finds one of the same size."""
-    path = WORK / "nabd.duckdb"
+    work = WORK / f"{options.accounts}-accounts-{options.events}-events"
+    path = work / "nabd.duckdb"
     if not options.reuse:
-        shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "spill").mkdir(exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+    (work / "spill").mkdir(parents=True, exist_ok=True)
     existed = path.exists()
     store = open_store(f"duckdb:///{path}")
     store.execute(f"SET memory_limit = '{options.memory_limit}'")
-    store.execute(f"SET temp_directory = '{WORK / 'spill'}'")
+    store.execute(f"SET temp_directory = '{work / 'spill'}'")
     if existed and store.scalar("SELECT count(*) FROM accounts") == options.accounts and store.scalar(
         "SELECT count(*) FROM events"
     ) == options.events:
@@ -165,7 +165,7 @@ def open_generated(options: argparse.Namespace):
         return store
     if existed:
         store.close()
-        shutil.rmtree(WORK)
+        shutil.rmtree(work)
         return open_generated(argparse.Namespace(**{**vars(options), "reuse": False}))
     timed(f"generate {options.accounts:,} accounts, {options.events:,} events",
           lambda: generate(store, options.accounts, options.events))

@@ -66,12 +66,13 @@ class Window:
 
 # ---- usage measures: two grouped passes over activity_daily shared by all of them ---------------
 #
-# Distinct counts (users, (user, day), (user, week), features) are what cost: an engine answers
-# COUNT(DISTINCT x) with a hash table of (account, x) per distinct aggregate. So each usage measure
-# says at which grain its distinct things live -- per contact or per feature -- and is computed in two
-# GROUP BYs: one by (account_id, grain) with conditional counts and sums, then one by account_id over
-# those rows, where "distinct" becomes a plain count of rows. A row of activity_daily is one
-# (account, contact, day, event_type) (its primary key), so sessions of a contact count its days.
+# Distinct counts (users, (user, week), features) are what cost: an engine answers COUNT(DISTINCT x)
+# with a hash table of (account, x) per distinct aggregate. So each usage measure says at which grain
+# it aggregates: the account itself (sums and counts: one GROUP BY account_id), or contacts, (contact,
+# week) with a session, or features, where "distinct" becomes a count of the rows of a GROUP BY
+# (account_id, grain) rolled up per account. Each grain reads only the rows and days its measures
+# need. A row of activity_daily is one (account, contact, day, event_type) (its primary key), so the
+# session rows of a contact are its days with a session.
 
 Part = Callable[[str], ibis.Value]  # this measure's aggregated part by name
 PerGrain = Callable[[ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
@@ -81,15 +82,21 @@ ActivityValue = Callable[[Part, ibis.Table, Window, MeasureParams], ibis.Value]
 
 @dataclass(frozen=True)
 class Grain:
-    """The first GROUP BY of usage measures: (account_id, ``key``) over the rows ``rows_filter`` keeps."""
+    """The first GROUP BY of usage measures: account_id and the ``keys`` columns (none: account_id alone),
+    over the rows ``rows_filter`` keeps."""
 
-    key: str
+    keys: Callable[[ibis.Table, Window], dict[str, ibis.Value]] | None = None
     rows_filter: Callable[[ibis.Table], ibis.BooleanValue] | None = None
 
 
 GRAINS = {
-    "contact": Grain("contact_id"),
-    "feature": Grain("event_type", lambda rows: rows.event_type.startswith("feature:")),
+    "account": Grain(),
+    "contact": Grain(lambda rows, window: {"contact_id": rows.contact_id}, lambda rows: rows.contact_id != ""),
+    "session_week": Grain(
+        lambda rows, window: {"contact_id": rows.contact_id, "week": window.as_of.delta(rows.day, unit="day") // 7},
+        lambda rows: (rows.event_type == "session") & (rows.contact_id != ""),
+    ),
+    "feature": Grain(lambda rows, window: {"event_type": rows.event_type}, lambda rows: rows.event_type.startswith("feature:")),
 }
 
 
@@ -105,30 +112,19 @@ def _sessions(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
     return _in(rows, window) & (rows.event_type == "session")
 
 
-def _identified(contacts: ibis.Table) -> ibis.BooleanValue:
-    return contacts.contact_id != ""
-
-
 def _any(rows: ibis.Table, where: ibis.BooleanValue) -> ibis.IntegerValue:
     """1 when a row of the group satisfies ``where``, else 0."""
     return ibis.ifelse(rows.day.count(where=where) > 0, 1, 0)
 
 
 def _session_days(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    sessions = _sessions(rows, window)
+    sessions = _sessions(rows, window) & (rows.contact_id != "")
     return {"minutes": rows.value_sum.sum(where=sessions), "periods": rows.day.count(where=sessions)}
 
 
 def _session_weeks(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    """A contact's weeks with a session, week k = (as_of - day) // 7: one 0/1 flag per week of the window."""
-    sessions = _sessions(rows, window)
-    week = window.as_of.delta(rows.day, unit="day") // 7
-    flags = [_any(rows, sessions & (week == k)) for k in range(-(-window.days // 7))]
-    return {"minutes": rows.value_sum.sum(where=sessions), "periods": sum(flags[1:], flags[0])}
-
-
-def _identified_sums(part: Part, contacts: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    return {name: part(name).sum(where=_identified(contacts)) for name in ("minutes", "periods")}
+    """Per (identified contact, week before as_of) with sessions: its minutes, and 1 when in the window."""
+    return {"minutes": rows.value_sum.sum(where=_in(rows, window)), "periods": _any(rows, _in(rows, window))}
 
 
 def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
@@ -139,10 +135,6 @@ def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params
 
 def _contact_seen(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
     return {"seen": _any(rows, _in(rows, window))}
-
-
-def _active_users(part: Part, contacts: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    return {"users": part("seen").sum(where=_identified(contacts))}
 
 
 def _feature_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
@@ -183,7 +175,7 @@ class ActivityMeasure:
 
     grain: str
     per_grain: PerGrain
-    per_account: PerAccount
+    per_account: PerAccount | None  # None for the account grain
     value: ActivityValue
     doc: str
     windows_back: int = 1  # 2: also reads the window just before (trends)
@@ -191,21 +183,21 @@ class ActivityMeasure:
 
 ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
     "usage_time_daily": ActivityMeasure(
-        "contact", _session_days, _identified_sums, _minutes_per_period,
+        "account", _session_days, None, _minutes_per_period,
         "session minutes of identified users / distinct (user, day) with a session, over the window",
     ),
     "usage_time_weekly": ActivityMeasure(
-        "contact", _session_weeks, _identified_sums, _minutes_per_period,
+        "session_week", _session_weeks, _sums("minutes", "periods"), _minutes_per_period,
         "session minutes of identified users / distinct (user, week before as_of) with a session",
     ),
     "active_users": ActivityMeasure(
-        "contact", _contact_seen, _active_users, lambda part, accounts, window, params: part("users").fill_null(0),
+        "contact", _contact_seen, _sums("seen"), lambda part, accounts, window, params: part("seen").fill_null(0),
         "distinct contacts with any event in the window",
     ),
     "licence_utilisation": ActivityMeasure(
-        "contact", _contact_seen, _active_users,
+        "contact", _contact_seen, _sums("seen"),
         lambda part, accounts, window, params: ibis.ifelse(
-            accounts.licences > 0, part("users").fill_null(0).cast("float64") / accounts.licences, None
+            accounts.licences > 0, part("seen").fill_null(0).cast("float64") / accounts.licences, None
         ),
         "distinct active contacts in the window / licences (sum of quantity of active periods); null without licences",
     ),
@@ -217,7 +209,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
         "distinct features used in the window / features in the catalogue",
     ),
     "usage_trend": ActivityMeasure(
-        "contact", _usage_minutes, _sums("minutes", "previous"),
+        "account", _usage_minutes, None,
         lambda part, accounts, window, params: ibis.ifelse(
             part("previous").fill_null(0) > 0,
             part("minutes").fill_null(0) / part("previous") - 1, None,
@@ -226,7 +218,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
         windows_back=2,
     ),
     "page_visits": ActivityMeasure(
-        "contact", _page_views, _sums("views"),
+        "account", _page_views, None,
         lambda part, accounts, window, params: part("views").fill_null(0),
         "views of page:<page> in the window",
     ),
@@ -460,7 +452,13 @@ def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as
             window = Window(as_of, spec.params.window_days)
             first |= {f"{spec.id}__{name}": value for name, value in
                       ACTIVITY_MEASURES[spec.type].per_grain(rows, window, spec.params).items()}
-        per_grain = rows.group_by("account_id", grain.key).aggregate(**first)
+        key = f"{grain_name}_account"
+        if grain.keys is None:
+            per_account = rows.group_by(**{key: rows.account_id}).aggregate(**first)
+            joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
+            parts += list(first)
+            continue
+        per_grain = rows.group_by("account_id", **grain.keys(rows, Window(as_of, span))).aggregate(**first)
         second: dict[str, ibis.Value] = {}
         for spec in specs:
             part = lambda name, prefix=spec.id: per_grain[f"{prefix}__{name}"]
@@ -468,7 +466,6 @@ def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as
                 part, per_grain, Window(as_of, spec.params.window_days), spec.params
             )
             second |= {f"{spec.id}__{name}": value for name, value in aggregates.items()}
-        key = f"{grain_name}_account"
         per_account = per_grain.group_by(**{key: per_grain.account_id}).aggregate(**second)
         joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
         parts += list(second)
