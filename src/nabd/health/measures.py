@@ -64,7 +64,7 @@ class Window:
         return (self.as_of + ibis.interval(days=1)).cast("timestamp")
 
 
-# ---- usage measures: two grouped passes over activity_daily shared by all of them ---------------
+# ---- usage measures: over activity_daily, one grouped pass per grain shared by its measures -----
 #
 # Distinct counts (users, (user, week), features) are what cost: an engine answers COUNT(DISTINCT x)
 # with a hash table of (account, x) per distinct aggregate. So each usage measure says at which grain
@@ -91,12 +91,20 @@ class Grain:
 
 GRAINS = {
     "account": Grain(),
-    "contact": Grain(lambda rows, window: {"contact_id": rows.contact_id}, lambda rows: rows.contact_id != ""),
-    "session_week": Grain(
-        lambda rows, window: {"contact_id": rows.contact_id, "week": window.as_of.delta(rows.day, unit="day") // 7},
+    "contact": Grain(
+        lambda rows, window: {"contact_id": rows.contact_id},
+        lambda rows: rows.contact_id != "",
+    ),
+    "session_week": Grain(  # week k = (as_of - day) // 7
+        lambda rows, window: {
+            "contact_id": rows.contact_id, "week": window.as_of.delta(rows.day, unit="day") // 7
+        },
         lambda rows: (rows.event_type == "session") & (rows.contact_id != ""),
     ),
-    "feature": Grain(lambda rows, window: {"event_type": rows.event_type}, lambda rows: rows.event_type.startswith("feature:")),
+    "feature": Grain(
+        lambda rows, window: {"event_type": rows.event_type},
+        lambda rows: rows.event_type.startswith("feature:"),
+    ),
 }
 
 
