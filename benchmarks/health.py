@@ -9,7 +9,9 @@ each, ``events`` spread over 120 days (logins, sessions with minutes, feature us
 - Nabd, usage scorecard: the five usage measures of the default scorecard, to a pyarrow table;
 - (a) one bare DuckDB ``GROUP BY account_id`` over ``events`` (count, sum of value): the floor;
 - (b) pandas: the same usage scorecard on ``activity_daily`` already in memory (load timed apart);
-and prints the ratios and the peak resident memory of the process.
+and prints the ratios (wall and CPU seconds of the process) and its peak resident memory. DuckDB
+runs with ``--memory-limit`` (8GB) and spills to the store's directory; ``--reuse`` keeps the
+generated store of the same size (/tmp/nabd_bench_health/<accounts>-accounts-<events>-events).
 """
 
 from __future__ import annotations
