@@ -3,8 +3,9 @@
 Point in time: a measure for ``as_of`` sees only facts known by the end of that day. A window of
 N days is the days (as_of - N, as_of]; timestamps count when ``ts < as_of + 1 day``; an invoice
 paid after as_of is unpaid, a ticket closed after as_of is open (its CSAT unknown), an event after
-as_of does not exist. Usage measures read ``activity_daily`` and are computed together in ONE
-grouped pass with conditional aggregates; the others read their own table.
+as_of does not exist. Usage measures read ``activity_daily``: all of them together in one
+GROUP BY (account, contact) and, for feature adoption, one GROUP BY (account, feature), each rolled
+up per account (see below); the others read their own table.
 """
 
 from __future__ import annotations
@@ -63,11 +64,48 @@ class Window:
         return (self.as_of + ibis.interval(days=1)).cast("timestamp")
 
 
-# ---- usage measures: conditional aggregates over activity_daily, one pass for all of them -------
+# ---- usage measures: over activity_daily, one grouped pass per grain shared by its measures -----
+#
+# Distinct counts (users, (user, week), features) are what cost: an engine answers COUNT(DISTINCT x)
+# with a hash table of (account, x) per distinct aggregate. So each usage measure says at which grain
+# it aggregates: the account itself (sums and counts: one GROUP BY account_id), or contacts, (contact,
+# week) with a session, or features, where "distinct" becomes a count of the rows of a GROUP BY
+# (account_id, grain) rolled up per account. Each grain reads only the rows and days its measures
+# need. A row of activity_daily is one (account, contact, day, event_type) (its primary key), so the
+# session rows of a contact are its days with a session.
 
 Part = Callable[[str], ibis.Value]  # this measure's aggregated part by name
-ActivityAggregates = Callable[[ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
+PerGrain = Callable[[ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
+PerAccount = Callable[[Part, ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
 ActivityValue = Callable[[Part, ibis.Table, Window, MeasureParams], ibis.Value]
+
+
+@dataclass(frozen=True)
+class Grain:
+    """The first GROUP BY of usage measures: account_id and the ``keys`` columns (none: account_id alone),
+    over the rows ``rows_filter`` keeps."""
+
+    keys: Callable[[ibis.Table, Window], dict[str, ibis.Value]] | None = None
+    rows_filter: Callable[[ibis.Table], ibis.BooleanValue] | None = None
+
+
+GRAINS = {
+    "account": Grain(),
+    "contact": Grain(
+        lambda rows, window: {"contact_id": rows.contact_id},
+        lambda rows: rows.contact_id != "",
+    ),
+    "session_week": Grain(  # week k = (as_of - day) // 7
+        lambda rows, window: {
+            "contact_id": rows.contact_id, "week": window.as_of.delta(rows.day, unit="day") // 7
+        },
+        lambda rows: (rows.event_type == "session") & (rows.contact_id != ""),
+    ),
+    "feature": Grain(
+        lambda rows, window: {"event_type": rows.event_type},
+        lambda rows: rows.event_type.startswith("feature:"),
+    ),
+}
 
 
 def _in(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
@@ -78,19 +116,23 @@ def _in_previous(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
     return (rows.day >= window.previous_first_day) & (rows.day < window.first_day)
 
 
-def _user_minutes(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
-    return _in(rows, window) & (rows.event_type == "session") & (rows.contact_id != "")
+def _sessions(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
+    return _in(rows, window) & (rows.event_type == "session")
 
 
-def _per_user_period(period: Callable[[ibis.Table, Window], ibis.Value]) -> ActivityAggregates:
-    def aggregates(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-        key = rows.contact_id + "|" + period(rows, window).cast("string")
-        return {
-            "minutes": rows.value_sum.sum(where=_user_minutes(rows, window)),
-            "periods": key.nunique(where=_user_minutes(rows, window)),
-        }
+def _any(rows: ibis.Table, where: ibis.BooleanValue) -> ibis.IntegerValue:
+    """1 when a row of the group satisfies ``where``, else 0."""
+    return ibis.ifelse(rows.day.count(where=where) > 0, 1, 0)
 
-    return aggregates
+
+def _session_days(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    sessions = _sessions(rows, window) & (rows.contact_id != "")
+    return {"minutes": rows.value_sum.sum(where=sessions), "periods": rows.day.count(where=sessions)}
+
+
+def _session_weeks(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    """Per (identified contact, week before as_of) with sessions: its minutes, and 1 when in the window."""
+    return {"minutes": rows.value_sum.sum(where=_in(rows, window)), "periods": _any(rows, _in(rows, window))}
 
 
 def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
@@ -99,15 +141,19 @@ def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params
     return ibis.ifelse(periods > 0, part("minutes").cast("float64") / periods, ibis.literal(0).cast("float64"))
 
 
-def _active_users(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    return {"users": rows.contact_id.nunique(where=_in(rows, window) & (rows.contact_id != ""))}
+def _contact_seen(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"seen": _any(rows, _in(rows, window))}
 
 
-def _features(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    used = _in(rows, window) & rows.event_type.startswith("feature:")
+def _feature_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    used = _in(rows, window)
     if params.features:
         used = used & rows.event_type.isin([f"feature:{name}" for name in params.features])
-    return {"features": rows.event_type.nunique(where=used)}
+    return {"used": _any(rows, used)}
+
+
+def _sums(*names: str) -> PerAccount:
+    return lambda part, grains, window, params: {name: part(name).sum() for name in names}
 
 
 def _usage_minutes(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
@@ -133,50 +179,55 @@ def _feature_catalogue(store: Store, window: Window, params: MeasureParams) -> i
 
 @dataclass(frozen=True)
 class ActivityMeasure:
-    aggregates: ActivityAggregates
+    """``per_grain`` aggregates rows by (account, grain); ``per_account`` aggregates those; ``value`` reads the parts."""
+
+    grain: str
+    per_grain: PerGrain
+    per_account: PerAccount | None  # None for the account grain
     value: ActivityValue
     doc: str
+    windows_back: int = 1  # 2: also reads the window just before (trends)
 
 
-# The previous window matters only to the trend measure; others read (as_of - N, as_of].
 ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
     "usage_time_daily": ActivityMeasure(
-        _per_user_period(lambda rows, window: rows.day), _minutes_per_period,
+        "account", _session_days, None, _minutes_per_period,
         "session minutes of identified users / distinct (user, day) with a session, over the window",
     ),
     "usage_time_weekly": ActivityMeasure(
-        _per_user_period(lambda rows, window: window.as_of.delta(rows.day, unit="day") // 7),
-        _minutes_per_period,
+        "session_week", _session_weeks, _sums("minutes", "periods"), _minutes_per_period,
         "session minutes of identified users / distinct (user, week before as_of) with a session",
     ),
     "active_users": ActivityMeasure(
-        _active_users, lambda part, accounts, window, params: part("users").fill_null(0),
+        "contact", _contact_seen, _sums("seen"), lambda part, accounts, window, params: part("seen").fill_null(0),
         "distinct contacts with any event in the window",
     ),
     "licence_utilisation": ActivityMeasure(
-        _active_users,
+        "contact", _contact_seen, _sums("seen"),
         lambda part, accounts, window, params: ibis.ifelse(
-            accounts.licences > 0, part("users").fill_null(0).cast("float64") / accounts.licences, None
+            accounts.licences > 0, part("seen").fill_null(0).cast("float64") / accounts.licences, None
         ),
         "distinct active contacts in the window / licences (sum of quantity of active periods); null without licences",
     ),
     "feature_adoption": ActivityMeasure(
-        _features,
+        "feature", _feature_used, lambda part, grains, window, params: {"features": part("used").sum()},
         lambda part, accounts, window, params: ibis.ifelse(
             part("catalogue") > 0, part("features").fill_null(0).cast("float64") / part("catalogue"), None,
         ),
         "distinct features used in the window / features in the catalogue",
     ),
     "usage_trend": ActivityMeasure(
-        _usage_minutes,
+        "account", _usage_minutes, None,
         lambda part, accounts, window, params: ibis.ifelse(
             part("previous").fill_null(0) > 0,
             part("minutes").fill_null(0) / part("previous") - 1, None,
         ),
         "session minutes this window / the previous window - 1; null when the previous window had none",
+        windows_back=2,
     ),
     "page_visits": ActivityMeasure(
-        _page_views, lambda part, accounts, window, params: part("views").fill_null(0),
+        "account", _page_views, None,
+        lambda part, accounts, window, params: part("views").fill_null(0),
         "views of page:<page> in the window",
     ),
 }
@@ -393,16 +444,39 @@ def _with_others(store: Store, accounts: ibis.Table, others: list[MeasureSpec], 
 
 
 def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as_of: date) -> ibis.Table:
-    """Join the usage measures' values, computed in one grouped pass over activity_daily."""
-    longest = max(2 * m.params.window_days for m in usage)
-    rows = store.table("activity_daily")
-    rows = rows.filter((rows.day <= as_of) & (rows.day > Window(as_of, longest).days_before(longest)))
-    aggregates: dict[str, ibis.Value] = {}
-    for spec in usage:
-        parts = ACTIVITY_MEASURES[spec.type].aggregates(rows, Window(as_of, spec.params.window_days), spec.params)
-        aggregates |= {f"{spec.id}__{name}": value for name, value in parts.items()}
-    activity = rows.group_by(activity_account="account_id").aggregate(**aggregates)
-    joined = accounts.left_join(activity, accounts.account_id == activity.activity_account)
+    """Join the usage measures' values: per grain, one GROUP BY (account_id, grain) then one by account_id."""
+    joined = accounts
+    parts: list[str] = []
+    for grain_name, grain in GRAINS.items():
+        specs = [spec for spec in usage if ACTIVITY_MEASURES[spec.type].grain == grain_name]
+        if not specs:
+            continue
+        span = max(ACTIVITY_MEASURES[spec.type].windows_back * spec.params.window_days for spec in specs)
+        rows = store.table("activity_daily")
+        kept = (rows.day <= as_of) & (rows.day > Window(as_of, span).days_before(span))
+        rows = rows.filter(kept & grain.rows_filter(rows) if grain.rows_filter else kept)
+        first: dict[str, ibis.Value] = {}
+        for spec in specs:
+            window = Window(as_of, spec.params.window_days)
+            first |= {f"{spec.id}__{name}": value for name, value in
+                      ACTIVITY_MEASURES[spec.type].per_grain(rows, window, spec.params).items()}
+        key = f"{grain_name}_account"
+        if grain.keys is None:
+            per_account = rows.group_by(**{key: rows.account_id}).aggregate(**first)
+            joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
+            parts += list(first)
+            continue
+        per_grain = rows.group_by("account_id", **grain.keys(rows, Window(as_of, span))).aggregate(**first)
+        second: dict[str, ibis.Value] = {}
+        for spec in specs:
+            part = lambda name, prefix=spec.id: per_grain[f"{prefix}__{name}"]
+            aggregates = ACTIVITY_MEASURES[spec.type].per_account(
+                part, per_grain, Window(as_of, spec.params.window_days), spec.params
+            )
+            second |= {f"{spec.id}__{name}": value for name, value in aggregates.items()}
+        per_account = per_grain.group_by(**{key: per_grain.account_id}).aggregate(**second)
+        joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
+        parts += list(second)
     catalogues = {
         f"{spec.id}__catalogue": _feature_catalogue(store, Window(as_of, spec.params.window_days), spec.params)
         for spec in usage if spec.type == "feature_adoption"
@@ -413,4 +487,4 @@ def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as
         part = lambda name, prefix=spec.id: joined[f"{prefix}__{name}"]
         window = Window(as_of, spec.params.window_days)
         values[f"r__{spec.id}"] = ACTIVITY_MEASURES[spec.type].value(part, joined, window, spec.params).cast("float64")
-    return joined.mutate(**values).drop("activity_account", *aggregates, *catalogues)
+    return joined.mutate(**values).drop(*parts, *catalogues)
