@@ -208,14 +208,11 @@ def _sql_text(text: str) -> str:
 
 
 def _insert_scores(store: Store, scorecard: Scorecard, as_of: date) -> str:
-    """INSERT ... SELECT from the run table, with the per-measure JSON built by the engine; a row already
-    stored for (account, as_of, version) is updated in place.
-
-    The JSON is ``{measure: {raw, score, weight, contribution}}``: on DuckDB one ``to_json`` of a struct
-    (the same text as nested ``json_object``, without re-parsing each inner object), on PostgreSQL nested
-    ``json_build_object``. Updating instead of delete + insert spares DuckDB the index deletes and the
-    checkpoint that rewrites the deleted rows (re-scoring a stored as-of cost twice a fresh run).
-    """
+    """INSERT ... SELECT from the run table with ``{measure: {raw, score, weight, contribution}}`` JSON built
+    by the engine; a row already stored for (account, as_of, version) is updated in place."""
+    # DuckDB: one to_json of a struct, the same text as nested json_object without re-parsing each inner
+    # object. Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint
+    # rewriting the deleted rows (a re-run cost twice a fresh run; benchmarks/RESULTS.md).
     keys = (("raw", "r__"), ("score", "s__"), ("weight", "w__"), ("contribution", "c__"))
     if store.kind == "duckdb":
         parts = [
