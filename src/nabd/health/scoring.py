@@ -164,7 +164,7 @@ def run_scoring(
     store.execute(f"CREATE TEMPORARY TABLE nabd_health_run AS {compiled}")
     try:
         with store.transaction():
-            store.execute("DELETE FROM health_scores WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
+            store.execute(_STALE_SCORES, [as_of, version])
             store.execute(_insert_scores(store, scorecard, as_of))
             store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
             store.execute(_BAND_CHANGES, [as_of, version, version, as_of, as_of, version])
@@ -208,22 +208,43 @@ def _sql_text(text: str) -> str:
 
 
 def _insert_scores(store: Store, scorecard: Scorecard, as_of: date) -> str:
-    """INSERT ... SELECT from the run table, with the per-measure JSON built by the engine."""
-    json_object = "json_object" if store.kind == "duckdb" else "json_build_object"
-    parts = []
-    for m in scorecard.measures:
-        detail = ", ".join(
-            f"'{key}', \"{prefix}{m.id}\""
-            for key, prefix in (("raw", "r__"), ("score", "s__"), ("weight", "w__"), ("contribution", "c__"))
-        )
-        parts.append(f"'{m.id}', {json_object}({detail})")
+    """INSERT ... SELECT from the run table with ``{measure: {raw, score, weight, contribution}}`` JSON built
+    by the engine; a row already stored for (account, as_of, version) is updated in place."""
+    # DuckDB: one to_json of a struct, the same text as nested json_object without re-parsing each inner
+    # object. Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint
+    # rewriting the deleted rows (a re-run cost twice a fresh run; benchmarks/RESULTS.md).
+    keys = (("raw", "r__"), ("score", "s__"), ("weight", "w__"), ("contribution", "c__"))
+    if store.kind == "duckdb":
+        parts = [
+            f'"{m.id}" := struct_pack(' + ", ".join(f'"{key}" := "{prefix}{m.id}"' for key, prefix in keys) + ")"
+            for m in scorecard.measures
+        ]
+        measures = f"to_json(struct_pack({', '.join(parts)}))"
+    else:
+        parts = [
+            f"'{m.id}', json_build_object(" + ", ".join(f"'{key}', \"{prefix}{m.id}\"" for key, prefix in keys) + ")"
+            for m in scorecard.measures
+        ]
+        measures = f"json_build_object({', '.join(parts)})"
+    updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _SCORE_COLUMNS)
     return (
         "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
         "band, coverage, measures, computed_at) "
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
-        f"score, weighted_score, band, coverage, {json_object}({', '.join(parts)}), "
-        f"TIMESTAMP '{utc_now().isoformat(sep=' ')}' FROM nabd_health_run"
+        f"score, weighted_score, band, coverage, {measures}, "
+        f"TIMESTAMP '{utc_now().isoformat(sep=' ')}' FROM nabd_health_run "
+        f"ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}"
     )
+
+
+_SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "measures", "computed_at")
+
+# The rows of the as-of and version for accounts this run does not score (no longer active): removed.
+_STALE_SCORES = """
+DELETE FROM health_scores
+WHERE as_of = ? AND scorecard_version = ?
+  AND NOT EXISTS (SELECT 1 FROM nabd_health_run run WHERE run.account_id = health_scores.account_id)
+"""
 
 
 # A band change: the account's band differs from its latest earlier banded score of the same version.
