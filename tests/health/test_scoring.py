@@ -51,6 +51,25 @@ def test_running_the_same_as_of_twice_replaces_the_rows(store):
     assert store.scalar("SELECT count(*) FROM health_band_changes") == 0
 
 
+def test_a_rerun_after_the_data_changed_updates_the_rows_and_drops_accounts_no_longer_active(store):
+    # m1 = the account's licences (identity rule): A 60 -> 90 between the runs; B's subscription ends
+    quantity = (
+        "  - id: m1\n    type: custom\n    name: {en: m1, ar: مقياس}\n    weight: 1\n"
+        "    params: {sql: \"SELECT account_id, CAST(quantity AS DOUBLE PRECISION) AS value FROM subscriptions\"}\n"
+        f"    rule: {IDENTITY}\n"
+    )
+    card = scorecard(quantity)
+    customer(store, "A", quantity=60)
+    customer(store, "B", quantity=70)
+    run_scoring(store, card, AS_OF)
+    store.execute("UPDATE subscriptions SET quantity = 90 WHERE account_id = 'A'")
+    store.execute("UPDATE subscriptions SET end_date = ? WHERE account_id = 'B'", [date(2024, 3, 1)])
+    run_scoring(store, card, AS_OF)
+    rows = store.fetchall("SELECT account_id, score, band, measures FROM health_scores")
+    assert [(account, score, band) for account, score, band, _ in rows] == [("A", 90, "healthy")]
+    assert stored_measures(rows[0][3])["m1"] == {"raw": 90, "score": 90, "weight": 100, "contribution": 90}
+
+
 def test_scores_of_another_scorecard_version_are_not_a_band_change(store):
     # healthy (93) under one version, unhealthy (40) under another: different rules, not a change of health
     customer(store, "A")
