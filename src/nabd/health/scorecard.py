@@ -153,7 +153,7 @@ class Band(_Strict):
     id: str
     name: Text
     range: tuple[int, int]
-    colour: str
+    colour: str = Field(pattern=r"^([a-z]+|#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6})$")  # a CSS colour name or #rgb / #rrggbb
     colour_name: Text
     action: Text
 
