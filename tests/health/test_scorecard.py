@@ -115,3 +115,20 @@ def test_broken_yaml_names_its_line():
 def test_a_missing_file_is_one_clear_error(tmp_path):
     with pytest.raises(NabdError, match="cannot read the scorecard .*nope.yaml"):
         load_scorecard(tmp_path / "nope.yaml")
+
+
+def _with_third_colour(colour: str) -> str:
+    """A one-measure scorecard whose third band (healthy) has ``colour``."""
+    return f"name: t\nmeasures:\n{ONE_MEASURE}" + BANDS.replace("colour: green", f'colour: "{colour}"')
+
+
+def test_a_band_colour_that_is_not_a_css_colour_is_refused():
+    assert _error(_with_third_colour("green; background: url(x)")) == (
+        "cards/mine.yaml:10: bands.2.colour: 'green; background: url(x)' is not a colour: "
+        "give a CSS colour name (teal) or #rgb / #rrggbb"
+    )
+
+
+def test_a_band_colour_may_be_any_css_name_or_hex():
+    for colour in ("teal", "#6a1b9a", "#f80"):
+        assert parse_scorecard(_with_third_colour(colour)).bands[2].colour == colour

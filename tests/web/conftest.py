@@ -123,7 +123,8 @@ def page_csrf(client: TestClient, path: str = "/portfolio") -> str:
 def tokens(client: TestClient) -> dict[str, str]:
     """An API token per user login (made after the app opened the store, through its own connection)."""
     store = client.app.state.store
-    return {login: add_token(store, login, "tests") for login in ("ana", "carla", "dan", "vic")}
+    with client.app.state.store_lock:  # the server's warmer uses the same connection every 2 s
+        return {login: add_token(store, login, "tests") for login in ("ana", "carla", "dan", "vic")}
 
 
 

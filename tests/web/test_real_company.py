@@ -101,7 +101,8 @@ def test_the_dashboard_shows_the_demo_months(demo_client):
 def token(demo_client) -> str:
     from nabd.web.users import add_token
 
-    return add_token(demo_client.app.state.store, "vic", "tests")
+    with demo_client.app.state.store_lock:  # the server's warmer uses the same connection every 2 s
+        return add_token(demo_client.app.state.store, "vic", "tests")
 
 
 def test_the_api_explains_an_account_with_points_adding_up_to_its_score(demo_client, token, extremes):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
@@ -156,6 +157,13 @@ class Band(_Strict):
     colour: str
     colour_name: Text
     action: Text
+
+    @field_validator("colour")
+    @classmethod
+    def _css_colour(cls, colour: str) -> str:
+        if not re.fullmatch(r"[a-z]+|#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", colour):
+            raise ValueError(f"{colour!r} is not a colour: give a CSS colour name (teal) or #rgb / #rrggbb")
+        return colour
 
 
 class Scorecard(_Strict):

@@ -207,11 +207,13 @@ async def account_health(request: Request, account_id: str) -> dict[str, Any]:
     def read(store):
         if queries.account(store, account_id) is None:
             raise HTTPException(404, f"there is no account {account_id}")
-        return queries.score_history(store, account_id), queries.account_explanation(store, account_id)
+        history = queries.score_history(store, account_id)
+        bands = queries.band_table(store, history[-1]["scorecard_version"] if history else None)
+        return history, queries.account_explanation(store, account_id), bands
 
-    history, explanation = await _query(request, read)
+    history, explanation, bands = await _query(request, read)
     latest = history[-1] if history else None
-    band = queries.band_table().get(latest["band"]) if latest else None
+    band = bands.get(latest["band"]) if latest else None
     action = explanation["action"] if explanation else (band["action"] if band else None)
     return {"account_id": account_id, "latest": latest, "action": action, "explanation": explanation,
             "history": history}

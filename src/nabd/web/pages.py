@@ -63,14 +63,14 @@ def language_of(request: Request) -> Language:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page in the visitor's language, with the user, CSRF token and bands every page needs."""
+    """A page in the visitor's language, with the user and CSRF token every page needs."""
     lang = language_of(request)
     session = getattr(request.state, "session", {})
     return templates.TemplateResponse(
         request, template,
         {
             "user": session_user(request), "lang": lang, "_": lang.gettext, "ngettext": lang.ngettext,
-            "csrf": session.get("csrf", ""), "bands": queries.band_table(), "languages": LANGUAGES,
+            "csrf": session.get("csrf", ""), "languages": LANGUAGES,
             **context,
         },
         status_code=status_code,
@@ -214,7 +214,7 @@ async def portfolio_page(
     found, choices = await _query(request, read)
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
-        request, template, portfolio=found, wanted=wanted, choices=choices, page=page,
+        request, template, portfolio=found, bands=found.band_table, wanted=wanted, choices=choices, page=page,
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
@@ -226,9 +226,11 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
         found = queries.account(store, account_id)
         if found is None:
             return None
+        history = queries.score_history(store, account_id)
         return {
             "account": found,
-            "history": queries.score_history(store, account_id),
+            "history": history,
+            "bands": queries.band_table(store, history[-1]["scorecard_version"] if history else None),
             "explanation": queries.account_explanation(store, account_id),
             "records": queries.account_records(store, account_id),
             "usage": queries.usage_trend(store, account_id, _today()),
@@ -327,7 +329,7 @@ async def scorecard_backtest(request: Request, name: str, version: str) -> HTMLR
 
     card, (result, problem) = await run_in_threadpool(run)
     return render(request, "_backtest.html", card=card, result=result, problem=problem,
-                  card_bands={band.id: band.model_dump() for band in card.bands})
+                  card_bands=queries.bands_of(card))
 
 
 @router.get("/data")

@@ -76,21 +76,42 @@ class Portfolio:
     accounts: list[dict[str, Any]]
     total: int
     bands: list[dict[str, Any]] = field(default_factory=list)  # band, accounts, mrr (all filters but band)
+    band_table: dict[str, dict[str, Any]] = field(default_factory=dict)  # bands of the scorecard that scored them
 
 
-def default_scorecard() -> Scorecard:
-    """The scorecard whose bands colour the pages: the shipped default (read once)."""
-    return versions.shipped_scorecard()
+BAND_CLASSES = frozenset({"red", "yellow", "green", "blue"})  # colours app.css styles as .band-<colour>
+_band_tables: dict[str, dict[str, dict[str, Any]]] = {}  # scorecard version -> its band table
 
 
-def band_table() -> dict[str, dict[str, Any]]:
-    """Band id -> {id, colour, name, colour_name, action, range} from the default scorecard."""
-    return {band.id: band.model_dump() for band in default_scorecard().bands}
+def bands_of(card: Scorecard) -> dict[str, dict[str, Any]]:
+    """Band id -> {id, name, range, colour, colour_name, action, css, style} of ``card``: a colour app.css
+    knows is its class ``band-<colour>``; any other is ``band-custom`` with the colour as ``--band``."""
+    return {
+        band.id: {**band.model_dump(),
+                  "css": f"band-{band.colour}" if band.colour in BAND_CLASSES else "band-custom",
+                  "style": None if band.colour in BAND_CLASSES else f"--band: {band.colour}"}
+        for band in card.bands
+    }
 
 
-def _band_ids(wanted: str) -> list[str]:
+def band_table(store: Store, version: str | None = None) -> dict[str, dict[str, Any]]:
+    """The bands of scorecard ``version`` (see :func:`bands_of`); of the active scorecard when ``version``
+    is None or not held by this database. Kept per version: a version names its content, so it never changes."""
+    if version and version not in _band_tables:
+        card = versions.scorecard_of_version(store, version)
+        if card is not None:
+            _band_tables[version] = bands_of(card)
+    if version in _band_tables:
+        return _band_tables[version]
+    active = versions.active_version(store)
+    if active not in _band_tables:
+        _band_tables[active] = bands_of(versions.active_scorecard(store))
+    return _band_tables[active]
+
+
+def _band_ids(wanted: str, bands: dict[str, dict[str, Any]]) -> list[str]:
     """Band ids matching ``wanted``, given as a band id or a colour name (red, yellow, green)."""
-    return [b["id"] for b in band_table().values() if wanted in (b["id"], b["colour"])] or [wanted]
+    return [b["id"] for b in bands.values() if wanted in (b["id"], b["colour"])] or [wanted]
 
 
 def _records_of(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -168,12 +189,11 @@ portfolio AS (
     return sql, [version, as_of, version, previous]
 
 
-def _where(wanted: PortfolioFilter, *, with_band: bool = True) -> tuple[str, list[Any]]:
-    """The WHERE clause of the portfolio filters, and its parameters."""
+def _where(wanted: PortfolioFilter, ids: list[str] | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause of the portfolio filters (of the band only when its ``ids`` are given), and its parameters."""
     clauses: list[str] = []
     params: list[Any] = []
-    if with_band and wanted.band:
-        ids = _band_ids(wanted.band)
+    if ids:
         clauses.append(f"band IN ({', '.join('?' for _ in ids)})")
         params.extend(ids)
     for column, value in (("segment", wanted.segment), ("csm", wanted.csm)):
@@ -190,7 +210,7 @@ def _where(wanted: PortfolioFilter, *, with_band: bool = True) -> tuple[str, lis
 
 
 _portfolio_engine = duckdb.connect()  # in memory: holds the kept portfolio rows as table ``portfolio``
-_portfolio_kept: dict[str, Any] = {"key": None, "at": 0.0}
+_portfolio_kept: dict[str, Any] = {"key": None, "at": 0.0, "version": None}
 _portfolio_lock = threading.Lock()
 
 
@@ -204,14 +224,15 @@ def data_generation(store: Store) -> tuple[Any, ...]:
     )[0])
 
 
-def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> pa.Table:
-    """Every portfolio row (see :func:`_portfolio_sql`), computed by the store's engine."""
+def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> tuple[pa.Table, str | None]:
+    """Every portfolio row (see :func:`_portfolio_sql`), computed by the store's engine, and the
+    scorecard version of their scores (None before any scoring)."""
     base, params = _portfolio_sql(store, today, reporting_currency)
     sql = f"{base} SELECT {', '.join(PORTFOLIO_COLUMNS)} FROM portfolio"
     if store.kind == "duckdb":
-        return store.raw.execute(sql, params).fetch_arrow_table()
+        return store.raw.execute(sql, params).fetch_arrow_table(), params[0]
     found = store.records(sql, params)
-    return pa.table({column: [row[column] for row in found] for column in PORTFOLIO_COLUMNS})
+    return pa.table({column: [row[column] for row in found] for column in PORTFOLIO_COLUMNS}), params[0]
 
 
 def _kept_portfolio(store: Store, today: date, reporting_currency: str) -> None:
@@ -219,28 +240,32 @@ def _kept_portfolio(store: Store, today: date, reporting_currency: str) -> None:
     currency, data generation) changes or after CACHE_SECONDS. The caller holds _portfolio_lock."""
     key = (str(store.url), today, reporting_currency, data_generation(store))
     if _portfolio_kept["key"] != key or time.monotonic() - _portfolio_kept["at"] >= CACHE_SECONDS:
-        _portfolio_engine.register("computed", _portfolio_rows(store, today, reporting_currency))
+        rows, version = _portfolio_rows(store, today, reporting_currency)
+        _portfolio_engine.register("computed", rows)
         _portfolio_engine.execute("CREATE OR REPLACE TABLE portfolio AS SELECT * FROM computed")
         _portfolio_engine.unregister("computed")
-        _portfolio_kept.update(key=key, at=time.monotonic())
+        _portfolio_kept.update(key=key, at=time.monotonic(), version=version)
 
 
 def portfolio(
     store: Store, wanted: PortfolioFilter, today: date, reporting_currency: str = "USD"
 ) -> Portfolio:
-    """One page of accounts with their latest score, band, trend, MRR and next renewal, plus per-band counts and MRR.
+    """One page of accounts with their latest score, band, trend, MRR and next renewal, plus per-band counts and MRR,
+    and the band table of the scorecard version that scored them (the band filter takes its ids or colours).
 
     Sorted, filtered and paginated by the in-memory engine over the kept rows (missing values sort
     last); band counts and MRR in one grouped query, whose counts also give the total.
     """
     if wanted.sort not in SORTS:
         raise NabdError(f"sort must be one of {', '.join(SORTS)}")
-    where, params = _where(wanted)
     key = {"renewal": "renewal_date"}.get(wanted.sort, wanted.sort)
     direction = "DESC" if wanted.descending else "ASC"
-    summary_where, summary_params = _where(wanted, with_band=False)
+    summary_where, summary_params = _where(wanted)
     with _portfolio_lock:
         _kept_portfolio(store, today, reporting_currency)
+        shown_bands = band_table(store, _portfolio_kept["version"])
+        chosen = _band_ids(wanted.band, shown_bands) if wanted.band else None
+        where, params = _where(wanted, chosen)
         page = _records_of(_portfolio_engine.execute(
             f"SELECT * FROM portfolio{where} ORDER BY {key} {direction} NULLS LAST, account_id LIMIT ? OFFSET ?",
             [*params, wanted.limit, wanted.offset],
@@ -249,9 +274,8 @@ def portfolio(
             f"SELECT band, count(*) AS accounts, sum(mrr) AS mrr FROM portfolio{summary_where} GROUP BY band",
             summary_params,
         ))
-    chosen = set(_band_ids(wanted.band)) if wanted.band else None
     total = sum(row["accounts"] for row in bands if chosen is None or row["band"] in chosen)
-    return Portfolio(accounts=page, total=total, bands=bands)
+    return Portfolio(accounts=page, total=total, bands=bands, band_table=shown_bands)
 
 
 def filter_choices(store: Store) -> dict[str, list[str]]:
@@ -547,7 +571,7 @@ def scorecards(store: Store) -> list[dict[str, Any]]:
     """Each scorecard by name: its newest saved YAML (or the shipped default), version, who saved it,
     whether that version is ``active``, and ``active_version`` when the active one has this name."""
     active = versions.active_version(store)
-    default = default_scorecard()
+    default = versions.shipped_scorecard()
     shipped: dict[str, dict[str, Any]] = {
         default.name: {"name": default.name, "version": default.version, "saved_by": None,
                        "saved_at": None, "yaml": versions.shipped_yaml()}

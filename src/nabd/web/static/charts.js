@@ -29,7 +29,7 @@
         progress: { show: true, width: 14, itemStyle: { color: colour } },
         axisLine: { lineStyle: { width: 14 } }, pointer: { show: false }, splitLine: { show: false },
         axisTick: { show: false }, axisLabel: { show: false },
-        detail: { valueAnimation: false, fontSize: 36, offsetCenter: [0, "0%"], color: colour },
+        detail: { valueAnimation: false, fontSize: 36, offsetCenter: [0, "0%"], color: COLOURS[spec.colour] ? colour : "#1f2937" },
         data: [{ value: spec.score, name: spec.name }] }] };
     }
     if (spec.kind === "history") {
