@@ -1,5 +1,8 @@
+import pytest
+
+from nabd.errors import NabdError
 from nabd.store import CANONICAL_TABLES, open_store, schema_version
-from nabd.store.migrations import available_migrations
+from nabd.store.migrations import available_migrations, migrate
 
 
 def test_a_new_store_has_every_canonical_table(store):
@@ -45,3 +48,21 @@ def test_every_table_the_account_page_reads_has_an_index_that_starts_with_accoun
             "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
             if "(account_id)" in definition or "(account_id," in definition}
     assert set(PER_ACCOUNT_TABLES) <= indexed
+
+
+def test_a_migration_that_fails_is_named_in_one_line_and_leaves_nothing_recorded(store_url):
+    store = open_store(store_url)
+    last = available_migrations(store.kind)[-1]
+    store.execute("DELETE FROM schema_version WHERE version = ?", [last.version])  # its tables stay: it fails again
+    with pytest.raises(NabdError, match=rf"^migration {last.version:04d}_{last.name} failed on this database"):
+        migrate(store)
+    assert schema_version(store) == last.version - 1
+    store.close()
+
+
+def test_a_database_made_by_another_build_with_other_migrations_is_refused(store_url):
+    store = open_store(store_url)
+    store.execute("UPDATE schema_version SET name = 'something_else' WHERE version = 1")
+    with pytest.raises(NabdError, match="records migration 1 as 'something_else'.* another build of Nabd"):
+        migrate(store)
+    store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
+from nabd.errors import NabdError
 from nabd.store.connection import Store
 from nabd.store.clock import utc_now
 
@@ -52,16 +53,31 @@ def migrate(store: Store) -> list[Migration]:
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    done = {row[0] for row in store.fetchall("SELECT version FROM schema_version")}
+    done = dict(store.fetchall("SELECT version, name FROM schema_version"))
     applied = []
     for migration in available_migrations(store.kind):
         if migration.version in done:
+            if done[migration.version] != migration.name:
+                raise NabdError(
+                    f"this database records migration {migration.version} as {done[migration.version]!r}, but this "
+                    f"Nabd ships {migration.version} as {migration.name!r}: it was made by another build of Nabd; "
+                    "open it with that build, or start from a new database"
+                )
             continue
-        with store.transaction():
-            store.execute(migration.sql)
-            store.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)",
-                [migration.version, migration.name, utc_now()],
-            )
+        try:
+            with store.transaction():
+                store.execute(migration.sql)
+                store.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [migration.version, migration.name, utc_now()],
+                )
+        except NabdError:
+            raise
+        except Exception as error:  # the engine's own error, whatever its class: name the migration
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise NabdError(
+                f"migration {migration.version:04d}_{migration.name} failed on this database and was not applied: "
+                f"{first_line}"
+            ) from error
         applied.append(migration)
     return applied
