@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -18,6 +17,7 @@ from aiosmtpd.controller import Controller
 
 from nabd.feedback.sending import SmtpSettings
 from nabd.store import Store
+from tests.serving import free_port
 
 
 class Mailbox:
@@ -31,17 +31,11 @@ class Mailbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, SmtpSettings]]:
     """A real SMTP server on a loopback port, and the settings that reach it."""
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield box, SmtpSettings(host="127.0.0.1", port=controller.port, sender="cs@nabd.test")
     controller.stop()

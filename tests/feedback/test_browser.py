@@ -9,15 +9,12 @@ only after stopping the server. Screenshots go to test-artifacts/feedback/.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, expect, sync_playwright
 
@@ -27,7 +24,8 @@ from nabd.store import open_store
 from nabd.store.clock import utc_now
 from nabd.web.app import create_app
 from nabd.web.users import add_token, add_user
-from tests.feedback.conftest import Mailbox, _free_port, link_of, seed_contacts
+from tests.feedback.conftest import Mailbox, link_of, seed_contacts
+from tests.serving import ServedApp, free_port, serve_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -40,21 +38,19 @@ class Surveyed:
     database_url: str
     token: str
     links: dict[str, str]          # e-mail address -> survey link
-    server: uvicorn.Server
-    thread: threading.Thread
+    served: ServedApp
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.served.stop()
 
 
 @pytest.fixture(scope="module")
 def surveyed(tmp_path_factory) -> Iterator[Surveyed]:
     """Surveys e-mailed through a real SMTP server to Huda (ar) and Sam (en), then the server started."""
     url = f"duckdb:///{tmp_path_factory.mktemp('survey-browser') / 'nabd.duckdb'}"
-    port = _free_port()
+    port = free_port()
     box = Mailbox()
-    smtp = Controller(box, hostname="127.0.0.1", port=_free_port())
+    smtp = Controller(box, hostname="127.0.0.1", port=free_port())
     smtp.start()
     with open_store(url) as store:
         seed_contacts(store)
@@ -64,15 +60,8 @@ def surveyed(tmp_path_factory) -> Iterator[Surveyed]:
                     smtp=SmtpSettings(host="127.0.0.1", port=smtp.port))
     smtp.stop()
     links = {message["To"]: link_of(message) for message in box.messages}
-    server = uvicorn.Server(uvicorn.Config(create_app(url, secret_key="survey-test"), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.05)
-    surveyed = Surveyed(f"http://127.0.0.1:{port}", url, token, links, server, thread)
+    served = serve_in_thread(create_app(url, secret_key="survey-test"), port)
+    surveyed = Surveyed(served.base, url, token, links, served)
     yield surveyed
     surveyed.stop()
 

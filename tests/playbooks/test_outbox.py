@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,14 +13,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from nabd.playbooks.outbox import SmtpSettings, backoff, deliver, outbox_rows, retry_failed
+from tests.serving import free_port
 
 NOW = datetime(2026, 6, 30, 8, 0)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

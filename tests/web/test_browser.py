@@ -7,29 +7,20 @@ The server owns the DuckDB file while it runs; the test reads only through the s
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from nabd.store import open_store
 from nabd.web.app import create_app
+from tests.serving import serve_in_thread
 from tests.web.conftest import PASSWORD, seed_company
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +39,9 @@ def demo_server(demo_url: str) -> Iterator[str]:
 
 
 def _serve(url: str) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(url, secret_key="browser-test"), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    served = serve_in_thread(create_app(url, secret_key="browser-test"))
+    yield served.base
+    served.stop()
 
 
 @pytest.fixture(scope="module")
