@@ -162,3 +162,14 @@ def test_the_query_compiled_once_gives_each_dates_own_scores(store):
     direct = sorted(store.fetchall(store.ibis.compile(expression)))
     substituted = sorted(store.fetchall(scoring_sql(store, card)(AS_OF)))
     assert [dict(zip(columns, row)) for row in substituted] == [dict(zip(columns, row)) for row in direct]
+
+
+def test_a_rerun_within_the_same_second_records_a_later_computed_at(store):
+    # the web app keeps the portfolio until the newest computed_at changes: a second-precision stamp
+    # would hide a re-score made within the same second for up to CACHE_SECONDS
+    customer(store, "A")
+    card = two_measures(60, 100)
+    run_scoring(store, card, AS_OF)
+    first = store.scalar("SELECT computed_at FROM health_scores")
+    run_scoring(store, card, AS_OF)
+    assert store.scalar("SELECT computed_at FROM health_scores") > first

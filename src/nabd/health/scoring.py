@@ -232,7 +232,7 @@ def _insert_scores(store: Store, scorecard: Scorecard, as_of: date) -> str:
         "band, coverage, measures, computed_at) "
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
         f"score, weighted_score, band, coverage, {measures}, "
-        f"TIMESTAMP '{utc_now().isoformat(sep=' ')}' FROM nabd_health_run "
+        f"TIMESTAMP '{utc_now(microseconds=True).isoformat(sep=' ')}' FROM nabd_health_run "
         f"ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}"
     )
 
