@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from nabd.errors import NabdError
-from nabd.metrics.active import account_mrr, active_accounts, active_subscriptions
+from nabd.metrics.active import account_mrr, account_mrr_on_days, active_accounts, active_subscriptions
 
 from tests.metrics.metrics_history import acct, given, sub
 
@@ -51,6 +51,27 @@ def test_account_mrr_sums_active_periods_and_converts_at_the_rate_in_force(store
     )
     result = account_mrr(store, date(2024, 1, 15)).to_pyarrow().to_pylist()
     assert result == [{"account_id": "A", "mrr": Decimal("200.0125")}]
+
+
+def test_account_mrr_on_days_is_account_mrr_of_each_day_at_that_days_rate(store):
+    # 2023-06-01: A 100 + 375 SAR x 0.25 + 999 (S3) = 1192.75; 2024-01-15: A 100 + 375 x 0.2667 = 200.0125, B 50
+    given(
+        store,
+        accounts=[acct("A"), acct("B")],
+        subscriptions=[
+            sub("S1", "A", 100, date(2023, 1, 1)),
+            sub("S2", "A", 375, date(2023, 1, 1), currency="SAR"),
+            sub("S3", "A", 999, date(2023, 1, 1), date(2024, 1, 1)),
+            sub("S4", "B", 50, date(2024, 1, 1)),
+        ],
+        currency_rates=[("SAR", date(2023, 1, 1), Decimal("0.25")), ("SAR", date(2024, 1, 1), Decimal("0.2667"))],
+    )
+    rows = account_mrr_on_days(store, [date(2023, 6, 1), date(2024, 1, 15)]).order_by("as_of", "account_id")
+    assert rows.to_pyarrow().to_pylist() == [
+        {"as_of": date(2023, 6, 1), "account_id": "A", "mrr": Decimal("1192.7500")},
+        {"as_of": date(2024, 1, 15), "account_id": "A", "mrr": Decimal("200.0125")},
+        {"as_of": date(2024, 1, 15), "account_id": "B", "mrr": Decimal("50.0000")},
+    ]
 
 
 def test_a_missing_rate_is_an_error_naming_currency_and_date(store):

@@ -20,7 +20,7 @@ import pandas as pd
 from nabd.errors import NabdError
 from nabd.health.scorecard import Scorecard
 from nabd.health.scoring import SENTINEL_DAY, as_of_dates, as_of_sql, scored
-from nabd.metrics.active import account_mrr, active_accounts
+from nabd.metrics.active import account_mrr_on_days, active_accounts
 from nabd.store import Store
 
 
@@ -104,16 +104,12 @@ def outcome_frame(
     expression = outcomes(store, scorecard, SENTINEL_DAY, horizon_days, with_measures)
     names = list(expression.schema().names)
     query = as_of_sql(store.ibis.compile(expression))
-    frames = []
-    for day in dates:
-        frame = pd.DataFrame(store.fetchall(query(day)), columns=names)
-        mrr = account_mrr(store, day).to_pyarrow().to_pandas()
-        mrr["mrr"] = mrr["mrr"].astype(float)
-        frame = frame.merge(mrr, on="account_id", how="left")
-        frame["mrr"] = frame["mrr"].fillna(0.0)
-        frame["as_of"] = day
-        frames.append(frame)
-    stacked = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*names, "mrr", "as_of"])
+    frames = [pd.DataFrame(store.fetchall(query(day)), columns=names).assign(as_of=day) for day in dates]
+    if not frames:
+        return pd.DataFrame(columns=[*names, "as_of", "mrr"])
+    mrr = account_mrr_on_days(store, dates).to_pyarrow().to_pandas()
+    stacked = pd.concat(frames, ignore_index=True).merge(mrr, on=["as_of", "account_id"], how="left")
+    stacked["mrr"] = stacked["mrr"].astype(float).fillna(0.0)
     numeric = [n for n in stacked.columns if n not in {"account_id", "segment", "band", "as_of"}]
     stacked[numeric] = stacked[numeric].astype(float)
     stacked["band"] = stacked["band"].astype(object).where(stacked["band"].notna(), None)

@@ -12,7 +12,7 @@ from datetime import date
 
 import ibis
 
-from nabd.metrics.currency import to_reporting_currency
+from nabd.metrics.currency import convert_on, to_reporting_currency
 from nabd.store import Store
 
 
@@ -49,6 +49,18 @@ def account_mrr(
         store, periods.filter(is_active(periods, day)), "mrr", reporting_currency, rate_day or day
     )
     return periods.group_by("account_id").aggregate(mrr=lambda t: t.mrr.sum())
+
+
+def account_mrr_on_days(store: Store, days: list[date], reporting_currency: str = "USD") -> ibis.Table:
+    """Per day d of ``days`` and account active on d: as_of = d, mrr = sum(period mrr x rate(currency, d)).
+
+    :func:`account_mrr` of many days in one query (a backtest's as-of dates).
+    """
+    on = ibis.memtable({"as_of": days}, schema={"as_of": "date"})
+    periods = customer_subscriptions(store)
+    active = periods.join(on, is_active(periods, on.as_of)).mutate(rate_day=on.as_of)
+    converted = convert_on(store, active, "mrr", reporting_currency)
+    return converted.group_by("as_of", "account_id").aggregate(mrr=converted.mrr.sum())
 
 
 def subscriptions_at_edges(store: Store, bounds: ibis.Table) -> ibis.Table:
