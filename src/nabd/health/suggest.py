@@ -237,7 +237,8 @@ def render_suggestion(suggestion: Suggestion) -> list[str]:
         f"cross-validation inside the fit window ({FOLDS} folds by account), mean AUC ± standard error:",
         *(f"  {strength(c.strength):<16} {c.auc:.3f} ± {c.spread:.3f}" for c in s.candidates),
         f"chosen: {strength(s.strength)}"
-        + (" (no strength beats the current weights by more than one standard error)" if s.strength is None else ""),
+        + (" (no strength beats the current weights by more than one standard error; more history, i.e. more "
+           "churned accounts in the fit window, is what lets a fit be told apart)" if s.strength is None else ""),
         "measure                     current  suggested  coefficient",
     ]
     for measure, weight in s.current_weights.items():
