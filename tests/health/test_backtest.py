@@ -90,6 +90,13 @@ def test_a_measure_whose_higher_score_goes_with_more_churn_gets_weight_zero_not_
     assert fit_weights(BINARY_X, 1 - BINARY_Y)[1] == 0.0
 
 
+def test_a_measure_held_at_zero_leaves_the_others_at_their_own_fit():
+    # x2 (1 for the first two rows of each x1 group) goes with churn in both groups, so its weight stays 0
+    # and b0, c1 are the one-measure fit: ln 3 and 2 ln 3
+    features = np.column_stack([BINARY_X[:, 0], [1.0, 1, 0, 0, 1, 1, 0, 0]])
+    assert fit_weights(features, BINARY_Y) == pytest.approx([np.log(3), 2 * np.log(3), 0.0], abs=1e-4)
+
+
 def test_a_missing_measure_score_is_filled_as_the_scorecard_scores_it():
     card = load_scorecard()
     frame = pd.DataFrame({f"s__{m.id}": [80.0] for m in card.measures} | {"weighted_score": [62.0]})
