@@ -114,6 +114,27 @@ def test_page_visits_count_views_of_the_page_in_the_window(store):
     assert value(store, "page_visits", params="page: cancel") == 2
 
 
+def test_account_grain_measures_together_read_only_their_rows(store):
+    # The account grain reads the union of its measures' rows (sessions, page:cancel): B's logins and
+    # features are not read, so B has the values of an account without those events, not missing ones.
+    customer(store, "A")
+    customer(store, "B")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 15), "session", 1, 60), activity("A", "c1", date(2024, 5, 15), "session", 1, 40),
+        activity("A", "", date(2024, 6, 16), "session", 1, 30), activity("A", "c1", date(2024, 6, 15), "page:cancel", 2),
+        activity("A", "c1", date(2024, 6, 15), "login", 5), activity("B", "c9", date(2024, 6, 15), "login", 3),
+        activity("B", "c9", date(2024, 5, 15), "feature:x", 1, 10),
+    ])
+    card = scorecard(
+        measure("daily", "usage_time_daily", "{kind: boolean}") + measure("trend", "usage_trend", "{kind: boolean}")
+        + measure("cancel", "page_visits", "{kind: boolean}", params="page: cancel")
+    )
+    rows = {row["account_id"]: row for row in measure_values(store, list(card.measures), AS_OF).to_pyarrow().to_pylist()}
+    # A: 60 min of c1 on one (user, day); the trend counts the unidentified 30 too: 90 / 40 - 1
+    assert (rows["A"]["r__daily"], rows["A"]["r__trend"], rows["A"]["r__cancel"]) == (60, pytest.approx(1.25), 2)
+    assert (rows["B"]["r__daily"], rows["B"]["r__trend"], rows["B"]["r__cancel"]) == (0, None, 0)
+
+
 def test_new_licences_compare_licences_on_as_of_with_the_day_before_the_window(store):
     # 90-day window from 04-02: licences on 04-01 = 5, on 06-30 = 8 -> 3; the 07-01 period is not yet known
     given(store, accounts=[account("A")], subscriptions=[
