@@ -122,6 +122,27 @@ def test_a_measure_constant_across_accounts_is_warned_about(store):
     ]
 
 
+def test_the_constant_measure_warning_ignores_accounts_without_a_value_and_names_a_measure_without_data(store):
+    # m1: 7 where known, null elsewhere (constant); m2: no data at all; m3: 1 and 2 (not constant);
+    # m4: 0 and -0.5 (not constant: min < max)
+    customer(store, "A")
+    customer(store, "B")
+    customer(store, "C")
+    card = scorecard(
+        custom("m1", {"A": 7, "B": 7, "C": None}, IDENTITY) + custom("m2", {"A": None}, IDENTITY)
+        + custom("m3", {"A": 1, "B": 2, "C": 2}, IDENTITY) + custom("m4", {"A": 0, "B": -0.5}, IDENTITY)
+    )
+    assert run_scoring(store, card, AS_OF).warnings == [
+        "measure 'm1' has the same value for every account: it cannot tell accounts apart",
+        "measure 'm2' has the same value for every account (no data at all): it cannot tell accounts apart",
+    ]
+
+
+def test_one_scored_account_is_never_warned_about(store):
+    customer(store, "A")
+    assert run_scoring(store, scorecard(custom("m1", {"A": 5}, IDENTITY)), AS_OF).warnings == []
+
+
 def test_trend_is_the_change_against_the_latest_score_on_or_before_7_30_and_90_days_ago(store):
     # scores: 40 on 03-31, 50 on 05-31, 65 on 06-23, 70 on 06-30
     # 7 days -> 06-23: 70 - 65 = 5; 30 days -> on or before 05-31: 70 - 50 = 20; 90 days -> 04-01: 40 -> 30

@@ -264,15 +264,21 @@ WHERE cur.as_of = ? AND prev.as_of < ? AND cur.scorecard_version = ? AND cur.ban
 
 
 def _constant_measures(store: Store, scorecard: Scorecard) -> list[str]:
-    """A warning per measure whose raw value is the same for every scored account (it cannot rank them)."""
-    counts = ", ".join(f'count(DISTINCT "r__{m.id}")' for m in scorecard.measures)
-    row = store.fetchall(f"SELECT count(*), {counts} FROM nabd_health_run")[0]
+    """A warning per measure whose raw value is the same for every scored account (it cannot rank them).
+
+    "At most one distinct value" is min = max over the accounts with a value (or none has one): the
+    same answer as count(DISTINCT ...) <= 1 without a hash table of every value per measure.
+    """
+    checks = ", ".join(
+        f'count("r__{m.id}") = 0, min("r__{m.id}") = max("r__{m.id}")' for m in scorecard.measures
+    )
+    row = store.fetchall(f"SELECT count(*), {checks} FROM nabd_health_run")[0]
     if row[0] < 2:
         return []
     return [
-        f"measure {m.id!r} has the same value for every account{' (no data at all)' if n == 0 else ''}: "
+        f"measure {m.id!r} has the same value for every account{' (no data at all)' if empty else ''}: "
         "it cannot tell accounts apart"
-        for m, n in zip(scorecard.measures, row[1:]) if n <= 1
+        for m, empty, same in zip(scorecard.measures, row[1::2], row[2::2]) if empty or same
     ]
 
 
