@@ -51,6 +51,20 @@ def test_running_the_same_as_of_twice_replaces_the_rows(store):
     assert store.scalar("SELECT count(*) FROM health_band_changes") == 0
 
 
+def test_a_first_run_of_an_as_of_adds_to_the_other_as_ofs_and_versions_without_touching_them(store):
+    # the first run of an (as-of, version) inserts (nothing to replace); other dates and versions stay
+    customer(store, "A")
+    first, second = two_measures(90, 100), two_measures(60, 100)
+    run_scoring(store, first, AS_OF)
+    run_scoring(store, second, AS_OF - timedelta(days=7))
+    run_scoring(store, second, AS_OF)
+    run_scoring(store, first, AS_OF)  # a re-run of a stored (as-of, version) replaces its row
+    scores = {(as_of, version): score for _, as_of, _, version, score, *_ in stored(store)}
+    assert scores == {
+        (AS_OF, first.version): 93, (AS_OF - timedelta(days=7), second.version): 70, (AS_OF, second.version): 70
+    }
+
+
 def test_a_rerun_after_the_data_changed_updates_the_rows_and_drops_accounts_no_longer_active(store):
     # m1 = the account's licences (identity rule): A 60 -> 90 between the runs; B's subscription ends
     quantity = (
