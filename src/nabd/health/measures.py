@@ -70,11 +70,13 @@ class Window:
 #
 # Distinct counts (users, (user, week), features) are what cost: an engine answers COUNT(DISTINCT x)
 # with a hash table of (account, x) per distinct aggregate. So each usage measure says at which grain
-# it aggregates: the account itself (sums and counts: one GROUP BY account_id), or contacts, (contact,
-# week) with a session, or features, where "distinct" becomes a count of the rows of a GROUP BY
-# (account_id, grain) rolled up per account. Each grain reads only the rows and days its measures
-# need. A row of activity_daily is one (account, contact, day, event_type) (its primary key), so the
-# session rows of a contact are its days with a session.
+# it aggregates: the account itself (sums and counts: one GROUP BY account_id), or contacts, or
+# features, where "distinct" becomes a count of the rows of a GROUP BY (account_id, grain) rolled up
+# per account. Each grain reads only the rows and days its measures need. A row of activity_daily is
+# one (account, contact, day, event_type) (its primary key), so the session rows of a contact are its
+# days with a session. Distinct (contact, week) pairs are counted in the contact grain: each contact
+# keeps the weeks it had a session as bits of an integer (bit_or), and the roll-up counts the bits, so
+# no GROUP BY per (contact, week) is needed (one pass over the contacts' rows serves both measures).
 
 Part = Callable[[str], ibis.Value]  # this measure's aggregated part by name
 PerGrain = Callable[[ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
@@ -96,12 +98,6 @@ GRAINS = {
     "contact": Grain(
         lambda rows, window: {"contact_id": rows.contact_id},
         lambda rows: rows.contact_id != "",
-    ),
-    "session_week": Grain(  # week k = (as_of - day) // 7
-        lambda rows, window: {
-            "contact_id": rows.contact_id, "week": window.as_of.delta(rows.day, unit="day") // 7
-        },
-        lambda rows: (rows.event_type == "session") & (rows.contact_id != ""),
     ),
     "feature": Grain(
         lambda rows, window: {"event_type": rows.event_type},
@@ -132,9 +128,35 @@ def _session_days(rows: ibis.Table, window: Window, params: MeasureParams) -> di
     return {"minutes": rows.value_sum.sum(where=sessions), "periods": rows.day.count(where=sessions)}
 
 
+WEEK_BITS = 62  # weeks per BIGINT mask: bits 0..61 (bit 63 is the sign on PostgreSQL)
+
+
+def _weeks(window: Window) -> int:
+    """Weeks k = (as_of - day) // 7 that days of the window fall in: 0 .. (days - 1) // 7."""
+    return (window.days - 1) // 7 + 1
+
+
 def _session_weeks(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    """Per (identified contact, week before as_of) with sessions: its minutes, and 1 when in the window."""
-    return {"minutes": rows.value_sum.sum(where=_in(rows, window)), "periods": _any(rows, _in(rows, window))}
+    """Per identified contact: its session minutes in the window, and the weeks before as_of it had a
+    session in the window as bits (week k = bit k % 62 of mask ``weeks<k // 62>``)."""
+    sessions = _in(rows, window) & (rows.event_type == "session")
+    week = window.as_of.delta(rows.day, unit="day") // 7
+    masks = {}
+    for word in range((_weeks(window) - 1) // WEEK_BITS + 1):
+        # an engine may shift every row before the filter: week % 62 keeps each shift in range
+        bit = ibis.literal(1).cast("int64") << (week % WEEK_BITS).cast("int32")  # PostgreSQL: int8 << int4
+        in_word = sessions if _weeks(window) <= WEEK_BITS else sessions & (week // WEEK_BITS == word)
+        masks[f"weeks{word}"] = bit.bit_or(where=in_word)
+    return {"minutes": rows.value_sum.sum(where=sessions), **masks}
+
+
+def _session_week_totals(part: Part, grains: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    """Per account: session minutes, and (contact, week) pairs with a session: the bits set in the masks."""
+    bits = []
+    for word in range((_weeks(window) - 1) // WEEK_BITS + 1):
+        mask = part(f"weeks{word}").fill_null(0)
+        bits += [(mask >> k) & 1 for k in range(min(WEEK_BITS, _weeks(window) - WEEK_BITS * word))]
+    return {"minutes": part("minutes").sum(), "periods": functools.reduce(operator.add, bits).sum()}
 
 
 def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
@@ -204,7 +226,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
         rows=lambda rows, params: rows.event_type == "session",
     ),
     "usage_time_weekly": ActivityMeasure(
-        "session_week", _session_weeks, _sums("minutes", "periods"), _minutes_per_period,
+        "contact", _session_weeks, _session_week_totals, _minutes_per_period,
         "session minutes of identified users / distinct (user, week before as_of) with a session",
     ),
     "active_users": ActivityMeasure(
