@@ -4,8 +4,8 @@ Point in time: a measure for ``as_of`` sees only facts known by the end of that 
 N days is the days (as_of - N, as_of]; timestamps count when ``ts < as_of + 1 day``; an invoice
 paid after as_of is unpaid, a ticket closed after as_of is open (its CSAT unknown), an event after
 as_of does not exist. Usage measures read ``activity_daily``: one GROUP BY per grain (the account;
-contacts; (contact, week) of sessions; features), each over only the rows its measures need and
-rolled up per account (see below); the others read their own table.
+identified contacts, which also count (contact, week) pairs; features), each over only the rows its
+measures need and rolled up per account (see below); the others read their own table.
 """
 
 from __future__ import annotations
