@@ -55,6 +55,38 @@ def test_usage_time_weekly_is_minutes_per_active_user_week(store):
     assert value(store, "usage_time_weekly", window=28) == 25
 
 
+def test_usage_time_weekly_counts_weeks_of_a_long_window_past_the_first_62(store):
+    # a 448-day window has weeks 0..63: the weeks are kept as bits of two masks (0..61, 62..63)
+    # c1: weeks 0, 61, 62, 63 (and week 0 twice); c2: week 62; 5 (user, week) pairs, 500 minutes
+    customer(store, "A")
+    days_ago = lambda n: date.fromordinal(AS_OF.toordinal() - n)  # noqa: E731
+    given(store, activity_daily=[
+        activity("A", "c1", AS_OF, "session", 1, 100), activity("A", "c1", days_ago(1), "session", 1, 50),
+        activity("A", "c1", days_ago(61 * 7), "session", 1, 50), activity("A", "c1", days_ago(62 * 7 + 3), "session", 1, 100),
+        activity("A", "c1", days_ago(447), "session", 1, 100), activity("A", "c2", days_ago(62 * 7), "session", 1, 100),
+        activity("A", "c1", days_ago(448), "session", 1, 999),  # week 64: before the window
+    ])
+    assert value(store, "usage_time_weekly", window=448) == 100
+
+
+def test_weekly_usage_and_active_users_share_the_contact_grain_with_their_own_windows(store):
+    # users over 730 days, weekly over 28: the grain reads 730 days (weeks up to 104) for both.
+    # c1: a session on 06-01 (before the 28-day window); c2: a session in week 0 and a login; c3: only a
+    # login; c4: a session 700 days ago. Users 4; weekly: c2's 40 minutes / 1 (user, week)
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 1), "session", 1, 500), activity("A", "c2", AS_OF, "session", 1, 40),
+        activity("A", "c2", AS_OF, "login"), activity("A", "c3", date(2024, 6, 20), "login"),
+        activity("A", "c4", date.fromordinal(AS_OF.toordinal() - 700), "session", 1, 70),
+    ])
+    card = scorecard(
+        measure("users", "active_users", "{kind: boolean}", window=730)
+        + measure("weekly", "usage_time_weekly", "{kind: boolean}", window=28)
+    )
+    rows = measure_values(store, list(card.measures), AS_OF).to_pyarrow().to_pylist()
+    assert (rows[0]["r__users"], rows[0]["r__weekly"]) == (4, 40)
+
+
 def test_an_account_without_sessions_has_zero_usage_time(store):
     customer(store, "A")
     assert value(store, "usage_time_daily") == 0
@@ -112,6 +144,27 @@ def test_page_visits_count_views_of_the_page_in_the_window(store):
         activity("A", "c1", date(2024, 6, 15), "page:pricing", 7),
     ])
     assert value(store, "page_visits", params="page: cancel") == 2
+
+
+def test_account_grain_measures_together_read_only_their_rows(store):
+    # The account grain reads the union of its measures' rows (sessions, page:cancel): B's logins and
+    # features are not read, so B has the values of an account without those events, not missing ones.
+    customer(store, "A")
+    customer(store, "B")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 15), "session", 1, 60), activity("A", "c1", date(2024, 5, 15), "session", 1, 40),
+        activity("A", "", date(2024, 6, 16), "session", 1, 30), activity("A", "c1", date(2024, 6, 15), "page:cancel", 2),
+        activity("A", "c1", date(2024, 6, 15), "login", 5), activity("B", "c9", date(2024, 6, 15), "login", 3),
+        activity("B", "c9", date(2024, 5, 15), "feature:x", 1, 10),
+    ])
+    card = scorecard(
+        measure("daily", "usage_time_daily", "{kind: boolean}") + measure("trend", "usage_trend", "{kind: boolean}")
+        + measure("cancel", "page_visits", "{kind: boolean}", params="page: cancel")
+    )
+    rows = {row["account_id"]: row for row in measure_values(store, list(card.measures), AS_OF).to_pyarrow().to_pylist()}
+    # A: 60 min of c1 on one (user, day); the trend counts the unidentified 30 too: 90 / 40 - 1
+    assert (rows["A"]["r__daily"], rows["A"]["r__trend"], rows["A"]["r__cancel"]) == (60, pytest.approx(1.25), 2)
+    assert (rows["B"]["r__daily"], rows["B"]["r__trend"], rows["B"]["r__cancel"]) == (0, None, 0)
 
 
 def test_new_licences_compare_licences_on_as_of_with_the_day_before_the_window(store):

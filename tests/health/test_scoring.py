@@ -51,6 +51,20 @@ def test_running_the_same_as_of_twice_replaces_the_rows(store):
     assert store.scalar("SELECT count(*) FROM health_band_changes") == 0
 
 
+def test_a_first_run_of_an_as_of_adds_to_the_other_as_ofs_and_versions_without_touching_them(store):
+    # the first run of an (as-of, version) inserts (nothing to replace); other dates and versions stay
+    customer(store, "A")
+    first, second = two_measures(90, 100), two_measures(60, 100)
+    run_scoring(store, first, AS_OF)
+    run_scoring(store, second, AS_OF - timedelta(days=7))
+    run_scoring(store, second, AS_OF)
+    run_scoring(store, first, AS_OF)  # a re-run of a stored (as-of, version) replaces its row
+    scores = {(as_of, version): score for _, as_of, _, version, score, *_ in stored(store)}
+    assert scores == {
+        (AS_OF, first.version): 93, (AS_OF - timedelta(days=7), second.version): 70, (AS_OF, second.version): 70
+    }
+
+
 def test_a_rerun_after_the_data_changed_updates_the_rows_and_drops_accounts_no_longer_active(store):
     # m1 = the account's licences (identity rule): A 60 -> 90 between the runs; B's subscription ends
     quantity = (
@@ -120,6 +134,27 @@ def test_a_measure_constant_across_accounts_is_warned_about(store):
     assert run_scoring(store, card, AS_OF).warnings == [
         "measure 'm2' has the same value for every account: it cannot tell accounts apart"
     ]
+
+
+def test_the_constant_measure_warning_ignores_accounts_without_a_value_and_names_a_measure_without_data(store):
+    # m1: 7 where known, null elsewhere (constant); m2: no data at all; m3: 1 and 2 (not constant);
+    # m4: 0 and -0.5 (not constant: min < max)
+    customer(store, "A")
+    customer(store, "B")
+    customer(store, "C")
+    card = scorecard(
+        custom("m1", {"A": 7, "B": 7, "C": None}, IDENTITY) + custom("m2", {"A": None}, IDENTITY)
+        + custom("m3", {"A": 1, "B": 2, "C": 2}, IDENTITY) + custom("m4", {"A": 0, "B": -0.5}, IDENTITY)
+    )
+    assert run_scoring(store, card, AS_OF).warnings == [
+        "measure 'm1' has the same value for every account: it cannot tell accounts apart",
+        "measure 'm2' has the same value for every account (no data at all): it cannot tell accounts apart",
+    ]
+
+
+def test_one_scored_account_is_never_warned_about(store):
+    customer(store, "A")
+    assert run_scoring(store, scorecard(custom("m1", {"A": 5}, IDENTITY)), AS_OF).warnings == []
 
 
 def test_trend_is_the_change_against_the_latest_score_on_or_before_7_30_and_90_days_ago(store):

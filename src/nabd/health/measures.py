@@ -3,13 +3,15 @@
 Point in time: a measure for ``as_of`` sees only facts known by the end of that day. A window of
 N days is the days (as_of - N, as_of]; timestamps count when ``ts < as_of + 1 day``; an invoice
 paid after as_of is unpaid, a ticket closed after as_of is open (its CSAT unknown), an event after
-as_of does not exist. Usage measures read ``activity_daily``: all of them together in one
-GROUP BY (account, contact) and, for feature adoption, one GROUP BY (account, feature), each rolled
-up per account (see below); the others read their own table.
+as_of does not exist. Usage measures read ``activity_daily``: one GROUP BY per grain (the account;
+identified contacts, which also count (contact, week) pairs; features), each over only the rows its
+measures need and rolled up per account (see below); the others read their own table.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -68,11 +70,13 @@ class Window:
 #
 # Distinct counts (users, (user, week), features) are what cost: an engine answers COUNT(DISTINCT x)
 # with a hash table of (account, x) per distinct aggregate. So each usage measure says at which grain
-# it aggregates: the account itself (sums and counts: one GROUP BY account_id), or contacts, (contact,
-# week) with a session, or features, where "distinct" becomes a count of the rows of a GROUP BY
-# (account_id, grain) rolled up per account. Each grain reads only the rows and days its measures
-# need. A row of activity_daily is one (account, contact, day, event_type) (its primary key), so the
-# session rows of a contact are its days with a session.
+# it aggregates: the account itself (sums and counts: one GROUP BY account_id), or contacts, or
+# features, where "distinct" becomes a count of the rows of a GROUP BY (account_id, grain) rolled up
+# per account. Each grain reads only the rows and days its measures need. A row of activity_daily is
+# one (account, contact, day, event_type) (its primary key), so the session rows of a contact are its
+# days with a session. Distinct (contact, week) pairs are counted in the contact grain: each contact
+# keeps the weeks it had a session as bits of an integer (bit_or), and the roll-up counts the bits, so
+# no GROUP BY per (contact, week) is needed (one pass over the contacts' rows serves both measures).
 
 Part = Callable[[str], ibis.Value]  # this measure's aggregated part by name
 PerGrain = Callable[[ibis.Table, Window, MeasureParams], dict[str, ibis.Value]]
@@ -94,12 +98,6 @@ GRAINS = {
     "contact": Grain(
         lambda rows, window: {"contact_id": rows.contact_id},
         lambda rows: rows.contact_id != "",
-    ),
-    "session_week": Grain(  # week k = (as_of - day) // 7
-        lambda rows, window: {
-            "contact_id": rows.contact_id, "week": window.as_of.delta(rows.day, unit="day") // 7
-        },
-        lambda rows: (rows.event_type == "session") & (rows.contact_id != ""),
     ),
     "feature": Grain(
         lambda rows, window: {"event_type": rows.event_type},
@@ -130,9 +128,35 @@ def _session_days(rows: ibis.Table, window: Window, params: MeasureParams) -> di
     return {"minutes": rows.value_sum.sum(where=sessions), "periods": rows.day.count(where=sessions)}
 
 
+WEEK_BITS = 62  # weeks per BIGINT mask: bits 0..61 (bit 63 is the sign on PostgreSQL)
+
+
+def _weeks(window: Window) -> int:
+    """Weeks k = (as_of - day) // 7 that days of the window fall in: 0 .. (days - 1) // 7."""
+    return (window.days - 1) // 7 + 1
+
+
 def _session_weeks(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    """Per (identified contact, week before as_of) with sessions: its minutes, and 1 when in the window."""
-    return {"minutes": rows.value_sum.sum(where=_in(rows, window)), "periods": _any(rows, _in(rows, window))}
+    """Per identified contact: its session minutes in the window, and the weeks before as_of it had a
+    session in the window as bits (week k = bit k % 62 of mask ``weeks<k // 62>``)."""
+    sessions = _in(rows, window) & (rows.event_type == "session")
+    week = window.as_of.delta(rows.day, unit="day") // 7
+    masks = {}
+    for word in range((_weeks(window) - 1) // WEEK_BITS + 1):
+        # an engine may shift every row before the filter: week % 62 keeps each shift in range
+        bit = ibis.literal(1).cast("int64") << (week % WEEK_BITS).cast("int32")  # PostgreSQL: int8 << int4
+        in_word = sessions if _weeks(window) <= WEEK_BITS else sessions & (week // WEEK_BITS == word)
+        masks[f"weeks{word}"] = bit.bit_or(where=in_word)
+    return {"minutes": rows.value_sum.sum(where=sessions), **masks}
+
+
+def _session_week_totals(part: Part, grains: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    """Per account: session minutes, and (contact, week) pairs with a session: the bits set in the masks."""
+    bits = []
+    for word in range((_weeks(window) - 1) // WEEK_BITS + 1):
+        mask = part(f"weeks{word}").fill_null(0)
+        bits += [(mask >> k) & 1 for k in range(min(WEEK_BITS, _weeks(window) - WEEK_BITS * word))]
+    return {"minutes": part("minutes").sum(), "periods": functools.reduce(operator.add, bits).sum()}
 
 
 def _minutes_per_period(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
@@ -179,7 +203,12 @@ def _feature_catalogue(store: Store, window: Window, params: MeasureParams) -> i
 
 @dataclass(frozen=True)
 class ActivityMeasure:
-    """``per_grain`` aggregates rows by (account, grain); ``per_account`` aggregates those; ``value`` reads the parts."""
+    """``per_grain`` aggregates rows by (account, grain); ``per_account`` aggregates those; ``value`` reads the parts.
+
+    ``rows``, when given, is a superset of the rows ``per_grain``'s aggregates count (their ``where``
+    already excludes the others): when every measure of a grain names its rows, the grain reads only
+    their union, so an engine hashes fewer rows (the trend reads sessions, not every event of 60 days).
+    """
 
     grain: str
     per_grain: PerGrain
@@ -187,15 +216,17 @@ class ActivityMeasure:
     value: ActivityValue
     doc: str
     windows_back: int = 1  # 2: also reads the window just before (trends)
+    rows: Callable[[ibis.Table, MeasureParams], ibis.BooleanValue] | None = None
 
 
 ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
     "usage_time_daily": ActivityMeasure(
         "account", _session_days, None, _minutes_per_period,
         "session minutes of identified users / distinct (user, day) with a session, over the window",
+        rows=lambda rows, params: rows.event_type == "session",
     ),
     "usage_time_weekly": ActivityMeasure(
-        "session_week", _session_weeks, _sums("minutes", "periods"), _minutes_per_period,
+        "contact", _session_weeks, _session_week_totals, _minutes_per_period,
         "session minutes of identified users / distinct (user, week before as_of) with a session",
     ),
     "active_users": ActivityMeasure(
@@ -223,12 +254,13 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
             part("minutes").fill_null(0) / part("previous") - 1, None,
         ),
         "session minutes this window / the previous window - 1; null when the previous window had none",
-        windows_back=2,
+        windows_back=2, rows=lambda rows, params: rows.event_type == "session",
     ),
     "page_visits": ActivityMeasure(
         "account", _page_views, None,
         lambda part, accounts, window, params: part("views").fill_null(0),
         "views of page:<page> in the window",
+        rows=lambda rows, params: rows.event_type == f"page:{params.page}",
     ),
 }
 
@@ -454,7 +486,15 @@ def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as
         span = max(ACTIVITY_MEASURES[spec.type].windows_back * spec.params.window_days for spec in specs)
         rows = store.table("activity_daily")
         kept = (rows.day <= as_of) & (rows.day > Window(as_of, span).days_before(span))
-        rows = rows.filter(kept & grain.rows_filter(rows) if grain.rows_filter else kept)
+        if grain.rows_filter:
+            kept &= grain.rows_filter(rows)
+        wanted = [ACTIVITY_MEASURES[spec.type].rows for spec in specs]
+        if all(wanted):
+            # the same filter twice (two measures reading sessions) is one condition
+            unique = {condition.op(): condition for condition in (rows_of(rows, spec.params)
+                      for rows_of, spec in zip(wanted, specs))}
+            kept &= functools.reduce(operator.or_, unique.values())
+        rows = rows.filter(kept)
         first: dict[str, ibis.Value] = {}
         for spec in specs:
             window = Window(as_of, spec.params.window_days)

@@ -164,8 +164,13 @@ def run_scoring(
     store.execute(f"CREATE TEMPORARY TABLE nabd_health_run AS {compiled}")
     try:
         with store.transaction():
-            store.execute(_STALE_SCORES, [as_of, version])
-            store.execute(_insert_scores(store, scorecard, as_of))
+            # The first run of an as-of (the daily case) has nothing to replace: on DuckDB a plain INSERT
+            # skips the per-row conflict check against the key index. PostgreSQL always upserts, so that a
+            # run racing another process's run of the same as-of updates instead of failing on the key.
+            first = store.kind == "duckdb" and store.scalar(_ANY_SCORE, [as_of, version]) is None
+            if not first:
+                store.execute(_STALE_SCORES, [as_of, version])
+            store.execute(_insert_scores(store, scorecard, as_of, upsert=not first))
             store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
             store.execute(_BAND_CHANGES, [as_of, version, version, as_of, as_of, version])
         warnings = _constant_measures(store, scorecard)
@@ -207,9 +212,9 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _insert_scores(store: Store, scorecard: Scorecard, as_of: date) -> str:
+def _insert_scores(store: Store, scorecard: Scorecard, as_of: date, upsert: bool = True) -> str:
     """INSERT ... SELECT from the run table with ``{measure: {raw, score, weight, contribution}}`` JSON built
-    by the engine; a row already stored for (account, as_of, version) is updated in place."""
+    by the engine; with ``upsert``, a row already stored for (account, as_of, version) is updated in place."""
     # DuckDB: one to_json of a struct, the same text as nested json_object without re-parsing each inner
     # object. Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint
     # rewriting the deleted rows (a re-run cost twice a fresh run; benchmarks/RESULTS.md).
@@ -232,12 +237,14 @@ def _insert_scores(store: Store, scorecard: Scorecard, as_of: date) -> str:
         "band, coverage, measures, computed_at) "
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
         f"score, weighted_score, band, coverage, {measures}, "
-        f"TIMESTAMP '{utc_now(microseconds=True).isoformat(sep=' ')}' FROM nabd_health_run "
-        f"ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}"
+        f"TIMESTAMP '{utc_now(microseconds=True).isoformat(sep=' ')}' FROM nabd_health_run"
+        + (f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}" if upsert else "")
     )
 
 
 _SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "measures", "computed_at")
+
+_ANY_SCORE = "SELECT 1 FROM health_scores WHERE as_of = ? AND scorecard_version = ? LIMIT 1"
 
 # The rows of the as-of and version for accounts this run does not score (no longer active): removed.
 _STALE_SCORES = """
@@ -264,15 +271,21 @@ WHERE cur.as_of = ? AND prev.as_of < ? AND cur.scorecard_version = ? AND cur.ban
 
 
 def _constant_measures(store: Store, scorecard: Scorecard) -> list[str]:
-    """A warning per measure whose raw value is the same for every scored account (it cannot rank them)."""
-    counts = ", ".join(f'count(DISTINCT "r__{m.id}")' for m in scorecard.measures)
-    row = store.fetchall(f"SELECT count(*), {counts} FROM nabd_health_run")[0]
+    """A warning per measure whose raw value is the same for every scored account (it cannot rank them).
+
+    "At most one distinct value" is min = max over the accounts with a value (or none has one): the
+    same answer as count(DISTINCT ...) <= 1 without a hash table of every value per measure.
+    """
+    checks = ", ".join(
+        f'count("r__{m.id}") = 0, min("r__{m.id}") = max("r__{m.id}")' for m in scorecard.measures
+    )
+    row = store.fetchall(f"SELECT count(*), {checks} FROM nabd_health_run")[0]
     if row[0] < 2:
         return []
     return [
-        f"measure {m.id!r} has the same value for every account{' (no data at all)' if n == 0 else ''}: "
+        f"measure {m.id!r} has the same value for every account{' (no data at all)' if empty else ''}: "
         "it cannot tell accounts apart"
-        for m, n in zip(scorecard.measures, row[1:]) if n <= 1
+        for m, empty, same in zip(scorecard.measures, row[1::2], row[2::2]) if empty or same
     ]
 
 
