@@ -35,11 +35,23 @@ def test_each_measure_is_stored_with_raw_value_score_weight_and_contribution(sto
     # m1: 75 x 60 / 100 = 45 points; m2: 25 x 100 / 100 = 25 points
     customer(store, "A")
     run_scoring(store, two_measures(60, 100), AS_OF)
-    measures = stored_measures(store.scalar("SELECT measures FROM health_scores"))
+    version, values = store.fetchall("SELECT scorecard_version, measure_values FROM health_scores")[0]
+    measures = stored_measures(store, version, values)
     assert measures == {
         "m1": {"raw": 60, "score": 60, "weight": 75, "contribution": 45},
         "m2": {"raw": 100, "score": 100, "weight": 25, "contribution": 25},
     }
+
+
+def test_each_measure_reads_back_as_a_row_of_health_measure_scores(store):
+    # the same run as above, through the view a SQL user queries
+    customer(store, "A")
+    card = two_measures(60, 100)
+    run_scoring(store, card, AS_OF)
+    assert store.fetchall(
+        "SELECT account_id, as_of, scorecard_version, measure, raw, score, weight, contribution "
+        "FROM health_measure_scores ORDER BY position"
+    ) == [("A", AS_OF, card.version, "m1", 60, 60, 75, 45), ("A", AS_OF, card.version, "m2", 100, 100, 25, 25)]
 
 
 def test_running_the_same_as_of_twice_replaces_the_rows(store):
@@ -79,9 +91,10 @@ def test_a_rerun_after_the_data_changed_updates_the_rows_and_drops_accounts_no_l
     store.execute("UPDATE subscriptions SET quantity = 90 WHERE account_id = 'A'")
     store.execute("UPDATE subscriptions SET end_date = ? WHERE account_id = 'B'", [date(2024, 3, 1)])
     run_scoring(store, card, AS_OF)
-    rows = store.fetchall("SELECT account_id, score, band, measures FROM health_scores")
+    rows = store.fetchall("SELECT account_id, score, band, measure_values FROM health_scores")
     assert [(account, score, band) for account, score, band, _ in rows] == [("A", 90, "healthy")]
-    assert stored_measures(rows[0][3])["m1"] == {"raw": 90, "score": 90, "weight": 100, "contribution": 90}
+    assert stored_measures(store, card.version, rows[0][3])["m1"] == {
+        "raw": 90, "score": 90, "weight": 100, "contribution": 90}
 
 
 def test_scores_of_another_scorecard_version_are_not_a_band_change(store):

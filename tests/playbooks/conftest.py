@@ -81,6 +81,7 @@ def fired(store: Store, indicator: str, as_of: date = AS_OF, **kwargs) -> dict[s
 
 def add_score(store: Store, account_id: str, as_of: date, score: int, band: str, version: str) -> None:
     store.execute(
-        "INSERT INTO health_scores VALUES (?, ?, ?, 'default', ?, ?, ?, 1.0, '{}', ?)",
+        "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, band, "
+        "coverage, computed_at) VALUES (?, ?, ?, 'default', ?, ?, ?, 1.0, ?)",
         [account_id, as_of, version, score, float(score), band, datetime(2026, 1, 1)],
     )

@@ -1,7 +1,9 @@
+from datetime import date, datetime
+
 import pytest
 
 from nabd.errors import NabdError
-from nabd.store import CANONICAL_TABLES, open_store, schema_version
+from nabd.store import CANONICAL_TABLES, connect, open_store, schema_version
 from nabd.store.migrations import available_migrations, migrate
 
 
@@ -65,4 +67,44 @@ def test_a_database_made_by_another_build_with_other_migrations_is_refused(store
     store.execute("UPDATE schema_version SET name = 'something_else' WHERE version = 1")
     with pytest.raises(NabdError, match="records migration 1 as 'something_else'.* another build of Nabd"):
         migrate(store)
+    store.close()
+
+
+def _store_at(url: str, version: int):
+    """A store brought up to migration ``version`` only, recorded as ``migrate`` records it."""
+    store = connect(url)
+    store.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                  "applied_at TIMESTAMP NOT NULL)")
+    for migration in available_migrations(store.kind):
+        if migration.version <= version:
+            store.execute(migration.sql)
+            store.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                          [migration.version, migration.name, date(2026, 1, 1)])
+    return store
+
+
+def test_scores_stored_as_json_before_0008_keep_every_measure_detail_in_order(store_url):
+    old = _store_at(store_url, 7)
+    insert = ("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
+              "band, coverage, measures, computed_at) VALUES (?, ?, 'v1', 'default', ?, ?, ?, ?, ?, ?)")
+    old.execute(insert, ["A", date(2026, 5, 1), 64, 64.2, "neutral", 0.8,
+                         '{"zeta": {"raw": 0.35, "score": 43.75, "weight": 60, "contribution": 32.8125}, '
+                         '"alpha": {"raw": null, "score": null, "weight": 20, "contribution": null}, '
+                         '"mid": {"raw": 3, "score": 50, "weight": 20, "contribution": 12.5}}',
+                         datetime(2026, 5, 1, 6)])
+    old.execute(insert, ["B", date(2026, 5, 1), None, None, None, 0.0,
+                         '{"zeta": {"raw": null, "score": null, "weight": 60, "contribution": null}, '
+                         '"alpha": {"raw": 1, "score": 100, "weight": 20, "contribution": null}, '
+                         '"mid": {"raw": null, "score": null, "weight": 20, "contribution": null}}',
+                         datetime(2026, 5, 1, 6)])
+    old.close()
+    store = open_store(store_url)
+    assert store.fetchall("SELECT position, measure FROM health_score_layouts ORDER BY position") == [
+        (1, "zeta"), (2, "alpha"), (3, "mid")]
+    assert store.fetchall("SELECT account_id, measure_values FROM health_scores ORDER BY account_id") == [
+        ("A", [0.35, 43.75, 60.0, 32.8125, None, None, 20.0, None, 3.0, 50.0, 20.0, 12.5]),
+        ("B", [None, None, 60.0, None, 1.0, 100.0, 20.0, None, None, None, 20.0, None]),
+    ]
+    assert "measures" not in {name for name, *_ in store.fetchall(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'health_scores'")}
     store.close()

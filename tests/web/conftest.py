@@ -41,17 +41,18 @@ def seed_company(store: Store) -> None:
         "('a3', 'Cedar Labs', 'smb', 'basic', 'carla', 'EG'), ('a4', 'Dune Retail', 'ent', 'basic', 'dan', 'SA')"
     )
     scores = [
-        ("a1", today - timedelta(days=7), 45, "unhealthy", "{}"),
-        ("a1", today - timedelta(days=1), 40, "unhealthy", "{}"),
-        ("a2", today - timedelta(days=1), 65, "neutral", "{}"),
-        ("a3", today - timedelta(days=7), 80, "healthy", "{}"),
-        ("a3", today - timedelta(days=1), 88, "healthy", "{}"),
-        ("a4", today - timedelta(days=1), 30, "unhealthy", "{}"),
+        ("a1", today - timedelta(days=7), 45, "unhealthy"),
+        ("a1", today - timedelta(days=1), 40, "unhealthy"),
+        ("a2", today - timedelta(days=1), 65, "neutral"),
+        ("a3", today - timedelta(days=7), 80, "healthy"),
+        ("a3", today - timedelta(days=1), 88, "healthy"),
+        ("a4", today - timedelta(days=1), 30, "unhealthy"),
     ]
-    for account_id, as_of, score, band, measures in scores:
+    for account_id, as_of, score, band in scores:
         store.execute(
-            "INSERT INTO health_scores VALUES (?, ?, 'v1', 'default', ?, ?, ?, 1.0, ?, ?)",
-            [account_id, as_of, score, float(score), band, measures, utc_now()],
+            "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, band, "
+            "coverage, computed_at) VALUES (?, ?, 'v1', 'default', ?, ?, ?, 1.0, ?)",
+            [account_id, as_of, score, float(score), band, utc_now()],
         )
     for subscription_id, account_id, mrr in [("s1", "a1", 100), ("s2", "a2", 250), ("s3", "a3", 400),
                                              ("s4", "a4", 50), ("s5", "a4", 25)]:

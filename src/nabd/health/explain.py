@@ -7,7 +7,6 @@ from s to s' adds (s' - s) x weight / available weight x 100 points under ``rewe
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -69,9 +68,18 @@ class Explanation:
     changes: dict[int, int | None]  # score change vs the latest score on or before 7/30/90 days earlier
 
 
-def stored_measures(value: object) -> dict[str, dict]:
-    """The measures JSON of a health_scores row (DuckDB returns text, PostgreSQL a dict)."""
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
+DETAIL = ("raw", "score", "weight", "contribution")  # each measure's four items in measure_values, in order
+
+
+def stored_measures(store: Store, version: str, values: list[float | None] | None) -> dict[str, dict]:
+    """``{measure: {raw, score, weight, contribution}}`` from a health_scores row's ``measure_values``,
+    named by the version's layout (positions 1, 2, ... hold items 4p-3 .. 4p)."""
+    if not values:
+        return {}
+    layout = store.fetchall(
+        "SELECT position, measure FROM health_score_layouts WHERE scorecard_version = ? ORDER BY position", [version]
+    )
+    return {measure: dict(zip(DETAIL, values[4 * (position - 1): 4 * position])) for position, measure in layout}
 
 
 def explain(store: Store, scorecard: Scorecard, account_id: str, as_of: date | None = None) -> Explanation:
@@ -87,13 +95,13 @@ def explain(store: Store, scorecard: Scorecard, account_id: str, as_of: date | N
                 "check the id, or run `nabd score` first"
             )
     rows = store.fetchall(
-        "SELECT score, weighted_score, band, coverage, measures FROM health_scores "
+        "SELECT score, weighted_score, band, coverage, measure_values FROM health_scores "
         "WHERE account_id = ? AND as_of = ? AND scorecard_version = ?", [account_id, as_of, version],
     )
     if not rows:
         raise NabdError(f"account {account_id!r} has no score on {as_of} under scorecard version {version}")
-    score, weighted, band_id, coverage, measures_json = rows[0]
-    stored = stored_measures(measures_json)
+    score, weighted, band_id, coverage, values = rows[0]
+    stored = stored_measures(store, version, values)
     contributions = sorted(
         (
             Contribution(m.id, m.name.en, stored[m.id]["raw"], stored[m.id]["score"], stored[m.id]["weight"],

@@ -5,7 +5,10 @@ Missing data: ``reweight`` divides by the weight of the available measures, ``ne
 missing measure ``neutral_score``; below ``minimum_coverage`` (available weight / 100) an account
 gets no score. The weighted score is rounded half-up to an integer, then banded (DESIGN.md).
 A run stores one ``health_scores`` row per active account, replacing the rows of the same
-(as_of, scorecard version), and records band changes against the account's previous score.
+(as_of, scorecard version), with each measure's raw value, score, weight and contribution in the
+typed array ``measure_values`` (positions named by ``health_score_layouts``; the view
+``health_measure_scores`` reads them as rows), and records band changes against the account's
+previous score.
 """
 
 from __future__ import annotations
@@ -170,6 +173,7 @@ def run_scoring(
             first = store.kind == "duckdb" and store.scalar(_ANY_SCORE, [as_of, version]) is None
             if not first:
                 store.execute(_STALE_SCORES, [as_of, version])
+            _record_layout(store, scorecard)
             store.execute(_insert_scores(store, scorecard, as_of, upsert=not first))
             store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
             store.execute(_BAND_CHANGES, [as_of, version, version, as_of, as_of, version])
@@ -213,36 +217,34 @@ def _sql_text(text: str) -> str:
 
 
 def _insert_scores(store: Store, scorecard: Scorecard, as_of: date, upsert: bool = True) -> str:
-    """INSERT ... SELECT from the run table with ``{measure: {raw, score, weight, contribution}}`` JSON built
-    by the engine; with ``upsert``, a row already stored for (account, as_of, version) is updated in place."""
-    # DuckDB: one to_json of a struct, the same text as nested json_object without re-parsing each inner
-    # object. Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint
-    # rewriting the deleted rows (a re-run cost twice a fresh run; benchmarks/RESULTS.md).
-    keys = (("raw", "r__"), ("score", "s__"), ("weight", "w__"), ("contribution", "c__"))
-    if store.kind == "duckdb":
-        parts = [
-            f'"{m.id}" := struct_pack(' + ", ".join(f'"{key}" := "{prefix}{m.id}"' for key, prefix in keys) + ")"
-            for m in scorecard.measures
-        ]
-        measures = f"to_json(struct_pack({', '.join(parts)}))"
-    else:
-        parts = [
-            f"'{m.id}', json_build_object(" + ", ".join(f"'{key}', \"{prefix}{m.id}\"" for key, prefix in keys) + ")"
-            for m in scorecard.measures
-        ]
-        measures = f"json_build_object({', '.join(parts)})"
+    """INSERT ... SELECT from the run table; ``measure_values`` is the typed array of each measure's raw value,
+    score, weight and contribution in the scorecard's order (its layout); with ``upsert``, a row already stored
+    for (account, as_of, version) is updated in place."""
+    # A typed array, not JSON: building and compressing JSON text was most of the write (benchmarks/RESULTS.md).
+    # Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint rewriting the
+    # deleted rows (a re-run cost twice a fresh run).
+    items = ", ".join(f'"{prefix}{m.id}"' for m in scorecard.measures for prefix in ("r__", "s__", "w__", "c__"))
+    values = f"[{items}]" if store.kind == "duckdb" else f"ARRAY[{items}]::double precision[]"
     updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _SCORE_COLUMNS)
     return (
         "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
-        "band, coverage, measures, computed_at) "
+        "band, coverage, measure_values, computed_at) "
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
-        f"score, weighted_score, band, coverage, {measures}, "
+        f"score, weighted_score, band, coverage, {values}, "
         f"TIMESTAMP '{utc_now(microseconds=True).isoformat(sep=' ')}' FROM nabd_health_run"
         + (f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}" if upsert else "")
     )
 
 
-_SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "measures", "computed_at")
+def _record_layout(store: Store, scorecard: Scorecard) -> None:
+    """Name the measure at each position of the version's ``measure_values`` (once per version)."""
+    rows = ", ".join(f"('{scorecard.version}', {position}, {_sql_text(m.id)})"
+                     for position, m in enumerate(scorecard.measures, start=1))
+    store.execute(f"INSERT INTO health_score_layouts (scorecard_version, position, measure) VALUES {rows} "
+                  "ON CONFLICT (scorecard_version, position) DO NOTHING")
+
+
+_SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "measure_values", "computed_at")
 
 _ANY_SCORE = "SELECT 1 FROM health_scores WHERE as_of = ? AND scorecard_version = ? LIMIT 1"
 
