@@ -458,21 +458,21 @@ def measure_values(store: Store, measures: list[MeasureSpec], as_of: date) -> ib
 
 
 def _with_others(store: Store, accounts: ibis.Table, others: list[MeasureSpec], as_of: date) -> ibis.Table:
-    """Join the other measures' values: their (account_id, value) tables stacked, pivoted in one pass, joined once."""
-    stacked = ibis.union(*(
-        TABLE_MEASURES[spec.type](store, Window(as_of, spec.params.window_days), spec.params).select(
-            measure_account=_.account_id.cast("string"), measure=ibis.literal(spec.id), value=_.value.cast("float64")
+    """Join the other measures' values: each measure's (account_id, value) table, left-joined on the account.
+
+    (Stacking them and pivoting in one GROUP BY was ~1 s slower at 1M accounts: benchmarks/RESULTS.md.)
+    """
+    joined = accounts
+    for spec in others:
+        key, value = f"k__{spec.id}", f"p__{spec.id}"
+        table = TABLE_MEASURES[spec.type](store, Window(as_of, spec.params.window_days), spec.params).select(
+            **{key: _.account_id.cast("string"), value: _.value.cast("float64")}
         )
-        for spec in others
-    ), distinct=False)
-    pivot = stacked.group_by("measure_account").aggregate(
-        **{f"p__{spec.id}": stacked.value.max(where=stacked.measure == spec.id) for spec in others}
-    )
-    joined = accounts.left_join(pivot, accounts.account_id == pivot.measure_account)
+        joined = joined.left_join(table, joined.account_id == table[key]).drop(key)
     return joined.mutate(**{
         f"r__{spec.id}": joined[f"p__{spec.id}"].fill_null(0) if spec.type in ZERO_WHEN_ABSENT else joined[f"p__{spec.id}"]
         for spec in others
-    }).drop("measure_account", *(f"p__{spec.id}" for spec in others))
+    }).drop(*(f"p__{spec.id}" for spec in others))
 
 
 def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as_of: date) -> ibis.Table:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import ibis
 
@@ -163,23 +163,19 @@ def run_scoring(
     """
     version = scorecard.version
     compiled = (compiled or scoring_sql(store, scorecard))(as_of)
-    store.execute("DROP TABLE IF EXISTS nabd_health_run")
-    store.execute(f"CREATE TEMPORARY TABLE nabd_health_run AS {compiled}")
-    try:
-        with store.transaction():
-            # The first run of an as-of (the daily case) has nothing to replace: on DuckDB a plain INSERT
-            # skips the per-row conflict check against the key index. PostgreSQL always upserts, so that a
-            # run racing another process's run of the same as-of updates instead of failing on the key.
-            first = store.kind == "duckdb" and store.scalar(_ANY_SCORE, [as_of, version]) is None
-            if not first:
-                store.execute(_STALE_SCORES, [as_of, version])
-            _record_layout(store, scorecard)
-            store.execute(_insert_scores(store, scorecard, as_of, upsert=not first))
-            store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
-            store.execute(_BAND_CHANGES, [as_of, version, version, as_of, as_of, version])
-        warnings = _constant_measures(store, scorecard)
-    finally:
-        store.execute("DROP TABLE IF EXISTS nabd_health_run")
+    computed_at = utc_now(microseconds=True)
+    with store.transaction():
+        # The first run of an as-of (the daily case) has nothing to replace: on DuckDB a plain INSERT skips
+        # the per-row conflict check against the key index. PostgreSQL always upserts, so that a run racing
+        # another process's run of the same as-of updates instead of failing on the key.
+        first = store.kind == "duckdb" and store.scalar(_ANY_SCORE, [as_of, version]) is None
+        _record_layout(store, scorecard)
+        store.execute(_insert_scores(store, scorecard, compiled, as_of, computed_at, upsert=not first))
+        if not first:  # accounts scored before but not now (no longer active): every row this run wrote is newer
+            store.execute(_STALE_SCORES, [as_of, version, computed_at])
+        store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
+        store.execute(_BAND_CHANGES, [as_of, version, version, as_of, as_of, version])
+    warnings = _constant_measures(store, scorecard, as_of)
     bands = dict(store.fetchall(
         "SELECT band, count(*) FROM health_scores WHERE as_of = ? AND scorecard_version = ? "
         "AND band IS NOT NULL GROUP BY band", [as_of, version],
@@ -216,8 +212,10 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _insert_scores(store: Store, scorecard: Scorecard, as_of: date, upsert: bool = True) -> str:
-    """INSERT ... SELECT from the run table; ``measure_values`` is the typed array of each measure's raw value,
+def _insert_scores(
+    store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime, upsert: bool = True
+) -> str:
+    """INSERT ... SELECT from the ``scoring`` query (no intermediate table); ``measure_values`` is the typed array of each measure's raw value,
     score, weight and contribution in the scorecard's order (its layout); with ``upsert``, a row already stored
     for (account, as_of, version) is updated in place."""
     # A typed array, not JSON: building and compressing JSON text was most of the write (benchmarks/RESULTS.md).
@@ -231,7 +229,7 @@ def _insert_scores(store: Store, scorecard: Scorecard, as_of: date, upsert: bool
         "band, coverage, measure_values, computed_at) "
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
         f"score, weighted_score, band, coverage, {values}, "
-        f"TIMESTAMP '{utc_now(microseconds=True).isoformat(sep=' ')}' FROM nabd_health_run"
+        f"TIMESTAMP '{computed_at.isoformat(sep=' ')}' FROM ({scoring}) AS run"
         + (f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}" if upsert else "")
     )
 
@@ -248,12 +246,8 @@ _SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "m
 
 _ANY_SCORE = "SELECT 1 FROM health_scores WHERE as_of = ? AND scorecard_version = ? LIMIT 1"
 
-# The rows of the as-of and version for accounts this run does not score (no longer active): removed.
-_STALE_SCORES = """
-DELETE FROM health_scores
-WHERE as_of = ? AND scorecard_version = ?
-  AND NOT EXISTS (SELECT 1 FROM nabd_health_run run WHERE run.account_id = health_scores.account_id)
-"""
+# The rows of the as-of and version this run did not write (accounts no longer active): removed.
+_STALE_SCORES = "DELETE FROM health_scores WHERE as_of = ? AND scorecard_version = ? AND computed_at <> ?"
 
 
 # A band change: the account's band differs from its latest earlier banded score of the same version.
@@ -272,16 +266,18 @@ WHERE cur.as_of = ? AND prev.as_of < ? AND cur.scorecard_version = ? AND cur.ban
 """
 
 
-def _constant_measures(store: Store, scorecard: Scorecard) -> list[str]:
-    """A warning per measure whose raw value is the same for every scored account (it cannot rank them).
+def _constant_measures(store: Store, scorecard: Scorecard, as_of: date) -> list[str]:
+    """A warning per measure whose raw value is the same for every account scored on ``as_of`` (it cannot rank them).
 
     "At most one distinct value" is min = max over the accounts with a value (or none has one): the
     same answer as count(DISTINCT ...) <= 1 without a hash table of every value per measure.
     """
-    checks = ", ".join(
-        f'count("r__{m.id}") = 0, min("r__{m.id}") = max("r__{m.id}")' for m in scorecard.measures
-    )
-    row = store.fetchall(f"SELECT count(*), {checks} FROM nabd_health_run")[0]
+    raw = [f"measure_values[{4 * position - 3}]" for position in range(1, len(scorecard.measures) + 1)]
+    checks = ", ".join(f"count({value}) = 0, min({value}) = max({value})" for value in raw)
+    row = store.fetchall(
+        f"SELECT count(*), {checks} FROM health_scores WHERE as_of = ? AND scorecard_version = ?",
+        [as_of, scorecard.version],
+    )[0]
     if row[0] < 2:
         return []
     return [
