@@ -106,5 +106,6 @@ def test_scores_stored_as_json_before_0008_keep_every_measure_detail_in_order(st
         ("B", [None, None, 60.0, None, 1.0, 100.0, 20.0, None, None, None, 20.0, None]),
     ]
     assert "measures" not in {name for name, *_ in store.fetchall(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'health_scores'")}
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'health_scores' "
+        "AND table_schema = current_schema()")}
     store.close()

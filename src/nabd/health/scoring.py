@@ -215,9 +215,9 @@ def _sql_text(text: str) -> str:
 def _insert_scores(
     store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime, upsert: bool = True
 ) -> str:
-    """INSERT ... SELECT from the ``scoring`` query (no intermediate table); ``measure_values`` is the typed array of each measure's raw value,
-    score, weight and contribution in the scorecard's order (its layout); with ``upsert``, a row already stored
-    for (account, as_of, version) is updated in place."""
+    """INSERT ... SELECT straight from the ``scoring`` query; ``measure_values`` is the typed array of each
+    measure's raw value, score, weight and contribution in the scorecard's order (its layout); with ``upsert``,
+    a row already stored for (account, as_of, version) is updated in place."""
     # A typed array, not JSON: building and compressing JSON text was most of the write (benchmarks/RESULTS.md).
     # Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint rewriting the
     # deleted rows (a re-run cost twice a fresh run).

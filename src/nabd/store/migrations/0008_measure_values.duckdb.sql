@@ -19,9 +19,10 @@ FROM (SELECT scorecard_version, any_value(json_keys(measures)) AS measure_ids
 -- DuckDB cannot alter a table with indexes in place: the table is rebuilt with the new column
 CREATE TABLE health_scores_0008 AS
 SELECT account_id, as_of, scorecard_version, scorecard, score, weighted_score, band, coverage,
-       CASE WHEN measures IS NOT NULL THEN flatten(list_transform(json_keys(measures), k -> [
-           CAST(json_extract(measures, '$."' || k || '".' || part) AS DOUBLE)
-           FOR part IN ['raw', 'score', 'weight', 'contribution']])) END AS measure_values,
+       -- a MAP keeps the JSON's order of measures; one cast parses each row once
+       flatten(list_transform(
+           map_values(CAST(measures AS MAP(VARCHAR, STRUCT(raw DOUBLE, score DOUBLE, weight DOUBLE, contribution DOUBLE)))),
+           detail -> [detail.raw, detail.score, detail.weight, detail.contribution])) AS measure_values,
        computed_at
 FROM health_scores;
 
