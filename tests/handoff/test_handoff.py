@@ -133,6 +133,8 @@ def test_relative_paths_are_read_and_written_in_the_client_folder(served, tmp_pa
 
 def test_a_password_on_stdin_and_a_token_made_through_the_server_open_its_api(served):
     server, folder = served
+    # the accounts it lists: imported here, as pytest-xdist may run the module's other tests on another worker
+    assert nabd("import", "accounts", "accounts.csv", "-d", "served.duckdb", cwd=folder).returncode == 0
     added = nabd("user", "add", "lina", "--role", "viewer", "--password-stdin", "-d", "served.duckdb",
                  cwd=folder, input="a long password\n")
     assert added.returncode == 0 and "user lina (viewer) can now log in" in added.stdout, added.stderr

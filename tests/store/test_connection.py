@@ -2,6 +2,7 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.store import connect, parse_url
+from tests.conftest import POSTGRES_URL
 
 
 def test_a_bare_duckdb_path_is_a_duckdb_url():
@@ -76,3 +77,12 @@ def test_records_names_each_value_by_its_column(store):
     assert store.records("SELECT account_id, name FROM accounts WHERE name = ?", ["Acme"]) == [
         {"account_id": "A1", "name": "Acme"}
     ]
+
+
+def test_postgres_sessions_run_without_jit():
+    # PostgreSQL's JIT compiled each generated scoring query for longer than it ran (benchmarks/RESULTS.md)
+    store = connect(POSTGRES_URL)
+    try:
+        assert store.scalar("SHOW jit") == "off"
+    finally:
+        store.close()

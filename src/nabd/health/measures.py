@@ -192,13 +192,16 @@ def _page_views(rows: ibis.Table, window: Window, params: MeasureParams) -> dict
     return {"views": rows.events.sum(where=_in(rows, window) & (rows.event_type == f"page:{params.page}"))}
 
 
-def _feature_catalogue(store: Store, window: Window, params: MeasureParams) -> ibis.Value:
-    """Number of features: the configured list, else the distinct feature events seen up to as_of."""
+def _with_feature_catalogue(store: Store, accounts: ibis.Table, name: str, window: Window,
+                            params: MeasureParams) -> ibis.Table:
+    """``accounts`` with column ``name``: the number of features, the configured list's length, else the distinct
+    feature events seen up to as_of, cross-joined as a one-row table (as a scalar subquery PostgreSQL copied it
+    into every expression that read it and scanned activity_daily once per copy)."""
     if params.features:
-        return ibis.literal(len(params.features))
+        return accounts.mutate(**{name: ibis.literal(len(params.features))})
     rows = store.table("activity_daily")
     seen = rows.filter((rows.day <= window.as_of) & rows.event_type.startswith("feature:"))
-    return seen.event_type.nunique().as_scalar()
+    return accounts.cross_join(seen.aggregate(**{name: seen.event_type.nunique()}))
 
 
 @dataclass(frozen=True)
@@ -517,11 +520,10 @@ def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as
         per_account = per_grain.group_by(**{key: per_grain.account_id}).aggregate(**second)
         joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
         parts += list(second)
-    catalogues = {
-        f"{spec.id}__catalogue": _feature_catalogue(store, Window(as_of, spec.params.window_days), spec.params)
-        for spec in usage if spec.type == "feature_adoption"
-    }
-    joined = joined.mutate(**catalogues)
+    catalogues = []
+    for spec in (spec for spec in usage if spec.type == "feature_adoption"):
+        catalogues.append(name := f"{spec.id}__catalogue")
+        joined = _with_feature_catalogue(store, joined, name, Window(as_of, spec.params.window_days), spec.params)
     values = {}
     for spec in usage:
         part = lambda name, prefix=spec.id: joined[f"{prefix}__{name}"]
