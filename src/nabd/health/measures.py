@@ -520,9 +520,9 @@ def _with_usage(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as
         per_account = per_grain.group_by(**{key: per_grain.account_id}).aggregate(**second)
         joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
         parts += list(second)
-    catalogues = []
-    for spec in (spec for spec in usage if spec.type == "feature_adoption"):
-        catalogues.append(name := f"{spec.id}__catalogue")
+    adoption = [spec for spec in usage if spec.type == "feature_adoption"]
+    catalogues = [f"{spec.id}__catalogue" for spec in adoption]
+    for spec, name in zip(adoption, catalogues):
         joined = _with_feature_catalogue(store, joined, name, Window(as_of, spec.params.window_days), spec.params)
     values = {}
     for spec in usage:
