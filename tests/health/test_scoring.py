@@ -1,11 +1,15 @@
 """The scoring run: what it stores, that re-running replaces, band changes and the score trend."""
 
+import re
 from datetime import date, timedelta
 
 from tests.health.health_history import AS_OF, custom, customer, scorecard
 
 from nabd.health.explain import stored_measures
-from nabd.health.scoring import as_of_dates, run_backfill, run_scoring, score_trend
+from nabd.health.scorecard import load_scorecard
+from nabd.health.scoring import as_of_dates, run_backfill, run_scoring, score_trend, scoring_sql
+from nabd.store import open_store
+from tests.conftest import _drop_schema, fresh_url
 
 IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
@@ -221,3 +225,17 @@ def test_a_rerun_within_the_same_second_records_a_later_computed_at(store):
     first = store.scalar("SELECT computed_at FROM health_scores")
     run_scoring(store, card, AS_OF)
     assert store.scalar("SELECT computed_at FROM health_scores") > first
+
+
+def test_the_scoring_query_reads_activity_daily_once_per_grain_and_once_for_the_feature_catalogue(tmp_path):
+    # the default scorecard's usage grains: the account, contacts, features; plus the catalogue of features.
+    # PostgreSQL once ran a scalar-subquery catalogue once per expression that read it (13 scans).
+    url, schema = fresh_url("postgres", tmp_path)
+    store = open_store(url)
+    try:
+        sql = scoring_sql(store, load_scorecard())(AS_OF)
+        plan = [line for line, in store.fetchall(f"EXPLAIN {sql}")]
+        assert sum(bool(re.search(r" on activity_daily\b", line)) for line in plan) == 4, "\n".join(plan)
+    finally:
+        store.close()
+        _drop_schema(schema)
