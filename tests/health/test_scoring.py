@@ -39,8 +39,8 @@ def test_each_measure_is_stored_with_raw_value_score_weight_and_contribution(sto
     # m1: 75 x 60 / 100 = 45 points; m2: 25 x 100 / 100 = 25 points
     customer(store, "A")
     run_scoring(store, two_measures(60, 100), AS_OF)
-    version, values = store.fetchall("SELECT scorecard_version, measure_values FROM health_scores")[0]
-    measures = stored_measures(store, version, values)
+    account, as_of, version = store.fetchall("SELECT account_id, as_of, scorecard_version FROM health_scores")[0]
+    measures = stored_measures(store, account, as_of, version)
     assert measures == {
         "m1": {"raw": 60, "score": 60, "weight": 75, "contribution": 45},
         "m2": {"raw": 100, "score": 100, "weight": 25, "contribution": 25},
@@ -95,9 +95,9 @@ def test_a_rerun_after_the_data_changed_updates_the_rows_and_drops_accounts_no_l
     store.execute("UPDATE subscriptions SET quantity = 90 WHERE account_id = 'A'")
     store.execute("UPDATE subscriptions SET end_date = ? WHERE account_id = 'B'", [date(2024, 3, 1)])
     run_scoring(store, card, AS_OF)
-    rows = store.fetchall("SELECT account_id, score, band, measure_values FROM health_scores")
-    assert [(account, score, band) for account, score, band, _ in rows] == [("A", 90, "healthy")]
-    assert stored_measures(store, card.version, rows[0][3])["m1"] == {
+    rows = store.fetchall("SELECT account_id, score, band FROM health_scores")
+    assert rows == [("A", 90, "healthy")]
+    assert stored_measures(store, "A", AS_OF, card.version)["m1"] == {
         "raw": 90, "score": 90, "weight": 100, "contribution": 90}
 
 

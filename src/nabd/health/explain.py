@@ -68,18 +68,15 @@ class Explanation:
     changes: dict[int, int | None]  # score change vs the latest score on or before 7/30/90 days earlier
 
 
-DETAIL = ("raw", "score", "weight", "contribution")  # each measure's four items in measure_values, in order
-
-
-def stored_measures(store: Store, version: str, values: list[float | None] | None) -> dict[str, dict]:
-    """``{measure: {raw, score, weight, contribution}}`` from a health_scores row's ``measure_values``,
-    named by the version's layout (positions 1, 2, ... hold items 4p-3 .. 4p)."""
-    if not values:
-        return {}
-    layout = store.fetchall(
-        "SELECT position, measure FROM health_score_layouts WHERE scorecard_version = ? ORDER BY position", [version]
+def stored_measures(store: Store, account_id: str, as_of: date, version: str) -> dict[str, dict]:
+    """``{measure: {raw, score, weight, contribution}}`` of a stored score, read from the view
+    ``health_measure_scores`` (which names the positions of ``measure_values``)."""
+    rows = store.fetchall(
+        "SELECT measure, raw, score, weight, contribution FROM health_measure_scores "
+        "WHERE account_id = ? AND as_of = ? AND scorecard_version = ?", [account_id, as_of, version],
     )
-    return {measure: dict(zip(DETAIL, values[4 * (position - 1): 4 * position])) for position, measure in layout}
+    return {measure: {"raw": raw, "score": score, "weight": weight, "contribution": contribution}
+            for measure, raw, score, weight, contribution in rows}
 
 
 def explain(store: Store, scorecard: Scorecard, account_id: str, as_of: date | None = None) -> Explanation:
@@ -95,13 +92,13 @@ def explain(store: Store, scorecard: Scorecard, account_id: str, as_of: date | N
                 "check the id, or run `nabd score` first"
             )
     rows = store.fetchall(
-        "SELECT score, weighted_score, band, coverage, measure_values FROM health_scores "
+        "SELECT score, weighted_score, band, coverage FROM health_scores "
         "WHERE account_id = ? AND as_of = ? AND scorecard_version = ?", [account_id, as_of, version],
     )
     if not rows:
         raise NabdError(f"account {account_id!r} has no score on {as_of} under scorecard version {version}")
-    score, weighted, band_id, coverage, values = rows[0]
-    stored = stored_measures(store, version, values)
+    score, weighted, band_id, coverage = rows[0]
+    stored = stored_measures(store, account_id, as_of, version)
     contributions = sorted(
         (
             Contribution(m.id, m.name.en, stored[m.id]["raw"], stored[m.id]["score"], stored[m.id]["weight"],
