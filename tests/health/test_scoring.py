@@ -125,6 +125,37 @@ def test_band_changes_compare_with_the_accounts_previous_as_of_under_the_same_ve
     ]
 
 
+def test_an_account_without_a_band_on_the_previous_run_is_compared_with_its_latest_band_before_it(store):
+    # A: 90 healthy, then no data (no band), then 30 -> a change from its band two runs back;
+    # B: 30 unhealthy, then 90, then 90 -> compared with the previous run only: no change; C: new, no change
+    for account_id in ("A", "B", "C"):
+        customer(store, account_id)
+    first, second = AS_OF - timedelta(days=14), AS_OF - timedelta(days=7)
+    sql = (f"SELECT account_id, CASE WHEN account_id = 'A' AND :as_of = DATE '{first}' THEN 90.0 "
+           f"WHEN account_id = 'A' AND :as_of = DATE '{second}' THEN NULL WHEN account_id = 'A' THEN 30.0 "
+           f"WHEN account_id = 'B' AND :as_of = DATE '{first}' THEN 30.0 WHEN account_id = 'B' THEN 90.0 "
+           f"WHEN :as_of = DATE '{AS_OF}' THEN 60.0 END AS value FROM accounts")
+    card = scorecard(
+        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
+    )
+    for day in (first, second):
+        run_scoring(store, card, day)
+    store.execute("DELETE FROM health_band_changes")
+    run_scoring(store, card, AS_OF)
+    assert store.fetchall("SELECT account_id, as_of, from_band, to_band, previous_score, score "
+                          "FROM health_band_changes ORDER BY account_id") == [
+        ("A", AS_OF, "healthy", "unhealthy", 90, 30)]
+
+
+def test_a_run_on_duckdb_writes_its_rows_in_account_order_so_zone_maps_find_an_account(tmp_path):
+    store = open_store(fresh_url("duckdb", tmp_path)[0])  # DuckDB only: PostgreSQL has its indexes
+    for account_id in ("M", "B", "Z", "A"):
+        customer(store, account_id)
+    run_scoring(store, two_measures(90, 100), AS_OF)
+    assert [row[0] for row in store.fetchall("SELECT account_id FROM health_scores")] == ["A", "B", "M", "Z"]
+    store.close()
+
+
 def test_an_account_below_minimum_coverage_is_stored_without_score_or_band(store):
     # m1 has no data: coverage 25% < 50%
     customer(store, "A")

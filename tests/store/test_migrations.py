@@ -38,10 +38,12 @@ def test_a_failed_transaction_writes_nothing(store):
 
 
 PER_ACCOUNT_TABLES = ("tickets", "invoices", "survey_responses", "referrals", "tasks", "subscriptions",
-                      "health_scores", "activity_daily")
+                      "activity_daily")
 
 
 def test_every_table_the_account_page_reads_has_an_index_that_starts_with_account_id(store):
+    """health_scores too on PostgreSQL; on DuckDB it has none (next test) and its zone maps serve."""
+    tables = set(PER_ACCOUNT_TABLES) | ({"health_scores"} if store.kind == "postgres" else set())
     if store.kind == "duckdb":
         indexed = {table for table, sql in store.fetchall("SELECT table_name, sql FROM duckdb_indexes()")
                    if "(account_id)" in sql}
@@ -49,16 +51,26 @@ def test_every_table_the_account_page_reads_has_an_index_that_starts_with_accoun
         indexed = {table for table, definition in store.fetchall(
             "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
             if "(account_id)" in definition or "(account_id," in definition}
-    assert set(PER_ACCOUNT_TABLES) <= indexed
+    assert tables <= indexed
+
+
+def test_health_scores_has_no_index_on_duckdb_so_a_run_does_not_rewrite_one_as_large_as_its_history(store):
+    if store.kind == "postgres":  # a B-tree grows by what is inserted: PostgreSQL keeps its key and indexes
+        assert {"health_scores_pkey", "health_scores_as_of"} <= {name for name, in store.fetchall(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'health_scores'")}
+        return
+    assert store.fetchall("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'health_scores'") == []
+    assert store.fetchall("SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'health_scores' "
+                          "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')") == []
 
 
 def test_a_migration_that_fails_is_named_in_one_line_and_leaves_nothing_recorded(store_url):
     store = open_store(store_url)
-    last = available_migrations(store.kind)[-1]
-    store.execute("DELETE FROM schema_version WHERE version = ?", [last.version])  # its tables stay: it fails again
-    with pytest.raises(NabdError, match=rf"^migration {last.version:04d}_{last.name} failed on this database"):
+    first = available_migrations(store.kind)[0]
+    store.execute("DELETE FROM schema_version WHERE version = ?", [first.version])  # its tables stay: it fails again
+    with pytest.raises(NabdError, match=rf"^migration {first.version:04d}_{first.name} failed on this database"):
         migrate(store)
-    assert schema_version(store) == last.version - 1
+    assert store.scalar("SELECT count(*) FROM schema_version WHERE version = ?", [first.version]) == 0
     store.close()
 
 
@@ -108,4 +120,25 @@ def test_scores_stored_as_json_before_0008_keep_every_measure_detail_in_order(st
     assert "measures" not in {name for name, *_ in store.fetchall(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'health_scores' "
         "AND table_schema = current_schema()")}
+    store.close()
+
+
+def test_scores_stored_before_0009_are_kept_with_their_details(store_url):
+    old = _store_at(store_url, 8)
+    old.execute("INSERT INTO health_score_layouts VALUES ('v1', 1, 'zeta')")
+    array = "[{}]" if old.kind == "duckdb" else "ARRAY[{}]::double precision[]"
+    old.execute("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
+                "band, coverage, measure_values, computed_at) VALUES "
+                f"('B', DATE '2026-05-02', 'v1', 'default', 64, 64.2, 'neutral', 1.0, {array.format('0.35, 64.2, 100.0, 64.2')}, "
+                "TIMESTAMP '2026-05-02 06:00:00'), "
+                f"('A', DATE '2026-05-01', 'v1', 'default', NULL, NULL, NULL, 0.0, {array.format('NULL, NULL, 100.0, NULL')}, "
+                "TIMESTAMP '2026-05-01 06:00:00')")
+    old.close()
+    store = open_store(store_url)
+    assert store.fetchall("SELECT account_id, as_of, score, band, measure_values FROM health_scores ORDER BY as_of") == [
+        ("A", date(2026, 5, 1), None, None, [None, None, 100.0, None]),
+        ("B", date(2026, 5, 2), 64, "neutral", [0.35, 64.2, 100.0, 64.2]),
+    ]
+    assert store.fetchall("SELECT measure, raw, contribution FROM health_measure_scores WHERE account_id = 'B'") == [
+        ("zeta", 0.35, 64.2)]
     store.close()

@@ -165,16 +165,20 @@ def run_scoring(
     compiled = (compiled or scoring_sql(store, scorecard))(as_of)
     computed_at = utc_now(microseconds=True)
     with store.transaction():
-        # The first run of an as-of (the daily case) has nothing to replace: on DuckDB a plain INSERT skips
-        # the per-row conflict check against the key index. PostgreSQL always upserts, so that a run racing
-        # another process's run of the same as-of updates instead of failing on the key.
-        first = store.kind == "duckdb" and store.scalar(_ANY_SCORE, [as_of, version]) is None
         _record_layout(store, scorecard)
-        store.execute(_insert_scores(store, scorecard, compiled, as_of, computed_at, upsert=not first))
-        if not first:  # accounts scored before but not now (no longer active): every row this run wrote is newer
-            store.execute(_STALE_SCORES, [as_of, version, computed_at])
+        if store.kind == "duckdb":
+            # DuckDB keeps no index on health_scores (migration 0009): the as-of's rows are replaced whole.
+            # The one-writer rule (DESIGN.md) means no other run writes them meanwhile.
+            store.execute(_DELETE_AS_OF, [as_of, version])
+            store.execute(_insert_scores(store, scorecard, compiled, as_of, computed_at))
+        else:
+            # PostgreSQL upserts, so that a run racing another process's run of the same as-of updates
+            # instead of failing on the key; then removes accounts scored before but not now (no longer
+            # active): every row this run wrote is newer.
+            store.execute(_insert_scores(store, scorecard, compiled, as_of, computed_at))
+            store.execute(_DELETE_AS_OF + " AND computed_at <> ?", [as_of, version, computed_at])
         store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
-        store.execute(_BAND_CHANGES, [as_of, version, version, as_of, as_of, version])
+        store.execute(_BAND_CHANGES, [version, as_of, as_of, version, version, version, version, version])
     warnings = _constant_measures(store, scorecard, as_of)
     bands = dict(store.fetchall(
         "SELECT band, count(*) FROM health_scores WHERE as_of = ? AND scorecard_version = ? "
@@ -212,15 +216,12 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _insert_scores(
-    store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime, upsert: bool = True
-) -> str:
+def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime) -> str:
     """INSERT ... SELECT straight from the ``scoring`` query; ``measure_values`` is the typed array of each
-    measure's raw value, score, weight and contribution in the scorecard's order (its layout); with ``upsert``,
-    a row already stored for (account, as_of, version) is updated in place."""
+    measure's raw value, score, weight and contribution in the scorecard's order (its layout). DuckDB writes
+    the rows in account order (its zone maps then find an account); PostgreSQL updates a row already stored
+    for (account, as_of, version) in place."""
     # A typed array, not JSON: building and compressing JSON text was most of the write (benchmarks/RESULTS.md).
-    # Updating rather than delete + insert spares DuckDB the index deletes and the checkpoint rewriting the
-    # deleted rows (a re-run cost twice a fresh run).
     items = ", ".join(f'"{prefix}{m.id}"' for m in scorecard.measures for prefix in ("r__", "s__", "w__", "c__"))
     values = f"[{items}]" if store.kind == "duckdb" else f"ARRAY[{items}]::double precision[]"
     updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _SCORE_COLUMNS)
@@ -230,7 +231,8 @@ def _insert_scores(
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
         f"score, weighted_score, band, coverage, {values}, "
         f"TIMESTAMP '{computed_at.isoformat(sep=' ')}' FROM ({scoring}) AS run"
-        + (f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}" if upsert else "")
+        + (" ORDER BY account_id" if store.kind == "duckdb" else
+           f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}")
     )
 
 
@@ -244,25 +246,43 @@ def _record_layout(store: Store, scorecard: Scorecard) -> None:
 
 _SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "measure_values", "computed_at")
 
-_ANY_SCORE = "SELECT 1 FROM health_scores WHERE as_of = ? AND scorecard_version = ? LIMIT 1"
-
-# The rows of the as-of and version this run did not write (accounts no longer active): removed.
-_STALE_SCORES = "DELETE FROM health_scores WHERE as_of = ? AND scorecard_version = ? AND computed_at <> ?"
+_DELETE_AS_OF = "DELETE FROM health_scores WHERE as_of = ? AND scorecard_version = ?"
 
 
 # A band change: the account's band differs from its latest earlier banded score of the same version.
+# That is its score on the version's previous run when it had a band then (nearly every account, read
+# from that run's rows alone); only the others look further back, each through its own rows. So the
+# daily run reads two days of scores, not every day stored.
 _BAND_CHANGES = """
 INSERT INTO health_band_changes (account_id, as_of, scorecard_version, from_band, to_band, previous_score, score)
-SELECT cur.account_id, cur.as_of, cur.scorecard_version, prev.band, cur.band, prev.score, cur.score
-FROM health_scores cur
-JOIN (
-    SELECT account_id, max(as_of) AS previous_as_of FROM health_scores
-    WHERE as_of < ? AND scorecard_version = ? AND band IS NOT NULL GROUP BY account_id
-) latest ON latest.account_id = cur.account_id
-JOIN health_scores prev
-  ON prev.account_id = cur.account_id AND prev.as_of = latest.previous_as_of AND prev.scorecard_version = ?
-WHERE cur.as_of = ? AND prev.as_of < ? AND cur.scorecard_version = ? AND cur.band IS NOT NULL
-  AND prev.band <> cur.band
+WITH previous_run AS (
+    SELECT max(as_of) AS as_of FROM health_scores WHERE scorecard_version = ? AND as_of < ?
+),
+banded AS (
+    SELECT account_id, as_of, band, score FROM health_scores
+    WHERE as_of = ? AND scorecard_version = ? AND band IS NOT NULL
+),
+on_previous_run AS (
+    SELECT account_id, band, score FROM health_scores
+    WHERE as_of = (SELECT as_of FROM previous_run) AND scorecard_version = ? AND band IS NOT NULL
+),
+latest_before AS (
+    SELECT account_id, max(as_of) AS as_of FROM health_scores
+    WHERE as_of < (SELECT as_of FROM previous_run) AND scorecard_version = ? AND band IS NOT NULL
+      AND account_id IN (SELECT account_id FROM banded b
+                         WHERE NOT EXISTS (SELECT 1 FROM on_previous_run p WHERE p.account_id = b.account_id))
+    GROUP BY account_id
+),
+previous AS (
+    SELECT account_id, band, score FROM on_previous_run
+    UNION ALL
+    SELECT s.account_id, s.band, s.score FROM health_scores s
+    JOIN latest_before l ON l.account_id = s.account_id AND l.as_of = s.as_of
+    WHERE s.scorecard_version = ?
+)
+SELECT cur.account_id, cur.as_of, ?, prev.band, cur.band, prev.score, cur.score
+FROM banded cur JOIN previous prev ON prev.account_id = cur.account_id
+WHERE prev.band <> cur.band
 """
 
 
