@@ -1,6 +1,7 @@
 """Health-score benchmark: score every account on DuckDB, against a bare GROUP BY and pandas.
 
     .venv/bin/python benchmarks/health.py [--accounts 1000000] [--events 100000000] [--reuse] [--no-pandas]
+                                          [--history DAYS]
 
 The company is generated with DuckDB SQL into a fresh store: accounts with one subscription
 each, ``events`` spread over 120 days (logins, sessions with minutes, feature use), rolled up into
@@ -9,7 +10,10 @@ each, ``events`` spread over 120 days (logins, sessions with minutes, feature us
 - Nabd, usage scorecard: the five usage measures of the default scorecard, to a pyarrow table;
 - (a) one bare DuckDB ``GROUP BY account_id`` over ``events`` (count, sum of value): the floor;
 - (b) pandas: the same usage scorecard on ``activity_daily`` already in memory (load timed apart);
-and prints the ratios (wall and CPU seconds of the process) and its peak resident memory. DuckDB
+and prints the ratios (wall and CPU seconds of the process) and its peak resident memory. With
+``--history DAYS`` the timed run is the daily one on a store that already holds that many earlier
+daily as-ofs (copies of one scored run, a band moved for one account in 20 each day), as it is after
+DAYS days in production; without it the store holds no scores. DuckDB
 runs with ``--memory-limit`` (8GB) and spills to the store's directory; ``--reuse`` keeps the
 generated store of the same size (<--work, /tmp/nabd_bench_health>/<accounts>-accounts-<events>-events).
 """
@@ -20,7 +24,7 @@ import argparse
 import resource
 import shutil
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -163,10 +167,32 @@ def process_cpu() -> float:
 
 
 def no_scores(store) -> None:
-    """Every timed scoring run starts from a store without scores, as the first run of a day does."""
-    store.execute("DELETE FROM health_band_changes")
-    store.execute("DELETE FROM health_scores")
+    """Every timed scoring run starts from a store without the as-of's scores, as the first run of a day does."""
+    store.execute("DELETE FROM health_band_changes WHERE as_of = ?", [AS_OF])
+    store.execute("DELETE FROM health_scores WHERE as_of = ?", [AS_OF])
     store.execute("CHECKPOINT")
+
+
+def with_history(store, card, days: int) -> None:
+    """Earlier daily as-ofs AS_OF - days .. AS_OF - 1, oldest first, each a copy of one scored run of AS_OF
+    with the band of one account in 20 moved (untimed: scoring each day would take days x a run)."""
+    stored = {row[0] for row in store.fetchall("SELECT DISTINCT as_of FROM health_scores WHERE as_of < ?", [AS_OF])}
+    wanted = [AS_OF - timedelta(days=k) for k in range(days, 0, -1)]
+    if set(wanted) <= stored:
+        return
+    if not store.scalar("SELECT count(*) FROM health_scores WHERE as_of = ?", [AS_OF]):
+        run_scoring(store, card, AS_OF)
+    started = time.perf_counter()
+    for day in sorted(set(wanted) - stored):
+        store.execute(f"""
+            INSERT INTO health_scores
+            SELECT account_id, DATE '{day}', scorecard_version, scorecard, score, weighted_score,
+                   CASE WHEN hash(account_id || '{day}') % 20 = 0
+                        THEN CASE band WHEN 'unhealthy' THEN 'neutral' WHEN 'neutral' THEN 'healthy' ELSE 'unhealthy' END
+                        ELSE band END,
+                   coverage, measure_values, computed_at
+            FROM health_scores WHERE as_of = DATE '{AS_OF}' ORDER BY account_id""")
+    print(f"history: {len(wanted)} earlier daily as-ofs stored ({time.perf_counter() - started:.0f} s untimed)")
 
 
 def score_to_disk(store, card) -> None:
@@ -211,14 +237,20 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help="where generated stores are kept")
     parser.add_argument("--rerun", action="store_true", help="also time re-scoring an as-of already stored")
     parser.add_argument("--no-pandas", dest="pandas", action="store_false", help="skip pandas (too big for memory)")
+    parser.add_argument("--history", type=int, default=0, metavar="DAYS",
+                        help="time the daily run on a store holding this many earlier daily as-ofs")
     options = parser.parse_args()
     store = open_generated(options)
     print(f"activity_daily rows: {store.scalar('SELECT count(*) FROM activity_daily'):,}")
     card = load_scorecard()
+    if options.history:
+        with_history(store, card, options.history)
     usage = card.model_copy(update={"measures": [m for m in card.measures if m.id in USAGE], "segments": {}})
     floor = timed("(a) bare GROUP BY account_id over events", lambda: store.raw.sql(
         "SELECT account_id, count(*), sum(value) FROM events GROUP BY account_id").to_arrow_table(), options.repeat)
-    full = timed("Nabd: default scorecard (15 measures), scored and stored",
+    scoring_label = "Nabd: default scorecard (15 measures), scored and stored" + (
+        f", {options.history} days stored" if options.history else "")
+    full = timed(scoring_label,
                  lambda: score_to_disk(store, card), options.repeat, before=lambda: no_scores(store))
     if options.rerun:
         timed("   the same, re-run (replaces the stored as-of)", lambda: score_to_disk(store, card), options.repeat)
@@ -228,7 +260,7 @@ def main() -> None:
                        lambda: rows.__setitem__("nabd", store.raw.sql(query(AS_OF)).to_arrow_table()), options.repeat)
     print(f"Nabd default / bare GROUP BY: {full / floor:.2f}x   Nabd usage / bare GROUP BY: {nabd_usage / floor:.2f}x")
     cpu_floor = CPU["(a) bare GROUP BY account_id over events"]
-    print(f"in CPU seconds: default {CPU['Nabd: default scorecard (15 measures), scored and stored'] / cpu_floor:.2f}x"
+    print(f"in CPU seconds: default {CPU[scoring_label] / cpu_floor:.2f}x"
           f"   usage {CPU['Nabd: usage scorecard (5 measures), to an Arrow table'] / cpu_floor:.2f}x")
     if options.rerun:
         print(f"in CPU seconds: re-run {CPU['   the same, re-run (replaces the stored as-of)'] / cpu_floor:.2f}x")
