@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 from nabd.store.migrations import available_migrations
+from tests.store.test_migrations import _store_at
 
 LATEST = available_migrations("duckdb")[-1].version
 
@@ -35,3 +36,12 @@ def test_a_bad_database_url_is_one_line_without_a_traceback():
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_command_on_a_store_made_by_an_earlier_nabd_says_it_is_upgrading_it(store_url):
+    _store_at(store_url, LATEST - 1).close()
+    result = nabd("status", url=store_url)
+    assert result.returncode == 0
+    last = available_migrations("duckdb")[-1]
+    assert f"upgrading the database: migration {last.version:04d}_{last.name}" in result.stderr
+    assert f"schema version: {LATEST}" in result.stdout

@@ -130,4 +130,6 @@ def open_configured_store(database: str | None, *, handoff: bool = True) -> Stor
         if not handoff:
             raise NabdError(f"{server.holder}: stop it first")
         raise HandOff(server)
-    return open_store(url)
+    return open_store(url, upgrading=lambda migration: errors.print(
+        f"upgrading the database: migration {migration.version:04d}_{migration.name} "
+        "(on a large database this can take minutes)", highlight=False))

@@ -142,3 +142,17 @@ def test_scores_stored_before_0009_are_kept_with_their_details(store_url):
     assert store.fetchall("SELECT measure, raw, contribution FROM health_measure_scores WHERE account_id = 'B'") == [
         ("zeta", 0.35, 64.2)]
     store.close()
+
+
+def test_each_migration_applied_to_an_existing_store_is_announced_before_it_runs(store_url):
+    store = _store_at(store_url, 7)
+    heard = []  # (migration announced, the store's schema version at that moment)
+    migrate(store, upgrading=lambda migration: heard.append((migration.version, schema_version(store))))
+    store.close()
+    assert heard == [(8, 7), (9, 8)]
+
+
+def test_a_new_store_is_made_without_announcing_its_migrations(store_url):
+    heard = []
+    open_store(store_url, upgrading=heard.append).close()
+    assert heard == []

@@ -1,7 +1,9 @@
 """The canonical store: one schema on DuckDB (embedded default) or PostgreSQL (production)."""
 
+from collections.abc import Callable
+
 from nabd.store.connection import DatabaseURL, Store, connect, parse_url
-from nabd.store.migrations import migrate, schema_version
+from nabd.store.migrations import Migration, migrate, schema_version
 
 CANONICAL_TABLES = (
     "accounts", "contacts", "subscriptions", "events", "tickets", "invoices",
@@ -11,10 +13,11 @@ CANONICAL_TABLES = (
 )
 
 
-def open_store(url: str | DatabaseURL) -> Store:
-    """Connect to ``url`` and bring its schema up to date (safe to call on every start)."""
+def open_store(url: str | DatabaseURL, upgrading: Callable[[Migration], None] | None = None) -> Store:
+    """Connect to ``url`` and bring its schema up to date (safe to call on every start); ``upgrading``
+    hears of each migration applied to an existing store (see :func:`migrate`)."""
     store = connect(url)
-    migrate(store)
+    migrate(store, upgrading)
     return store
 
 

@@ -7,6 +7,7 @@ that backend. Each migration runs in its own transaction, so a failed upgrade lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -47,8 +48,12 @@ def schema_version(store: Store) -> int:
     return store.scalar("SELECT max(version) FROM schema_version") or 0
 
 
-def migrate(store: Store) -> list[Migration]:
-    """Apply, in version order, every shipped migration the store has not recorded; return those applied."""
+def migrate(store: Store, upgrading: Callable[[Migration], None] | None = None) -> list[Migration]:
+    """Apply, in version order, every shipped migration the store has not recorded; return those applied.
+
+    ``upgrading`` is told of each migration before it runs on a store made by an earlier Nabd (not on a
+    new one): some rebuild a table, which takes minutes on a large store.
+    """
     store.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -64,6 +69,8 @@ def migrate(store: Store) -> list[Migration]:
                     "open it with that build, or start from a new database"
                 )
             continue
+        if done and upgrading:
+            upgrading(migration)
         try:
             with store.transaction():
                 store.execute(migration.sql)
