@@ -1,13 +1,13 @@
 """Explanations: contributions largest first, and what would move an account up a band."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from tests.health.health_history import AS_OF, customer, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.explain import explain, render_explanation
-from nabd.health.scoring import run_scoring
+from nabd.health.scoring import run_scoring, score_trend
 
 
 def _card():
@@ -65,6 +65,27 @@ def test_the_rendered_explanation_reads_as_sentences(explained):
 def test_an_unscored_account_is_a_clear_error(store):
     with pytest.raises(NabdError, match="account 'ZZ' has no score"):
         explain(store, _card(), "ZZ")
+
+
+def test_the_explanations_trend_is_the_score_trend_of_that_account(store):
+    # A: 40 on 03-31, 50 on 05-31, no score on 06-23, 70 on 06-30 -> 7 days: 70 - 50, 30: 70 - 50, 90: 70 - 40
+    # B: 65 on every earlier day -> +5 over 7, 30 and 90 days
+    for account_id in ("A", "B"):
+        customer(store, account_id)
+    sql = (
+        "SELECT account_id, CASE WHEN :as_of = DATE '2024-06-30' THEN 70.0 WHEN account_id = 'B' THEN 65.0 "
+        "WHEN :as_of = DATE '2024-03-31' THEN 40.0 WHEN :as_of = DATE '2024-05-31' THEN 50.0 END AS value FROM accounts"
+    )
+    card = scorecard(
+        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, "
+        "rule: {kind: piecewise, points: [[0, 0], [100, 100]]}}\n"
+    )
+    for day in (date(2024, 3, 31), date(2024, 5, 31), date(2024, 6, 23), AS_OF):
+        run_scoring(store, card, day)
+    trend = {row["account_id"]: {n: row[f"change_{n}d"] for n in (7, 30, 90)}
+             for row in score_trend(store, card.version, AS_OF).to_pyarrow().to_pylist()}
+    assert trend == {"A": {7: 20, 30: 20, 90: 30}, "B": {7: 5, 30: 5, 90: 5}}
+    assert {account_id: explain(store, card, account_id).changes for account_id in ("A", "B")} == trend
 
 
 def test_the_explanation_shows_the_trend_against_earlier_scores(store):

@@ -222,6 +222,25 @@ def test_trend_is_the_change_against_the_latest_score_on_or_before_7_30_and_90_d
     assert trend == [{"account_id": "A", "score": 70, "band": "neutral", "change_7d": 5, "change_30d": 20, "change_90d": 30}]
 
 
+def test_trend_of_an_account_without_a_score_on_the_run_n_days_ago_reads_its_latest_score_before_that_run(store):
+    # A: 40 on 06-16, no data (no score) on 06-23, 70 on 06-30 -> 7 days: 70 - 40 = 30
+    # B: 60 on 06-16, 65 on 06-23, 70 on 06-30 -> 7 days: 70 - 65 = 5 (the run itself, not the older score)
+    for account_id in ("A", "B"):
+        customer(store, account_id)
+    sql = (
+        "SELECT account_id, CASE WHEN :as_of = DATE '2024-06-30' THEN 70.0 "
+        "WHEN account_id = 'A' AND :as_of = DATE '2024-06-16' THEN 40.0 WHEN account_id = 'A' THEN NULL "
+        "WHEN :as_of = DATE '2024-06-16' THEN 60.0 ELSE 65.0 END AS value FROM accounts"
+    )
+    card = scorecard(
+        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
+    )
+    for day in (date(2024, 6, 16), date(2024, 6, 23), AS_OF):
+        run_scoring(store, card, day)
+    trend = score_trend(store, card.version, AS_OF, (7,)).order_by("account_id").to_pyarrow().to_pylist()
+    assert [(row["account_id"], row["change_7d"]) for row in trend] == [("A", 30), ("B", 5)]
+
+
 def test_the_query_compiled_once_gives_each_dates_own_scores(store):
     # the default scorecard over a small history: compiling on the sentinel date and substituting
     # 2024-06-30 must give exactly the rows of compiling on 2024-06-30
