@@ -63,6 +63,17 @@ bands:
 """
 
 
+IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"  # the score is the raw value
+
+
+def sql_scorecard(sql: str):
+    """A scorecard of one custom measure ``m`` whose raw value (and score) is ``sql``'s value; :as_of in it
+    is each run's date, so one scorecard can score differently on each day."""
+    return scorecard(
+        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
+    )
+
+
 def scorecard(measures: str, extra: str = ""):
     """A scorecard of the given measures YAML (indented list items) with the seed bands."""
     return parse_scorecard(f"name: test\nmeasures:\n{measures}\n{extra}\n{BANDS}", "test.yaml")

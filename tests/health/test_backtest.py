@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from tests.health.health_history import AS_OF, account, activity, custom, given, period, scorecard
+from tests.health.health_history import AS_OF, IDENTITY, account, activity, custom, given, period, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.backtest import auc, backtest_dates, run_backtest
@@ -20,7 +20,6 @@ from nabd.health.suggest import (
     write_scorecard,
 )
 
-IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
 
 def test_auc_is_the_share_of_churner_survivor_pairs_ranked_right():

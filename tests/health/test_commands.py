@@ -4,14 +4,13 @@ import subprocess
 import sys
 
 import pytest
-from tests.health.health_history import AS_OF, custom, customer, given
+from tests.health.health_history import AS_OF, IDENTITY, custom, customer, given
 from typer.testing import CliRunner
 
 from nabd.cli import app
 from nabd.errors import NabdError
 from nabd.store import open_store
 
-IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
 
 def nabd(*args: str, url: str) -> subprocess.CompletedProcess:

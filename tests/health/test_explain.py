@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from tests.health.health_history import AS_OF, customer, scorecard
+from tests.health.health_history import AS_OF, customer, scorecard, sql_scorecard
 
 from nabd.errors import NabdError
 from nabd.health.explain import explain, render_explanation
@@ -76,10 +76,7 @@ def test_the_explanations_trend_is_the_score_trend_of_that_account(store):
         "SELECT account_id, CASE WHEN :as_of = DATE '2024-06-30' THEN 70.0 WHEN account_id = 'B' THEN 65.0 "
         "WHEN :as_of = DATE '2024-03-31' THEN 40.0 WHEN :as_of = DATE '2024-05-31' THEN 50.0 END AS value FROM accounts"
     )
-    card = scorecard(
-        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, "
-        "rule: {kind: piecewise, points: [[0, 0], [100, 100]]}}\n"
-    )
+    card = sql_scorecard(sql)
     for day in (date(2024, 3, 31), date(2024, 5, 31), date(2024, 6, 23), AS_OF):
         run_scoring(store, card, day)
     trend = {row["account_id"]: {n: row[f"change_{n}d"] for n in (7, 30, 90)}

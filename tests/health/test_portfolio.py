@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from tests.health.health_history import AS_OF, custom, customer, scorecard
+from tests.health.health_history import AS_OF, IDENTITY, custom, customer, scorecard
 
 from nabd.errors import NabdError
 from nabd.health.portfolio import portfolio
 from nabd.health.scoring import run_scoring
 
-IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 """Scoring rules, weights, missing data, segment overrides and band edges, computed in the engine."""
 
 import pytest
-from tests.health.health_history import custom, customer, scorecard, scores_by_account
+from tests.health.health_history import IDENTITY, custom, customer, scorecard, scores_by_account
 
-IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
 
 def score_of(store, values, rule, extra=""):

@@ -3,7 +3,7 @@
 import re
 from datetime import date, timedelta
 
-from tests.health.health_history import AS_OF, custom, customer, scorecard
+from tests.health.health_history import AS_OF, IDENTITY, custom, customer, scorecard, sql_scorecard
 
 from nabd.health.explain import stored_measures
 from nabd.health.scorecard import load_scorecard
@@ -11,7 +11,6 @@ from nabd.health.scoring import as_of_dates, run_backfill, run_scoring, score_tr
 from nabd.store import open_store
 from tests.conftest import _drop_schema, fresh_url
 
-IDENTITY = "{kind: piecewise, points: [[0, 0], [100, 100]]}"
 
 
 def two_measures(a1, a2=None):
@@ -114,9 +113,7 @@ def test_band_changes_compare_with_the_accounts_previous_as_of_under_the_same_ve
     # day 1: 90 -> healthy; day 2: 30 -> unhealthy
     customer(store, "A")
     sql = "SELECT account_id, CASE WHEN :as_of < DATE '2024-06-30' THEN 90.0 ELSE 30.0 END AS value FROM accounts"
-    card = scorecard(
-        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
-    )
+    card = sql_scorecard(sql)
     run_scoring(store, card, AS_OF - timedelta(days=7))
     run = run_scoring(store, card, AS_OF)
     assert run.band_changes == 1
@@ -135,9 +132,7 @@ def test_an_account_without_a_band_on_the_previous_run_is_compared_with_its_late
            f"WHEN account_id = 'A' AND :as_of = DATE '{second}' THEN NULL WHEN account_id = 'A' THEN 30.0 "
            f"WHEN account_id = 'B' AND :as_of = DATE '{first}' THEN 30.0 WHEN account_id = 'B' THEN 90.0 "
            f"WHEN :as_of = DATE '{AS_OF}' THEN 60.0 END AS value FROM accounts")
-    card = scorecard(
-        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
-    )
+    card = sql_scorecard(sql)
     for day in (first, second):
         run_scoring(store, card, day)
     store.execute("DELETE FROM health_band_changes")
@@ -213,9 +208,7 @@ def test_trend_is_the_change_against_the_latest_score_on_or_before_7_30_and_90_d
         "SELECT account_id, CASE WHEN :as_of = DATE '2024-03-31' THEN 40.0 WHEN :as_of = DATE '2024-05-31' THEN 50.0 "
         "WHEN :as_of = DATE '2024-06-23' THEN 65.0 ELSE 70.0 END AS value FROM accounts"
     )
-    card = scorecard(
-        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
-    )
+    card = sql_scorecard(sql)
     for day in (date(2024, 3, 31), date(2024, 5, 31), date(2024, 6, 23), AS_OF):
         run_scoring(store, card, day)
     trend = score_trend(store, card.version, AS_OF).to_pyarrow().to_pylist()
@@ -232,9 +225,7 @@ def test_trend_of_an_account_without_a_score_on_the_run_n_days_ago_reads_its_lat
         "WHEN account_id = 'A' AND :as_of = DATE '2024-06-16' THEN 40.0 WHEN account_id = 'A' THEN NULL "
         "WHEN :as_of = DATE '2024-06-16' THEN 60.0 ELSE 65.0 END AS value FROM accounts"
     )
-    card = scorecard(
-        f"  - {{id: m, type: custom, name: {{en: m, ar: م}}, weight: 1, params: {{sql: \"{sql}\"}}, rule: {IDENTITY}}}\n"
-    )
+    card = sql_scorecard(sql)
     for day in (date(2024, 6, 16), date(2024, 6, 23), AS_OF):
         run_scoring(store, card, day)
     trend = score_trend(store, card.version, AS_OF, (7,)).order_by("account_id").to_pyarrow().to_pylist()

@@ -1,8 +1,8 @@
 """Saved scorecard versions and the active one: what `nabd score` and the daily run use without --scorecard."""
 
 import pytest
-from tests.health.health_history import AS_OF, BANDS, custom, customer, given
-from tests.health.test_commands import IDENTITY, run
+from tests.health.health_history import AS_OF, BANDS, IDENTITY, custom, customer, given
+from tests.health.test_commands import run
 
 from nabd.errors import NabdError
 from nabd.health.scoring import run_scoring
