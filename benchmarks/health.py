@@ -166,16 +166,18 @@ def process_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def no_scores(store) -> None:
-    """Every timed scoring run starts from a store without the as-of's scores, as the first run of a day does."""
-    store.execute("DELETE FROM health_band_changes WHERE as_of = ?", [AS_OF])
-    store.execute("DELETE FROM health_scores WHERE as_of = ?", [AS_OF])
+def no_scores(store, history: int) -> None:
+    """Every timed scoring run starts from a store without the as-of's scores, as the first run of a day does,
+    and (without ``history`` days) without any other scores either (a reused store may hold some)."""
+    for table in ("health_band_changes", "health_scores"):
+        store.execute(f"DELETE FROM {table}" + (" WHERE as_of = ?" if history else ""), [AS_OF] if history else None)
     store.execute("CHECKPOINT")
 
 
 def with_history(store, card, days: int) -> None:
     """Earlier daily as-ofs AS_OF - days .. AS_OF - 1, oldest first, each a copy of one scored run of AS_OF
     with the band of one account in 20 moved (untimed: scoring each day would take days x a run)."""
+    store.execute("DELETE FROM health_scores WHERE as_of < ?", [AS_OF - timedelta(days=days)])  # a longer reused one
     stored = {row[0] for row in store.fetchall("SELECT DISTINCT as_of FROM health_scores WHERE as_of < ?", [AS_OF])}
     wanted = [AS_OF - timedelta(days=k) for k in range(days, 0, -1)]
     if set(wanted) <= stored:
@@ -251,7 +253,7 @@ def main() -> None:
     scoring_label = "Nabd: default scorecard (15 measures), scored and stored" + (
         f", {options.history} days stored" if options.history else "")
     full = timed(scoring_label,
-                 lambda: score_to_disk(store, card), options.repeat, before=lambda: no_scores(store))
+                 lambda: score_to_disk(store, card), options.repeat, before=lambda: no_scores(store, options.history))
     if options.rerun:
         timed("   the same, re-run (replaces the stored as-of)", lambda: score_to_disk(store, card), options.repeat)
     query = scoring_sql(store, usage)
