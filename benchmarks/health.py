@@ -109,9 +109,8 @@ LAYOUTS = {
 
 def lay_out(store, layout: str) -> None:
     """Rewrite activity_daily in ``layout``'s order unless it already lies so (untimed)."""
-    current = store.scalar("SELECT max(layout) FROM bench_layout") if store.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'bench_layout'") else None
-    if current != layout:
+    store.execute("CREATE TABLE IF NOT EXISTS bench_layout (layout TEXT)")  # a store generated before layouts
+    if store.scalar("SELECT max(layout) FROM bench_layout") != layout:
         started = time.perf_counter()
         store.execute(f"CREATE TABLE bench_relaid AS SELECT * FROM activity_daily ORDER BY {LAYOUTS[layout]}")
         store.execute("DROP TABLE activity_daily")
