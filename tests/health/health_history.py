@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from nabd.health.scorecard import parse_scorecard
+from nabd.ingest.activity import record_event_types
 
 AS_OF = date(2024, 6, 30)
 
@@ -16,6 +17,8 @@ def given(store, **rows):
         for row in values:
             marks = ", ".join("?" for _ in row)
             store.execute(f"INSERT INTO {table} VALUES ({marks})", list(row))
+    if "activity_daily" in rows:  # as ingest does with each batch of events
+        record_event_types(store, "SELECT event_type, day FROM activity_daily")
 
 
 def account(account_id, segment="SMB", csm="csm.a"):

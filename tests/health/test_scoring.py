@@ -268,15 +268,16 @@ def test_a_rerun_within_the_same_second_records_a_later_computed_at(store):
     assert store.scalar("SELECT computed_at FROM health_scores") > first
 
 
-def test_the_scoring_query_reads_activity_daily_once_per_grain_and_once_for_the_feature_catalogue(tmp_path):
-    # the default scorecard's usage grains: the account, contacts, features; plus the catalogue of features.
-    # PostgreSQL once ran a scalar-subquery catalogue once per expression that read it (13 scans).
+def test_the_scoring_query_reads_activity_daily_once_per_grain_and_the_feature_catalogue_from_event_types(tmp_path):
+    # the default scorecard's usage grains: the account, contacts, features. The catalogue of features is read
+    # from event_types (once: PostgreSQL ran a scalar-subquery catalogue once per expression that read it).
     url, schema = fresh_url("postgres", tmp_path)
     store = open_store(url)
     try:
         sql = scoring_sql(store, load_scorecard())(AS_OF)
         plan = [line for line, in store.fetchall(f"EXPLAIN {sql}")]
-        assert sum(bool(re.search(r" on activity_daily\b", line)) for line in plan) == 4, "\n".join(plan)
+        assert sum(bool(re.search(r" on activity_daily\b", line)) for line in plan) == 3, "\n".join(plan)
+        assert sum(bool(re.search(r" on event_types\b", line)) for line in plan) == 1, "\n".join(plan)
     finally:
         store.close()
         _drop_schema(schema)

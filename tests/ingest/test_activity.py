@@ -54,3 +54,30 @@ def test_refresh_of_everything_rebuilds_the_rollup(store, known_accounts, write_
     store.execute("DELETE FROM activity_daily")
     refresh_activity_daily(store)
     assert len(activity(store)) == 3
+
+
+def event_types(store):
+    return store.fetchall("SELECT event_type, first_day FROM event_types ORDER BY event_type")
+
+
+def test_an_events_import_records_each_event_type_with_the_first_day_it_was_seen(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    assert event_types(store) == [("login", date(2024, 1, 6)), ("session", date(2024, 1, 5))]
+
+
+def test_an_earlier_event_moves_its_types_first_day_back_and_a_later_one_does_not(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    more = ("event_id,account_id,contact_id,event_type,ts,value\n"
+            "E-5,A-1,C-1,session,2024-01-01T09:00:00Z,5\n"  # earlier: session now first seen on 1 January
+            "E-6,A-1,C-1,login,2024-02-01T09:00:00Z,\n"  # later: login keeps 6 January
+            "E-7,A-2,C-9,feature:export,2024-01-09T09:00:00Z,\n")  # a new type
+    import_file(store, "events", write_file("more.csv", more))
+    assert event_types(store) == [
+        ("feature:export", date(2024, 1, 9)), ("login", date(2024, 1, 6)), ("session", date(2024, 1, 1))]
+
+
+def test_a_full_refresh_recomputes_event_types_from_the_rollup(store, known_accounts, write_file):
+    import_file(store, "events", write_file("events.csv", EVENTS))
+    store.execute("DELETE FROM event_types")
+    refresh_activity_daily(store)
+    assert event_types(store) == [("login", date(2024, 1, 6)), ("session", date(2024, 1, 5))]

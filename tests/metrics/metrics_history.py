@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from nabd.ingest.activity import record_event_types
+
 
 def given(store, **rows):
     """Insert literal rows: given(store, accounts=[(...), ...], subscriptions=[...])."""
@@ -12,6 +14,8 @@ def given(store, **rows):
         for row in values:
             marks = ", ".join("?" for _ in row)
             store.execute(f"INSERT INTO {table} VALUES ({marks})", list(row))
+    if "activity_daily" in rows:  # as ingest does with each batch of events
+        record_event_types(store, "SELECT event_type, day FROM activity_daily")
 
 
 def sub(sid, account, mrr, start, end=None, currency="USD", quantity=1):

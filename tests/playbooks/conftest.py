@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from nabd.ingest.activity import record_event_types
 from nabd.playbooks.indicators import (
     INDICATORS,
     IndicatorSettings,
@@ -42,6 +43,7 @@ def add_activity(
     store.execute(
         "INSERT INTO activity_daily VALUES (?, ?, ?, ?, ?, ?)", [account_id, contact, day, event_type, events, minutes]
     )
+    record_event_types(store, "SELECT event_type, day FROM activity_daily")  # as ingest does
 
 
 def add_ticket(

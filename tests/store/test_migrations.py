@@ -144,12 +144,23 @@ def test_scores_stored_before_0009_are_kept_with_their_details(store_url):
     store.close()
 
 
+def test_event_types_are_filled_from_the_rollup_of_a_store_made_before_0010(store_url):
+    old = _store_at(store_url, 9)
+    old.execute("INSERT INTO activity_daily VALUES ('A', 'c1', DATE '2024-03-05', 'feature:export', 2, 0), "
+                "('B', 'c2', DATE '2024-03-01', 'feature:export', 1, 0), ('A', '', DATE '2024-03-09', 'login', 1, 0)")
+    old.close()
+    store = open_store(store_url)
+    assert store.fetchall("SELECT event_type, first_day FROM event_types ORDER BY event_type") == [
+        ("feature:export", date(2024, 3, 1)), ("login", date(2024, 3, 9))]
+    store.close()
+
+
 def test_each_migration_applied_to_an_existing_store_is_announced_before_it_runs(store_url):
     store = _store_at(store_url, 7)
     heard = []  # (migration announced, the store's schema version at that moment)
     migrate(store, upgrading=lambda migration: heard.append((migration.version, schema_version(store))))
     store.close()
-    assert heard == [(8, 7), (9, 8)]
+    assert heard == [(8, 7), (9, 8), (10, 9)]
 
 
 def test_a_new_store_is_made_without_announcing_its_migrations(store_url):

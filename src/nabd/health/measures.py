@@ -194,14 +194,14 @@ def _page_views(rows: ibis.Table, window: Window, params: MeasureParams) -> dict
 
 def _with_feature_catalogue(store: Store, accounts: ibis.Table, name: str, window: Window,
                             params: MeasureParams) -> ibis.Table:
-    """``accounts`` with column ``name``: the number of features, the configured list's length, else the distinct
-    feature events seen up to as_of, cross-joined as a one-row table (as a scalar subquery PostgreSQL copied it
-    into every expression that read it and scanned activity_daily once per copy)."""
+    """``accounts`` with column ``name``: the number of features, the configured list's length, else the
+    ``feature:`` event types first seen by as_of (event_types), cross-joined as a one-row table (as a scalar
+    subquery PostgreSQL copied it into every expression that read it)."""
     if params.features:
         return accounts.mutate(**{name: ibis.literal(len(params.features))})
-    rows = store.table("activity_daily")
-    seen = rows.filter((rows.day <= window.as_of) & rows.event_type.startswith("feature:"))
-    return accounts.cross_join(seen.aggregate(**{name: seen.event_type.nunique()}))
+    types = store.table("event_types")
+    seen = types.filter((types.first_day <= window.as_of) & types.event_type.startswith("feature:"))
+    return accounts.cross_join(seen.aggregate(**{name: seen.count()}))
 
 
 @dataclass(frozen=True)

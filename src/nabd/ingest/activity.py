@@ -4,6 +4,10 @@ activity_daily(account_id, contact_id, day, event_type) = (events: count(*),
 value_sum: sum(coalesce(value, 0))) over events with that account, contact ('' for none), event
 type and day = date of ts in UTC. Refreshing deletes the touched pairs' rows and recomputes them
 from ``events``, so it is exact however often it runs.
+
+event_types(event_type) = first_day: the least day of the type's events. Every writer of events
+records its batch's types (:func:`record_event_types`) in the same transaction, and events are never
+deleted, so a type stays once recorded; a full refresh recomputes it from activity_daily.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ def refresh_activity_daily(store: Store, days: ibis.Table | None = None) -> None
         with store.transaction():
             store.execute("DELETE FROM activity_daily")
             store.execute(f"INSERT INTO activity_daily {_ROLLUP.format(source='events')}{_GROUPS}")
+            store.execute("DELETE FROM event_types")
+            record_event_types(store, "SELECT event_type, day FROM activity_daily")
         return
     pairs = f"nabd_activity_pairs_{uuid.uuid4().hex[:8]}"
     store.ibis.create_table(pairs, days.select("account_id", "day"), temp=True)
@@ -76,3 +82,14 @@ def add_rollup(store: Store, events_sql: str) -> None:
     events yet, e.g. the first load into an empty events table: then their rollup is the batch's own.
     """
     store.execute(f"INSERT INTO activity_daily {_ROLLUP.format(source=f'({events_sql})')}{_GROUPS}")
+
+
+def record_event_types(store: Store, rows_sql: str) -> None:
+    """Add to event_types the types of ``rows_sql`` (columns event_type, day) not recorded before, and move
+    a type's first_day back when the rows hold an earlier day (a late or back-filled event)."""
+    store.execute(
+        "INSERT INTO event_types (event_type, first_day)"
+        f" SELECT event_type, min(day) FROM ({rows_sql}) AS batch GROUP BY event_type"
+        " ON CONFLICT (event_type) DO UPDATE SET first_day = excluded.first_day"
+        " WHERE excluded.first_day < event_types.first_day"
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from nabd.ingest.activity import add_rollup, collect_touched_days, rebuild_touched_days
+from nabd.ingest.activity import add_rollup, collect_touched_days, rebuild_touched_days, record_event_types
 from nabd.ingest.tables import ImportableTable
 from nabd.ingest.validation import BAD, GOOD
 from nabd.store import Store
@@ -113,6 +113,8 @@ def _upsert(store: Store, table: ImportableTable, columns: list[str], stage: str
         add_rollup(store, _stored_events(stage, columns))
     elif refresh_activity:
         rebuild_touched_days(store)
+    if refresh_activity:
+        record_event_types(store, f"SELECT event_type, CAST(ts AS DATE) AS day FROM {stage}")
     return WriteCounts(inserted, updated, total - inserted - updated)
 
 

@@ -125,9 +125,9 @@ def feature_adoption(
     zero = ibis.literal(0, "int64")
     table = every_period(bounds, stats, by, {"customers_start": zero, "features_used": zero})
     if features_offered is None:
-        seen = store.table("activity_daily")
-        offered = seen.filter(seen.event_type.startswith(FEATURE_PREFIX)).aggregate(
-            features_offered=lambda t: t.event_type.nunique()
+        types = store.table("event_types")
+        offered = types.filter(types.event_type.startswith(FEATURE_PREFIX)).aggregate(
+            features_offered=lambda t: t.count()
         )
         table = table.cross_join(offered)
     else:

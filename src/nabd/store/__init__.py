@@ -9,7 +9,7 @@ CANONICAL_TABLES = (
     "accounts", "contacts", "subscriptions", "events", "tickets", "invoices",
     "survey_responses", "referrals", "relationship_ratings", "currency_rates",
     "acquisition_costs", "health_scores", "health_band_changes", "tasks", "quarantine",
-    "imports", "activity_daily",
+    "imports", "activity_daily", "event_types",
 )
 
 

@@ -47,6 +47,18 @@ def test_activity_daily_counts_the_new_events_of_each_day(client):
     assert rows == [(date(2025, 3, 2), 3, 16.0), (date(2025, 3, 3), 1, 0.0)]
 
 
+def test_drained_events_record_their_event_types_with_the_first_day_seen(client):
+    client.post("/v1/batch", json={"batch": [track("a", "login", timestamp="2025-03-03T09:00:00Z"),
+                                             track("b", "feature:export")]})
+    drain(client)
+    client.post("/v1/batch", json={"batch": [track("c", "login"), track("d", "feature:export",
+                                                                          timestamp="2025-03-04T09:00:00Z")]})
+    store = drain(client)
+    # login first came on 3 March, then on 2 March (moved back); feature:export on 2 March, then 4 March (kept)
+    assert store.fetchall("SELECT event_type, first_day FROM event_types ORDER BY event_type") == [
+        ("feature:export", date(2025, 3, 2)), ("login", date(2025, 3, 2))]
+
+
 def test_the_value_property_is_a_setting(make_client, monkeypatch):
     monkeypatch.setenv("NABD_INTAKE_VALUE_PROPERTY", "properties.seats")
     client = make_client()

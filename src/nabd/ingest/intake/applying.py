@@ -18,6 +18,7 @@ from typing import Literal
 
 import duckdb
 
+from nabd.ingest.activity import record_event_types
 from nabd.ingest.intake.mapping import STAGE_COLUMNS
 from nabd.store import Store
 from nabd.store.clock import utc_now
@@ -233,7 +234,8 @@ def _apply_events(store: Store) -> tuple[int, int, int]:
 
 
 def _add_activity(store: Store, new: str) -> None:
-    """activity_daily += the new events' (count, sum(coalesce(value, 0))) per account, contact, day, type.
+    """activity_daily += the new events' (count, sum(coalesce(value, 0))) per account, contact, day, type;
+    event_types gains their types.
 
     Adding is exact because an event is new exactly once (same transaction as its insert); it
     keeps the cost of a batch proportional to the batch, not to the day's events.
@@ -247,3 +249,4 @@ def _add_activity(store: Store, new: str) -> None:
         " events = activity_daily.events + excluded.events,"
         " value_sum = activity_daily.value_sum + excluded.value_sum"
     )
+    record_event_types(store, f"SELECT e.event_type, CAST(e.ts AS DATE) AS day FROM {EVENTS} AS e WHERE {new}")
