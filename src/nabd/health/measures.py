@@ -123,7 +123,7 @@ def _only(value: ibis.Value, condition: ibis.BooleanValue) -> ibis.Value:
 
     ``agg(CASE WHEN condition THEN value END)`` gives what ``agg(value) FILTER (WHERE condition)`` gives
     (aggregates skip nulls), but DuckDB then computes ``value`` for those rows alone, not for every row:
-    ~4% of the default scorecard's query at 1M accounts (benchmarks/RESULTS.md).
+    ~3% of the default scorecard's query at 1M accounts (benchmarks/RESULTS.md).
     """
     return ibis.ifelse(condition, value, None)
 

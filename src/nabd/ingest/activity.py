@@ -5,9 +5,10 @@ value_sum: sum(coalesce(value, 0))) over events with that account, contact ('' f
 type and day = date of ts in UTC. Refreshing deletes the touched pairs' rows and recomputes them
 from ``events``, so it is exact however often it runs.
 
-event_types(event_type) = first_day: the least day of the type's events. Every writer of events
-records its batch's types (:func:`record_event_types`) in the same transaction, and events are never
-deleted, so a type stays once recorded; a full refresh recomputes it from activity_daily.
+event_types(event_type) = first_day: the earliest day an event of the type was recorded on. Every
+writer of events records its batch's types (:func:`record_event_types`) in the same transaction, and
+events are never deleted, so a type stays once recorded (an event corrected to a later day leaves
+first_day where it was); a full refresh recomputes it from activity_daily: min(day) per type.
 """
 
 from __future__ import annotations

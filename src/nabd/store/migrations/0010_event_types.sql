@@ -2,8 +2,8 @@
 -- divides by the feature: types seen by as_of; counting them in activity_daily read every row of its
 -- history on every scoring run (1 of the 18 operator-seconds at 1M accounts with 120 days, and growing
 -- with each day kept: benchmarks/RESULTS.md). Ingest records a batch's types with its activity_daily
--- rows (nabd.ingest.activity.record_event_types); events are never deleted, so first_day is always
--- min(day) of the type in activity_daily.
+-- rows (nabd.ingest.activity.record_event_types); events are never deleted, so a type stays once
+-- recorded, with the earliest day an event of it was recorded on.
 CREATE TABLE event_types (
     event_type TEXT PRIMARY KEY,
     first_day  DATE NOT NULL
