@@ -40,6 +40,18 @@ def test_percentile_lower_is_better_reverses_the_rank(store):
     assert scores == pytest.approx({"A": 100, "B": 50, "C": 0})
 
 
+def test_float_noise_in_a_raw_value_does_not_change_its_percentile_rank(store):
+    # 0.1 + 0.2 is 0.30000000000000004 in doubles; rounded to 9 places it ties with 0.3: both rank first
+    scores = score_of(store, {"A": 0.1 + 0.2, "B": 0.3, "C": 0.6}, "{kind: percentile}")
+    assert scores == pytest.approx({"A": 0, "B": 0, "C": 100})
+
+
+def test_float_noise_in_a_raw_value_does_not_keep_it_below_a_threshold(store):
+    # 0.7 + 0.1 is 0.7999999999999999 in doubles; rounded to 9 places it reaches the 0.8 step
+    rule = "{kind: thresholds, below: 0, steps: [{min: 0.8, score: 100}]}"
+    assert score_of(store, {"A": 0.7 + 0.1}, rule) == {"A": 100}
+
+
 def test_boolean_scores_non_zero_as_true(store):
     scores = score_of(store, {"A": 0, "B": 2}, "{kind: boolean, true_score: 100, false_score: 60}")
     assert scores == {"A": 60, "B": 100}
