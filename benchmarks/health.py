@@ -213,12 +213,13 @@ def with_history(store, card, days: int) -> None:
     started = time.perf_counter()
     for day in sorted(set(wanted) - stored):
         store.execute(f"""
-            INSERT INTO health_scores
+            INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score,
+                                       band, coverage, measure_values, weight_set, computed_at)
             SELECT account_id, DATE '{day}', scorecard_version, scorecard, score, weighted_score,
                    CASE WHEN hash(account_id || '{day}') % 20 = 0
                         THEN CASE band WHEN 'unhealthy' THEN 'neutral' WHEN 'neutral' THEN 'healthy' ELSE 'unhealthy' END
                         ELSE band END,
-                   coverage, measure_values, computed_at
+                   coverage, measure_values, weight_set, computed_at
             FROM health_scores WHERE as_of = DATE '{AS_OF}' ORDER BY account_id""")
     print(f"history: {len(wanted)} earlier daily as-ofs stored ({time.perf_counter() - started:.0f} s untimed)")
 

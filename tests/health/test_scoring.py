@@ -3,7 +3,7 @@
 import re
 from datetime import date, timedelta
 
-from tests.health.health_history import AS_OF, IDENTITY, custom, customer, scorecard, sql_scorecard
+from tests.health.health_history import AS_OF, IDENTITY, custom, customer, scorecard, scores_by_account, sql_scorecard
 
 from nabd.health.explain import stored_measures
 from nabd.health.scorecard import load_scorecard
@@ -55,6 +55,59 @@ def test_each_measure_reads_back_as_a_row_of_health_measure_scores(store):
         "SELECT account_id, as_of, scorecard_version, measure, raw, score, weight, contribution "
         "FROM health_measure_scores ORDER BY position"
     ) == [("A", AS_OF, card.version, "m1", 60, 60, 75, 45), ("A", AS_OF, card.version, "m2", 100, 100, 25, 25)]
+
+
+def test_a_run_stores_each_measures_raw_value_and_score_and_the_accounts_weight_set(store):
+    # weights live once per version in health_score_weights: set 0 the default, set 1 the enterprise override
+    customer(store, "A")
+    customer(store, "E", segment="Enterprise")
+    card = scorecard(custom("m1", {"A": 60, "E": 10}, IDENTITY, 3) + custom("m2", {"A": 100, "E": 30}, IDENTITY, 1),
+                     "segments:\n  enterprise:\n    weights: {m1: 1}")
+    run_scoring(store, card, AS_OF)
+    assert store.fetchall("SELECT account_id, measure_values, weight_set FROM health_scores ORDER BY account_id") == [
+        ("A", [60.0, 60.0, 100.0, 100.0], 0), ("E", [10.0, 10.0, 30.0, 30.0], 1)]
+    assert store.fetchall(
+        "SELECT weight_set, position, weight FROM health_score_weights ORDER BY weight_set, position"
+    ) == [(0, 1, 75.0), (0, 2, 25.0), (1, 1, 50.0), (1, 2, 50.0)]
+
+
+def _view_and_query(store, card):
+    """{(account, measure): (weight, contribution)} as the view reads them back, and as the scoring query had them."""
+    run_scoring(store, card, AS_OF)
+    view = {(account, measure): (weight, contribution) for account, measure, weight, contribution in store.fetchall(
+        "SELECT account_id, measure, weight, contribution FROM health_measure_scores")}
+    rows = scores_by_account(store, card)
+    query = {(account, m.id): (row[f"w__{m.id}"], row[f"c__{m.id}"]) for account, row in rows.items() for m in card.measures}
+    return view, query
+
+
+def _uneven(store, missing_data):
+    """Weights 3/7/1 of 11 (no exact decimal), a percentile measure, enterprise weights 1/4/6 for B; B has no m2
+    (its available weight, 63.63636363636364, is not (itself / 100) x 100 in doubles), C only m3."""
+    for account, segment in (("A", "SMB"), ("B", "enterprise"), ("C", "SMB"), ("D", "SMB")):
+        customer(store, account, segment=segment)
+    percentile = "{kind: percentile, higher_is_better: true}"
+    return scorecard(
+        custom("m1", {"A": 61.7, "B": 13.3, "D": 40.1}, percentile, 3)
+        + custom("m2", {"A": 33.3, "D": 71.9}, IDENTITY, 7)
+        + custom("m3", {"A": 12.5, "B": 99.1, "C": 41.3, "D": 0.7}, IDENTITY, 1),
+        f"segments:\n  enterprise:\n    weights: {{m1: 1, m2: 4, m3: 6}}\nmissing_data: {missing_data}",
+    )
+
+
+def test_the_view_gives_the_weight_and_contribution_the_run_computed_when_reweighting(store):
+    # contribution = weight x score / (coverage x 100): the query's own arithmetic, so equal to the last bit
+    view, query = _view_and_query(store, _uneven(store, "{policy: reweight, minimum_coverage: 0.5}"))
+    assert view == query
+    assert view[("B", "m2")] == (100 * 4 / 11, None)  # no data: no contribution
+    assert view[("C", "m3")] == (100 * 1 / 11, None)  # 1/11 of the weight is below minimum coverage: no score
+
+
+def test_the_view_gives_the_weight_and_contribution_the_run_computed_under_the_neutral_policy(store):
+    # contribution = weight x (score, or 40 when missing) / 100
+    view, query = _view_and_query(store, _uneven(store, "{policy: neutral, neutral_score: 40}"))
+    assert view == query
+    assert view[("B", "m2")] == (100 * 4 / 11, 100 * 4 / 11 * 40 / 100)
 
 
 def test_running_the_same_as_of_twice_replaces_the_rows(store):

@@ -155,12 +155,29 @@ def test_event_types_are_filled_from_the_rollup_of_a_store_made_before_0010(stor
     store.close()
 
 
+def test_scores_stored_before_0011_read_back_with_the_weights_and_contributions_they_stored(store_url):
+    # before 0011 a row held raw, score, weight, contribution per measure; it is kept so (weight_set NULL)
+    old = _store_at(store_url, 10)
+    old.execute("INSERT INTO health_score_layouts VALUES ('v1', 1, 'zeta'), ('v1', 2, 'mid')")
+    array = "[{}]" if old.kind == "duckdb" else "ARRAY[{}]::double precision[]"
+    old.execute("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
+                "band, coverage, measure_values, computed_at) VALUES "
+                f"('A', DATE '2026-05-01', 'v1', 'default', 58, 57.6, 'neutral', 1.0, "
+                f"{array.format('0.35, 43.75, 60.0, 26.25, 3, 78.0, 40.0, 31.2')}, TIMESTAMP '2026-05-01 06:00:00')")
+    old.close()
+    store = open_store(store_url)
+    assert store.fetchall("SELECT weight_set FROM health_scores") == [(None,)]
+    assert store.fetchall("SELECT measure, raw, score, weight, contribution FROM health_measure_scores "
+                          "ORDER BY position") == [("zeta", 0.35, 43.75, 60.0, 26.25), ("mid", 3.0, 78.0, 40.0, 31.2)]
+    store.close()
+
+
 def test_each_migration_applied_to_an_existing_store_is_announced_before_it_runs(store_url):
     store = _store_at(store_url, 7)
     heard = []  # (migration announced, the store's schema version at that moment)
     migrate(store, upgrading=lambda migration: heard.append((migration.version, schema_version(store))))
     store.close()
-    assert heard == [(8, 7), (9, 8), (10, 9)]
+    assert heard == [(8, 7), (9, 8), (10, 9), (11, 10)]
 
 
 def test_a_new_store_is_made_without_announcing_its_migrations(store_url):

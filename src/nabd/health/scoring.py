@@ -5,10 +5,10 @@ Missing data: ``reweight`` divides by the weight of the available measures, ``ne
 missing measure ``neutral_score``; below ``minimum_coverage`` (available weight / 100) an account
 gets no score. The weighted score is rounded half-up to an integer, then banded (DESIGN.md).
 A run stores one ``health_scores`` row per active account, replacing the rows of the same
-(as_of, scorecard version), with each measure's raw value, score, weight and contribution in the
-typed array ``measure_values`` (positions named by ``health_score_layouts``; the view
-``health_measure_scores`` reads them as rows), and records band changes against the account's
-previous score.
+(as_of, scorecard version), with each measure's raw value and score in the typed array ``measure_values``
+(positions named by ``health_score_layouts``) and the account's ``weight_set`` (the version's weights in
+``health_score_weights``); the view ``health_measure_scores`` reads them as rows with each measure's weight
+and contribution. It records band changes against the account's previous score.
 """
 
 from __future__ import annotations
@@ -71,9 +71,23 @@ def segment_weight(scorecard: Scorecard, measure_id: str, segment: ibis.StringVa
     return ibis.cases(*cases, else_=_double(default)) if cases else _double(default)
 
 
+def weight_set(scorecard: Scorecard, segment: ibis.StringValue) -> ibis.IntegerValue:
+    """Which weights :func:`segment_weight` gives the account: k for the k-th segment override, 0 for the default."""
+    cases = [(segment.lower() == name.lower(), k) for k, name in enumerate(scorecard.segments, start=1)]
+    return ibis.cases(*cases, else_=0) if cases else ibis.literal(0)
+
+
+def weight_sets(scorecard: Scorecard) -> dict[int, dict[str, float]]:
+    """The normalised weights of each weight set (see :func:`weight_set`)."""
+    return {0: scorecard.weights(), **{k: scorecard.weights(name) for k, name in enumerate(scorecard.segments, start=1)}}
+
+
 def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
     """Per active account: raw value ``r__``, score ``s__``, weight ``w__`` and contribution ``c__`` of each
-    measure; coverage, weighted_score, score (integer, half-up) and band (null below minimum coverage)."""
+    measure; weight_set, coverage, weighted_score, score (integer, half-up) and band (null below minimum coverage).
+
+    contribution = weight x score / (coverage x 100) (reweight) or weight x (score or neutral_score) / 100
+    (neutral); the view health_measure_scores computes it again from what a run stores, the same way."""
     values = measure_values(store, list(scorecard.measures), as_of)
     ids = [m.id for m in scorecard.measures]
     # Each stage reads the previous stage's columns; .view() keeps Ibis from inlining them into one
@@ -81,16 +95,18 @@ def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
     values = values.mutate(
         **{f"s__{m.id}": rule_score(m.rule, values[f"r__{m.id}"], values.segment) for m in scorecard.measures},
         **{f"w__{i}": segment_weight(scorecard, i, values.segment) for i in ids},
+        weight_set=weight_set(scorecard, values.segment),
     ).view()
     available = {i: values[f"s__{i}"].notnull() for i in ids}
     values = values.mutate(
         available_weight=sum((ibis.ifelse(available[i], values[f"w__{i}"], _double(0)) for i in ids), _double(0))
     ).view()
+    values = values.mutate(coverage=values.available_weight / 100).view()
     available = {i: values[f"s__{i}"].notnull() for i in ids}
     policy = scorecard.missing_data
     if policy.policy == "reweight":
         contributions = {
-            i: ibis.ifelse(available[i], values[f"w__{i}"] * values[f"s__{i}"] / values.available_weight, None)
+            i: ibis.ifelse(available[i], values[f"w__{i}"] * values[f"s__{i}"] / (values.coverage * 100), None)
             for i in ids
         }
     else:
@@ -101,7 +117,6 @@ def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
         values.available_weight / 100 >= policy.minimum_coverage - ROUNDING_TOLERANCE
     )
     values = values.mutate(
-        coverage=values.available_weight / 100,
         enough=enough,
         **{f"c__{i}": ibis.ifelse(enough, contributions[i], ibis.null("float64")) for i in ids},
     ).view()
@@ -218,18 +233,19 @@ def _sql_text(text: str) -> str:
 
 def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime) -> str:
     """INSERT ... SELECT straight from the ``scoring`` query; ``measure_values`` is the typed array of each
-    measure's raw value, score, weight and contribution in the scorecard's order (its layout). DuckDB writes
-    the rows in account order (its zone maps then find an account); PostgreSQL updates a row already stored
-    for (account, as_of, version) in place."""
-    # A typed array, not JSON: building and compressing JSON text was most of the write (benchmarks/RESULTS.md).
-    items = ", ".join(f'"{prefix}{m.id}"' for m in scorecard.measures for prefix in ("r__", "s__", "w__", "c__"))
+    measure's raw value and score in the scorecard's order (its layout). DuckDB writes the rows in account
+    order (its zone maps then find an account); PostgreSQL updates a row already stored for (account, as_of,
+    version) in place."""
+    # A typed array, not JSON: building and compressing JSON text was most of the write; weights and
+    # contributions are not in it, they follow from weight_set and the scores (benchmarks/RESULTS.md).
+    items = ", ".join(f'"{prefix}{m.id}"' for m in scorecard.measures for prefix in ("r__", "s__"))
     values = f"[{items}]" if store.kind == "duckdb" else f"ARRAY[{items}]::double precision[]"
     updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _SCORE_COLUMNS)
     return (
         "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
-        "band, coverage, measure_values, computed_at) "
+        "band, coverage, measure_values, weight_set, computed_at) "
         f"SELECT account_id, DATE '{as_of.isoformat()}', '{scorecard.version}', {_sql_text(scorecard.name)}, "
-        f"score, weighted_score, band, coverage, {values}, "
+        f"score, weighted_score, band, coverage, {values}, weight_set, "
         f"TIMESTAMP '{computed_at.isoformat(sep=' ')}' FROM ({scoring}) AS run"
         + (" ORDER BY account_id" if store.kind == "duckdb" else
            f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}")
@@ -237,14 +253,29 @@ def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date
 
 
 def _record_layout(store: Store, scorecard: Scorecard) -> None:
-    """Name the measure at each position of the version's ``measure_values`` (once per version)."""
+    """Name the measure at each position of the version's ``measure_values``, and keep its weight sets (once per version)."""
     rows = ", ".join(f"('{scorecard.version}', {position}, {_sql_text(m.id)})"
                      for position, m in enumerate(scorecard.measures, start=1))
     store.execute(f"INSERT INTO health_score_layouts (scorecard_version, position, measure) VALUES {rows} "
                   "ON CONFLICT (scorecard_version, position) DO NOTHING")
+    policy = scorecard.missing_data
+    missing_score = float(policy.neutral_score) if policy.policy == "neutral" else None
+    weights = [
+        [scorecard.version, number, position, weights[m.id], missing_score]
+        for number, weights in weight_sets(scorecard).items()
+        for position, m in enumerate(scorecard.measures, start=1)
+    ]
+    store.execute(
+        "INSERT INTO health_score_weights (scorecard_version, weight_set, position, weight, missing_score) VALUES "
+        + ", ".join("(?, ?, ?, ?, ?)" for _ in weights)
+        + " ON CONFLICT (scorecard_version, weight_set, position) DO NOTHING",
+        [value for row in weights for value in row],
+    )
 
 
-_SCORE_COLUMNS = ("scorecard", "score", "weighted_score", "band", "coverage", "measure_values", "computed_at")
+_SCORE_COLUMNS = (
+    "scorecard", "score", "weighted_score", "band", "coverage", "measure_values", "weight_set", "computed_at"
+)
 
 _DELETE_AS_OF = "DELETE FROM health_scores WHERE as_of = ? AND scorecard_version = ?"
 
@@ -292,7 +323,7 @@ def _constant_measures(store: Store, scorecard: Scorecard, as_of: date) -> list[
     "At most one distinct value" is min = max over the accounts with a value (or none has one): the
     same answer as count(DISTINCT ...) <= 1 without a hash table of every value per measure.
     """
-    raw = [f"measure_values[{4 * position - 3}]" for position in range(1, len(scorecard.measures) + 1)]
+    raw = [f"measure_values[{2 * position - 1}]" for position in range(1, len(scorecard.measures) + 1)]
     checks = ", ".join(f"count({value}) = 0, min({value}) = max({value})" for value in raw)
     row = store.fetchall(
         f"SELECT count(*), {checks} FROM health_scores WHERE as_of = ? AND scorecard_version = ?",
