@@ -123,17 +123,26 @@ def test_scores_stored_as_json_before_0008_keep_every_measure_detail_in_order(st
     store.close()
 
 
+def _four_values_per_measure(old, measures, rows):
+    """Scores of version v1 as stores from 0008 to 0010 held them, then close ``old``: per measure raw, score,
+    weight, contribution in measure_values; rows are (account, as_of, "score, weighted_score, band, coverage",
+    "the values")."""
+    layout = ", ".join(f"('v1', {position}, '{measure}')" for position, measure in enumerate(measures, start=1))
+    old.execute(f"INSERT INTO health_score_layouts VALUES {layout}")
+    array = "[{}]" if old.kind == "duckdb" else "ARRAY[{}]::double precision[]"
+    values = ", ".join(f"('{account}', DATE '{as_of}', 'v1', 'default', {scores}, {array.format(details)}, "
+                       f"TIMESTAMP '{as_of} 06:00:00')" for account, as_of, scores, details in rows)
+    old.execute("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
+                f"band, coverage, measure_values, computed_at) VALUES {values}")
+    old.close()
+
+
 def test_scores_stored_before_0009_are_kept_with_their_details(store_url):
     old = _store_at(store_url, 8)
-    old.execute("INSERT INTO health_score_layouts VALUES ('v1', 1, 'zeta')")
-    array = "[{}]" if old.kind == "duckdb" else "ARRAY[{}]::double precision[]"
-    old.execute("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
-                "band, coverage, measure_values, computed_at) VALUES "
-                f"('B', DATE '2026-05-02', 'v1', 'default', 64, 64.2, 'neutral', 1.0, {array.format('0.35, 64.2, 100.0, 64.2')}, "
-                "TIMESTAMP '2026-05-02 06:00:00'), "
-                f"('A', DATE '2026-05-01', 'v1', 'default', NULL, NULL, NULL, 0.0, {array.format('NULL, NULL, 100.0, NULL')}, "
-                "TIMESTAMP '2026-05-01 06:00:00')")
-    old.close()
+    _four_values_per_measure(old, ["zeta"], [
+        ("B", "2026-05-02", "64, 64.2, 'neutral', 1.0", "0.35, 64.2, 100.0, 64.2"),
+        ("A", "2026-05-01", "NULL, NULL, NULL, 0.0", "NULL, NULL, 100.0, NULL"),
+    ])
     store = open_store(store_url)
     assert store.fetchall("SELECT account_id, as_of, score, band, measure_values FROM health_scores ORDER BY as_of") == [
         ("A", date(2026, 5, 1), None, None, [None, None, 100.0, None]),
@@ -158,13 +167,9 @@ def test_event_types_are_filled_from_the_rollup_of_a_store_made_before_0010(stor
 def test_scores_stored_before_0011_read_back_with_the_weights_and_contributions_they_stored(store_url):
     # before 0011 a row held raw, score, weight, contribution per measure; it is kept so (weight_set NULL)
     old = _store_at(store_url, 10)
-    old.execute("INSERT INTO health_score_layouts VALUES ('v1', 1, 'zeta'), ('v1', 2, 'mid')")
-    array = "[{}]" if old.kind == "duckdb" else "ARRAY[{}]::double precision[]"
-    old.execute("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
-                "band, coverage, measure_values, computed_at) VALUES "
-                f"('A', DATE '2026-05-01', 'v1', 'default', 58, 57.6, 'neutral', 1.0, "
-                f"{array.format('0.35, 43.75, 60.0, 26.25, 3, 78.0, 40.0, 31.2')}, TIMESTAMP '2026-05-01 06:00:00')")
-    old.close()
+    _four_values_per_measure(old, ["zeta", "mid"], [
+        ("A", "2026-05-01", "58, 57.6, 'neutral', 1.0", "0.35, 43.75, 60.0, 26.25, 3, 78.0, 40.0, 31.2"),
+    ])
     store = open_store(store_url)
     assert store.fetchall("SELECT weight_set FROM health_scores") == [(None,)]
     assert store.fetchall("SELECT measure, raw, score, weight, contribution FROM health_measure_scores "
