@@ -62,17 +62,8 @@ def _percentile(rule: Percentile, value: ibis.NumericValue, segment: ibis.String
     return ibis.ifelse(alone, _double(50), percent)
 
 
-def segment_weight(scorecard: Scorecard, measure_id: str, segment: ibis.StringValue) -> ibis.NumericValue:
-    """The measure's normalised weight for the account's segment (the default weights otherwise)."""
-    default = scorecard.weights()[measure_id]
-    cases = [
-        (segment.lower() == name.lower(), _double(scorecard.weights(name)[measure_id])) for name in scorecard.segments
-    ]
-    return ibis.cases(*cases, else_=_double(default)) if cases else _double(default)
-
-
 def weight_set(scorecard: Scorecard, segment: ibis.StringValue) -> ibis.IntegerValue:
-    """Which weights :func:`segment_weight` gives the account: k for the k-th segment override, 0 for the default."""
+    """The account's weights: k for the scorecard's k-th segment override (case-insensitive), 0 for its own."""
     cases = [(segment.lower() == name.lower(), k) for k, name in enumerate(scorecard.segments, start=1)]
     return ibis.cases(*cases, else_=0) if cases else ibis.literal(0)
 
@@ -80,6 +71,13 @@ def weight_set(scorecard: Scorecard, segment: ibis.StringValue) -> ibis.IntegerV
 def weight_sets(scorecard: Scorecard) -> dict[int, dict[str, float]]:
     """The normalised weights of each weight set (see :func:`weight_set`)."""
     return {0: scorecard.weights(), **{k: scorecard.weights(name) for k, name in enumerate(scorecard.segments, start=1)}}
+
+
+def set_weight(scorecard: Scorecard, measure_id: str, number: ibis.IntegerValue) -> ibis.NumericValue:
+    """The measure's normalised weight in weight set ``number``."""
+    sets = weight_sets(scorecard)
+    cases = [(number == k, _double(weights[measure_id])) for k, weights in sets.items() if k]
+    return ibis.cases(*cases, else_=_double(sets[0][measure_id])) if cases else _double(sets[0][measure_id])
 
 
 def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
@@ -94,7 +92,7 @@ def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
     # ever-growing expression (the SQL stays linear in the number of measures).
     values = values.mutate(
         **{f"s__{m.id}": rule_score(m.rule, values[f"r__{m.id}"], values.segment) for m in scorecard.measures},
-        **{f"w__{i}": segment_weight(scorecard, i, values.segment) for i in ids},
+        **{f"w__{i}": set_weight(scorecard, i, weight_set(scorecard, values.segment)) for i in ids},
         weight_set=weight_set(scorecard, values.segment),
     ).view()
     available = {i: values[f"s__{i}"].notnull() for i in ids}
