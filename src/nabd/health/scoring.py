@@ -90,10 +90,11 @@ def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
     ids = [m.id for m in scorecard.measures]
     # Each stage reads the previous stage's columns; .view() keeps Ibis from inlining them into one
     # ever-growing expression (the SQL stays linear in the number of measures).
+    number = weight_set(scorecard, values.segment)
     values = values.mutate(
         **{f"s__{m.id}": rule_score(m.rule, values[f"r__{m.id}"], values.segment) for m in scorecard.measures},
-        **{f"w__{i}": set_weight(scorecard, i, weight_set(scorecard, values.segment)) for i in ids},
-        weight_set=weight_set(scorecard, values.segment),
+        **{f"w__{i}": set_weight(scorecard, i, number) for i in ids},
+        weight_set=number,
     ).view()
     available = {i: values[f"s__{i}"].notnull() for i in ids}
     values = values.mutate(
@@ -111,9 +112,7 @@ def scored(store: Store, scorecard: Scorecard, as_of: date) -> ibis.Table:
         contributions = {
             i: values[f"w__{i}"] * values[f"s__{i}"].fill_null(_double(policy.neutral_score)) / 100 for i in ids
         }
-    enough = (values.available_weight > 0) & (
-        values.available_weight / 100 >= policy.minimum_coverage - ROUNDING_TOLERANCE
-    )
+    enough = (values.available_weight > 0) & (values.coverage >= policy.minimum_coverage - ROUNDING_TOLERANCE)
     values = values.mutate(
         enough=enough,
         **{f"c__{i}": ibis.ifelse(enough, contributions[i], ibis.null("float64")) for i in ids},
