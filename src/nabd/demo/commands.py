@@ -12,7 +12,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nabd.console import DatabaseOption, console, open_configured_store
-from nabd.demo.build import DemoSummary, build_demo
+from nabd.demo.build import DemoSummary
+from nabd.demo.companies import COMPANIES, build_company, export_company
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
@@ -55,6 +56,13 @@ def demo_command(
         bool, typer.Option("--no-serve", help="Stop after loading and scoring (for scripts and CI).")
     ] = False,
     port: Annotated[int, typer.Option("--port", help="Port of the web app served at the end.")] = 8000,
+    company: Annotated[
+        str, typer.Option("--company", help=f"Which demo company: {' or '.join(COMPANIES)} (a project and invoicing "
+                                            "tool with its own event names, seats and causes of churn).")
+    ] = "standard",
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Only write the company's import files into this folder, then stop.")
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Generate a realistic demo subscription company and load it through the real import path.
@@ -63,12 +71,17 @@ def demo_command(
     with other data is refused. The files stay in --workdir, ready to inspect or re-import.
     """
     last_day = end_date.date() if end_date else datetime.now(UTC).date()
+    if export is not None:
+        files = export_company(company, export, accounts=accounts, months=months, seed=seed, end_date=last_day)
+        console.print(f"Wrote the {company} company's import files to {export}/: "
+                      + ", ".join(path.name for path in files.values()) + " (nabd import TABLE FILE, accounts first)")
+        return
     with open_configured_store(database, handoff=False) as store:  # replaces it: never inside a server
         console.print(f"Building the demo company in {store.url.display}: {accounts:,} accounts, "
                       f"{months} months to {last_day}, seed {seed}")
         with _StepProgress() as show:
-            summary = build_demo(store, accounts=accounts, months=months, seed=seed, end_date=last_day,
-                                 workdir=workdir, progress=show)
+            summary = build_company(company, store, accounts=accounts, months=months, seed=seed,
+                                    end_date=last_day, workdir=workdir, progress=show)
         _print_summary(summary, store.url.display, workdir)
         # the comments the scores and warnings read (180 days); `nabd feedback analyse` does the rest
         since = datetime.combine(summary.as_of - timedelta(days=ANALYSED_DAYS), datetime.min.time())
