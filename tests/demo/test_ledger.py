@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import ast
 import csv
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from nabd.cli import run_command
 from nabd.demo import build_demo
 from nabd.demo.companies import random_event_names, rename_event_types
 from nabd.demo.companies.ledger import build_ledger, generate_ledger_files
@@ -123,7 +122,7 @@ def test_plans_have_seats_and_seat_counts_change(ledger):
         SELECT count(*) FILTER (WHERE max_seats > 1), count(*) FILTER (WHERE min_seats <> max_seats)
         FROM (SELECT account_id, min(quantity) AS min_seats, max(quantity) AS max_seats FROM subscriptions GROUP BY 1)
     """).fetchone()
-    assert with_seats > 100 and changed > 30
+    assert with_seats > 80 and changed > 25
 
 
 def test_churners_show_designed_signs_except_about_a_third(ledger):
@@ -141,7 +140,7 @@ def test_churners_show_signs_more_often_than_those_who_stay(ledger):
 
 def test_tickets_invoices_surveys_in_both_languages_and_rare_referrals(ledger):
     count = lambda sql: ledger.execute(sql).fetchone()[0]  # noqa: E731
-    assert count("SELECT count(*) FROM tickets") > 600 and count("SELECT count(*) FROM invoices") > 5000
+    assert count("SELECT count(*) FROM tickets") > 300 and count("SELECT count(*) FROM invoices") > 2500
     assert count("SELECT count(DISTINCT kind) FROM survey_responses") == 2
     assert count("SELECT count(DISTINCT language) FROM survey_responses WHERE comment IS NOT NULL") == 2
     assert 0 < count("SELECT count(*) FROM referrals") < 0.03 * count("SELECT count(*) FROM accounts")
@@ -198,21 +197,18 @@ def test_renaming_keeps_every_count_and_changes_every_name(tmp_path):
         store.close()
 
 
-def nabd(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", *args], capture_output=True, text=True, timeout=120)
-
-
-def test_demo_export_writes_the_ledger_files_only(tmp_path):
-    result = nabd("demo", "--company", "ledger", "--export", str(tmp_path / "out"), "--accounts", "20",
-                  "--months", "3", "--end-date", "2026-10-31", "--database", f"duckdb:///{tmp_path / 'n.duckdb'}")
-    assert result.returncode == 0, result.stderr
+def test_demo_export_writes_the_ledger_files_only(tmp_path, capsys):
+    code = run_command(["demo", "--company", "ledger", "--export", str(tmp_path / "out"), "--accounts", "20",
+                        "--months", "3", "--end-date", "2026-10-31", "--database", f"duckdb:///{tmp_path / 'n.duckdb'}"])
+    assert code == 0, capsys.readouterr()
     assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == sorted(
         f"{t}.csv" for t in ("accounts", "contacts", "subscriptions", "invoices", "tickets", "survey_responses",
                              "referrals", "events"))
     assert not (tmp_path / "n.duckdb").exists()
 
 
-def test_an_unknown_company_is_refused_in_one_line(tmp_path):
-    result = nabd("demo", "--company", "nope", "--export", str(tmp_path / "out"), "--accounts", "5", "--months", "3")
-    assert result.returncode != 0
-    assert "unknown demo company 'nope'" in result.stdout + result.stderr
+def test_an_unknown_company_is_refused_in_one_line(tmp_path, capsys):
+    code = run_command(["demo", "--company", "nope", "--export", str(tmp_path / "out"), "--accounts", "5"])
+    output = capsys.readouterr()
+    assert code == 1
+    assert "unknown demo company 'nope'" in output.out + output.err
