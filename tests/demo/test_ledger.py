@@ -180,21 +180,17 @@ def test_random_event_names_depend_on_the_seed_and_keep_no_old_name():
     assert set(one) == set(names) and not set(one.values()) & set(names) and len(set(one.values())) == 3
 
 
-def test_renaming_keeps_every_count_and_changes_every_name(tmp_path):
-    store = open_store(f"duckdb:///{tmp_path / 'nabd.duckdb'}")
-    try:
-        build_demo(store, accounts=25, months=3, seed=7, end_date=END, workdir=tmp_path / "files")
-        counts = "SELECT event_type, count(*) FROM events GROUP BY 1"
-        daily = "SELECT account_id, contact_id, day, event_type, events FROM activity_daily"
-        before, daily_before = dict(store.fetchall(counts)), store.fetchall(daily)
-        renamed = rename_event_types(store, seed=3)
-        after = dict(store.fetchall(counts))
-        assert {renamed[name]: n for name, n in before.items()} == after
-        assert not set(after) & set(before)
-        assert sorted((a, c, d, renamed[t], n) for a, c, d, t, n in daily_before) == sorted(store.fetchall(daily))
-        assert sorted(t for (t,) in store.fetchall("SELECT event_type FROM event_types")) == sorted(after)
-    finally:
-        store.close()
+def test_renaming_keeps_every_count_and_changes_every_name(store, tmp_path):
+    build_demo(store, accounts=15, months=3, seed=7, end_date=END, workdir=tmp_path / "files")
+    counts = "SELECT event_type, count(*) FROM events GROUP BY 1"
+    daily = "SELECT account_id, contact_id, day, event_type, events FROM activity_daily"
+    before, daily_before = dict(store.fetchall(counts)), store.fetchall(daily)
+    renamed = rename_event_types(store, seed=3)
+    after = dict(store.fetchall(counts))
+    assert {renamed[name]: n for name, n in before.items()} == after
+    assert not set(after) & set(before)
+    assert sorted((a, c, d, renamed[t], n) for a, c, d, t, n in daily_before) == sorted(store.fetchall(daily))
+    assert sorted(t for (t,) in store.fetchall("SELECT event_type FROM event_types")) == sorted(after)
 
 
 def test_demo_export_writes_the_ledger_files_only(tmp_path, capsys):
