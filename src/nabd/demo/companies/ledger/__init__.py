@@ -7,6 +7,11 @@ annual plans priced per seat with seat changes, its own causes of churn (workspa
 of churners leaving with no sign. Generated in DuckDB from ranges and seeded hashes (no Python loop
 over rows), deterministic by seed, written as CSV in Nabd's import format and loaded through
 ``import_file``.
+
+Measured at seed 7, 500 workspaces, 18 months to 2026-10-31: 226k events (~450 per workspace: ~140 for a
+freelancer, ~490 for a studio, ~1,160 for an agency), 14% of them with a contact id; 95 churners
+(monthly logo churn 0.5-3.5%), 35 of them (37%) unexplained; 10k workspaces generate in ~35 s
+(4.3M events), so 100k is about 6 minutes and 43M events.
 """
 
 from nabd.demo.companies.ledger.activity import EVENT_TYPES
