@@ -17,6 +17,7 @@ from rich.console import Console
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
+from nabd.servefile import live_server
 from nabd.store import Store, open_store
 
 DatabaseOption = Annotated[
@@ -68,11 +69,6 @@ console: Console = _RoutedConsole(Console(), "out")  # type: ignore[assignment]
 errors: Console = _RoutedConsole(Console(stderr=True), "err")  # type: ignore[assignment]
 
 
-def running_job() -> Job | None:
-    """The hand-off job running in this process, if any."""
-    return _job
-
-
 def set_running_job(job: Job | None) -> None:
     """Route the consoles, the input and the store to ``job`` (None: back to this process's own)."""
     global _job
@@ -118,8 +114,6 @@ def open_configured_store(database: str | None, *, handoff: bool = True) -> Stor
     On a DuckDB file held by `nabd serve` the command is handed to the server (HandOff), or refused
     when ``handoff`` is False (commands that replace the database or serve it themselves).
     """
-    from nabd.handoff.servefile import live_server
-
     if _job is not None:
         if not handoff:
             raise NabdError(f"{_job.holder}: stop it first")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nabd.handoff.servefile import Server, serve_file_of
+from nabd.servefile import Server, serve_file_of
 from nabd.ingest.intake.keys import add_write_key
 from nabd.store import open_store
 from tests.conftest import POSTGRES_URL, _drop_schema
