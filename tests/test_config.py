@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import re
 import smtplib
 import ssl
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from nabd.config import SmtpSettings, environment, job_environment, load_settings
+from nabd.config import VARIABLES, SmtpSettings, environment, job_environment, load_settings
 from nabd.errors import NabdError
 from nabd.feedback.sending import send_survey
 from nabd.playbooks.outbox import deliver
@@ -64,6 +66,10 @@ def test_a_value_that_does_not_cast_is_one_line_naming_the_variable(monkeypatch,
 def test_starttls_is_a_boolean_in_any_of_its_usual_spellings(monkeypatch, value, expected):
     monkeypatch.setenv("NABD_SMTP_STARTTLS", value)
     assert load_settings().smtp.starttls is expected
+
+
+def test_the_variables_a_job_carries_are_exactly_those_load_settings_reads():
+    assert set(re.findall(r'"(NABD_[A-Z_]+)"', inspect.getsource(load_settings))) == set(VARIABLES)
 
 
 def test_unset_and_empty_variables_give_the_defaults(monkeypatch):

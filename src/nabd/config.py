@@ -96,10 +96,10 @@ VARIABLES = (
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY",
 )
 
-# Settings of the server process as a whole: a hand-off job cannot run with other values.
-# The database is the one the server holds; the timezone decides the days the server's own
-# scheduled pipeline stores and the currency the dashboard it keeps warm; a command's days and
-# money must agree with them, so a caller with other values is refused (naming each variable).
+# Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
+# the days the server's own scheduled pipeline stores, the currency the dashboard it keeps warm; a
+# command's days and money must agree with them, so a caller with other values is refused (naming
+# each variable). Every other variable is the caller's while its job runs.
 SERVER_WIDE = {"NABD_TIMEZONE": "timezone", "NABD_REPORTING_CURRENCY": "reporting_currency"}
 SERVER_OWNED = ("NABD_DATABASE_URL",)  # never the caller's: a job uses the store the server holds
 

@@ -4,7 +4,9 @@ caller's settings.
 The command runner comes from the composition root (``nabd serve`` passes cli's), so the hand-off
 never imports the CLI. A job carries its caller's NABD_* variables and runs with them
 (:func:`nabd.config.job_environment`); only the settings of the server as a whole
-(:data:`nabd.config.SERVER_WIDE`) must agree, and the database is the server's. One job runs at a time. While it runs, the consoles, ``sys.stdout`` and ``sys.stderr`` of the
+(:data:`nabd.config.SERVER_WIDE`) must agree, and the database is the server's.
+
+One job runs at a time. While it runs, the consoles, ``sys.stdout`` and ``sys.stderr`` of the
 server process write to the job's client; each ``open_configured_store`` of the command borrows
 the server's store under its lock, so web requests wait only while the command uses the store.
 A client that goes away stops its job at the job's next output, as Ctrl-C would.
