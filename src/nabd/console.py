@@ -22,9 +22,10 @@ from nabd.store import Store, open_store
 
 DatabaseOption = Annotated[
     str | None,
-    typer.Option(
-        "--database", "-d", envvar="NABD_DATABASE_URL",
-        help="Database URL: duckdb:///FILE.duckdb (default ./nabd.duckdb) or postgresql://USER@HOST/DB.",
+    typer.Option(  # without it, nabd.config reads NABD_DATABASE_URL (the one reader of NABD_* variables)
+        "--database", "-d",
+        help="Database URL: duckdb:///FILE.duckdb or postgresql://USER@HOST/DB "
+        "(default: NABD_DATABASE_URL, else duckdb:///nabd.duckdb).",
         show_default=False,
     ),
 ]
