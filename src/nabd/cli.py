@@ -6,6 +6,7 @@ Errors print one line and exit 1; ``--debug`` (anywhere on the line) shows the t
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +16,7 @@ from rich.table import Table
 from nabd.console import DatabaseOption, HandOff, console, errors, open_configured_store, print_error
 from nabd.demo.commands import register as register_demo
 from nabd.feedback.commands import register as register_feedback
+from nabd.handoff.jobs import command_in
 from nabd.health.commands import register as register_health
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
@@ -56,9 +58,15 @@ def status(database: DatabaseOption = None) -> None:
         console.print(table)
 
 
+def run_handed_off(argv: list[str], cwd: Path) -> int:
+    """Run a command line handed to `nabd serve` (paths relative to the client's ``cwd``): its exit code."""
+    return run_command(argv, command_in(typer.main.get_command(app), cwd), prog_name="nabd")
+
+
 for register in (register_ingest, register_demo, register_metrics, register_health, register_playbooks,
-                 register_feedback, register_web):
+                 register_feedback):
     register(app)
+register_web(app, run_handed_off)  # the composition root gives `nabd serve` the command runner
 
 
 def run_command(argv: list[str], command: Any = None, prog_name: str | None = None) -> int:

@@ -1,26 +1,248 @@
-"""Settings read from the environment: where the database is and how days and money are counted."""
+"""Nabd's settings: every NABD_* environment variable, read in one place, cast strictly, passed down.
+
+Modelled on Starlette's ``Config``: each variable is read by :func:`load_settings` with a cast
+(text, boolean, integer, duration, URL, timezone, path); a value the cast refuses is one
+:class:`NabdError` naming the variable. An empty variable counts as unset. A command handed to a
+running server reads the caller's variables (:func:`job_environment`), not the server's.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from nabd.errors import NabdError
 
 DEFAULT_DATABASE_URL = "duckdb:///nabd.duckdb"
+DEFAULT_RUN_EVERY = timedelta(hours=1)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where e-mail goes (survey links and playbook alerts alike); host None = not configured
+    (surveys then try localhost, alerts are refused with a note)."""
+
+    host: str | None = None
+    port: int = 25
+    sender: str = "nabd@localhost"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+
+    @property
+    def server(self) -> str:
+        """The host to connect to: NABD_SMTP_HOST, else localhost."""
+        return self.host or "localhost"
+
+    @classmethod
+    def from_environment(cls) -> SmtpSettings | None:
+        """The SMTP settings of :func:`load_settings`, or None when NABD_SMTP_HOST is unset."""
+        smtp = load_settings().smtp
+        return smtp if smtp.host else None
+
+
+class IntakeVariables(BaseModel):
+    """The event intake's variables as given (nabd.ingest.intake.settings validates and completes them)."""
+
+    value_property: str | None = Field(None, description="NABD_INTAKE_VALUE_PROPERTY")
+    unknown_accounts: str = Field("unmatched", description="NABD_INTAKE_UNKNOWN_ACCOUNTS")
+    journal: Path | None = Field(None, description="NABD_INTAKE_JOURNAL")
+    drain_seconds: float = Field(0.5, description="NABD_INTAKE_DRAIN_SECONDS")
 
 
 class Settings(BaseModel):
-    """Nabd's settings; each field can be set by the environment variable named in its description."""
+    """Nabd's settings; each field is set by the environment variable named in its description."""
 
-    database_url: str = Field(DEFAULT_DATABASE_URL, description="NABD_DATABASE_URL")
-    timezone: str = Field("UTC", description="NABD_TIMEZONE: the company's timezone for 'a day'")
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="NABD_DATABASE_URL (or --database)")
+    timezone: str = Field("UTC", description="NABD_TIMEZONE: the company's IANA timezone, for 'a day'")
     reporting_currency: str = Field("USD", description="NABD_REPORTING_CURRENCY")
+    smtp: SmtpSettings = Field(SmtpSettings(), description="NABD_SMTP_*")
+    webhook_url: str | None = Field(None, description="NABD_WEBHOOK_URL: the default playbooks' webhook")
+    alert_email: str | None = Field(None, description="NABD_ALERT_EMAIL: the default playbooks' e-mail alerts")
+    public_url: str | None = Field(None, description="NABD_PUBLIC_URL: the address survey links point to")
+    inbox: Path | None = Field(None, description="NABD_INBOX: folder of files `nabd run` imports first")
+    run_every: timedelta | None = Field(DEFAULT_RUN_EVERY, description="NABD_RUN_EVERY: None = off")
+    intake: IntakeVariables = Field(IntakeVariables(), description="NABD_INTAKE_*")
+    secret_key: str | None = Field(None, repr=False, description="NABD_SECRET_KEY: signs web sessions")
+    survey_key: str | None = Field(None, repr=False, description="NABD_SURVEY_KEY: signs survey links")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The company's timezone."""
+        return ZoneInfo(self.timezone)
+
+
+# Every variable load_settings reads: what a hand-off job carries from its caller.
+VARIABLES = (
+    "NABD_DATABASE_URL", "NABD_TIMEZONE", "NABD_REPORTING_CURRENCY",
+    "NABD_SMTP_HOST", "NABD_SMTP_PORT", "NABD_SMTP_FROM", "NABD_SMTP_USER", "NABD_SMTP_PASSWORD", "NABD_SMTP_STARTTLS",
+    "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
+    "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
+    "NABD_SECRET_KEY", "NABD_SURVEY_KEY",
+)
+
+# Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
+# the days the server's own scheduled pipeline stores, the currency the dashboard it keeps warm; a
+# command's days and money must agree with them, so a caller with other values is refused (naming
+# each variable). Every other variable is the caller's while its job runs.
+SERVER_WIDE = {"NABD_TIMEZONE": "timezone", "NABD_REPORTING_CURRENCY": "reporting_currency"}
+SERVER_OWNED = ("NABD_DATABASE_URL",)  # never the caller's: a job uses the store the server holds
+
+_job: ContextVar[Mapping[str, str | None] | None] = ContextVar("nabd_job_environment", default=None)
+
+
+def environment() -> Mapping[str, str]:
+    """The variables settings are read from: the running hand-off job's caller's, else this process's."""
+    job = _job.get()
+    if job is None:
+        return os.environ
+    caller = {name for name in VARIABLES if name not in SERVER_OWNED}
+    return {**{k: v for k, v in os.environ.items() if k not in caller},
+            **{k: v for k, v in job.items() if v is not None and k in caller}}
+
+
+@contextmanager
+def job_environment(variables: Mapping[str, str | None]) -> Iterator[None]:
+    """While the block runs (in this thread), :func:`load_settings` reads ``variables`` (a caller's
+    NABD_* values, None = unset) instead of this process's environment."""
+    token = _job.set({name: value for name, value in variables.items() if name not in SERVER_OWNED})
+    try:
+        yield
+    finally:
+        _job.reset(token)
+
+
+class Environment:
+    """Typed reads of environment variables, like Starlette's Config: ``read(name, cast, default)``."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self.variables = variables
+
+    def __call__(self, name: str, cast: Callable[[str], T] | None = None, default: Any = None) -> Any:
+        value = self.variables.get(name, "").strip()
+        if not value:
+            return default
+        if cast is None:
+            return value
+        try:
+            return cast(value)
+        except (ValueError, TypeError) as error:
+            raise NabdError(f"{name}={value!r} is not {error}") from None
+
+
+def boolean(value: str) -> bool:
+    """true/false, 1/0, yes/no, on/off (any case)."""
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("a boolean: use true or false")
+
+
+def integer(value: str) -> int:
+    """A whole number."""
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise ValueError("a whole number")
+    return int(value)
+
+
+def port(value: str) -> int:
+    """A TCP port, 1-65535."""
+    number = integer(value)
+    if not 1 <= number <= 65535:
+        raise ValueError("a port between 1 and 65535")
+    return number
+
+
+def number(value: str) -> float:
+    """A positive number (seconds)."""
+    try:
+        parsed = float(value)
+    except ValueError:
+        raise ValueError("a number") from None
+    if not parsed > 0:
+        raise ValueError("a positive number")
+    return parsed
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(value: str) -> timedelta | None:
+    """A duration like 30s, 15m, 1h or 1d; ``off`` = never (None)."""
+    if value.lower() == "off":
+        return None
+    match = re.fullmatch(r"(\d+)\s*([smhd])", value.lower())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError("a duration like 30s, 15m, 1h or 1d (or off)")
+    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+
+
+def url(value: str) -> str:
+    """An http(s) URL with a host."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("an http(s) URL like https://nabd.example.com")
+    return value
+
+
+def timezone(value: str) -> str:
+    """An IANA timezone name (Asia/Riyadh, America/New_York, UTC)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("a known IANA timezone like Asia/Riyadh or America/New_York") from None
+    return value
+
+
+def currency(value: str) -> str:
+    """An ISO 4217 code of three letters (SAR, USD)."""
+    if not re.fullmatch(r"[A-Za-z]{3}", value):
+        raise ValueError("a three-letter currency code like USD or SAR")
+    return value.upper()
 
 
 def load_settings(database_url: str | None = None) -> Settings:
-    """Settings from the environment, with an explicit database URL (a CLI flag) taking precedence."""
+    """Settings from the environment (a hand-off job's: its caller's), an explicit database URL (a
+    CLI flag) taking precedence; one NabdError naming the variable for a value that does not cast."""
+    read = Environment(environment())
     return Settings(
-        database_url=database_url or os.environ.get("NABD_DATABASE_URL") or DEFAULT_DATABASE_URL,
-        timezone=os.environ.get("NABD_TIMEZONE", "UTC"),
-        reporting_currency=os.environ.get("NABD_REPORTING_CURRENCY", "USD"),
+        database_url=database_url or read("NABD_DATABASE_URL", default=DEFAULT_DATABASE_URL),
+        timezone=read("NABD_TIMEZONE", timezone, "UTC"),
+        reporting_currency=read("NABD_REPORTING_CURRENCY", currency, "USD"),
+        smtp=SmtpSettings(
+            host=read("NABD_SMTP_HOST"), port=read("NABD_SMTP_PORT", port, 25),
+            sender=read("NABD_SMTP_FROM", default="nabd@localhost"),
+            username=read("NABD_SMTP_USER"), password=read("NABD_SMTP_PASSWORD"),
+            starttls=read("NABD_SMTP_STARTTLS", boolean, False),
+        ),
+        webhook_url=read("NABD_WEBHOOK_URL", url),
+        alert_email=read("NABD_ALERT_EMAIL"),
+        public_url=read("NABD_PUBLIC_URL", url),
+        inbox=read("NABD_INBOX", Path),
+        run_every=read("NABD_RUN_EVERY", duration, DEFAULT_RUN_EVERY),
+        intake=IntakeVariables(
+            value_property=read("NABD_INTAKE_VALUE_PROPERTY"),
+            unknown_accounts=read("NABD_INTAKE_UNKNOWN_ACCOUNTS", default="unmatched"),
+            journal=read("NABD_INTAKE_JOURNAL", Path),
+            drain_seconds=read("NABD_INTAKE_DRAIN_SECONDS", number, 0.5),
+        ),
+        secret_key=read("NABD_SECRET_KEY"),
+        survey_key=read("NABD_SURVEY_KEY"),
     )

@@ -17,13 +17,15 @@ from rich.console import Console
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
+from nabd.servefile import live_server
 from nabd.store import Store, open_store
 
 DatabaseOption = Annotated[
     str | None,
-    typer.Option(
-        "--database", "-d", envvar="NABD_DATABASE_URL",
-        help="Database URL: duckdb:///FILE.duckdb (default ./nabd.duckdb) or postgresql://USER@HOST/DB.",
+    typer.Option(  # without it, nabd.config reads NABD_DATABASE_URL (the one reader of NABD_* variables)
+        "--database", "-d",
+        help="Database URL: duckdb:///FILE.duckdb or postgresql://USER@HOST/DB "
+        "(default: NABD_DATABASE_URL, else duckdb:///nabd.duckdb).",
         show_default=False,
     ),
 ]
@@ -66,11 +68,6 @@ class _RoutedConsole:
 
 console: Console = _RoutedConsole(Console(), "out")  # type: ignore[assignment]
 errors: Console = _RoutedConsole(Console(stderr=True), "err")  # type: ignore[assignment]
-
-
-def running_job() -> Job | None:
-    """The hand-off job running in this process, if any."""
-    return _job
 
 
 def set_running_job(job: Job | None) -> None:
@@ -118,8 +115,6 @@ def open_configured_store(database: str | None, *, handoff: bool = True) -> Stor
     On a DuckDB file held by `nabd serve` the command is handed to the server (HandOff), or refused
     when ``handoff`` is False (commands that replace the database or serve it themselves).
     """
-    from nabd.handoff.servefile import live_server
-
     if _job is not None:
         if not handoff:
             raise NabdError(f"{_job.holder}: stop it first")

@@ -13,13 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
-from nabd.handoff.servefile import Server, serve_file_of
+from nabd.servefile import Server, serve_file_of
 from nabd.ingest.intake.keys import add_write_key
 from nabd.store import open_store
 from tests.conftest import POSTGRES_URL, _drop_schema
+from tests.feedback.conftest import Mailbox
 from tests.ingest.intake.conftest import basic_auth
 from tests.ingest.intake.live import LiveServer
+from tests.serving import free_port
 
 NABD = str(Path(sys.executable).with_name("nabd"))
 ACCOUNTS = "account_id,name,segment\na1,Acme,smb\na2,Beta,mid\nbad,,smb\n"
@@ -160,6 +163,47 @@ def test_a_setting_the_server_does_not_share_refuses_the_command(served):
     server, folder = served
     line = one_error_line(nabd("status", "-d", "served.duckdb", cwd=folder, NABD_REPORTING_CURRENCY="EUR"))
     assert "NABD_REPORTING_CURRENCY is EUR for this command but not set in the server" in line
+
+
+def test_every_server_wide_setting_that_differs_is_named_in_the_one_refusal(served):
+    server, folder = served
+    line = one_error_line(nabd("status", "-d", "served.duckdb", cwd=folder,
+                               NABD_REPORTING_CURRENCY="EUR", NABD_TIMEZONE="Asia/Riyadh"))
+    assert "NABD_TIMEZONE is Asia/Riyadh for this command but not set in the server" in line
+    assert "NABD_REPORTING_CURRENCY is EUR for this command but not set in the server" in line
+
+
+def test_settings_a_job_carries_for_itself_are_not_compared_with_the_server(served):
+    server, folder = served
+    result = nabd("status", "-d", "served.duckdb", cwd=folder, NABD_INBOX="elsewhere",
+                  NABD_PUBLIC_URL="https://nabd.example.com", NABD_SMTP_HOST="mail.example.com")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_handed_off_survey_send_uses_the_smtp_settings_of_the_shell_that_ran_it(served):
+    server, folder = served
+    (folder / "contacts.csv").write_text("contact_id,account_id,name,email,language\nk1,a1,Huda,huda@acme.test,ar\n")
+    for table in ("accounts", "contacts"):
+        imported = nabd("import", table, f"{table}.csv", "-d", "served.duckdb", cwd=folder)
+        assert imported.returncode == 0, imported.stderr
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        sent = nabd("feedback", "send", "relationship-nps", "--base-url", "http://nabd.test", "--contact", "k1",
+                    "-d", "served.duckdb", cwd=folder, NABD_SMTP_HOST="127.0.0.1",
+                    NABD_SMTP_PORT=str(controller.port), NABD_SMTP_FROM="cs@caller.test")
+    finally:
+        controller.stop()
+    assert sent.returncode == 0, sent.stderr
+    assert "sent 1;" in sent.stdout
+    assert [(m["From"], m["To"]) for m in box.messages] == [("cs@caller.test", "huda@acme.test")]
+
+
+def test_a_caller_setting_that_does_not_cast_is_one_line_naming_it(served):
+    server, folder = served
+    line = one_error_line(nabd("status", "-d", "served.duckdb", cwd=folder, NABD_SMTP_STARTTLS="maybe"))
+    assert line == "error: NABD_SMTP_STARTTLS='maybe' is not a boolean: use true or false"
 
 
 def test_demo_and_a_second_serve_refuse_a_served_file_with_the_holder(served):

@@ -6,6 +6,7 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.metrics.change import change_explained
+from nabd.metrics.registry import METRICS
 from tests.metrics.metrics_history import FEB, JAN, acct, given, rows, sub
 
 
@@ -17,7 +18,7 @@ def test_segment_contributions_add_up_to_the_change_of_the_churn_rate(store):
         accounts=[acct("A"), acct("B"), acct("C", segment="ENT"), acct("D", segment="ENT")],
         subscriptions=[sub("S1", "A", 100, JAN, date(2024, 2, 15))] + [sub(f"S{x}", x, 100, JAN) for x in "BCD"],
     )
-    result = rows(change_explained(store, metric="customer_churn", start=JAN, end=FEB, by="segment"))
+    result = rows(change_explained(store, metrics=METRICS, metric="customer_churn", start=JAN, end=FEB, by="segment"))
     assert [r["segment"] for r in result] == ["SMB", "ENT"]
     smb, ent = result
     assert (smb["value_before"], smb["value_after"], smb["contribution"]) == (0.0, 0.5, 0.25)
@@ -33,10 +34,10 @@ def test_an_additive_metric_contributes_its_own_difference(store):
         accounts=[acct("A"), acct("B", segment="ENT")],
         subscriptions=[sub("S1", "A", 100, JAN), sub("S2", "B", 300, date(2024, 2, 10))],
     )
-    result = rows(change_explained(store, metric="mrr_movements", start=JAN, end=FEB, by="segment"), "segment", "contribution")
+    result = rows(change_explained(store, metrics=METRICS, metric="mrr_movements", start=JAN, end=FEB, by="segment"), "segment", "contribution")
     assert result == [{"segment": "ENT", "contribution": 300.0}, {"segment": "SMB", "contribution": 0.0}]
 
 
 def test_a_metric_without_an_exact_split_is_refused(store):
     with pytest.raises(NabdError, match="cannot explain the change of 'cohort_retention'"):
-        change_explained(store, metric="cohort_retention", start=JAN, end=FEB)
+        change_explained(store, metrics=METRICS, metric="cohort_retention", start=JAN, end=FEB)

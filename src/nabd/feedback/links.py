@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import UTC, datetime
 
+from nabd.config import load_settings
 from nabd.store import Store
 
 KEY_META = "survey_link_key"
@@ -30,7 +30,7 @@ class LinkProblem(Exception):
 
 def link_key(store: Store) -> bytes:
     """The HMAC key of survey links."""
-    configured = os.environ.get("NABD_SURVEY_KEY")
+    configured = load_settings().survey_key
     if configured:
         return configured.encode("utf-8")
     key = store.scalar("SELECT value FROM nabd_meta WHERE key = ?", [KEY_META])

@@ -1,13 +1,12 @@
 """Send surveys by e-mail (SMTP) with a personal signed link, never surveying a contact twice
 within the throttle (``throttle_days`` of the survey book).
 
-SMTP settings come from the environment: NABD_SMTP_HOST (default localhost), NABD_SMTP_PORT (25),
-NABD_SMTP_FROM, NABD_SMTP_USER / NABD_SMTP_PASSWORD (optional login), NABD_SMTP_STARTTLS (1 = on).
+SMTP settings are nabd.config's :class:`SmtpSettings`: NABD_SMTP_HOST (default localhost), NABD_SMTP_PORT
+(25), NABD_SMTP_FROM, NABD_SMTP_USER / NABD_SMTP_PASSWORD (optional login), NABD_SMTP_STARTTLS (true = on).
 """
 
 from __future__ import annotations
 
-import os
 import smtplib
 import uuid
 from collections.abc import Sequence
@@ -15,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
-from pydantic import BaseModel
-
+from nabd.config import SmtpSettings, load_settings
 from nabd.errors import NabdError
 from nabd.feedback.links import link_key, sign_link
 from nabd.feedback.surveys import Survey, SurveyBook, load_surveys
@@ -24,25 +22,9 @@ from nabd.store import Store
 from nabd.store.clock import utc_now
 
 
-class SmtpSettings(BaseModel):
-    host: str = "localhost"
-    port: int = 25
-    sender: str = "nabd@localhost"
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-
-
 def smtp_settings() -> SmtpSettings:
-    """SMTP settings from the NABD_SMTP_* environment variables."""
-    return SmtpSettings(
-        host=os.environ.get("NABD_SMTP_HOST", "localhost"),
-        port=int(os.environ.get("NABD_SMTP_PORT", "25")),
-        sender=os.environ.get("NABD_SMTP_FROM", "nabd@localhost"),
-        username=os.environ.get("NABD_SMTP_USER") or None,
-        password=os.environ.get("NABD_SMTP_PASSWORD") or None,
-        starttls=os.environ.get("NABD_SMTP_STARTTLS", "0") in {"1", "true", "yes"},
-    )
+    """The SMTP settings of nabd.config (one reader of the NABD_SMTP_* variables for surveys and alerts)."""
+    return load_settings().smtp
 
 
 @dataclass
@@ -146,14 +128,14 @@ class _smtp_connection:
 
     def __enter__(self) -> smtplib.SMTP:
         try:
-            self.connection = smtplib.SMTP(self.settings.host, self.settings.port, timeout=30)
+            self.connection = smtplib.SMTP(self.settings.server, self.settings.port, timeout=30)
             if self.settings.starttls:
                 self.connection.starttls()
             if self.settings.username:
                 self.connection.login(self.settings.username, self.settings.password or "")
         except (OSError, smtplib.SMTPException) as error:
             raise NabdError(
-                f"cannot reach the SMTP server {self.settings.host}:{self.settings.port} ({error}): "
+                f"cannot reach the SMTP server {self.settings.server}:{self.settings.port} ({error}): "
                 "check NABD_SMTP_HOST and NABD_SMTP_PORT"
             ) from None
         return self.connection

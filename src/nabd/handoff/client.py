@@ -7,17 +7,20 @@ import json
 import os
 import sys
 
+from nabd.config import VARIABLES, environment
 from nabd.console import answers_read, console, errors
 from nabd.errors import NabdError
-from nabd.handoff.jobs import COMMAND_SETTINGS, JobRequest, Terminal
-from nabd.handoff.servefile import Server
+from nabd.handoff.jobs import JobRequest, Terminal
+from nabd.servefile import Server
 
 
 def forward(server: Server, argv: list[str]) -> int:
-    """Run ``argv`` in ``server``, copying its output to stdout and stderr; its exit code."""
+    """Run ``argv`` in ``server`` with this process's settings (every variable nabd.config reads),
+    copying its output to stdout and stderr; its exit code."""
+    variables = environment()
     job = JobRequest(
         argv=argv, cwd=os.getcwd(), answers=answers_read(),
-        settings={name: os.environ.get(name) for name in COMMAND_SETTINGS},
+        settings={name: variables.get(name) for name in VARIABLES},
         stdout=Terminal.of(console), stderr=Terminal.of(errors),
     )
     connection = http.client.HTTPConnection(server.host, server.port, timeout=None)

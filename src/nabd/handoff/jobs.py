@@ -1,4 +1,10 @@
-"""Running a handed-off command inside the server: the same Typer command, the server's store.
+"""Running a handed-off command inside the server: the same Typer command, the server's store, the
+caller's settings.
+
+The command runner comes from the composition root (``nabd serve`` passes cli's), so the hand-off
+never imports the CLI. A job carries its caller's NABD_* variables and runs with them
+(:func:`nabd.config.job_environment`); only the settings of the server as a whole
+(:data:`nabd.config.SERVER_WIDE`) must agree, and the database is the server's.
 
 One job runs at a time. While it runs, the consoles, ``sys.stdout`` and ``sys.stderr`` of the
 server process write to the job's client; each ``open_configured_store`` of the command borrows
@@ -9,7 +15,6 @@ A client that goes away stops its job at the job's next output, as Ctrl-C would.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import threading
 import traceback
@@ -20,11 +25,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 from rich.console import Console
 
+from nabd.config import SERVER_WIDE, environment, job_environment, load_settings
 from nabd.console import Job, set_running_job
+from nabd.errors import NabdError
 from nabd.store import Store
 
-# Settings a command reads from the environment: a job runs with the server's, so they must agree.
-COMMAND_SETTINGS = ("NABD_TIMEZONE", "NABD_REPORTING_CURRENCY", "NABD_INBOX")
+# Runs one command line (argv) with relative paths taken from a folder (the client's cwd): its exit code.
+CommandRunner = Callable[[list[str], Path], int]
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -57,19 +64,27 @@ class JobRequest(BaseModel):
     argv: list[str]
     cwd: str
     answers: list[str] = []
-    settings: dict[str, str | None] = {}
+    settings: dict[str, str | None] = {}  # the client's value of each of nabd.config.VARIABLES (None: unset)
     stdout: Terminal = Terminal()
     stderr: Terminal = Terminal()
 
 
 def settings_mismatch(request: JobRequest) -> str | None:
-    """Why the job cannot run with the server's environment, or None when the settings agree."""
-    for name in COMMAND_SETTINGS:
-        here, there = os.environ.get(name), request.settings.get(name)
-        if here != there:
-            return (f"{name} is {there or 'not set'} for this command but {here or 'not set'} in the server: "
-                    "give both the same, or stop the server")
-    return None
+    """Why the job cannot run in this server, or None: its settings do not load, or a setting of the
+    server as a whole differs (every such variable named)."""
+    try:
+        with job_environment(request.settings):
+            theirs = load_settings()
+    except NabdError as error:
+        return str(error)
+    ours, here = load_settings(), environment()
+    differ = [
+        f"{name} is {request.settings.get(name) or 'not set'} for this command but {here.get(name) or 'not set'} "
+        "in the server" for name, setting in SERVER_WIDE.items() if getattr(theirs, setting) != getattr(ours, setting)
+    ]
+    if not differ:
+        return None
+    return "; ".join(differ) + ": give both the same, or stop the server"
 
 
 class JobOutput:
@@ -143,10 +158,9 @@ _one_job = threading.Lock()
 _running: list[str] = []  # the command line of the job running, for the one waiting
 
 
-def run_job(request: JobRequest, output: JobOutput, store: Store, store_lock: threading.Lock, holder: str) -> None:
-    """Run the client's command line here, with its output streamed to ``output``, then its exit code."""
-    from nabd.cli import run_command
-
+def run_job(request: JobRequest, output: JobOutput, store: Store, store_lock: threading.Lock, holder: str,
+            run_command: CommandRunner) -> None:
+    """Run the client's command line here with its settings, its output streamed to ``output``, then its exit code."""
     out = _Channel(output, "out", request.stdout.terminal)
     err = _Channel(output, "err", request.stderr.terminal)
     job = Job(out=request.stdout.console(out), err=request.stderr.console(err), answers=request.answers,
@@ -162,7 +176,8 @@ def run_job(request: JobRequest, output: JobOutput, store: Store, store_lock: th
             _channels.update(out=out, err=err)
             set_running_job(job)
             try:
-                code = run_command(request.argv, _command_in(Path(request.cwd)), prog_name="nabd")
+                with job_environment(request.settings):
+                    code = run_command(request.argv, Path(request.cwd))
             except BaseException:  # what a local run prints for a bug or with --debug: the traceback
                 err.write(traceback.format_exc())
                 code = 1
@@ -201,20 +216,23 @@ def _route_standard_streams() -> None:
         sys.stderr = _RoutedStream(sys.stderr, "err")
 
 
-def _command_in(cwd: Path) -> Any:
-    """The `nabd` command tree, built afresh, with every relative path argument taken from ``cwd``."""
-    import typer.main
-
-    from nabd.cli import app
-
-    command = typer.main.get_command(app)
+def command_in(command: Any, cwd: Path) -> Any:
+    """A freshly built click command tree, with every relative path argument taken from ``cwd`` and
+    every option's environment variable read from the job's settings (nabd.config.environment)."""
     pending = [command]
     while pending:
         each = pending.pop()
         if each.callback is not None:
             each.callback = _paths_from(cwd, each.callback)
+        for param in each.params:
+            if isinstance(param.envvar, str):
+                param.resolve_envvar_value = functools.partial(_variable, param.envvar)
         pending.extend(getattr(each, "commands", {}).values())
     return command
+
+
+def _variable(name: str, ctx: Any = None) -> str | None:
+    return environment().get(name) or None
 
 
 def _paths_from(cwd: Path, callback: Callable[..., Any]) -> Callable[..., Any]:
@@ -233,4 +251,4 @@ def _absolute(cwd: Path, value: Any) -> Any:
     return value
 
 
-__all__ = ["COMMAND_SETTINGS", "JobOutput", "JobRequest", "Terminal", "run_job", "settings_mismatch"]
+__all__ = ["CommandRunner", "JobOutput", "JobRequest", "Terminal", "command_in", "run_job", "settings_mismatch"]

@@ -2,7 +2,8 @@
 
 The answer streams one JSON object a line: ``{"out": text}``, ``{"err": text}``, then
 ``{"exit": code}``. Refusals are JSON ``{"error": ...}``: 403 for a client not on this machine,
-401 without the right token, 422 for a malformed body, 400 for settings that differ.
+401 without the right token, 422 for a malformed body, 400 for settings that do not load or that
+differ from the server's where they must agree (nabd.config.SERVER_WIDE).
 """
 
 from __future__ import annotations
@@ -13,26 +14,43 @@ import json
 import secrets
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
-from nabd.handoff.jobs import JobOutput, JobRequest, run_job, settings_mismatch
-from nabd.handoff.servefile import Server, remove_serve_file, write_serve_file
+from nabd.handoff.jobs import CommandRunner, JobOutput, JobRequest, run_job, settings_mismatch
+from nabd.servefile import Server, remove_serve_file, write_serve_file
 
 router = APIRouter()
 
 
-def start_handoff(database_url: str, address: tuple[str, int] | None) -> Server | None:
-    """Write the serve file when serving a DuckDB file at ``address`` (None: no hand-off)."""
-    return write_serve_file(database_url, *address) if address else None
+@dataclass(frozen=True)
+class Handoff:
+    """A server taking CLI commands: its serve file, and how it runs a command line."""
+
+    server: Server
+    run_command: CommandRunner
+
+    @property
+    def holder(self) -> str:
+        return self.server.holder
 
 
-def stop_handoff(database_url: str, server: Server | None) -> None:
+def start_handoff(database_url: str, address: tuple[str, int] | None,
+                  run_command: CommandRunner | None) -> Handoff | None:
+    """Write the serve file when serving a DuckDB file at ``address`` with a command runner (else no hand-off)."""
+    if address is None or run_command is None:
+        return None
+    server = write_serve_file(database_url, *address)
+    return None if server is None else Handoff(server, run_command)
+
+
+def stop_handoff(database_url: str, handoff: Handoff | None) -> None:
     """Remove the serve file written by :func:`start_handoff`."""
-    if server is not None:
-        remove_serve_file(database_url, server)
+    if handoff is not None:
+        remove_serve_file(database_url, handoff.server)
 
 
 def _refusal(request: Request) -> Response | None:
@@ -45,9 +63,10 @@ def _refusal(request: Request) -> Response | None:
         local = False
     if not local:
         return JSONResponse({"error": "the admin endpoint answers only on this machine (loopback)"}, 403)
-    server: Server | None = getattr(request.app.state, "handoff", None)
+    handoff: Handoff | None = getattr(request.app.state, "handoff", None)
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if server is None or scheme.lower() != "bearer" or not secrets.compare_digest(given.encode(), server.token.encode()):
+    if handoff is None or scheme.lower() != "bearer" or not secrets.compare_digest(
+            given.encode(), handoff.server.token.encode()):
         return JSONResponse({"error": "a valid admin token is needed (the serve file beside the database has it)"},
                             401, headers={"WWW-Authenticate": "Bearer"})
     return None
@@ -71,7 +90,8 @@ async def run(request: Request) -> Response:
     output = JobOutput(lambda item: loop.call_soon_threadsafe(queue.put_nowait, item))
     state = request.app.state
     output.thread = threading.Thread(
-        target=run_job, args=(job, output, state.store, state.store_lock, state.handoff.holder),
+        target=run_job,
+        args=(job, output, state.store, state.store_lock, state.handoff.holder, state.handoff.run_command),
         name="nabd-handoff-job", daemon=True,
     )
     output.thread.start()

@@ -8,8 +8,9 @@ additive metric (no denominator) contributes value1_s - value0_s.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import ibis
 
@@ -19,17 +20,25 @@ from nabd.metrics.ratios import ratio
 from nabd.store import Store
 
 
+class Explainable(Protocol):
+    """A metric as the registry (nabd.metrics.registry.MetricSpec) describes it: enough to split its change."""
+
+    function: Callable[..., ibis.Table]
+    parts: Callable[[ibis.Table], tuple[ibis.Value, ibis.Value | None]] | None
+    scale: float
+
+
 def change_explained(
-    store: Store, *, metric: str, period: str = "month", start: date, end: date, by: str = "segment",
-    **params: Any,
+    store: Store, *, metrics: Mapping[str, Explainable], metric: str, period: str = "month", start: date, end: date,
+    by: str = "segment", **params: Any,
 ) -> ibis.Table:
     """Per group: value_before (period containing ``start``), value_after (period containing ``end``), change, and
-    contribution = scale x (N_after / D_after_total - N_before / D_before_total); contributions sum to total_change."""
-    from nabd.metrics.registry import METRICS  # the registry lists this metric too
+    contribution = scale x (N_after / D_after_total - N_before / D_before_total); contributions sum to total_change.
 
-    spec = METRICS.get(metric)
+    ``metrics`` is the registry (it passes itself), where ``metric`` is looked up."""
+    spec = metrics.get(metric)
     if spec is None or spec.parts is None:
-        explainable = ", ".join(name for name, s in METRICS.items() if s.parts is not None)
+        explainable = ", ".join(name for name, s in metrics.items() if s.parts is not None)
         raise NabdError(f"cannot explain the change of {metric!r}: use one of {explainable}")
     if by is None:
         raise NabdError("change explained needs a breakdown: pass --by segment (or plan, country, csm, cohort)")

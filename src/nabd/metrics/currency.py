@@ -36,12 +36,6 @@ def rates_on(store: Store, days: ibis.Table, reporting_currency: str) -> ibis.Ta
     return in_force.union(unit)
 
 
-def rates_in_force(store: Store, day: date, reporting_currency: str) -> ibis.Table:
-    """(currency, rate) in force on ``day``: rate of the latest valid_from <= day; 1 for the reporting currency."""
-    one_day = ibis.memtable({"rate_day": [day]}, schema={"rate_day": "date"})
-    return rates_on(store, one_day, reporting_currency).drop("rate_day")
-
-
 def convert_on(store: Store, table: ibis.Table, amount: str, reporting_currency: str) -> ibis.Table:
     """``table`` with ``amount`` = amount x rate(currency, table.rate_day), rounded to 4 places; refuses a missing rate."""
     rates = rates_on(store, table, reporting_currency)

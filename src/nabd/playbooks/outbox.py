@@ -11,7 +11,6 @@ send can repeat one message (at-least-once delivery).
 from __future__ import annotations
 
 import json
-import os
 import smtplib
 import urllib.error
 import urllib.request
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
+from nabd.config import SmtpSettings, load_settings
 from nabd.errors import NabdError
 from nabd.store import Store
 from nabd.store.clock import utc_now
@@ -26,31 +26,6 @@ from nabd.store.clock import utc_now
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where email goes; from NABD_SMTP_HOST, NABD_SMTP_PORT, NABD_SMTP_FROM, NABD_SMTP_USER,
-    NABD_SMTP_PASSWORD, NABD_SMTP_STARTTLS (1 = use STARTTLS)."""
-
-    host: str
-    port: int = 25
-    sender: str = "nabd@localhost"
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-
-    @classmethod
-    def from_environment(cls) -> SmtpSettings | None:
-        host = os.environ.get("NABD_SMTP_HOST")
-        if not host:
-            return None
-        return cls(
-            host=host, port=int(os.environ.get("NABD_SMTP_PORT", "25")),
-            sender=os.environ.get("NABD_SMTP_FROM", "nabd@localhost"),
-            user=os.environ.get("NABD_SMTP_USER"), password=os.environ.get("NABD_SMTP_PASSWORD"),
-            starttls=os.environ.get("NABD_SMTP_STARTTLS", "0") == "1",
-        )
 
 
 @dataclass
@@ -87,11 +62,11 @@ def send_email(smtp: SmtpSettings, to: str, subject: str, text: str, timeout: fl
     message["To"] = to
     message["Subject"] = subject
     message.set_content(text)
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as client:
+    with smtplib.SMTP(smtp.server, smtp.port, timeout=timeout) as client:
         if smtp.starttls:
             client.starttls()
-        if smtp.user:
-            client.login(smtp.user, smtp.password or "")
+        if smtp.username:
+            client.login(smtp.username, smtp.password or "")
         client.send_message(message)
 
 
@@ -102,7 +77,7 @@ def _send(store: Store, row: tuple, smtp: SmtpSettings | None, timeout: float) -
     elif channel == "survey":
         _send_survey(row, smtp, store)
     elif channel == "email":
-        if smtp is None:
+        if smtp is None or not smtp.host:
             raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
         send_email(smtp, target, subject, json.loads(payload)["text"], timeout)
     else:
@@ -111,18 +86,13 @@ def _send(store: Store, row: tuple, smtp: SmtpSettings | None, timeout: float) -
 
 def _send_survey(row: tuple, smtp: SmtpSettings | None, store: Store) -> None:
     """E-mail the survey to every contact of the account through nabd.feedback (which throttles repeats)."""
-    from nabd.feedback.sending import SmtpSettings as SurveySmtp
-    from nabd.feedback.sending import send_survey, smtp_settings
+    from nabd.feedback.sending import send_survey
 
     payload = json.loads(row[4])
     contacts = [c for (c,) in store.fetchall(
         "SELECT contact_id FROM contacts WHERE account_id = ? ORDER BY contact_id", [payload["account_id"]]
     )]
-    server = SurveySmtp(
-        host=smtp.host, port=smtp.port, sender=smtp.sender, username=smtp.user, password=smtp.password,
-        starttls=smtp.starttls,
-    ) if smtp else smtp_settings()
-    send_survey(store, payload["survey_id"], contacts, base_url=row[2], smtp=server)
+    send_survey(store, payload["survey_id"], contacts, base_url=row[2], smtp=smtp)
 
 
 def _reason(error: Exception) -> str:
@@ -137,8 +107,11 @@ def deliver(
     store: Store, *, now: datetime | None = None, smtp: SmtpSettings | None = None, timeout: float = 10.0,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> Delivery:
-    """Send every due notification once; record each success, or the error and the next attempt."""
+    """Send every due notification once; record each success, or the error and the next attempt.
+
+    ``smtp`` defaults to the SMTP settings of nabd.config (the same for alerts and surveys)."""
     now = now or utc_now()
+    smtp = smtp or load_settings().smtp
     due = store.fetchall(
         "SELECT notification_id, channel, target, subject, payload, attempts FROM outbox "
         "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, notification_id", [now],

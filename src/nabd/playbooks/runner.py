@@ -9,7 +9,6 @@ notification is never lost nor sent for a task that was not written.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 import ibis
 
+from nabd.config import environment
 from nabd.health.scorecard import Scorecard
 from nabd.health.scoring import score_trend
 from nabd.metrics.active import account_mrr, customer_subscriptions, is_active
@@ -140,8 +140,9 @@ def _template_sql(template: str) -> str:
 
 
 def _expand(value: str) -> str:
-    """``${VAR}`` replaced by the environment's value ('' when unset)."""
-    return _VARIABLE.sub(lambda match: os.environ.get(match.group(1), ""), value).strip()
+    """``${VAR}`` replaced by the environment's value ('' when unset; a hand-off job's caller's for NABD_*)."""
+    variables = environment()
+    return _VARIABLE.sub(lambda match: variables.get(match.group(1), ""), value).strip()
 
 
 def _context_sql(playbook: Playbook, as_of: date, scorecard: Scorecard) -> str:

@@ -6,7 +6,6 @@ server process is the one owner of the database file (DESIGN.md, the one-writer 
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -24,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.handoff import routes as handoff_routes
+from nabd.handoff.jobs import CommandRunner
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
@@ -41,19 +41,19 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(database_url: str, *, secret_key: str | None = None,
-               address: tuple[str, int] | None = None) -> FastAPI:
+               address: tuple[str, int] | None = None, run_command: CommandRunner | None = None) -> FastAPI:
     """The Nabd web app over the database at ``database_url``.
 
     The session key is ``secret_key``, else NABD_SECRET_KEY, else one kept in the database
     (``nabd_meta``), made on first start, so sessions survive a restart. Served at ``address``
-    (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff).
+    (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff), run by ``run_command``.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(database_url)
         try:
-            key = secret_key or os.environ.get("NABD_SECRET_KEY") or _stored_secret(store)
+            key = secret_key or load_settings().secret_key or _stored_secret(store)
             app.state.store = store
             app.state.store_lock = threading.Lock()
             app.state.serializer = serializer(key)
@@ -62,7 +62,7 @@ def create_app(database_url: str, *, secret_key: str | None = None,
             app.state.warming = start_warming(  # the dashboard, computed ahead
                 store, app.state.store_lock, lambda: load_settings().reporting_currency
             )
-            app.state.handoff = handoff_routes.start_handoff(database_url, address)
+            app.state.handoff = handoff_routes.start_handoff(database_url, address, run_command)
             try:
                 yield
             finally:

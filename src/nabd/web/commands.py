@@ -11,7 +11,10 @@ import typer
 from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, open_configured_store, read_input
 from nabd.errors import NabdError
+from nabd.handoff.jobs import CommandRunner
 from nabd.web.users import ROLES, add_token, add_user
+
+_command_runner: list[CommandRunner] = []  # how `serve` runs handed-off commands: given by register()
 
 
 def serve(
@@ -28,7 +31,7 @@ def serve(
     # migrate, and fail with one clear line when another process holds the file
     open_configured_store(database, handoff=False).close()
     console.print(f"Nabd is serving {url} at http://{host}:{port}/ (API: /api/v1, Ctrl-C stops it)")
-    app = create_app(url, address=(host, port))
+    app = create_app(url, address=(host, port), run_command=_command_runner[-1] if _command_runner else None)
     gc.collect()
     gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -66,8 +69,11 @@ def token_add(
     console.print(token, highlight=False, soft_wrap=True)
 
 
-def register(app: typer.Typer) -> None:
-    """Add `serve`, `user add` and `token add` to the `nabd` application."""
+def register(app: typer.Typer, run_command: CommandRunner | None = None) -> None:
+    """Add `serve`, `user add` and `token add` to the `nabd` application; ``serve`` hands the CLI's
+    commands on a served DuckDB file to ``run_command`` (the composition root's; None: no hand-off)."""
+    if run_command is not None:
+        _command_runner.append(run_command)
     app.command("serve")(serve)
     users = typer.Typer(help="People who can log in to the web app.", no_args_is_help=True)
     users.command("add")(user_add)

@@ -1,4 +1,4 @@
-"""Settings of the event intake, from the environment (each field names its variable)."""
+"""Settings of the event intake: the NABD_INTAKE_* values of nabd.config, validated and completed."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.ingest.intake.applying import UnknownAccounts
 from nabd.ingest.intake.mapping import DEFAULT_VALUE_PROPERTY
@@ -37,18 +38,19 @@ def default_journal(database_url: str) -> Path:
 
 
 def load_intake_settings(database_url: str) -> IntakeSettings:
-    """The intake settings for the database at ``database_url``, or one clear error."""
-    journal = os.environ.get("NABD_INTAKE_JOURNAL")
+    """The intake settings for the database at ``database_url`` (read through nabd.config), or one clear error."""
+    given = load_settings().intake
     try:
         settings = IntakeSettings(
-            value_property=os.environ.get("NABD_INTAKE_VALUE_PROPERTY", DEFAULT_VALUE_PROPERTY),
-            unknown_accounts=os.environ.get("NABD_INTAKE_UNKNOWN_ACCOUNTS", "unmatched"),
-            journal=Path(journal) if journal else default_journal(database_url),
-            drain_seconds=os.environ.get("NABD_INTAKE_DRAIN_SECONDS", "0.5"),
+            value_property=given.value_property or DEFAULT_VALUE_PROPERTY,
+            unknown_accounts=given.unknown_accounts,
+            journal=given.journal or default_journal(database_url),
+            drain_seconds=given.drain_seconds,
         )
     except ValidationError as error:
         problem = error.errors(include_url=False)[0]
-        raise NabdError(f"intake setting {problem['loc'][0]}: {problem['msg']}") from None
+        field = IntakeSettings.model_fields[str(problem["loc"][0])].description.split(":")[0]
+        raise NabdError(f"{field}: {problem['msg']}") from None
     if not _PATH.match(settings.value_property):
         raise NabdError(
             f"NABD_INTAKE_VALUE_PROPERTY {settings.value_property!r} is not a dotted path like properties.duration_minutes"

@@ -1,4 +1,8 @@
-"""The serve file: which process holds a DuckDB file, where its admin endpoint is, and its token."""
+"""The serve file: which process holds a DuckDB file, where its admin endpoint is, and its token.
+
+Below the hand-off (it needs only the store's URL parsing), so that :mod:`nabd.console` can ask
+whether a command must be handed to a running server without importing the hand-off.
+"""
 
 from __future__ import annotations
 
