@@ -17,6 +17,7 @@ from rich.console import Console
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
+from nabd.ingest.activity import follow_timezone
 from nabd.store import Store, open_store
 
 DatabaseOption = Annotated[
@@ -130,6 +131,12 @@ def open_configured_store(database: str | None, *, handoff: bool = True) -> Stor
         if not handoff:
             raise NabdError(f"{server.holder}: stop it first")
         raise HandOff(server)
-    return open_store(url, upgrading=lambda migration: errors.print(
+    store = open_store(url, upgrading=lambda migration: errors.print(
         f"upgrading the database: migration {migration.version:04d}_{migration.name} "
         "(on a large database this can take minutes)", highlight=False))
+    try:  # activity_daily's days are days in NABD_TIMEZONE: recounted once when it changes
+        follow_timezone(store, lambda message: errors.print(message, highlight=False))
+    except BaseException:
+        store.close()
+        raise
+    return store
