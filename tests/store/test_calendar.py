@@ -1,0 +1,103 @@
+"""A day is a day in the company's timezone (NABD_TIMEZONE); the store keeps naive UTC timestamps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import ibis
+import pytest
+
+from nabd.errors import NabdError
+from nabd.store.calendar import (
+    company_zone, day_start, local_day, local_day_of, local_day_sql, today, utc_instant, window,
+)
+
+LATE_EVENING = datetime(2027, 1, 31, 22, 30)  # 22:30 UTC on 31 January
+EARLY_TICKET = datetime(2027, 3, 1, 3, 0)  # 03:00 UTC on 1 March
+
+
+def test_the_company_zone_defaults_to_utc(monkeypatch):
+    monkeypatch.delenv("NABD_TIMEZONE", raising=False)
+    assert company_zone() == "UTC"
+
+
+def test_the_company_zone_is_read_from_nabd_timezone(monkeypatch):
+    monkeypatch.setenv("NABD_TIMEZONE", "Asia/Riyadh")
+    assert company_zone() == "Asia/Riyadh"
+
+
+def test_an_unknown_zone_is_one_error_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("NABD_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(NabdError, match="NABD_TIMEZONE='Mars/Olympus' is not a known timezone"):
+        company_zone()
+
+
+def test_a_local_day_starts_at_local_midnight_in_utc():
+    assert day_start(date(2027, 2, 1), "Asia/Riyadh") == datetime(2027, 1, 31, 21, 0)
+    assert day_start(date(2027, 2, 1), "America/New_York") == datetime(2027, 2, 1, 5, 0)
+    assert day_start(date(2027, 2, 1), "UTC") == datetime(2027, 2, 1)
+
+
+def test_day_starts_follow_daylight_saving_time():
+    # New York moves to EDT (UTC-4) on 14 March 2027: that day starts at UTC-5, the next at UTC-4
+    assert day_start(date(2027, 3, 14), "America/New_York") == datetime(2027, 3, 14, 5, 0)
+    assert day_start(date(2027, 3, 15), "America/New_York") == datetime(2027, 3, 15, 4, 0)
+
+
+def test_a_window_runs_from_the_first_days_start_to_the_start_of_the_day_after_as_of():
+    assert window(date(2027, 2, 1), 7, "Asia/Riyadh") == (datetime(2027, 1, 25, 21, 0), datetime(2027, 2, 1, 21, 0))
+
+
+def test_the_local_day_of_a_stored_timestamp():
+    assert local_day_of(LATE_EVENING, "Asia/Riyadh") == date(2027, 2, 1)
+    assert local_day_of(EARLY_TICKET, "America/New_York") == date(2027, 2, 28)
+    assert local_day_of(LATE_EVENING, "UTC") == date(2027, 1, 31)
+
+
+def test_today_is_the_day_in_the_company_zone(monkeypatch):
+    monkeypatch.setenv("NABD_TIMEZONE", "Pacific/Kiritimati")  # UTC+14: from 10:00 UTC it is already tomorrow
+    assert today() == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    assert today("UTC") == datetime.now(UTC).date()
+
+
+def test_in_utc_the_day_sql_is_the_plain_cast():
+    assert local_day_sql("ts", "UTC") == "CAST(ts AS DATE)"
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "day"),
+    [
+        ("Asia/Riyadh", LATE_EVENING, date(2027, 2, 1)),
+        ("America/New_York", EARLY_TICKET, date(2027, 2, 28)),
+        ("UTC", LATE_EVENING, date(2027, 1, 31)),
+    ],
+)
+def test_the_local_day_sql_runs_on_the_store(store, zone, moment, day):
+    assert store.scalar(f"SELECT {local_day_sql('CAST(? AS TIMESTAMP)', zone)}", [moment]) == day
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "day"),
+    [
+        ("Asia/Riyadh", LATE_EVENING, date(2027, 2, 1)),
+        ("America/New_York", EARLY_TICKET, date(2027, 2, 28)),
+        ("UTC", LATE_EVENING, date(2027, 1, 31)),
+    ],
+)
+def test_the_local_day_expression_runs_on_the_store(store, zone, moment, day):
+    moments = ibis.memtable({"ts": [moment]}, schema={"ts": "timestamp"})
+    assert store.ibis.execute(moments.select(day=local_day(moments.ts, zone))).day.iloc[0].date() == day
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "start"),
+    [
+        ("Asia/Riyadh", date(2027, 2, 1), datetime(2027, 1, 31, 21, 0)),
+        ("America/New_York", date(2027, 3, 15), datetime(2027, 3, 15, 4, 0)),  # the day after the DST change
+        ("UTC", date(2027, 2, 1), datetime(2027, 2, 1)),
+    ],
+)
+def test_the_utc_instant_of_a_local_midnight_in_the_engine_matches_python(store, zone, day, start):
+    expr = utc_instant(ibis.literal(day), zone)
+    assert store.ibis.execute(expr).to_pydatetime().replace(tzinfo=None) == start == day_start(day, zone)
