@@ -77,6 +77,14 @@ def local_day_sql(column: str, zone: str | None = None) -> str:
     return f"CAST(timezone({_quoted(zone)}, timezone('UTC', {column})) AS DATE)"
 
 
+def utc_instant_sql(local: str, zone: str | None = None) -> str:
+    """SQL (DuckDB and PostgreSQL alike) for the naive-UTC instant of the local wall-clock timestamp ``local``."""
+    zone = company_zone(zone)
+    if is_utc(zone):
+        return local
+    return f"timezone('UTC', timezone({_quoted(zone)}, {local}))"
+
+
 # The same function on both backends: timezone(zone, naive) -> instant; timezone(zone, instant) -> naive.
 @ibis.udf.scalar.builtin(name="timezone")
 def _instant(zone: str, wall_clock: dt.timestamp) -> dt.Timestamp(timezone="UTC"):
