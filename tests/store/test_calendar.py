@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import ibis
@@ -101,3 +101,28 @@ def test_the_local_day_expression_runs_on_the_store(store, zone, moment, day):
 def test_the_utc_instant_of_a_local_midnight_in_the_engine_matches_python(store, zone, day, start):
     expr = utc_instant(ibis.literal(day), zone)
     assert store.ibis.execute(expr).to_pydatetime().replace(tzinfo=None) == start == day_start(day, zone)
+
+
+def test_an_evening_event_is_in_the_one_day_window_of_the_next_day_in_riyadh():
+    start, end = window(date(2027, 2, 1), 1, "Asia/Riyadh")
+    assert start <= LATE_EVENING < end
+
+
+def _events_in_window(store, as_of: ibis.Value, zone: str) -> ibis.Table:
+    """Events in the one-day window of ``as_of``: start(as_of) <= ts < start(as_of + 1 day)."""
+    events = store.table("events")
+    return events.filter(
+        (events.ts >= utc_instant(as_of, zone)) & (events.ts < utc_instant(as_of + ibis.interval(days=1), zone))
+    ).select("event_id")
+
+
+@pytest.mark.parametrize(("zone", "as_of"), [("Asia/Riyadh", date(2027, 2, 1)), ("UTC", date(2027, 1, 31))])
+def test_a_window_compiled_once_on_a_sentinel_day_is_rerun_for_another_as_of_day(store, zone, as_of):
+    store.execute("INSERT INTO accounts (account_id, name) VALUES ('A', 'A')")
+    store.execute("INSERT INTO events (event_id, account_id, event_type, ts) VALUES ('E', 'A', 'login', ?)", [LATE_EVENING])
+    sql = store.ibis.compile(_events_in_window(store, ibis.literal(date(1111, 11, 11)), zone))
+    assert "MAKE_DATE(1111, 11, 11)" in sql
+    for_day = sql.replace("MAKE_DATE(1111, 11, 11)", f"MAKE_DATE({as_of.year}, {as_of.month}, {as_of.day})")
+    assert store.fetchall(for_day) == [("E",)]
+    day_before = as_of - timedelta(days=1)
+    assert store.fetchall(sql.replace("MAKE_DATE(1111, 11, 11)", f"MAKE_DATE({day_before.year}, {day_before.month}, {day_before.day})")) == []
