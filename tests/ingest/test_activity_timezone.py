@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -94,3 +97,29 @@ def test_an_unknown_zone_stops_an_events_import(store, known_accounts, write_fil
     with pytest.raises(NabdError, match="NABD_TIMEZONE"):
         import_file(store, "events", write_file("events.csv", LATE_EVENING))
     assert store.scalar("SELECT count(*) FROM events") == 0
+
+
+def nabd(database, *args, zone: str):
+    env = {**os.environ, "NABD_DATABASE_URL": f"duckdb:///{database}", "NABD_TIMEZONE": zone, "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "nabd", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_the_first_command_after_a_zone_change_recounts_once_and_says_so(tmp_path, write_file):
+    database = tmp_path / "n.duckdb"
+    nabd(database, "import", "accounts", str(write_file("accounts.csv", "account_id,name\nA-1,One\n")), zone="UTC")
+    nabd(database, "import", "events", str(write_file("events.csv", LATE_EVENING)), zone="UTC")
+    changed = nabd(database, "quarantine", zone="Asia/Riyadh")
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stderr.strip().splitlines() == [
+        "NABD_TIMEZONE changed from UTC to Asia/Riyadh: recounted the daily activity in Asia/Riyadh days"
+    ]
+    again = nabd(database, "quarantine", zone="Asia/Riyadh")
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_a_command_with_an_unknown_zone_fails_with_one_line(tmp_path):
+    result = nabd(tmp_path / "n.duckdb", "quarantine", zone="Riyadh")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: NABD_TIMEZONE='Riyadh' is not a known timezone: use a name such as UTC, Asia/Riyadh or America/New_York"
+    ]

@@ -126,3 +126,9 @@ def test_a_window_compiled_once_on_a_sentinel_day_is_rerun_for_another_as_of_day
     assert store.fetchall(for_day) == [("E",)]
     day_before = as_of - timedelta(days=1)
     assert store.fetchall(sql.replace("MAKE_DATE(1111, 11, 11)", f"MAKE_DATE({day_before.year}, {day_before.month}, {day_before.day})")) == []
+
+
+@pytest.mark.parametrize("name", ["America", "", "Riyadh"])
+def test_a_folder_or_a_city_alone_is_not_a_zone(name):
+    with pytest.raises(NabdError, match="NABD_TIMEZONE"):
+        company_zone(name)

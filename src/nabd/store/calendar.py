@@ -8,7 +8,7 @@ expression here is the plain cast it always was, so a UTC company's SQL is uncha
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ibis
@@ -26,9 +26,10 @@ UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Uni
 def company_zone(name: str | None = None) -> str:
     """The company's timezone name (``name``, else NABD_TIMEZONE), checked against the tz database."""
     zone = (name if name is not None else load_settings().timezone).strip()
+    zone = "UTC" if zone.upper() == "UTC" else zone
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+        _tzinfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the tz database, e.g. "America"
         raise NabdError(
             f"NABD_TIMEZONE={zone!r} is not a known timezone: use a name such as UTC, Asia/Riyadh or America/New_York"
         ) from None
@@ -40,9 +41,14 @@ def is_utc(zone: str) -> bool:
     return zone in UTC_NAMES
 
 
+def _tzinfo(zone: str) -> tzinfo:
+    """The zone's rules; UTC needs no tz database (a slim container may have none)."""
+    return UTC if is_utc(zone) else ZoneInfo(zone)
+
+
 def day_start(day: date, zone: str | None = None) -> datetime:
     """The naive-UTC instant where the local ``day`` begins (its local midnight)."""
-    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(company_zone(zone)))
+    local = datetime.combine(day, time.min, tzinfo=_tzinfo(company_zone(zone)))
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -53,7 +59,7 @@ def window(as_of: date, days: int, zone: str | None = None) -> tuple[datetime, d
 
 def local_day_of(instant: datetime, zone: str | None = None) -> date:
     """The local day of a naive-UTC ``instant``."""
-    return instant.replace(tzinfo=UTC).astimezone(ZoneInfo(company_zone(zone))).date()
+    return instant.replace(tzinfo=UTC).astimezone(_tzinfo(company_zone(zone))).date()
 
 
 def today(zone: str | None = None) -> date:
