@@ -10,7 +10,7 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.store.calendar import (
-    company_zone, day_start, local_day, local_day_of, local_day_sql, today, utc_instant, window,
+    company_zone, day_start, fixed_offset, local_day, local_day_of, local_day_sql, today, utc_instant, window,
 )
 
 LATE_EVENING = datetime(2027, 1, 31, 22, 30)  # 22:30 UTC on 31 January
@@ -65,11 +65,23 @@ def test_in_utc_the_day_sql_is_the_plain_cast():
     assert local_day_sql("ts", "UTC") == "CAST(ts AS DATE)"
 
 
+def test_a_zone_without_daylight_saving_has_one_offset_and_one_with_it_none():
+    assert fixed_offset("Asia/Riyadh") == timedelta(hours=3)
+    assert fixed_offset("Pacific/Honolulu") == timedelta(hours=-10)
+    assert fixed_offset("America/New_York") is None
+
+
+def test_a_zone_with_one_offset_shifts_by_it_in_sql():
+    assert local_day_sql("ts", "Asia/Riyadh") == "CAST(ts + INTERVAL '180 minutes' AS DATE)"
+
+
 @pytest.mark.parametrize(
     ("zone", "moment", "day"),
     [
         ("Asia/Riyadh", LATE_EVENING, date(2027, 2, 1)),
         ("America/New_York", EARLY_TICKET, date(2027, 2, 28)),
+        ("Pacific/Honolulu", EARLY_TICKET, date(2027, 2, 28)),  # UTC-10 all year
+        ("Asia/Kathmandu", datetime(2027, 1, 31, 18, 15), date(2027, 2, 1)),  # UTC+5:45 (+5:30 before 1986)
         ("UTC", LATE_EVENING, date(2027, 1, 31)),
     ],
 )
@@ -82,6 +94,8 @@ def test_the_local_day_sql_runs_on_the_store(store, zone, moment, day):
     [
         ("Asia/Riyadh", LATE_EVENING, date(2027, 2, 1)),
         ("America/New_York", EARLY_TICKET, date(2027, 2, 28)),
+        ("Pacific/Honolulu", EARLY_TICKET, date(2027, 2, 28)),
+        ("Asia/Kathmandu", datetime(2027, 1, 31, 18, 15), date(2027, 2, 1)),
         ("UTC", LATE_EVENING, date(2027, 1, 31)),
     ],
 )
@@ -95,6 +109,7 @@ def test_the_local_day_expression_runs_on_the_store(store, zone, moment, day):
     [
         ("Asia/Riyadh", date(2027, 2, 1), datetime(2027, 1, 31, 21, 0)),
         ("America/New_York", date(2027, 3, 15), datetime(2027, 3, 15, 4, 0)),  # the day after the DST change
+        ("Pacific/Honolulu", date(2027, 2, 1), datetime(2027, 2, 1, 10, 0)),
         ("UTC", date(2027, 2, 1), datetime(2027, 2, 1)),
     ],
 )
@@ -116,10 +131,17 @@ def _events_in_window(store, as_of: ibis.Value, zone: str) -> ibis.Table:
     ).select("event_id")
 
 
-@pytest.mark.parametrize(("zone", "as_of"), [("Asia/Riyadh", date(2027, 2, 1)), ("UTC", date(2027, 1, 31))])
-def test_a_window_compiled_once_on_a_sentinel_day_is_rerun_for_another_as_of_day(store, zone, as_of):
+@pytest.mark.parametrize(
+    ("zone", "moment", "as_of"),
+    [
+        ("Asia/Riyadh", LATE_EVENING, date(2027, 2, 1)),
+        ("America/New_York", EARLY_TICKET, date(2027, 2, 28)),
+        ("UTC", LATE_EVENING, date(2027, 1, 31)),
+    ],
+)
+def test_a_window_compiled_once_on_a_sentinel_day_is_rerun_for_another_as_of_day(store, zone, moment, as_of):
     store.execute("INSERT INTO accounts (account_id, name) VALUES ('A', 'A')")
-    store.execute("INSERT INTO events (event_id, account_id, event_type, ts) VALUES ('E', 'A', 'login', ?)", [LATE_EVENING])
+    store.execute("INSERT INTO events (event_id, account_id, event_type, ts) VALUES ('E', 'A', 'login', ?)", [moment])
     sql = store.ibis.compile(_events_in_window(store, ibis.literal(date(1111, 11, 11)), zone))
     assert "MAKE_DATE(1111, 11, 11)" in sql
     for_day = sql.replace("MAKE_DATE(1111, 11, 11)", f"MAKE_DATE({as_of.year}, {as_of.month}, {as_of.day})")
