@@ -123,3 +123,10 @@ def test_a_command_with_an_unknown_zone_fails_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "error: NABD_TIMEZONE='Riyadh' is not a known timezone: use a name such as UTC, Asia/Riyadh or America/New_York"
     ]
+
+
+def test_another_name_of_utc_is_no_change(store, known_accounts, write_file, monkeypatch):
+    monkeypatch.delenv("NABD_TIMEZONE", raising=False)
+    import_file(store, "events", write_file("events.csv", LATE_EVENING))
+    monkeypatch.setenv("NABD_TIMEZONE", "Etc/UTC")
+    assert not follow_timezone(store)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 import ibis
 
 from nabd.store import Store
-from nabd.store.calendar import company_zone, local_day_sql, record_rolled_up_zone, rolled_up_zone
+from nabd.store.calendar import company_zone, is_utc, local_day_sql, record_rolled_up_zone, rolled_up_zone
 
 TOUCHED_DAYS = "nabd_activity_days"
 ZoneAnnouncement = Callable[[str], None]
@@ -81,7 +81,7 @@ def _recount_every_day(store: Store) -> None:
 def zone_change(store: Store) -> tuple[str, str] | None:
     """(old zone, new zone) when activity_daily's days were counted in another zone than NABD_TIMEZONE's."""
     old, new = rolled_up_zone(store), company_zone()
-    return None if old == new else (old, new)
+    return None if old == new or (is_utc(old) and is_utc(new)) else (old, new)
 
 
 def follow_zone(store: Store) -> tuple[str, str] | None:
