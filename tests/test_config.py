@@ -52,7 +52,7 @@ def error_of(monkeypatch, name: str, value: str) -> str:
     ("NABD_RUN_EVERY", "hourly", "NABD_RUN_EVERY='hourly' is not a duration like 30s, 15m, 1h or 1d (or off)"),
     ("NABD_PUBLIC_URL", "nabd.example.com", "NABD_PUBLIC_URL='nabd.example.com' is not an http(s) URL"),
     ("NABD_WEBHOOK_URL", "ftp://hooks.example.com/x", "NABD_WEBHOOK_URL='ftp://hooks.example.com/x' is not an http(s) URL"),
-    ("NABD_TIMEZONE", "Mars/Olympus_Mons", "NABD_TIMEZONE='Mars/Olympus_Mons' is not a known IANA timezone"),
+    ("NABD_TIMEZONE", "Mars/Olympus_Mons", "NABD_TIMEZONE='Mars/Olympus_Mons' is not a known timezone"),
     ("NABD_REPORTING_CURRENCY", "riyal", "NABD_REPORTING_CURRENCY='riyal' is not a three-letter currency code"),
     ("NABD_INTAKE_DRAIN_SECONDS", "-1", "NABD_INTAKE_DRAIN_SECONDS='-1' is not a positive number"),
 ])
@@ -95,7 +95,11 @@ def test_the_timezone_is_an_iana_zone_the_settings_can_use(monkeypatch):
     monkeypatch.setenv("NABD_TIMEZONE", "Asia/Riyadh")
     settings = load_settings()
     assert settings.timezone == "Asia/Riyadh"
-    assert datetime(2026, 1, 31, 22, 30, tzinfo=UTC).astimezone(settings.zone).date() == dt.date(2026, 2, 1)
+
+
+def test_utc_in_any_letter_case_is_utc(monkeypatch):
+    monkeypatch.setenv("NABD_TIMEZONE", " utc ")
+    assert load_settings().timezone == "UTC"
 
 
 def test_an_explicit_database_url_wins_over_the_variable(monkeypatch):

@@ -13,11 +13,14 @@ import typer
 import typer.main
 from rich.table import Table
 
-from nabd.console import DatabaseOption, HandOff, console, errors, open_configured_store, print_error
+from nabd.console import (
+    DatabaseOption, HandOff, console, errors, on_store_open, open_configured_store, print_error,
+)
 from nabd.demo.commands import register as register_demo
 from nabd.feedback.commands import register as register_feedback
 from nabd.handoff.jobs import command_in
 from nabd.health.commands import register as register_health
+from nabd.ingest.activity import follow_timezone
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
 from nabd.playbooks.commands import register as register_playbooks
@@ -67,6 +70,7 @@ for register in (register_ingest, register_demo, register_metrics, register_heal
                  register_feedback):
     register(app)
 register_web(app, run_handed_off)  # the composition root gives `nabd serve` the command runner
+on_store_open(follow_timezone)  # activity_daily counts days in NABD_TIMEZONE: recounted once when it changes
 
 
 def run_command(argv: list[str], command: Any = None, prog_name: str | None = None) -> int:

@@ -81,11 +81,6 @@ class Settings(BaseModel):
     secret_key: str | None = Field(None, repr=False, description="NABD_SECRET_KEY: signs web sessions")
     survey_key: str | None = Field(None, repr=False, description="NABD_SURVEY_KEY: signs survey links")
 
-    @property
-    def zone(self) -> ZoneInfo:
-        """The company's timezone."""
-        return ZoneInfo(self.timezone)
-
 
 # Every variable load_settings reads: what a hand-off job carries from its caller.
 VARIABLES = (
@@ -203,11 +198,14 @@ def url(value: str) -> str:
 
 
 def timezone(value: str) -> str:
-    """An IANA timezone name (Asia/Riyadh, America/New_York, UTC)."""
+    """An IANA timezone name (Asia/Riyadh, America/New_York); UTC in any letter case is ``UTC``."""
+    value = value.strip()
+    if value.upper() == "UTC":
+        return "UTC"  # needs no tz database (a slim container may have none)
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("a known IANA timezone like Asia/Riyadh or America/New_York") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the tz database, e.g. "America"
+        raise ValueError("a known timezone: use a name such as UTC, Asia/Riyadh or America/New_York") from None
     return value
 
 

@@ -109,6 +109,20 @@ def print_error(error: NabdError) -> None:
     errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
 
 
+OpeningStep = Callable[[Store, Callable[[str], None]], Any]
+_opening_steps: list[OpeningStep] = []
+
+
+def on_store_open(step: OpeningStep) -> None:
+    """Run ``step(store, announce)`` on every store a command opens itself, after migrating it.
+
+    The composition root (cli.py) registers the steps of higher layers, e.g. recounting activity_daily
+    once when NABD_TIMEZONE changed, so that this module imports nothing above the store.
+    """
+    if step not in _opening_steps:
+        _opening_steps.append(step)
+
+
 def open_configured_store(database: str | None, *, handoff: bool = True) -> Store:
     """Open (and migrate) the store named by --database, NABD_DATABASE_URL or the default file.
 
@@ -125,6 +139,13 @@ def open_configured_store(database: str | None, *, handoff: bool = True) -> Stor
         if not handoff:
             raise NabdError(f"{server.holder}: stop it first")
         raise HandOff(server)
-    return open_store(url, upgrading=lambda migration: errors.print(
+    store = open_store(url, upgrading=lambda migration: errors.print(
         f"upgrading the database: migration {migration.version:04d}_{migration.name} "
         "(on a large database this can take minutes)", highlight=False))
+    try:
+        for step in _opening_steps:
+            step(store, lambda message: errors.print(message, highlight=False))
+    except BaseException:
+        store.close()
+        raise
+    return store

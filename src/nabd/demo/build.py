@@ -15,6 +15,7 @@ from nabd.demo.generate import TABLE_ORDER, generate_files
 from nabd.errors import NabdError
 from nabd.ingest.files import ImportSummary, import_file
 from nabd.store import CANONICAL_TABLES, Store
+from nabd.store.calendar import company_zone
 
 DEMO_KEY = "demo"
 
@@ -87,7 +88,7 @@ def build_demo(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     files = generate_files(
-        Path(workdir), accounts=accounts, months=months, seed=seed, end_date=end_date,
+        Path(workdir), accounts=accounts, months=months, seed=seed, end_date=end_date, timezone=company_zone(),
         progress=lambda message: report("generate", message, None),
     )
     seconds["generate"] = time.perf_counter() - started

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +19,7 @@ from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.health.scoring import ScoringRun, run_backfill
 from nabd.store import Store
+from nabd.store.calendar import today
 from nabd.web.commands import serve
 from nabd.web.users import add_user
 
@@ -46,7 +47,7 @@ def demo_command(
         datetime | None,
         typer.Option(
             "--end-date", formats=["%Y-%m-%d"], show_default=False,
-            help="The demo's today: the history runs up to this date (default: today, UTC).",
+            help="The demo's today: the history runs up to this date (default: today in NABD_TIMEZONE).",
         ),
     ] = None,
     workdir: Annotated[
@@ -70,7 +71,7 @@ def demo_command(
     Only an empty database or one holding an earlier demo (which is replaced) is used; a database
     with other data is refused. The files stay in --workdir, ready to inspect or re-import.
     """
-    last_day = end_date.date() if end_date else datetime.now(UTC).date()
+    last_day = end_date.date() if end_date else today()
     if export is not None:
         files = export_company(company, export, accounts=accounts, months=months, seed=seed, end_date=last_day)
         console.print(f"Wrote the {company} company's import files to {export}/: "

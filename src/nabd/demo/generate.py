@@ -57,6 +57,7 @@ from nabd.demo.voice import (
     create_account_months, create_referrals, create_relationship_ratings, create_survey_responses,
     create_tickets,
 )
+from nabd.store.calendar import company_zone, is_utc, utc_instant_sql
 
 # Canonical table -> (file name, its columns as a SELECT list, the generator's relation, order).
 OUTPUTS: dict[str, tuple[str, str, str, str]] = {
@@ -100,6 +101,8 @@ OUTPUTS: dict[str, tuple[str, str, str, str]] = {
         "account_id, rated_at",
     ),
 }
+# Timestamp columns of the files: drawn on the company's wall clock, written as UTC instants.
+WALL_CLOCK_COLUMNS = ("created_at", "opened_at", "first_response_at", "closed_at", "responded_at", "referred_at")
 EVENTS_FILE = "events.parquet"
 # Import order: accounts first (everything names an account), events last (the biggest).
 TABLE_ORDER = [*OUTPUTS, "events"]
@@ -124,9 +127,13 @@ def generate_files(
     months: int = 18,
     seed: int = 7,
     end_date: date,
+    timezone: str = "UTC",
     progress: StepProgress | None = None,
 ) -> dict[str, GeneratedFile]:
-    """Write the demo company's import files into ``workdir``; return them by canonical table."""
+    """Write the demo company's import files into ``workdir``; return them by canonical table.
+
+    Times of day are the company's (``timezone``): a ticket opened at 09:00 is opened at 09:00 there.
+    """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
@@ -152,7 +159,8 @@ def generate_files(
         for table, (file_name, columns, source, order) in OUTPUTS.items():
             path = workdir / file_name
             con.execute(
-                f"COPY (SELECT {columns} FROM {source} ORDER BY {order}) TO '{_quoted(path)}' (HEADER, DELIMITER ',')"
+                f"COPY (SELECT {_in_utc(columns, timezone)} FROM {source} ORDER BY {order})"
+                f" TO '{_quoted(path)}' (HEADER, DELIMITER ',')"
             )
             rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
             written[table] = GeneratedFile(table, path, rows)
@@ -160,12 +168,23 @@ def generate_files(
         start, end = con.execute("SELECT start_date, end_date FROM params").fetchone()
         create_user_days(con, weeks=(end - start).days // 7 + 1)
         path = workdir / EVENTS_FILE
-        con.execute(f"COPY ({events_query()}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY ({events_query(timezone)}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
         rows = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(path)}')").fetchone()[0]
         written["events"] = GeneratedFile("events", path, rows)
         return {table: written[table] for table in TABLE_ORDER}
     finally:
         con.close()
+
+
+def _in_utc(columns: str, timezone: str) -> str:
+    """The SELECT list ``columns`` with each wall-clock timestamp column written as its UTC instant."""
+    if is_utc(company_zone(timezone)):
+        return columns
+    listed = []
+    for column in columns.split(","):
+        name = column.strip().split(".")[-1]
+        listed.append(f" {utc_instant_sql(column.strip(), timezone)} AS {name}" if name in WALL_CLOCK_COLUMNS else column)
+    return ",".join(listed)
 
 
 def _engine(seed: int, workdir: Path) -> duckdb.DuckDBPyConnection:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from nabd.demo.texts import FEATURES
+from nabd.store.calendar import utc_instant_sql
 
 # Page visits per active user-week: chance at rest, and extra chance at full strain.
 PAGE_ODDS = {
@@ -80,12 +81,15 @@ def create_user_days(con: duckdb.DuckDBPyConnection, weeks: int) -> None:
     """)
 
 
-def events_query() -> str:
+def events_query(timezone: str = "UTC") -> str:
     """The SELECT that expands ``user_days`` into events (columns of the ``events`` table).
 
     Only order-preserving operators (scan, unnest, projection), so the file keeps user_days' order.
+    Times are drawn on the company's wall clock (``timezone``) and written as the UTC instants the
+    store keeps, so each event lands on its intended local day.
     """
     features = "[" + ", ".join(f"'{name}'" for name in FEATURES) + "]"
+    ts = utc_instant_sql("e.day_ts + to_minutes((CASE WHEN e.k <= 1 THEN 0 ELSE 4 * e.k END)::INTEGER)", timezone)
     return """
     SELECT 'EV-' || e.i || '-' || e.j || '-' || e.w || '-' || e.d || '-' || e.k AS event_id,
            'ACC-' || lpad(e.i::TEXT, 6, '0') AS account_id,
@@ -94,7 +98,7 @@ def events_query() -> str:
                 WHEN e.k = 1 THEN 'session'
                 WHEN e.k < 2 + e.features THEN 'feature:' || e.feature
                 ELSE 'page:' || e.pages[e.k - 1 - e.features] END AS event_type,
-           e.day_ts + to_minutes((CASE WHEN e.k <= 1 THEN 0 ELSE 4 * e.k END)::INTEGER) AS ts,
+           {ts} AS ts,
            CASE WHEN e.k = 1
                 THEN round(3 + u3('minutes', e.i, e.j, e.w * 8 + e.d) * 50 * (0.4 + e.level), 1)
            END AS value,
@@ -108,4 +112,4 @@ def events_query() -> str:
                                        * ud.breadth)::INTEGER] AS feature
         FROM (SELECT *, unnest(range(2 + features + len(pages))) AS k FROM user_days) ud
     ) e
-    """.replace("FEATURES", features)
+    """.replace("FEATURES", features).replace("{ts}", ts)

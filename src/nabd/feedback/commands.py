@@ -57,11 +57,11 @@ def register(app: typer.Typer) -> None:
         """E-mail a survey with personal signed links (SMTP from NABD_SMTP_HOST/PORT/FROM), throttled."""
         from nabd.feedback.sending import contacts_due, send_survey
         from nabd.feedback.surveys import load_surveys
-        from nabd.store.clock import utc_now
+        from nabd.store.calendar import today
 
         book = load_surveys(surveys_file)
         with open_configured_store(database) as store:
-            chosen = contact or contacts_due(store, book.survey(survey), utc_now().date())
+            chosen = contact or contacts_due(store, book.survey(survey), today())
             report = send_survey(store, survey, chosen, base_url=base_url, book=book)
         console.print(f"sent {len(report.sent)}; throttled {len(report.throttled)}; "
                       f"without e-mail {len(report.without_email)}")

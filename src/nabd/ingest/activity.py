@@ -2,8 +2,10 @@
 
 activity_daily(account_id, contact_id, day, event_type) = (events: count(*),
 value_sum: sum(coalesce(value, 0))) over events with that account, contact ('' for none), event
-type and day = date of ts in UTC. Refreshing deletes the touched pairs' rows and recomputes them
-from ``events``, so it is exact however often it runs.
+type and day = the local day of ts in the company's timezone (nabd.store.calendar). Refreshing
+deletes the touched pairs' rows and recomputes them from ``events``, so it is exact however often it
+runs. The zone the days were counted in is recorded (nabd_meta); when NABD_TIMEZONE names another,
+the next writer (or :func:`follow_timezone` when a command opens the store) recounts every day.
 
 event_types(event_type) = first_day: the earliest day an event of the type was recorded on. Every
 writer of events records its batch's types (:func:`record_event_types`) in the same transaction, and
@@ -14,23 +16,36 @@ first_day where it was); a full refresh recomputes it from activity_daily: min(d
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import ibis
 
 from nabd.store import Store
+from nabd.store.calendar import company_zone, is_utc, local_day_sql, record_rolled_up_zone, rolled_up_zone
 
 TOUCHED_DAYS = "nabd_activity_days"
+ZoneAnnouncement = Callable[[str], None]
 
-_ROLLUP = (
-    "SELECT events.account_id, coalesce(events.contact_id, '') AS contact_id,"
-    " CAST(events.ts AS DATE) AS day, events.event_type, count(*) AS events,"
-    " sum(coalesce(events.value, 0)) AS value_sum FROM {source} AS events"
-)
-# Rows go in in key order: DuckDB maintains activity_daily's primary key far faster that way.
-_GROUPS = (
-    " GROUP BY events.account_id, coalesce(events.contact_id, ''), CAST(events.ts AS DATE), events.event_type"
-    " ORDER BY 1, 2, 3, 4"
-)
+
+def event_day(column: str = "ts") -> str:
+    """SQL for the day an event with timestamp ``column`` counts on: its local day in the company's zone."""
+    return local_day_sql(column)
+
+
+def _rollup(source: str) -> str:
+    return (
+        "SELECT events.account_id, coalesce(events.contact_id, '') AS contact_id,"
+        f" {event_day('events.ts')} AS day, events.event_type, count(*) AS events,"
+        f" sum(coalesce(events.value, 0)) AS value_sum FROM {source} AS events"
+    )
+
+
+def _groups() -> str:
+    # Rows go in in key order: DuckDB maintains activity_daily's primary key far faster that way.
+    return (
+        f" GROUP BY events.account_id, coalesce(events.contact_id, ''), {event_day('events.ts')}, events.event_type"
+        " ORDER BY 1, 2, 3, 4"
+    )
 
 
 def refresh_activity_daily(store: Store, days: ibis.Table | None = None) -> None:
@@ -41,10 +56,7 @@ def refresh_activity_daily(store: Store, days: ibis.Table | None = None) -> None
     """
     if days is None:
         with store.transaction():
-            store.execute("DELETE FROM activity_daily")
-            store.execute(f"INSERT INTO activity_daily {_ROLLUP.format(source='events')}{_GROUPS}")
-            store.execute("DELETE FROM event_types")
-            record_event_types(store, "SELECT event_type, day FROM activity_daily")
+            _recount_every_day(store)
         return
     pairs = f"nabd_activity_pairs_{uuid.uuid4().hex[:8]}"
     store.ibis.create_table(pairs, days.select("account_id", "day"), temp=True)
@@ -56,8 +68,48 @@ def refresh_activity_daily(store: Store, days: ibis.Table | None = None) -> None
         store.execute(f"DROP TABLE IF EXISTS {pairs}")
 
 
+def _recount_every_day(store: Store) -> None:
+    """Rebuild activity_daily and event_types from every event, in the company's zone (in the caller's transaction)."""
+    zone = company_zone()
+    store.execute("DELETE FROM activity_daily")
+    store.execute(f"INSERT INTO activity_daily {_rollup('events')}{_groups()}")
+    store.execute("DELETE FROM event_types")
+    record_event_types(store, "SELECT event_type, day FROM activity_daily")
+    record_rolled_up_zone(store, zone)
+
+
+def zone_change(store: Store) -> tuple[str, str] | None:
+    """(old zone, new zone) when activity_daily's days were counted in another zone than NABD_TIMEZONE's."""
+    old, new = rolled_up_zone(store), company_zone()
+    return None if old == new or (is_utc(old) and is_utc(new)) else (old, new)
+
+
+def follow_zone(store: Store) -> tuple[str, str] | None:
+    """Recount every day when the company's zone changed since activity_daily was counted (in the
+    caller's transaction); the (old, new) zones when it did. Writers call it before adding their rows."""
+    changed = zone_change(store)
+    if changed is not None:
+        _recount_every_day(store)
+    return changed
+
+
+def follow_timezone(store: Store, announce: ZoneAnnouncement | None = None) -> bool:
+    """Recount activity_daily in its own transaction if NABD_TIMEZONE changed since it was counted, telling
+    ``announce`` in one line when there was activity to recount; whether it recounted. For opening a store."""
+    if zone_change(store) is None:
+        return False
+    with store.transaction():
+        changed = follow_zone(store)
+    had_activity = bool(store.scalar("SELECT EXISTS (SELECT 1 FROM activity_daily)"))
+    if changed is not None and had_activity and announce is not None:
+        announce(f"NABD_TIMEZONE changed from {changed[0]} to {changed[1]}: recounted the daily activity in {changed[1]} days")
+    return changed is not None
+
+
 def collect_touched_days(store: Store, pairs_sql: str) -> None:
-    """Remember the distinct (account_id, day) pairs of ``pairs_sql`` for :func:`rebuild_touched_days`."""
+    """Remember the distinct (account_id, day) pairs of ``pairs_sql`` for :func:`rebuild_touched_days`
+    (first recounting every day if the company's zone changed: the pairs are days in the new zone)."""
+    follow_zone(store)
     store.execute(f"DROP TABLE IF EXISTS {TOUCHED_DAYS}")
     store.execute(f"CREATE TEMP TABLE {TOUCHED_DAYS} AS SELECT DISTINCT account_id, day FROM ({pairs_sql}) AS pairs")
 
@@ -69,9 +121,9 @@ def rebuild_touched_days(store: Store) -> None:
         " WHERE touched.account_id = activity_daily.account_id AND touched.day = activity_daily.day)"
     )
     store.execute(
-        f"INSERT INTO activity_daily {_ROLLUP.format(source='events')}"
+        f"INSERT INTO activity_daily {_rollup('events')}"
         f" JOIN {TOUCHED_DAYS} AS touched ON touched.account_id = events.account_id"
-        f" AND touched.day = CAST(events.ts AS DATE){_GROUPS}"
+        f" AND touched.day = {event_day('events.ts')}{_groups()}"
     )
     store.execute(f"DROP TABLE {TOUCHED_DAYS}")
 
@@ -80,9 +132,11 @@ def add_rollup(store: Store, events_sql: str) -> None:
     """Insert the activity_daily rows of the events of ``events_sql`` (same columns as events).
 
     Only for a batch whose (account_id, day) pairs have no activity_daily rows and no other
-    events yet, e.g. the first load into an empty events table: then their rollup is the batch's own.
+    events yet, e.g. the first load into an empty events table: then their rollup is the batch's own,
+    and all of activity_daily is counted in the company's current zone.
     """
-    store.execute(f"INSERT INTO activity_daily {_ROLLUP.format(source=f'({events_sql})')}{_GROUPS}")
+    store.execute(f"INSERT INTO activity_daily {_rollup(f'({events_sql})')}{_groups()}")
+    record_rolled_up_zone(store, company_zone())
 
 
 def record_event_types(store: Store, rows_sql: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from nabd.ingest.activity import add_rollup, collect_touched_days, rebuild_touched_days, record_event_types
+from nabd.ingest.activity import add_rollup, collect_touched_days, event_day, rebuild_touched_days, record_event_types
 from nabd.ingest.tables import ImportableTable
 from nabd.ingest.validation import BAD, GOOD
 from nabd.store import Store
@@ -114,7 +114,7 @@ def _upsert(store: Store, table: ImportableTable, columns: list[str], stage: str
     elif refresh_activity:
         rebuild_touched_days(store)
     if refresh_activity:
-        record_event_types(store, f"SELECT event_type, CAST(ts AS DATE) AS day FROM {stage}")
+        record_event_types(store, f"SELECT event_type, {event_day()} AS day FROM {stage}")
     return WriteCounts(inserted, updated, total - inserted - updated)
 
 
@@ -135,11 +135,11 @@ def _touched_days(stage: str, updated: int) -> str:
     A stored event the batch leaves unchanged has the same account and day as its batch row, so
     stored events need looking up only when some are updated.
     """
-    pairs = f"SELECT account_id, CAST(ts AS DATE) AS day FROM {stage}"
+    pairs = f"SELECT account_id, {event_day()} AS day FROM {stage}"
     if not updated:
         return pairs
     return (
-        f"{pairs} UNION SELECT account_id, CAST(ts AS DATE) FROM events"
+        f"{pairs} UNION SELECT account_id, {event_day()} FROM events"
         f" WHERE event_id IN (SELECT event_id FROM {stage})"
     )
 

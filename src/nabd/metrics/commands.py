@@ -18,6 +18,7 @@ from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.errors import NabdError
 from nabd.metrics.registry import METRICS, compute
+from nabd.store.calendar import today
 
 
 class OutputFormat(str, Enum):
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str | None, typer.Argument(help="Metric to compute; leave out to list them all.", show_default=False)] = None,
         period: Annotated[str, typer.Option("--period", "-p", help="Period: day, week, month or quarter.")] = "month",
         start: Annotated[str | None, typer.Option("--from", help="First day of the range (YYYY-MM-DD); default 11 months before --to. For change_explained: a day of the earlier period.", show_default=False)] = None,
-        end: Annotated[str | None, typer.Option("--to", help="Last day of the range (YYYY-MM-DD); default today. For change_explained: a day of the later period.", show_default=False)] = None,
+        end: Annotated[str | None, typer.Option("--to", help="Last day of the range (YYYY-MM-DD); default today (NABD_TIMEZONE). For change_explained: a day of the later period.", show_default=False)] = None,
         by: Annotated[str | None, typer.Option("--by", help="Break down by segment, plan, country, csm or cohort (touchpoint for nps/csat/ces).", show_default=False)] = None,
         output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")] = OutputFormat.table,
         metric: Annotated[str | None, typer.Option("--metric", help="For change_explained: the metric whose change to explain.", show_default=False)] = None,
@@ -86,7 +87,7 @@ def register(app: typer.Typer) -> None:
         if name not in METRICS:
             raise NabdError(f"unknown metric {name!r}: run `nabd metrics` to list them")
         spec = METRICS[name]
-        last = _date(end, "--to") or date.today()
+        last = _date(end, "--to") or today()
         months_back = last.year * 12 + last.month - 1 - 11
         first = _date(start, "--from") or date(months_back // 12, months_back % 12 + 1, 1)
         params: dict[str, Any] = {"period": period, "start": first, "end": last}

@@ -1,4 +1,8 @@
-"""Reporting periods: half-open [period_start, next_start) days, weeks (from Monday), months, quarters."""
+"""Reporting periods: half-open [period_start, next_start) days, weeks (from Monday), months, quarters.
+
+Days are days in the company's timezone: a timestamp belongs to the period of its local day
+(nabd.store.calendar), so 22:30 UTC on 31 January is in February for a company in Riyadh.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Literal
 import ibis
 
 from nabd.errors import NabdError
+from nabd.store.calendar import local_day
 
 Period = Literal["day", "week", "month", "quarter"]
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
@@ -77,3 +82,8 @@ def dated(facts: ibis.Table, day: ibis.DateValue, bounds: ibis.Table, period: st
     """``facts`` whose ``day`` falls in one of ``bounds``' periods, with that period's period_start."""
     tagged = facts.mutate(period_start=period_of(day, period))
     return tagged.filter(tagged.period_start.isin(bounds.period_start))
+
+
+def dated_at(facts: ibis.Table, moment: ibis.TimestampValue, bounds: ibis.Table, period: str) -> ibis.Table:
+    """``facts`` whose naive-UTC timestamp ``moment`` falls, on its local day, in one of ``bounds``' periods."""
+    return dated(facts, local_day(moment), bounds, period)

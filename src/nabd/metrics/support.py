@@ -1,7 +1,8 @@
 """Support load and speed: tickets per account, first response and handle times, backlog, ticket CSAT.
 
 A ticket belongs to the period containing the day it was opened (volume, first response) or
-closed (handle time, CSAT); the backlog is the tickets open at the end of the period.
+closed (handle time, CSAT); the backlog is the tickets open at the end of the period. Days are
+local days in the company's timezone.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import ibis
 
 from nabd.metrics.active import customers_at_edges
 from nabd.metrics.breakdown import check_breakdown, every_period, side_by_side, with_groups
-from nabd.metrics.periods import dated, periods
+from nabd.metrics.periods import dated_at, periods
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
+from nabd.store.calendar import local_day
 
 
 def _hours(since: ibis.TimestampValue, until: ibis.TimestampValue) -> ibis.FloatingValue:
@@ -32,12 +34,12 @@ def ticket_volume(
     check_breakdown(by)
     bounds = periods(period, start, end)
     tickets = store.table("tickets")
-    opened = with_groups(store, dated(tickets, tickets.opened_at.date(), bounds, period), by)
+    opened = with_groups(store, dated_at(tickets, tickets.opened_at, bounds, period), by)
     opened = opened.group_by(_keys(by)).aggregate(tickets_opened=opened.count())
     open_at_end = tickets.join(
         bounds,
-        (tickets.opened_at.date() < bounds.next_start)
-        & (tickets.closed_at.isnull() | (tickets.closed_at.date() >= bounds.next_start)),
+        (local_day(tickets.opened_at) < bounds.next_start)
+        & (tickets.closed_at.isnull() | (local_day(tickets.closed_at) >= bounds.next_start)),
     )
     open_at_end = with_groups(store, open_at_end, by)
     backlog = open_at_end.group_by(_keys(by)).aggregate(backlog=open_at_end.count())
@@ -61,7 +63,7 @@ def ticket_times(
     check_breakdown(by)
     bounds = periods(period, start, end)
     tickets = store.table("tickets")
-    opened = dated(tickets, tickets.opened_at.date(), bounds, period)
+    opened = dated_at(tickets, tickets.opened_at, bounds, period)
     opened = with_groups(store, opened.filter(opened.first_response_at.notnull()), by)
     opened = opened.mutate(hours=_hours(opened.opened_at, opened.first_response_at))
     responses = opened.group_by(_keys(by)).aggregate(
@@ -69,7 +71,7 @@ def ticket_times(
         first_response_median_hours=opened.hours.median(),
     )
     closed = tickets.filter(tickets.closed_at.notnull())
-    closed = with_groups(store, dated(closed, closed.closed_at.date(), bounds, period), by)
+    closed = with_groups(store, dated_at(closed, closed.closed_at, bounds, period), by)
     closed = closed.mutate(hours=_hours(closed.opened_at, closed.closed_at))
     handled = closed.group_by(_keys(by)).aggregate(
         closed=closed.count(), handle_hours=closed.hours.mean(), handle_median_hours=closed.hours.median()
@@ -94,7 +96,7 @@ def ticket_csat(
     bounds = periods(period, start, end)
     tickets = store.table("tickets")
     rated = tickets.filter(tickets.closed_at.notnull() & tickets.csat.notnull())
-    rated = with_groups(store, dated(rated, rated.closed_at.date(), bounds, period), by)
+    rated = with_groups(store, dated_at(rated, rated.closed_at, bounds, period), by)
     stats = rated.group_by(_keys(by)).aggregate(
         rated=rated.count(), satisfied=(rated.csat >= 4).sum(), csat_sum=rated.csat.cast("float64").sum()
     )

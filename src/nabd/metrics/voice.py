@@ -1,6 +1,6 @@
 """Voice of the customer: NPS, CSAT and CES from survey responses, by period and touchpoint or account attribute.
 
-A response belongs to the period containing the day of ``responded_at``.
+A response belongs to the period containing the local day (company timezone) of ``responded_at``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from nabd.metrics.breakdown import (
     every_period,
     with_groups,
 )
-from nabd.metrics.periods import dated, periods
+from nabd.metrics.periods import dated_at, periods
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
 
@@ -29,7 +29,7 @@ def _responses(store: Store, kind: str, bounds: ibis.Table, period: str, by: str
     check_breakdown(by, SURVEY_BREAKDOWNS)
     responses = store.table("survey_responses")
     responses = responses.filter(responses.kind == kind)
-    responses = dated(responses, responses.responded_at.date(), bounds, period)
+    responses = dated_at(responses, responses.responded_at, bounds, period)
     responses = responses.mutate(score=responses.score.cast("float64"))
     if by == "touchpoint":
         return responses.mutate(touchpoint=responses.touchpoint.fill_null(NO_VALUE))

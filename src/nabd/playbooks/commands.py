@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +23,7 @@ from nabd.playbooks.onboarding import load_onboarding
 from nabd.playbooks.outbox import outbox_rows, retry_failed
 from nabd.playbooks.playbook import load_playbooks
 from nabd.playbooks.tasks import close_task, playbook_outcomes, reopen_task, task_list
-from nabd.store.clock import utc_now
+from nabd.store.calendar import today
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -69,7 +69,7 @@ def _print_run(run: DailyRun) -> None:
 def run(
     database: DatabaseOption = None,
     as_of: Annotated[datetime | None, typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="The day to run for, YYYY-MM-DD (default: today, UTC).",
+        "--as-of", formats=["%Y-%m-%d"], help="The day to run for, YYYY-MM-DD (default: today in NABD_TIMEZONE).",
         show_default=False)] = None,
     inbox: Annotated[Path | None, typer.Option(
         "--inbox", envvar="NABD_INBOX", file_okay=False,
@@ -95,7 +95,7 @@ def run(
         "indicators": load_indicator_settings(indicators), "onboarding": load_onboarding(onboarding),
     }
     while True:
-        day = as_of.date() if as_of else utc_now().date()
+        day = as_of.date() if as_of else today()
         with open_configured_store(database) as store:
             _print_run(run_daily(store, day, inbox=inbox, notify=notify, **configs))
         if pause is None:
@@ -166,7 +166,7 @@ def outcomes(
         show_default=False)] = None,
 ) -> None:
     """Per playbook and task status: accounts, and how many of them have churned since."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else today()
     with open_configured_store(database) as store:
         rows = playbook_outcomes(store, day)
     table = Table("playbook", "status", "tasks", "accounts", "churned", "churn rate")

@@ -18,7 +18,7 @@ from typing import Literal
 
 import duckdb
 
-from nabd.ingest.activity import record_event_types
+from nabd.ingest.activity import event_day, follow_zone, record_event_types
 from nabd.ingest.intake.mapping import STAGE_COLUMNS
 from nabd.store import Store
 from nabd.store.clock import utc_now
@@ -238,15 +238,18 @@ def _add_activity(store: Store, new: str) -> None:
     event_types gains their types.
 
     Adding is exact because an event is new exactly once (same transaction as its insert); it
-    keeps the cost of a batch proportional to the batch, not to the day's events.
+    keeps the cost of a batch proportional to the batch, not to the day's events. The day is the
+    event's local day in the company's zone; stored days counted in another zone are recounted first.
     """
+    follow_zone(store)
+    day = event_day("e.ts")
     store.execute(
         "INSERT INTO activity_daily (account_id, contact_id, day, event_type, events, value_sum)"
-        " SELECT e.account_id, coalesce(e.contact_id, ''), CAST(e.ts AS DATE), e.event_type, count(*),"
+        f" SELECT e.account_id, coalesce(e.contact_id, ''), {day}, e.event_type, count(*),"
         f" sum(coalesce(e.value, 0)) FROM {EVENTS} AS e WHERE {new}"
-        " GROUP BY e.account_id, coalesce(e.contact_id, ''), CAST(e.ts AS DATE), e.event_type"
+        f" GROUP BY e.account_id, coalesce(e.contact_id, ''), {day}, e.event_type"
         " ON CONFLICT (account_id, contact_id, day, event_type) DO UPDATE SET"
         " events = activity_daily.events + excluded.events,"
         " value_sum = activity_daily.value_sum + excluded.value_sum"
     )
-    record_event_types(store, f"SELECT e.event_type, CAST(e.ts AS DATE) AS day FROM {EVENTS} AS e WHERE {new}")
+    record_event_types(store, f"SELECT e.event_type, {day} AS day FROM {EVENTS} AS e WHERE {new}")
