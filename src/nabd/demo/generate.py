@@ -57,6 +57,7 @@ from nabd.demo.voice import (
     create_account_months, create_referrals, create_relationship_ratings, create_survey_responses,
     create_tickets,
 )
+from nabd.store.sql import string_literal
 
 # Canonical table -> (file name, its columns as a SELECT list, the generator's relation, order).
 OUTPUTS: dict[str, tuple[str, str, str, str]] = {
@@ -152,7 +153,7 @@ def generate_files(
         for table, (file_name, columns, source, order) in OUTPUTS.items():
             path = workdir / file_name
             con.execute(
-                f"COPY (SELECT {columns} FROM {source} ORDER BY {order}) TO '{_quoted(path)}' (HEADER, DELIMITER ',')"
+                f"COPY (SELECT {columns} FROM {source} ORDER BY {order}) TO {string_literal(path)} (HEADER, DELIMITER ',')"
             )
             rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
             written[table] = GeneratedFile(table, path, rows)
@@ -160,8 +161,8 @@ def generate_files(
         start, end = con.execute("SELECT start_date, end_date FROM params").fetchone()
         create_user_days(con, weeks=(end - start).days // 7 + 1)
         path = workdir / EVENTS_FILE
-        con.execute(f"COPY ({events_query()}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
-        rows = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(path)}')").fetchone()[0]
+        con.execute(f"COPY ({events_query()}) TO {string_literal(path)} (FORMAT parquet, COMPRESSION zstd)")
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({string_literal(path)})").fetchone()[0]
         written["events"] = GeneratedFile("events", path, rows)
         return {table: written[table] for table in TABLE_ORDER}
     finally:
@@ -173,7 +174,7 @@ def _engine(seed: int, workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"preserve_insertion_order": True})
     con.execute("SET enable_progress_bar = false")
     spill = workdir / ".spill"
-    con.execute(f"SET temp_directory = '{_quoted(spill)}'")
+    con.execute(f"SET temp_directory = {string_literal(spill)}")
     seed = int(seed)
     big = 2147483647
     con.execute(f"""
@@ -200,7 +201,3 @@ def _name_accounts(con: duckdb.DuckDBPyConnection) -> None:
                    ELSE base_name || ' ' || row_number() OVER (PARTITION BY base_name ORDER BY i) END AS name
     FROM truth ORDER BY i
     """)
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")

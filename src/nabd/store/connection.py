@@ -193,6 +193,17 @@ def connect(url: str | DatabaseURL) -> Store:
     return Store(parsed, _connect_postgres(parsed))
 
 
+def reading_connection(store: Store) -> Store:
+    """A second connection to ``store``'s database, for a long read that must not hold the first one (a
+    cursor of the same database on DuckDB, which shares its data and not its transaction; a new
+    connection on PostgreSQL). The caller closes it."""
+    if store.kind == "duckdb":
+        raw = store.raw.cursor()
+        raw.execute("SET enable_progress_bar = false")
+        return Store(store.url, ibis.duckdb.from_connection(raw))
+    return connect(store.url)
+
+
 def _connect_duckdb(url: DatabaseURL) -> BaseBackend:
     if url.path != ":memory:":
         Path(url.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
