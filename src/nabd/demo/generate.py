@@ -153,7 +153,8 @@ def generate_files(
         for table, (file_name, columns, source, order) in OUTPUTS.items():
             path = workdir / file_name
             con.execute(
-                f"COPY (SELECT {columns} FROM {source} ORDER BY {order}) TO {string_literal(path)} (HEADER, DELIMITER ',')"
+                f"COPY (SELECT {columns} FROM {source} ORDER BY {order}) TO {string_literal(path)}"
+                " (HEADER, DELIMITER ',')"
             )
             rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
             written[table] = GeneratedFile(table, path, rows)

@@ -138,7 +138,9 @@ def _expand(value: str) -> str:
 
 def _context_sql(playbook: Playbook, as_of: date, scorecard: Scorecard) -> str:
     """The placeholders of every hit: account fields, band, score and the band's action on as_of."""
-    actions = " ".join(f"WHEN {string_literal(b.id)} THEN {string_literal(b.action.en) if b.action else 'NULL'}" for b in scorecard.bands)
+    actions = " ".join(
+        f"WHEN {string_literal(b.id)} THEN {string_literal(b.action.en) if b.action else 'NULL'}" for b in scorecard.bands
+    )
     return (
         f"SELECT h.account_id, h.reason, a.name AS account_name, a.csm, a.segment, a.plan, s.band, s.score, "
         f"CASE s.band {actions} END AS action, {string_literal(playbook.id)} AS playbook "
