@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 
 from nabd.errors import NabdError
-from nabd.metrics.active import account_mrr, account_mrr_on_days, active_accounts, active_subscriptions
+from nabd.metrics.active import (
+    account_mrr,
+    account_mrr_on_days,
+    active_accounts,
+    active_subscriptions,
+    next_renewals,
+)
 
 from tests.metrics.metrics_history import acct, given, sub
 
@@ -35,6 +41,28 @@ def test_unmatched_accounts_are_not_customers(store):
         subscriptions=[sub("S1", "A", 100, date(2024, 1, 1)), sub("S2", "U", 100, date(2024, 1, 1))],
     )
     assert ids(active_accounts(store, date(2024, 3, 1))) == ["A"]
+
+
+def test_next_renewal_is_the_earliest_renewal_on_or_after_the_day_of_an_active_customers_periods(store):
+    def renewing(sid, account, renewal, start=date(2024, 1, 1), end=None):
+        return (*sub(sid, account, 100, start, end)[:-1], renewal)
+
+    given(
+        store,
+        accounts=[acct("A"), acct("B"), acct("C"), acct("U", status="unmatched")],
+        subscriptions=[
+            renewing("A1", "A", date(2024, 9, 1)), renewing("A2", "A", date(2024, 7, 1)),
+            renewing("A3", "A", date(2024, 5, 1)),                             # renewed before the day
+            renewing("B1", "B", date(2024, 6, 15), end=date(2024, 6, 1)),      # ended before the day
+            renewing("C1", "C", date(2024, 8, 1)),                             # beyond 60 days
+            renewing("U1", "U", date(2024, 7, 1)),                             # not a customer
+        ],
+    )
+    def rows(table):
+        return sorted((row["account_id"], row["renewal_date"]) for row in table.to_pyarrow().to_pylist())
+
+    assert rows(next_renewals(store, date(2024, 6, 1))) == [("A", date(2024, 7, 1)), ("C", date(2024, 8, 1))]
+    assert rows(next_renewals(store, date(2024, 6, 1), within_days=60)) == [("A", date(2024, 7, 1))]
 
 
 def test_account_mrr_sums_active_periods_and_converts_at_the_rate_in_force(store):

@@ -6,14 +6,18 @@ AS_OF is 2026-06-30; a window of N days is (AS_OF - N, AS_OF], e.g. 30 days = Ju
 from datetime import date, datetime, timedelta
 
 from nabd.health.scorecard import load_scorecard
+from nabd.playbooks.indicator_settings import load_indicator_settings
+from nabd.playbooks.indicators import indicator_expressions, indicator_sql
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from tests.playbooks.conftest import (
+    AS_OF,
     add_account,
     add_activity,
     add_response,
     add_ticket,
     fired,
 )
+from tests.snapshot import assert_sql_matches
 
 
 def test_negative_feedback_fires_on_a_detractor_or_a_low_csat_in_the_last_30_days(store):
@@ -191,3 +195,29 @@ def test_a_rerun_of_the_same_day_replaces_its_firings(store):
     fired(store, "negative_feedback")
     fired(store, "negative_feedback")
     assert store.scalar("SELECT count(*) FROM indicator_firings") == 1
+
+
+def test_the_compiled_indicator_queries_match_their_snapshot(store, request):
+    # each shipped indicator's INSERT for 2026-06-30 (with the default scorecard's band_down), compiled once
+    # (nabd.store.per_day); any change is a diff of snapshots/<this test>/<backend>.sql to review
+    compiled = indicator_sql(store, load_indicator_settings(), load_scorecard(), load_onboarding())
+    assert_sql_matches([sql(AS_OF) for sql in compiled.values()], request, store.kind)
+
+
+def test_the_sql_compiled_once_gives_each_dates_own_firings(store):
+    # compiling on the as-of parameter and writing 2026-06-30 into it fires as compiling on 2026-06-30 does
+    add_account(store, "a1")
+    add_response(store, "r1", "a1", "nps", 2, datetime(2026, 6, 10))
+    add_activity(store, "a1", date(2026, 6, 25), "page:pricing", events=3)
+    expressions = indicator_expressions(store, load_indicator_settings(), AS_OF)
+    direct = {name: sorted(store.fetchall(store.ibis.compile(expression))) for name, expression in expressions.items()}
+    compiled = indicator_sql(store, load_indicator_settings())
+    with store.transaction():
+        for sql in compiled.values():
+            store.execute(sql(AS_OF), [datetime(2026, 7, 1)])
+    stored = {name: store.fetchall("SELECT account_id FROM indicator_firings WHERE indicator = ?", [name])
+              for name in compiled}
+    assert {name: [row[0] for row in rows] for name, rows in direct.items()} == {
+        name: [row[0] for row in sorted(rows)] for name, rows in stored.items()
+    }
+    assert direct["negative_feedback"] and direct["intent_pages"]

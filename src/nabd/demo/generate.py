@@ -58,6 +58,7 @@ from nabd.demo.voice import (
     create_tickets,
 )
 from nabd.store.calendar import company_zone, is_utc, utc_instant_sql
+from nabd.store.sql import string_literal
 
 # Canonical table -> (file name, its columns as a SELECT list, the generator's relation, order).
 OUTPUTS: dict[str, tuple[str, str, str, str]] = {
@@ -160,7 +161,7 @@ def generate_files(
             path = workdir / file_name
             con.execute(
                 f"COPY (SELECT {_in_utc(columns, timezone)} FROM {source} ORDER BY {order})"
-                f" TO '{_quoted(path)}' (HEADER, DELIMITER ',')"
+                f" TO {string_literal(path)} (HEADER, DELIMITER ',')"
             )
             rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
             written[table] = GeneratedFile(table, path, rows)
@@ -168,8 +169,8 @@ def generate_files(
         start, end = con.execute("SELECT start_date, end_date FROM params").fetchone()
         create_user_days(con, weeks=(end - start).days // 7 + 1)
         path = workdir / EVENTS_FILE
-        con.execute(f"COPY ({events_query(timezone)}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
-        rows = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(path)}')").fetchone()[0]
+        con.execute(f"COPY ({events_query(timezone)}) TO {string_literal(path)} (FORMAT parquet, COMPRESSION zstd)")
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({string_literal(path)})").fetchone()[0]
         written["events"] = GeneratedFile("events", path, rows)
         return {table: written[table] for table in TABLE_ORDER}
     finally:
@@ -192,7 +193,7 @@ def _engine(seed: int, workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"preserve_insertion_order": True})
     con.execute("SET enable_progress_bar = false")
     spill = workdir / ".spill"
-    con.execute(f"SET temp_directory = '{_quoted(spill)}'")
+    con.execute(f"SET temp_directory = {string_literal(spill)}")
     seed = int(seed)
     big = 2147483647
     con.execute(f"""
@@ -219,7 +220,3 @@ def _name_accounts(con: duckdb.DuckDBPyConnection) -> None:
                    ELSE base_name || ' ' || row_number() OVER (PARTITION BY base_name ORDER BY i) END AS name
     FROM truth ORDER BY i
     """)
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -18,6 +18,7 @@ import pyarrow as pa
 from nabd.feedback.sentiment import analyse_texts, model_version
 from nabd.store import Store
 from nabd.store.clock import utc_now
+from nabd.store.copying import copy_from_duckdb, duckdb_reader
 
 BATCH = 1000
 Progress = Callable[[str, int, int], None]
@@ -129,7 +130,7 @@ def _write(store: Store, rows: list[tuple], version: str) -> None:
 
 
 def _stage(store: Store, name: str, table: pa.Table) -> None:
-    """``table`` readable by SQL as ``name``: a registered view on DuckDB, a COPY-filled temp table on PostgreSQL."""
+    """``table`` readable by SQL as ``name``: a registered view on DuckDB, a temp table filled by COPY on PostgreSQL."""
     if store.kind == "duckdb":
         store.raw.register(name, table)
         return
@@ -137,9 +138,9 @@ def _stage(store: Store, name: str, table: pa.Table) -> None:
     columns = ", ".join(f"{field.name} {types[field.type]}" for field in table.schema)
     store.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
     store.execute(f"TRUNCATE {name}")
-    with store.raw.cursor() as cursor, cursor.copy(f"COPY {name} FROM STDIN") as copy:
-        for row in zip(*(column.to_pylist() for column in table.columns)):
-            copy.write_row(row)
+    with duckdb_reader(store) as reader:
+        reader.register(name, table)
+        copy_from_duckdb(store, reader, f"SELECT * FROM {name}", name)
 
 
 def _unstage(store: Store, *names: str) -> None:

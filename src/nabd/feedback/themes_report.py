@@ -15,6 +15,7 @@ from nabd.metrics.breakdown import with_groups
 from nabd.metrics.periods import dated, periods
 from nabd.metrics.ratios import float_literal, ratio
 from nabd.store import Store
+from nabd.store.calendar import local_day
 
 
 def comments(store: Store) -> ibis.Table:
@@ -26,7 +27,7 @@ def comments(store: Store) -> ibis.Table:
         responses, analysis.source_id == responses.response_id
     ).select(
         analysis.source, analysis.source_id, analysis.account_id, analysis.sentiment, analysis.sentiment_score,
-        text=responses.comment, day=responses.responded_at.date(), kind=responses.kind,
+        text=responses.comment, day=local_day(responses.responded_at), kind=responses.kind,
         detractor=((responses.kind == "nps") & (responses.score <= 6))
         | ((responses.kind == "csat") & (responses.score <= 2))
         | ((responses.kind == "ces") & (responses.score <= 3)),
@@ -36,7 +37,7 @@ def comments(store: Store) -> ibis.Table:
     ).select(
         analysis.source, analysis.source_id, analysis.account_id, analysis.sentiment, analysis.sentiment_score,
         text=tickets.subject.fill_null("") + ibis.literal(": ") + tickets.body.fill_null(""),
-        day=tickets.opened_at.date(), kind=ibis.literal("ticket"), detractor=ibis.literal(False),
+        day=local_day(tickets.opened_at), kind=ibis.literal("ticket"), detractor=ibis.literal(False),
     )
     return answered.union(raised)
 

@@ -19,9 +19,12 @@ import pandas as pd
 
 from nabd.errors import NabdError
 from nabd.health.scorecard import Scorecard
-from nabd.health.scoring import SENTINEL_DAY, as_of_dates, as_of_sql, scored
+from nabd.health.score_expression import scored
+from nabd.health.scoring import as_of_dates
 from nabd.metrics.active import account_mrr_on_days, active_accounts
 from nabd.store import Store
+from nabd.store.per_day import as_of_parameter, compile_per_day
+from nabd.store.window import as_of_value
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,16 @@ def backtest_dates(store: Store, first: date | None, last: date | None, every_da
     return as_of_dates(first, last, every_days)
 
 
-def outcomes(store: Store, scorecard: Scorecard, as_of: date, horizon_days: int, with_measures: bool = False) -> ibis.Table:
+def outcomes(
+    store: Store, scorecard: Scorecard, as_of: date | ibis.DateValue, horizon_days: int, with_measures: bool = False,
+) -> ibis.Table:
     """Per account active on as_of: score, band and churned (active on as_of, not on as_of + horizon)."""
     scores = scored(store, scorecard, as_of)
     columns = ["account_id", "segment", "weighted_score", "score", "band"]
     if with_measures:
         columns += [f"s__{m.id}" for m in scorecard.measures]
     scores = scores.select(*columns)
-    later = (ibis.literal(as_of) + ibis.interval(days=horizon_days)).cast("date")
+    later = (as_of_value(as_of) + ibis.interval(days=horizon_days)).cast("date")
     still_active = active_accounts(store, later).select(later_account="account_id")
     joined = scores.left_join(still_active, scores.account_id == still_active.later_account)
     return joined.mutate(churned=ibis.ifelse(joined.later_account.isnull(), 1, 0)).drop("later_account")
@@ -99,11 +104,12 @@ def outcome_frame(
 ) -> pd.DataFrame:
     """The outcomes of every as-of date stacked, with each account's MRR on the date (reporting currency).
 
-    The outcome query is compiled once and run per date (see :func:`nabd.health.scoring.scoring_sql`).
+    The outcome query is compiled once and run per date (nabd.store.per_day).
     """
-    expression = outcomes(store, scorecard, SENTINEL_DAY, horizon_days, with_measures)
+    as_of = as_of_parameter()
+    expression = outcomes(store, scorecard, as_of, horizon_days, with_measures)
     names = list(expression.schema().names)
-    query = as_of_sql(store.ibis.compile(expression))
+    query = compile_per_day(store, expression, as_of)
     frames = [pd.DataFrame(store.fetchall(query(day)), columns=names).assign(as_of=day) for day in dates]
     if not frames:
         return pd.DataFrame(columns=[*names, "as_of", "mrr"])

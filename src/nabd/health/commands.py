@@ -19,7 +19,7 @@ from nabd.health.portfolio import portfolio
 from nabd.health.versions import activate, find_version, scorecard_for, save_version, versions, yaml_of
 from nabd.health.scoring import run_backfill, run_scoring
 from nabd.health.suggest import render_suggestion, suggest_weights, write_scorecard
-from nabd.store.clock import utc_now
+from nabd.store.calendar import today
 
 
 def date_option(name: str, help: str) -> typer.models.OptionInfo:
@@ -61,7 +61,7 @@ score_app = typer.Typer(
 @score_app.callback(invoke_without_command=True)
 def score(
     context: typer.Context,
-    as_of: Annotated[datetime | None, date_option("--as-of", help="Score as of this day, YYYY-MM-DD (default: today, UTC).")] = None,
+    as_of: Annotated[datetime | None, date_option("--as-of", help="Score as of this day, YYYY-MM-DD (default: today in NABD_TIMEZONE).")] = None,
     scorecard: ScorecardOption = None,
     first: Annotated[datetime | None, date_option("--from", help="Backfill: first as-of day, YYYY-MM-DD (with --to).")] = None,
     last: Annotated[datetime | None, date_option("--to", help="Backfill: last as-of day, YYYY-MM-DD (with --from).")] = None,
@@ -78,7 +78,7 @@ def score(
                 raise NabdError("a backfill needs both --from and --to")
             runs = run_backfill(store, card, first.date(), last.date(), days(every, "--every"))
         else:
-            runs = [run_scoring(store, card, _day(as_of) or utc_now().date())]
+            runs = [run_scoring(store, card, _day(as_of) or today())]
     table = Table("accounts", *(b.colour for b in card.bands), "no score", "band changes")
     table.columns.insert(0, Column("as of", no_wrap=True))
     for run in runs:

@@ -24,6 +24,7 @@ from nabd.ingest.validation import GOOD, drop_checked, split_rows, written_colum
 from nabd.ingest.writing import ImportRecord, write_batch
 from nabd.store import Store
 from nabd.store.clock import utc_now
+from nabd.store.copying import duckdb_reader
 
 Progress = Callable[[str, int, int], None]
 KNOWN_ACCOUNTS = "nabd_ingest_known_accounts"
@@ -102,20 +103,15 @@ def import_files(
 
 @contextmanager
 def _reader(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The DuckDB connection that reads and checks files; its staging tables go when done."""
-    if store.kind == "duckdb":
+    """The DuckDB connection that reads and checks files (:func:`duckdb_reader`); its staging tables go when done."""
+    with duckdb_reader(store) as reader:
         try:
-            yield store.raw
+            yield reader
         finally:
-            drop_checked(store.raw)
-            for name in (RAW, CSV_REJECTS, KEPT_LINES):
-                store.raw.execute(f"DROP TABLE IF EXISTS {name}")
-        return
-    reader = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": True})
-    try:
-        yield reader
-    finally:
-        reader.close()
+            if store.kind == "duckdb":  # an in-memory reader takes its tables with it
+                drop_checked(reader)
+                for name in (RAW, CSV_REJECTS, KEPT_LINES):
+                    reader.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _known_accounts(store: Store, reader: duckdb.DuckDBPyConnection) -> str:

@@ -9,6 +9,7 @@ import ibis
 
 from nabd.errors import NabdError
 from nabd.store import Store
+from nabd.store.sql import string_literal
 
 QUARANTINE_COLUMNS = ("import_id", "table_name", "source", "line", "error", "row_as_received", "received_at")
 
@@ -35,6 +36,5 @@ def export_quarantine(rows: ibis.Table, path: str | Path) -> int:
         raise NabdError(f"cannot export quarantine to {path}: use a .csv or .jsonl file name")
     exported = rows.to_pyarrow()  # noqa: F841 - read by DuckDB below, by name
     with duckdb.connect() as writer:
-        target = str(path).replace("'", "''")
-        writer.execute(f"COPY (SELECT * FROM exported) TO '{target}' {options}")
+        writer.execute(f"COPY (SELECT * FROM exported) TO {string_literal(path)} {options}")
     return exported.num_rows

@@ -18,6 +18,7 @@ import duckdb
 
 from nabd.errors import NabdError
 from nabd.ingest.tables import ImportableTable
+from nabd.store.sql import string_literal
 
 FileFormat = Literal["csv", "parquet", "jsonl"]
 
@@ -67,28 +68,28 @@ def stage_file(reader: duckdb.DuckDBPyConnection, table: ImportableTable, path: 
         raise NabdError(f"{path} is empty")
     if kind != "parquet":
         _check_utf8_head(path)
-    source = str(path).replace("'", "''")
+    source = string_literal(path)
     rejects = 0
     try:
         if kind == "csv":
             _drop(reader, RAW, CSV_REJECTS, _REJECT_ERRORS, _REJECT_SCANS, KEPT_LINES)
             reader.execute(
-                f"CREATE TEMP TABLE {RAW} AS SELECT * FROM read_csv('{source}', all_varchar = true,"
+                f"CREATE TEMP TABLE {RAW} AS SELECT * FROM read_csv({source}, all_varchar = true,"
                 " header = true, delim = ',', quote = '\"', escape = '\"', store_rejects = true,"
                 f" rejects_table = '{_REJECT_ERRORS}', rejects_scan = '{_REJECT_SCANS}')"
             )
             rejects = _csv_rejects(reader, path)
         elif kind == "parquet":
             _drop(reader, RAW)
-            reader.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM read_parquet('{source}')")
+            reader.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM read_parquet({source})")
         else:
             _drop(reader, RAW)
             names = [row[0] for row in reader.execute(
-                f"DESCRIBE SELECT * FROM read_json('{source}', format = 'newline_delimited')"
+                f"DESCRIBE SELECT * FROM read_json({source}, format = 'newline_delimited')"
             ).fetchall()]
-            columns = "{" + ", ".join(f"'{_sql_text(n)}': 'VARCHAR'" for n in names) + "}"
+            columns = "{" + ", ".join(f"{string_literal(n)}: 'VARCHAR'" for n in names) + "}"
             reader.execute(
-                f"CREATE TEMP TABLE {RAW} AS SELECT * FROM read_json('{source}',"
+                f"CREATE TEMP TABLE {RAW} AS SELECT * FROM read_json({source},"
                 f" format = 'newline_delimited', columns = {columns})"
             )
     except duckdb.Error as error:
@@ -185,10 +186,6 @@ def _unreadable(path: Path, kind: FileFormat, error: duckdb.Error) -> NabdError:
     first_line = first_line.removeprefix("Invalid Input Error: ").removeprefix("IO Error: ")
     what = {"csv": "a readable CSV file", "parquet": "a Parquet file", "jsonl": "JSON Lines"}[kind]
     return NabdError(f"{path} is not {what}: {first_line}")
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def _drop(reader: duckdb.DuckDBPyConnection, *names: str) -> None:

@@ -14,6 +14,7 @@ import duckdb
 
 from nabd.ingest.reading import CSV_REJECTS, KEPT_LINES, RAW, StagedFile
 from nabd.ingest.tables import DECIMAL_OVERRIDES, SQL_TYPES, Column, ImportableTable, quoted
+from nabd.store.sql import string_literal
 
 CHECKED = "nabd_ingest_checked"
 GOOD = "nabd_ingest_good"
@@ -217,7 +218,7 @@ def _with_derived_event_ids(received_sql: str) -> str:
 def _bad_sql(staged: StagedFile) -> str:
     """Bad rows as (line, row_as_received JSON text, error), CSV lines DuckDB set aside included."""
     pairs = ", ".join(
-        f"'{_text(name)}', CAST(raw.\"{_identifier(name)}\" AS VARCHAR)" for name in staged.received
+        f"{string_literal(name)}, CAST(raw.\"{_identifier(name)}\" AS VARCHAR)" for name in staged.received
     )
     rows = (
         f"SELECT checked.line, CAST(json_object({pairs}) AS VARCHAR) AS row_as_received,"
@@ -241,7 +242,3 @@ def _bad_sql(staged: StagedFile) -> str:
 
 def _identifier(name: str) -> str:
     return name.replace('"', '""')
-
-
-def _text(text: str) -> str:
-    return text.replace("'", "''")

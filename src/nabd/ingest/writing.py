@@ -4,15 +4,13 @@ The upsert is portable SQL over a stage table holding the good rows: ``UPDATE ..
 that exist with different values, ``INSERT ... SELECT ... WHERE NOT EXISTS`` for new keys (a plain
 ``INSERT ... SELECT`` when none of the keys is stored, and no join at all into an empty table). On a
 DuckDB store the stage is the reader's temp table on the same connection; on PostgreSQL DuckDB
-writes the rows to a temporary CSV file that psycopg streams in with ``COPY ... FROM STDIN``.
+writes the rows into it with COPY (nabd.store.copying).
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 
@@ -21,9 +19,9 @@ from nabd.ingest.tables import ImportableTable
 from nabd.ingest.validation import BAD, GOOD
 from nabd.store import Store
 from nabd.store.clock import utc_now
+from nabd.store.copying import copy_from_duckdb
 
 POSTGRES_STAGE = "nabd_ingest_stage"
-_COPY_BLOCK = 1 << 20
 _QUARANTINE_COLUMNS = ("import_id", "source", "table_name", "line", "row_as_received", "error", "received_at")
 
 
@@ -58,7 +56,7 @@ def write_batch(
                 f"CREATE TEMP TABLE {POSTGRES_STAGE} ON COMMIT DROP AS"
                 f" SELECT {', '.join(columns)} FROM {table.name} WITH NO DATA"
             )
-            _copy_to_postgres(store, reader, f"SELECT * FROM {GOOD}", POSTGRES_STAGE, columns)
+            copy_from_duckdb(store, reader, f"SELECT * FROM {GOOD}", POSTGRES_STAGE, columns)
             stage = POSTGRES_STAGE
         else:
             stage = GOOD
@@ -161,18 +159,6 @@ def _quarantine(store: Store, reader: duckdb.DuckDBPyConnection, record: ImportR
         store.execute(f"INSERT INTO quarantine ({', '.join(_QUARANTINE_COLUMNS)}) {select}", constants)
     elif record.quarantined:
         reader.execute(f"CREATE OR REPLACE TEMP TABLE nabd_ingest_quarantine AS {select}", constants)
-        _copy_to_postgres(store, reader, "SELECT * FROM nabd_ingest_quarantine", "quarantine", list(_QUARANTINE_COLUMNS))
+        copy_from_duckdb(store, reader, "SELECT * FROM nabd_ingest_quarantine", "quarantine", list(_QUARANTINE_COLUMNS))
         reader.execute("DROP TABLE nabd_ingest_quarantine")
 
-
-def _copy_to_postgres(
-    store: Store, reader: duckdb.DuckDBPyConnection, select: str, target: str, columns: list[str],
-) -> None:
-    """Stream the rows of ``select`` (run by DuckDB) into ``target`` with COPY, 1 MB at a time."""
-    with tempfile.TemporaryDirectory(prefix="nabd-import-") as folder:
-        csv_path = Path(folder) / "rows.csv"
-        reader.execute(f"COPY ({select}) TO '{csv_path}' (FORMAT csv, HEADER)")
-        with store.raw.cursor() as cursor, csv_path.open("rb") as rows:
-            with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT csv, HEADER)") as copy:
-                while block := rows.read(_COPY_BLOCK):
-                    copy.write(block)

@@ -2,8 +2,9 @@
 
 A subscription period is active on day d when ``start_date <= d < end_date`` (end exclusive, null =
 open). An account is an active customer on d when at least one of its periods is active on d and
-it is not ``unmatched``. Its MRR on d is the sum of its active periods' MRR in the reporting
-currency, converted at the rate in force on ``rate_day`` (the period's first day, by default d).
+it is not ``unmatched``; its next renewal is the earliest renewal date on or after d of those periods.
+Its MRR on d is the sum of its active periods' MRR in the reporting currency, converted at the rate
+in force on ``rate_day`` (the period's first day, by default d).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import ibis
 
 from nabd.metrics.currency import convert_on, to_reporting_currency
 from nabd.store import Store
+from nabd.store.window import as_of_value
 
 
 def is_active(periods: ibis.Table, day: ibis.Value | date) -> ibis.BooleanValue:
@@ -28,16 +30,28 @@ def customer_subscriptions(store: Store) -> ibis.Table:
     return periods.filter(periods.account_id.isin(accounts.account_id))
 
 
-def active_subscriptions(store: Store, day: date) -> ibis.Table:
+def active_subscriptions(store: Store, day: date | ibis.DateValue) -> ibis.Table:
     """Subscription periods active on ``day``: start_date <= day < coalesce(end_date, +inf)."""
     periods = store.table("subscriptions")
     return periods.filter(is_active(periods, day))
 
 
-def active_accounts(store: Store, day: date) -> ibis.Table:
+def active_accounts(store: Store, day: date | ibis.DateValue) -> ibis.Table:
     """One row (account_id) per account with an active subscription on ``day``, unmatched excluded."""
     periods = customer_subscriptions(store)
     return periods.filter(is_active(periods, day)).select("account_id").distinct()
+
+
+def next_renewals(store: Store, day: date | ibis.DateValue, within_days: int | None = None) -> ibis.Table:
+    """(account_id, renewal_date): per active customer account on ``day`` (unmatched excluded), the earliest
+    renewal_date on or after ``day`` of its active periods (and at most ``within_days`` after it, when given)."""
+    day = as_of_value(day)
+    periods = customer_subscriptions(store)
+    renewing = is_active(periods, day) & (periods.renewal_date >= day)
+    if within_days is not None:
+        renewing &= periods.renewal_date <= (day + ibis.interval(days=within_days)).cast("date")
+    periods = periods.filter(renewing)
+    return periods.group_by("account_id").aggregate(renewal_date=periods.renewal_date.min())
 
 
 def account_mrr(

@@ -19,9 +19,7 @@ from nabd.metrics.breakdown import check_breakdown, every_period, side_by_side, 
 from nabd.metrics.periods import dated, periods
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
-
-SESSION_EVENT = "session"
-FEATURE_PREFIX = "feature:"
+from nabd.store.vocabulary import FEATURE_PREFIX, SESSION
 
 
 def _keys(by: str | None) -> list[str]:
@@ -90,7 +88,7 @@ def session_minutes(
     check_breakdown(by)
     bounds = periods(period, start, end)
     activity = _customer_activity(store, bounds, period, by)
-    sessions = activity.filter(activity.event_type == SESSION_EVENT)
+    sessions = activity.filter(activity.event_type == SESSION)
     session_stats = sessions.group_by(_keys(by)).aggregate(
         sessions=sessions.events.sum(), session_minutes=sessions.value_sum.sum()
     )

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from nabd.playbooks.indicators import INDICATORS
+from nabd.playbooks.indicator_settings import INDICATORS
 from nabd.yamlfile import load_model, parse_model
 
 DEFAULT_PLAYBOOKS = files("nabd.playbooks") / "default_playbooks.yaml"

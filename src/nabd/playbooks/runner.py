@@ -19,7 +19,7 @@ import ibis
 from nabd.config import environment
 from nabd.health.scorecard import Scorecard
 from nabd.health.scoring import score_trend
-from nabd.metrics.active import account_mrr, customer_subscriptions, is_active
+from nabd.metrics.active import account_mrr, next_renewals
 from nabd.playbooks.playbook import (
     AddTag,
     BandChangeTrigger,
@@ -38,6 +38,9 @@ from nabd.playbooks.playbook import (
 )
 from nabd.store import Store
 from nabd.store.clock import utc_now
+from nabd.store.sql import date_literal, string_literal
+from nabd.store.window import Window, as_of_value
+from nabd.store.calendar import local_day
 
 HITS = "nabd_playbook_hits"
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -53,10 +56,6 @@ class PlaybookRun:
     notifications: int = 0
     tags: int = 0
     notes: list[str] = field(default_factory=list)  # steps skipped, and why
-
-
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def triggered(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecard) -> ibis.Table:
@@ -92,18 +91,12 @@ def triggered(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecar
         firings = firings.filter((firings.as_of == as_of) & (firings.indicator == trigger.indicator))
         return firings.select("account_id", reason=firings.indicator + " " + firings.evidence.cast("string"))
     if isinstance(trigger, RenewalTrigger):
-        periods = customer_subscriptions(store)
-        renewing = periods.filter(
-            is_active(periods, as_of) & (periods.renewal_date >= as_of)
-            & (periods.renewal_date <= as_of + timedelta(days=trigger.renewal_in_days))
-        )
-        renewals = renewing.group_by("account_id").aggregate(renewal_date=renewing.renewal_date.min())
+        renewals = next_renewals(store, as_of, trigger.renewal_in_days)
         return renewals.select("account_id", reason="renews on " + renewals.renewal_date.cast("string"))
     if isinstance(trigger, NewAccountTrigger):
         accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
-        start = datetime.combine(as_of - timedelta(days=trigger.new_account_days - 1), time())
-        new = accounts.filter((accounts.created_at >= start) & (accounts.created_at < datetime.combine(as_of + timedelta(days=1), time())))
-        return new.select("account_id", reason="created on " + new.created_at.cast("date").cast("string"))
+        new = accounts.filter(Window(as_of_value(as_of), trigger.new_account_days).contains(accounts.created_at))
+        return new.select("account_id", reason="created on " + local_day(new.created_at).cast("string"))
     raise TypeError(f"unhandled trigger {trigger!r}")
 
 
@@ -133,7 +126,7 @@ def _template_sql(template: str) -> str:
     parts = []
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
-            parts.append(_text(literal))
+            parts.append(string_literal(literal))
         if name is not None:
             parts.append(f"coalesce(CAST(c.{name} AS TEXT), '')")
     return " || ".join(parts) or "''"
@@ -147,27 +140,29 @@ def _expand(value: str) -> str:
 
 def _context_sql(playbook: Playbook, as_of: date, scorecard: Scorecard) -> str:
     """The placeholders of every hit: account fields, band, score and the band's action on as_of."""
-    actions = " ".join(f"WHEN {_text(b.id)} THEN {_text(b.action.en) if b.action else 'NULL'}" for b in scorecard.bands)
+    actions = " ".join(
+        f"WHEN {string_literal(b.id)} THEN {string_literal(b.action.en) if b.action else 'NULL'}" for b in scorecard.bands
+    )
     return (
         f"SELECT h.account_id, h.reason, a.name AS account_name, a.csm, a.segment, a.plan, s.band, s.score, "
-        f"CASE s.band {actions} END AS action, {_text(playbook.id)} AS playbook "
+        f"CASE s.band {actions} END AS action, {string_literal(playbook.id)} AS playbook "
         f"FROM {HITS} h JOIN accounts a ON a.account_id = h.account_id "
-        f"LEFT JOIN health_scores s ON s.account_id = h.account_id AND s.as_of = DATE '{as_of.isoformat()}' "
-        f"AND s.scorecard_version = {_text(scorecard.version)}"
+        f"LEFT JOIN health_scores s ON s.account_id = h.account_id AND s.as_of = {date_literal(as_of)} "
+        f"AND s.scorecard_version = {string_literal(scorecard.version)}"
     )
 
 
 def _id_sql(prefix: str, playbook: Playbook, as_of: date, step: int, length: int = 16) -> str:
     """A deterministic id per (playbook, account, as_of, step): a re-run writes the same ids."""
     return (
-        f"{_text(prefix)} || substr(md5({_text(playbook.id + '|')} || c.account_id || "
-        f"{_text(f'|{as_of.isoformat()}|{step}')}), 1, {length})"
+        f"{string_literal(prefix)} || substr(md5({string_literal(playbook.id + '|')} || c.account_id || "
+        f"{string_literal(f'|{as_of.isoformat()}|{step}')}), 1, {length})"
     )
 
 
 def _json_sql(store: Store, fields: dict[str, str]) -> str:
     function = "json_object" if store.kind == "duckdb" else "json_build_object"
-    return f"CAST({function}({', '.join(f'{_text(k)}, {v}' for k, v in fields.items())}) AS TEXT)"
+    return f"CAST({function}({', '.join(f'{string_literal(k)}, {v}' for k, v in fields.items())}) AS TEXT)"
 
 
 def _task_step(step: Task | Survey) -> TaskStep:
@@ -211,7 +206,7 @@ def _act(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecard, ru
             task = _task_step(step)
             task_id = _id_sql("task-", playbook, as_of, number)
             first_task = task_id if first_task == "NULL" else first_task
-            owner = "c.csm" if task.owner == "csm" else _text(task.owner)
+            owner = "c.csm" if task.owner == "csm" else string_literal(task.owner)
             due = datetime.combine(as_of + timedelta(days=task.due_in_days), time())
             store.execute(
                 "INSERT INTO tasks (task_id, account_id, playbook, title, owner, priority, due_at, status, created_at) "
@@ -221,8 +216,8 @@ def _act(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecard, ru
             run.tasks += acted
             if isinstance(step, Survey) and step.survey.survey_id and _expand(step.survey.base_url):
                 _queue(store, playbook, as_of, number, context, "survey", _expand(step.survey.base_url),
-                       _text(step.survey.survey_id),
-                       {"survey_id": _text(step.survey.survey_id), "account_id": "c.account_id"}, first_task, now)
+                       string_literal(step.survey.survey_id),
+                       {"survey_id": string_literal(step.survey.survey_id), "account_id": "c.account_id"}, first_task, now)
                 run.notifications += acted
         elif isinstance(step, AddTag):
             store.execute(
@@ -243,7 +238,7 @@ def _act(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecard, ru
                 continue
             fields = {
                 "text": _template_sql(text), "account_id": "c.account_id", "account_name": "c.account_name",
-                "playbook": "c.playbook", "reason": "c.reason", "as_of": _text(as_of.isoformat()),
+                "playbook": "c.playbook", "reason": "c.reason", "as_of": string_literal(as_of.isoformat()),
                 "task_id": first_task,
             }
             _queue(store, playbook, as_of, number, context, channel, target, _template_sql(subject), fields,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from nabd.store.connection import DatabaseURL, Store, connect, parse_url
+from nabd.store.connection import DatabaseURL, Store, connect, parse_url, reading_connection
 from nabd.store.migrations import Migration, migrate, schema_version
 
 CANONICAL_TABLES = (
@@ -23,5 +23,5 @@ def open_store(url: str | DatabaseURL, upgrading: Callable[[Migration], None] | 
 
 __all__ = [
     "CANONICAL_TABLES", "DatabaseURL", "Store", "connect", "migrate", "open_store", "parse_url",
-    "schema_version",
+    "reading_connection", "schema_version",
 ]

@@ -20,6 +20,7 @@ from nabd.config import load_settings, timezone
 from nabd.errors import NabdError
 from nabd.store.clock import utc_now
 from nabd.store.connection import Store
+from nabd.store.sql import string_literal
 
 ZONE_META_KEY = "activity_timezone"  # nabd_meta: the zone activity_daily's days were counted in
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
@@ -86,10 +87,6 @@ def today(zone: str | None = None) -> date:
     return local_day_of(utc_now(), zone)
 
 
-def _quoted(zone: str) -> str:
-    return "'" + zone.replace("'", "''") + "'"
-
-
 def local_day_sql(column: str, zone: str | None = None) -> str:
     """SQL (DuckDB and PostgreSQL alike) for the local day of the naive-UTC timestamp ``column``.
 
@@ -101,7 +98,7 @@ def local_day_sql(column: str, zone: str | None = None) -> str:
         return f"CAST({column} AS DATE)"
     if (offset := fixed_offset(zone)) is not None:
         return f"CAST({column} + {_interval_sql(offset)} AS DATE)"
-    return f"CAST(timezone({_quoted(zone)}, timezone('UTC', {column})) AS DATE)"
+    return f"CAST(timezone({string_literal(zone)}, timezone('UTC', {column})) AS DATE)"
 
 
 def utc_instant_sql(local: str, zone: str | None = None) -> str:
@@ -111,7 +108,7 @@ def utc_instant_sql(local: str, zone: str | None = None) -> str:
         return local
     if (offset := fixed_offset(zone)) is not None:
         return f"({local}) - {_interval_sql(offset)}"
-    return f"timezone('UTC', timezone({_quoted(zone)}, {local}))"
+    return f"timezone('UTC', timezone({string_literal(zone)}, {local}))"
 
 
 # The same function on both backends: timezone(zone, naive) -> instant; timezone(zone, instant) -> naive.
@@ -129,10 +126,10 @@ def local_day(ts: ibis.TimestampValue, zone: str | None = None) -> ibis.DateValu
     """Ibis: the local day of the naive-UTC timestamp ``ts``."""
     zone = company_zone(zone)
     if is_utc(zone):
-        return ts.date()
+        return ts.cast("date")
     if (offset := fixed_offset(zone)) is not None:
-        return (ts + ibis.interval(minutes=int(offset.total_seconds() // 60))).date()
-    return _wall_clock(zone, _instant("UTC", ts)).date()
+        return (ts + ibis.interval(minutes=int(offset.total_seconds() // 60))).cast("date")
+    return _wall_clock(zone, _instant("UTC", ts)).cast("date")
 
 
 def utc_instant(local: ibis.Value, zone: str | None = None) -> ibis.TimestampValue:

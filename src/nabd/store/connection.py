@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import ibis
 from ibis.backends import BaseBackend
 
+from nabd.config import load_settings
 from nabd.errors import NabdError
 
 BackendKind = Literal["duckdb", "postgres"]
@@ -130,9 +131,10 @@ class Store:
 
         The expression is compiled to SQL once per (database, ``key``) and kept; each call runs that SQL
         with the account as a parameter, so a per-account page never pays Ibis's build and compile time.
-        ``key`` must name everything ``build`` depends on (e.g. scorecard version and as_of).
+        ``key`` must name everything ``build`` depends on (e.g. scorecard version and as_of); the company's
+        timezone, which decides the instants of its days, is part of the key too.
         """
-        wanted = (self.url, key)
+        wanted = (self.url, load_settings().timezone, key)
         with _compiled_lock:
             sql = _compiled.get(wanted)
             if sql is not None:
@@ -191,6 +193,17 @@ def connect(url: str | DatabaseURL) -> Store:
     if parsed.kind == "duckdb":
         return Store(parsed, _connect_duckdb(parsed))
     return Store(parsed, _connect_postgres(parsed))
+
+
+def reading_connection(store: Store) -> Store:
+    """A second connection to ``store``'s database, for a long read that must not hold the first one (a
+    cursor of the same database on DuckDB, which shares its data and not its transaction; a new
+    connection on PostgreSQL). The caller closes it."""
+    if store.kind == "duckdb":
+        raw = store.raw.cursor()
+        raw.execute("SET enable_progress_bar = false")
+        return Store(store.url, ibis.duckdb.from_connection(raw))
+    return connect(store.url)
 
 
 def _connect_duckdb(url: DatabaseURL) -> BaseBackend:

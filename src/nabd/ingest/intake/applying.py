@@ -11,23 +11,22 @@ is recorded in ``intake_journals``, so it is never applied twice.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import duckdb
 
 from nabd.ingest.activity import event_day, follow_zone, record_event_types
 from nabd.ingest.intake.mapping import STAGE_COLUMNS
 from nabd.store import Store
 from nabd.store.clock import utc_now
+from nabd.store.copying import copy_from_duckdb, duckdb_reader
+from nabd.store.sql import string_literal
 
 UnknownAccounts = Literal["unmatched", "quarantine"]
 STAGE = "nabd_intake_stage"
 EVENTS = "nabd_intake_events"
 EVENT_KINDS_SQL = "('track', 'page', 'screen')"
-_COPY_BLOCK = 1 << 20
 _POSTGRES_TYPES = {"VARCHAR": "TEXT", "TIMESTAMP": "TIMESTAMP", "DOUBLE": "DOUBLE PRECISION", "JSON": "JSON"}
 
 
@@ -68,9 +67,8 @@ def apply_segment(
 def _read_segment(path: Path) -> str:
     """DuckDB SQL reading a segment; a torn last line (never acknowledged) reads as nulls and is left out."""
     columns = "{" + ", ".join(f"{name}: '{kind}'" for name, kind in STAGE_COLUMNS.items()) + "}"
-    target = str(path).replace("'", "''")
     return (
-        f"SELECT row_number() OVER () AS seq, * FROM read_json('{target}', format = 'newline_delimited',"
+        f"SELECT row_number() OVER () AS seq, * FROM read_json({string_literal(path)}, format = 'newline_delimited',"
         f" columns = {columns}, ignore_errors = true) WHERE kind IS NOT NULL"
     )
 
@@ -81,15 +79,8 @@ def _stage(store: Store, path: Path) -> None:
         return
     columns = ", ".join(f"{name} {_POSTGRES_TYPES[kind]}" for name, kind in STAGE_COLUMNS.items())
     store.execute(f"CREATE TEMP TABLE {STAGE} (seq BIGINT, {columns}) ON COMMIT DROP")
-    with tempfile.TemporaryDirectory(prefix="nabd-intake-") as folder, duckdb.connect() as reader:
-        csv_path = Path(folder) / "stage.csv"
-        reader.execute(f"COPY ({_read_segment(path)}) TO '{csv_path}' (FORMAT csv, HEADER)")
-        with (
-            store.raw.cursor() as cursor, csv_path.open("rb") as rows,
-            cursor.copy(f"COPY {STAGE} FROM STDIN (FORMAT csv, HEADER)") as copy,
-        ):
-            while block := rows.read(_COPY_BLOCK):
-                copy.write(block)
+    with duckdb_reader(store) as reader:
+        copy_from_duckdb(store, reader, _read_segment(path), STAGE)
 
 
 def _count(store: Store, sql: str) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from nabd.demo.companies.ledger import words
+from nabd.store.sql import string_literal
 
 # plan, segment, share of the segment choosing it (cumulative lo, hi), cadence, renewal step
 # (days, months), price per seat per billing cycle (USD), seats (lo, hi), churn chance per renewal.
@@ -35,7 +36,7 @@ def open_engine(seed: int, workdir: Path, *, months: int, end_date: date) -> duc
     """A DuckDB with the draws, ``history`` (start_date, end_date), ``plan_menu``, ``countries`` and ``words``."""
     con = duckdb.connect(config={"preserve_insertion_order": True})
     con.execute("SET enable_progress_bar = false")
-    con.execute(f"SET temp_directory = '{quoted(workdir / '.ledger-spill')}'")
+    con.execute(f"SET temp_directory = {string_literal(workdir / '.ledger-spill')}")
     scale = 2.0 ** 53
     con.execute(f"""
     CREATE MACRO r1(salt, a) AS (hash(hash({int(seed)}, 'ledger', salt, a)) >> 11) / {scale};
@@ -71,6 +72,3 @@ def open_engine(seed: int, workdir: Path, *, months: int, end_date: date) -> duc
     return con
 
 
-def quoted(path: Path) -> str:
-    """A path as the inside of a SQL string literal."""
-    return str(path).replace("'", "''")

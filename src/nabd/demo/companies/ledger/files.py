@@ -12,7 +12,8 @@ import duckdb
 
 from nabd.demo.companies.ledger.activity import create_tallies, events_query
 from nabd.demo.companies.ledger.billing import create_invoices
-from nabd.demo.companies.ledger.engine import open_engine, quoted
+from nabd.demo.companies.ledger.engine import open_engine
+from nabd.store.sql import string_literal
 from nabd.demo.companies.ledger.seats import create_subscriptions
 from nabd.demo.companies.ledger.support import create_referrals, create_tickets
 from nabd.demo.companies.ledger.surveys import create_survey_responses
@@ -76,5 +77,5 @@ def generate_ledger_files(
 
 def _write(con: duckdb.DuckDBPyConnection, workdir: Path, table: str, select: str) -> LedgerFile:
     path = workdir / f"{table}.csv"
-    (rows,) = con.execute(f"COPY ({select}) TO '{quoted(path)}' (HEADER, DELIMITER ',')").fetchone()  # rows written
+    (rows,) = con.execute(f"COPY ({select}) TO {string_literal(path)} (HEADER, DELIMITER ',')").fetchone()  # rows written
     return LedgerFile(table, path, rows)

@@ -1,0 +1,1162 @@
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'negative_feedback',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'detractors',
+    f."detractors",
+    'low_csat',
+    f."low_csat",
+    'negative_comments',
+    f."negative_comments",
+    'lowest_nps',
+    f."lowest_nps",
+    'lowest_csat',
+    f."lowest_csat"
+  ),
+  ?
+FROM (
+  SELECT
+    "t25"."account_id",
+    "t25"."detractors",
+    "t25"."low_csat",
+    "t25"."negative_comments",
+    "t25"."lowest_nps",
+    "t25"."lowest_csat"
+  FROM (
+    SELECT
+      "t23"."account_id",
+      SUM(CAST(CAST("t23"."kind" = 'nps' AS INT) AS BIGINT)) AS "detractors",
+      SUM(CAST(CAST("t23"."kind" = 'csat' AS INT) AS BIGINT)) AS "low_csat",
+      SUM(CAST(CAST("t23"."kind" = 'comment' AS INT) AS BIGINT)) AS "negative_comments",
+      MIN("t23"."score") FILTER(WHERE
+        "t23"."kind" = 'nps') AS "lowest_nps",
+      MIN("t23"."score") FILTER(WHERE
+        "t23"."kind" = 'csat') AS "lowest_csat"
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            CAST("t1"."account_id" AS VARCHAR) AS "account_id",
+            CAST("t1"."kind" AS VARCHAR) AS "kind",
+            CAST("t1"."score" AS INT) AS "score"
+          FROM "survey_responses" AS "t1"
+          WHERE
+            "t1"."responded_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '29 DAY' AS TIMESTAMP)
+            AND "t1"."responded_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+            AND (
+              (
+                (
+                  "t1"."kind" = 'nps'
+                ) AND (
+                  "t1"."score" <= 6
+                )
+              )
+              OR (
+                (
+                  "t1"."kind" = 'csat'
+                ) AND (
+                  "t1"."score" <= 2
+                )
+              )
+            )
+        ) AS "t13"
+        UNION ALL
+        SELECT
+          *
+        FROM (
+          SELECT
+            CAST("t2"."account_id" AS VARCHAR) AS "account_id",
+            'csat' AS "kind",
+            "t2"."csat" AS "score"
+          FROM "tickets" AS "t2"
+          WHERE
+            "t2"."closed_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '29 DAY' AS TIMESTAMP)
+            AND "t2"."closed_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+            AND "t2"."csat" <= 2
+        ) AS "t11"
+      ) AS "t17"
+      UNION ALL
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t8"."account_id",
+            'comment' AS "kind",
+            CAST(NULL AS INT) AS "score"
+          FROM (
+            SELECT
+              *
+            FROM "feedback_analysis" AS "t4"
+            WHERE
+              "t4"."sentiment" = 'negative'
+              AND "t4"."sentiment_score" <= -0.3
+              AND "t4"."source" = 'survey_response'
+          ) AS "t8"
+          WHERE
+            EXISTS(
+              SELECT
+                1
+              FROM (
+                SELECT
+                  *
+                FROM "survey_responses" AS "t1"
+                WHERE
+                  "t1"."responded_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '29 DAY' AS TIMESTAMP)
+                  AND "t1"."responded_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+              ) AS "t15"
+              WHERE
+                "t8"."source_id" = "t15"."response_id"
+            )
+        ) AS "t19"
+        UNION ALL
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t9"."account_id",
+            'comment' AS "kind",
+            CAST(NULL AS INT) AS "score"
+          FROM (
+            SELECT
+              *
+            FROM "feedback_analysis" AS "t4"
+            WHERE
+              "t4"."sentiment" = 'negative'
+              AND "t4"."sentiment_score" <= -0.3
+              AND "t4"."source" = 'ticket'
+          ) AS "t9"
+          WHERE
+            EXISTS(
+              SELECT
+                1
+              FROM (
+                SELECT
+                  *
+                FROM "tickets" AS "t2"
+                WHERE
+                  "t2"."opened_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '29 DAY' AS TIMESTAMP)
+                  AND "t2"."opened_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+              ) AS "t16"
+              WHERE
+                "t9"."source_id" = "t16"."ticket_id"
+            )
+        ) AS "t20"
+      ) AS "t22"
+    ) AS "t23"
+    GROUP BY
+      1
+  ) AS "t25"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t14"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t0"
+          WHERE
+            "t0"."account_id" IN (
+              SELECT
+                "t3"."account_id"
+              FROM "accounts" AS "t3"
+              WHERE
+                "t3"."status" <> 'unmatched'
+            )
+        ) AS "t14"
+        WHERE
+          "t14"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t14"."end_date" IS NULL
+            ) OR (
+              "t14"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t21"
+      WHERE
+        "t25"."account_id" = "t21"."account_id"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'neutral_rating',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT('passives', f."passives", 'middling_csat', f."middling_csat"),
+  ?
+FROM (
+  SELECT
+    "t12"."account_id",
+    "t12"."passives",
+    "t12"."middling_csat"
+  FROM (
+    SELECT
+      "t8"."account_id",
+      SUM(CAST(CAST("t8"."kind" = 'nps' AS INT) AS BIGINT)) AS "passives",
+      SUM(CAST(CAST(NOT (
+        "t8"."kind" = 'nps'
+      ) AS INT) AS BIGINT)) AS "middling_csat"
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          "t0"."account_id",
+          CAST("t0"."kind" AS VARCHAR) AS "kind"
+        FROM "survey_responses" AS "t0"
+        WHERE
+          "t0"."responded_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '29 DAY' AS TIMESTAMP)
+          AND "t0"."responded_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+          AND (
+            (
+              (
+                "t0"."kind" = 'nps'
+              ) AND "t0"."score" IN (7, 8)
+            )
+            OR (
+              (
+                "t0"."kind" = 'csat'
+              ) AND "t0"."score" IN (3)
+            )
+          )
+      ) AS "t6"
+      UNION ALL
+      SELECT
+        *
+      FROM (
+        SELECT
+          "t1"."account_id",
+          'csat' AS "kind"
+        FROM "tickets" AS "t1"
+        WHERE
+          "t1"."closed_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '29 DAY' AS TIMESTAMP)
+          AND "t1"."closed_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+          AND "t1"."csat" IN (3)
+      ) AS "t5"
+    ) AS "t8"
+    GROUP BY
+      1
+  ) AS "t12"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t7"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t2"
+          WHERE
+            "t2"."account_id" IN (
+              SELECT
+                "t3"."account_id"
+              FROM "accounts" AS "t3"
+              WHERE
+                "t3"."status" <> 'unmatched'
+            )
+        ) AS "t7"
+        WHERE
+          "t7"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t7"."end_date" IS NULL
+            ) OR (
+              "t7"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t10"
+      WHERE
+        "t12"."account_id" = "t10"."account_id"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'ticket_burst',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'recent_tickets',
+    f."recent_tickets",
+    'baseline_tickets',
+    f."baseline_tickets",
+    'baseline_per_window',
+    f."baseline_per_window"
+  ),
+  ?
+FROM (
+  SELECT
+    "t10"."account_id",
+    "t10"."recent_tickets",
+    "t10"."baseline_tickets",
+    "t10"."baseline_per_window"
+  FROM (
+    SELECT
+      "t6"."account_id",
+      "t6"."recent_tickets",
+      "t6"."baseline_tickets",
+      CAST(ROUND(
+        CAST(CAST((
+          CAST("t6"."baseline_tickets" AS DOUBLE PRECISION) * 14
+        ) AS DOUBLE PRECISION) / 180 AS DECIMAL),
+        2
+      ) AS DOUBLE PRECISION) AS "baseline_per_window"
+    FROM (
+      SELECT
+        "t4"."account_id",
+        SUM(
+          CAST(CAST("t4"."opened_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '13 DAY' AS TIMESTAMP) AS INT) AS BIGINT)
+        ) AS "recent_tickets",
+        SUM(
+          CAST(CAST("t4"."opened_at" < CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '13 DAY' AS TIMESTAMP) AS INT) AS BIGINT)
+        ) AS "baseline_tickets"
+      FROM (
+        SELECT
+          *
+        FROM "tickets" AS "t0"
+        WHERE
+          "t0"."opened_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '193 DAY' AS TIMESTAMP)
+          AND "t0"."opened_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+      ) AS "t4"
+      GROUP BY
+        1
+    ) AS "t6"
+    WHERE
+      "t6"."recent_tickets" >= 3
+      AND "t6"."recent_tickets" >= (
+        (
+          CAST((
+            CAST("t6"."baseline_tickets" AS DOUBLE PRECISION) * 14
+          ) AS DOUBLE PRECISION) / 180
+        ) * 2.0
+      )
+  ) AS "t10"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t5"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t1"
+          WHERE
+            "t1"."account_id" IN (
+              SELECT
+                "t2"."account_id"
+              FROM "accounts" AS "t2"
+              WHERE
+                "t2"."status" <> 'unmatched'
+            )
+        ) AS "t5"
+        WHERE
+          "t5"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t5"."end_date" IS NULL
+            ) OR (
+              "t5"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t8"
+      WHERE
+        "t10"."account_id" = "t8"."account_id"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'renewal_request',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'requests',
+    f."requests",
+    'categories',
+    f."categories",
+    'renewal_date',
+    f."renewal_date",
+    'days_to_renewal',
+    f."days_to_renewal"
+  ),
+  ?
+FROM (
+  SELECT
+    "t13"."account_id",
+    "t15"."requests",
+    "t15"."categories",
+    "t13"."renewal_date",
+    CAST(EXTRACT(EPOCH FROM CAST("t13"."renewal_date" AS TIMESTAMP) - CAST(MAKE_DATE(2026, 6, 30) AS TIMESTAMP)) / 86400 AS BIGINT) AS "days_to_renewal"
+  FROM (
+    SELECT
+      "t10"."account_id",
+      MIN("t10"."renewal_date") AS "renewal_date"
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM "subscriptions" AS "t0"
+        WHERE
+          "t0"."account_id" IN (
+            SELECT
+              "t1"."account_id"
+            FROM "accounts" AS "t1"
+            WHERE
+              "t1"."status" <> 'unmatched'
+          )
+      ) AS "t7"
+      WHERE
+        "t7"."start_date" <= MAKE_DATE(2026, 6, 30)
+        AND (
+          (
+            "t7"."end_date" IS NULL
+          ) OR (
+            "t7"."end_date" > MAKE_DATE(2026, 6, 30)
+          )
+        )
+        AND "t7"."renewal_date" >= MAKE_DATE(2026, 6, 30)
+        AND "t7"."renewal_date" <= (
+          MAKE_DATE(2026, 6, 30) + INTERVAL '60 DAY'
+        )
+    ) AS "t10"
+    GROUP BY
+      1
+  ) AS "t13"
+  INNER JOIN (
+    SELECT
+      "t11"."account_id" AS "request_account",
+      "t11"."requests",
+      "t11"."categories"
+    FROM (
+      SELECT
+        "t9"."account_id",
+        SUM("t9"."requests") AS "requests",
+        STRING_AGG("t9"."kind", ', ') AS "categories"
+      FROM (
+        SELECT
+          "t8"."account_id",
+          "t8"."kind",
+          SUM("t8"."requests") AS "requests"
+        FROM (
+          SELECT
+            *
+          FROM (
+            SELECT
+              "t2"."account_id",
+              "t2"."category" AS "kind",
+              CAST(1 AS BIGINT) AS "requests"
+            FROM "tickets" AS "t2"
+            WHERE
+              "t2"."category" IN ('discount request', 'price cut', 'contract change', 'cancellation')
+              AND "t2"."opened_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '59 DAY' AS TIMESTAMP)
+              AND "t2"."opened_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+          ) AS "t6"
+          UNION ALL
+          SELECT
+            *
+          FROM (
+            SELECT
+              "t3"."account_id",
+              CAST("t3"."event_type" AS VARCHAR) AS "kind",
+              CAST("t3"."events" AS BIGINT) AS "requests"
+            FROM "activity_daily" AS "t3"
+            WHERE
+              "t3"."event_type" IN ('cancel_intent', 'discount_request')
+              AND "t3"."day" <= MAKE_DATE(2026, 6, 30)
+              AND "t3"."day" > (
+                MAKE_DATE(2026, 6, 30) - INTERVAL '60 DAY'
+              )
+          ) AS "t5"
+        ) AS "t8"
+        GROUP BY
+          1,
+          2
+      ) AS "t9"
+      GROUP BY
+        1
+    ) AS "t11"
+  ) AS "t15"
+    ON "t13"."account_id" = "t15"."request_account"
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'usage_drop',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'recent_per_week',
+    f."recent_per_week",
+    'baseline_per_week',
+    f."baseline_per_week",
+    'change',
+    f."change"
+  ),
+  ?
+FROM (
+  SELECT
+    "t10"."account_id",
+    "t10"."recent_per_week",
+    "t10"."baseline_per_week",
+    "t10"."change"
+  FROM (
+    SELECT
+      "t6"."account_id",
+      CAST(ROUND(CAST(CAST((
+        "t6"."recent" * 7
+      ) AS DOUBLE PRECISION) / 14 AS DECIMAL), 2) AS DOUBLE PRECISION) AS "recent_per_week",
+      CAST(ROUND(CAST(CAST("t6"."baseline" AS DOUBLE PRECISION) / 8 AS DECIMAL), 2) AS DOUBLE PRECISION) AS "baseline_per_week",
+      CAST(ROUND(
+        CAST(CAST((
+          (
+            CAST((
+              "t6"."recent" * 7
+            ) AS DOUBLE PRECISION) / 14
+          ) - (
+            CAST("t6"."baseline" AS DOUBLE PRECISION) / 8
+          )
+        ) AS DOUBLE PRECISION) / (
+          CAST("t6"."baseline" AS DOUBLE PRECISION) / 8
+        ) AS DECIMAL),
+        3
+      ) AS DOUBLE PRECISION) AS "change"
+    FROM (
+      SELECT
+        "t3"."account_id",
+        COALESCE(
+          SUM("t3"."value_sum") FILTER(WHERE
+            "t3"."day" > (
+              MAKE_DATE(2026, 6, 30) - INTERVAL '14 DAY'
+            )),
+          0
+        ) AS "recent",
+        COALESCE(
+          SUM("t3"."value_sum") FILTER(WHERE
+            NOT (
+              "t3"."day" > (
+                MAKE_DATE(2026, 6, 30) - INTERVAL '14 DAY'
+              )
+            )),
+          0
+        ) AS "baseline"
+      FROM (
+        SELECT
+          *
+        FROM "activity_daily" AS "t0"
+        WHERE
+          "t0"."event_type" IN ('session')
+          AND "t0"."day" <= MAKE_DATE(2026, 6, 30)
+          AND "t0"."day" > (
+            MAKE_DATE(2026, 6, 30) - INTERVAL '70 DAY'
+          )
+      ) AS "t3"
+      GROUP BY
+        1
+    ) AS "t6"
+    WHERE
+      (
+        CAST("t6"."baseline" AS DOUBLE PRECISION) / 8
+      ) > 0
+      AND (
+        CAST((
+          "t6"."recent" * 7
+        ) AS DOUBLE PRECISION) / 14
+      ) <= (
+        (
+          CAST("t6"."baseline" AS DOUBLE PRECISION) / 8
+        ) * 0.7
+      )
+  ) AS "t10"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t5"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t1"
+          WHERE
+            "t1"."account_id" IN (
+              SELECT
+                "t2"."account_id"
+              FROM "accounts" AS "t2"
+              WHERE
+                "t2"."status" <> 'unmatched'
+            )
+        ) AS "t5"
+        WHERE
+          "t5"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t5"."end_date" IS NULL
+            ) OR (
+              "t5"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t8"
+      WHERE
+        "t10"."account_id" = "t8"."account_id"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'low_usage',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'licences',
+    f."licences",
+    'active_users',
+    f."active_users",
+    'active_share',
+    f."active_share"
+  ),
+  ?
+FROM (
+  SELECT
+    "t12"."account_id",
+    "t12"."licences",
+    COALESCE("t12"."active_users", 0) AS "active_users",
+    CAST(ROUND(
+      CAST(CAST(COALESCE("t12"."active_users", 0) AS DOUBLE PRECISION) / "t12"."licences" AS DECIMAL),
+      3
+    ) AS DOUBLE PRECISION) AS "active_share"
+  FROM (
+    SELECT
+      "t11"."account_id",
+      "t11"."licences",
+      "t9"."user_account",
+      "t9"."active_users"
+    FROM (
+      SELECT
+        "t8"."account_id",
+        SUM("t8"."quantity") AS "licences"
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t0"
+          WHERE
+            "t0"."account_id" IN (
+              SELECT
+                "t2"."account_id"
+              FROM "accounts" AS "t2"
+              WHERE
+                "t2"."status" <> 'unmatched'
+            )
+        ) AS "t5"
+        WHERE
+          "t5"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t5"."end_date" IS NULL
+            ) OR (
+              "t5"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t8"
+      GROUP BY
+        1
+    ) AS "t11"
+    LEFT OUTER JOIN (
+      SELECT
+        "t6"."account_id" AS "user_account",
+        "t6"."active_users"
+      FROM (
+        SELECT
+          "t4"."account_id",
+          COUNT(DISTINCT "t4"."contact_id") AS "active_users"
+        FROM (
+          SELECT
+            *
+          FROM "activity_daily" AS "t1"
+          WHERE
+            "t1"."event_type" IN ('login')
+            AND "t1"."day" <= MAKE_DATE(2026, 6, 30)
+            AND "t1"."day" > (
+              MAKE_DATE(2026, 6, 30) - INTERVAL '28 DAY'
+            )
+            AND "t1"."contact_id" <> ''
+        ) AS "t4"
+        GROUP BY
+          1
+      ) AS "t6"
+    ) AS "t9"
+      ON "t11"."account_id" = "t9"."user_account"
+  ) AS "t12"
+  WHERE
+    "t12"."licences" > 0
+    AND (
+      CAST(COALESCE("t12"."active_users", 0) AS DOUBLE PRECISION) / "t12"."licences"
+    ) < 0.25
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'invoice_overdue',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'invoices',
+    f."invoices",
+    'max_days_overdue',
+    f."max_days_overdue",
+    'amount_due',
+    f."amount_due"
+  ),
+  ?
+FROM (
+  SELECT
+    "t7"."account_id",
+    "t7"."invoices",
+    "t7"."max_days_overdue",
+    "t7"."amount_due"
+  FROM (
+    SELECT
+      "t4"."account_id",
+      COUNT(*) AS "invoices",
+      MAX(
+        CAST(EXTRACT(EPOCH FROM CAST(MAKE_DATE(2026, 6, 30) AS TIMESTAMP) - CAST("t4"."due_at" AS TIMESTAMP)) / 86400 AS BIGINT)
+      ) AS "max_days_overdue",
+      CAST(SUM("t4"."amount") AS DOUBLE PRECISION) AS "amount_due"
+    FROM (
+      SELECT
+        *
+      FROM "invoices" AS "t0"
+      WHERE
+        "t0"."issued_at" <= MAKE_DATE(2026, 6, 30)
+        AND (
+          (
+            "t0"."paid_at" IS NULL
+          ) OR (
+            "t0"."paid_at" > MAKE_DATE(2026, 6, 30)
+          )
+        )
+        AND "t0"."due_at" < (
+          MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+        )
+    ) AS "t4"
+    GROUP BY
+      1
+  ) AS "t7"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t5"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t1"
+          WHERE
+            "t1"."account_id" IN (
+              SELECT
+                "t2"."account_id"
+              FROM "accounts" AS "t2"
+              WHERE
+                "t2"."status" <> 'unmatched'
+            )
+        ) AS "t5"
+        WHERE
+          "t5"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t5"."end_date" IS NULL
+            ) OR (
+              "t5"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t9"
+      WHERE
+        "t7"."account_id" = "t9"."account_id"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'band_down',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'from_band',
+    f."from_band",
+    'to_band',
+    f."to_band",
+    'previous_score',
+    f."previous_score",
+    'score',
+    f."score",
+    'changed_on',
+    f."changed_on"
+  ),
+  ?
+FROM (
+  WITH "t1" AS (
+    SELECT
+      *
+    FROM "health_band_changes" AS "t0"
+    WHERE
+      "t0"."scorecard_version" = '96dc620b7622'
+      AND "t0"."as_of" <= MAKE_DATE(2026, 6, 30)
+      AND "t0"."as_of" > (
+        MAKE_DATE(2026, 6, 30) - INTERVAL '7 DAY'
+      )
+      AND CASE "t0"."to_band"
+        WHEN 'unhealthy'
+        THEN 0
+        WHEN 'neutral'
+        THEN 51
+        WHEN 'healthy'
+        THEN 80
+        ELSE -1
+      END < CASE "t0"."from_band"
+        WHEN 'unhealthy'
+        THEN 0
+        WHEN 'neutral'
+        THEN 51
+        WHEN 'healthy'
+        THEN 80
+        ELSE -1
+      END
+  )
+  SELECT
+    "t3"."account_id",
+    "t3"."from_band",
+    "t3"."to_band",
+    "t3"."previous_score",
+    "t3"."score",
+    "t3"."as_of" AS "changed_on"
+  FROM "t1" AS "t3"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT
+          "t2"."account_id",
+          MAX("t2"."as_of") AS "as_of"
+        FROM "t1" AS "t2"
+        GROUP BY
+          1
+      ) AS "t5"
+      WHERE
+        "t3"."account_id" = "t5"."account_id" AND "t3"."as_of" = "t5"."as_of"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'intent_pages',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT('visits', f."visits", 'page_pricing', f."page_pricing", 'page_cancel', f."page_cancel"),
+  ?
+FROM (
+  SELECT
+    "t10"."account_id",
+    "t10"."visits",
+    "t10"."page_pricing",
+    "t10"."page_cancel"
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t3"."account_id",
+        SUM("t3"."events") AS "visits",
+        COALESCE(SUM("t3"."events") FILTER(WHERE
+          "t3"."event_type" = 'page:pricing'), 0) AS "page_pricing",
+        COALESCE(SUM("t3"."events") FILTER(WHERE
+          "t3"."event_type" = 'page:cancel'), 0) AS "page_cancel"
+      FROM (
+        SELECT
+          *
+        FROM "activity_daily" AS "t0"
+        WHERE
+          "t0"."event_type" IN ('page:pricing', 'page:cancel')
+          AND "t0"."day" <= MAKE_DATE(2026, 6, 30)
+          AND "t0"."day" > (
+            MAKE_DATE(2026, 6, 30) - INTERVAL '14 DAY'
+          )
+      ) AS "t3"
+      GROUP BY
+        1
+    ) AS "t6"
+    WHERE
+      "t6"."visits" >= 2
+  ) AS "t10"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t5"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t1"
+          WHERE
+            "t1"."account_id" IN (
+              SELECT
+                "t2"."account_id"
+              FROM "accounts" AS "t2"
+              WHERE
+                "t2"."status" <> 'unmatched'
+            )
+        ) AS "t5"
+        WHERE
+          "t5"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t5"."end_date" IS NULL
+            ) OR (
+              "t5"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t8"
+      WHERE
+        "t10"."account_id" = "t8"."account_id"
+    )
+) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'onboarding_stalled',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'completed',
+    f."completed",
+    'milestones',
+    f."milestones",
+    'progress',
+    f."progress",
+    'days_since_signup',
+    f."days_since_signup"
+  ),
+  ?
+FROM (
+  SELECT
+    "t19"."account_id",
+    "t19"."completed",
+    "t19"."milestones",
+    "t19"."progress",
+    "t19"."days_since_signup"
+  FROM (
+    SELECT
+      "t17"."account_id",
+      "t17"."completed",
+      "t17"."milestones",
+      CAST(ROUND(CAST("t17"."progress" AS DECIMAL), 3) AS DOUBLE PRECISION) AS "progress",
+      CAST(EXTRACT(EPOCH FROM CAST(MAKE_DATE(2026, 6, 30) AS TIMESTAMP) - CAST("t17"."signed_on" AS TIMESTAMP)) / 86400 AS BIGINT) AS "days_since_signup"
+    FROM (
+      SELECT
+        "t12"."account_id",
+        "t12"."milestones",
+        "t15"."last_completed_on",
+        COALESCE("t15"."completed", 0) AS "completed",
+        CAST(COALESCE("t15"."completed", 0) AS DOUBLE PRECISION) / "t12"."milestones" AS "progress",
+        "t9"."young_account",
+        "t9"."signed_on"
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t1"."account_id",
+            4 AS "milestones"
+          FROM "accounts" AS "t1"
+          WHERE
+            "t1"."status" <> 'unmatched'
+            AND (
+              (
+                "t1"."plan" IS NULL
+              ) OR NOT (
+                "t1"."plan" IN ('Enterprise')
+              )
+            )
+        ) AS "t8"
+        UNION ALL
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t1"."account_id",
+            5 AS "milestones"
+          FROM "accounts" AS "t1"
+          WHERE
+            "t1"."status" <> 'unmatched' AND "t1"."plan" = 'Enterprise'
+        ) AS "t4"
+      ) AS "t12"
+      LEFT OUTER JOIN (
+        SELECT
+          "t11"."account_id" AS "done_account",
+          "t11"."completed",
+          "t11"."last_completed_on"
+        FROM (
+          SELECT
+            "t5"."account_id",
+            COUNT(DISTINCT "t5"."milestone") AS "completed",
+            MAX("t5"."completed_on") AS "last_completed_on"
+          FROM (
+            SELECT
+              *
+            FROM "onboarding_milestones" AS "t2"
+            WHERE
+              "t2"."completed_on" <= MAKE_DATE(2026, 6, 30)
+          ) AS "t5"
+          GROUP BY
+            1
+        ) AS "t11"
+      ) AS "t15"
+        ON "t12"."account_id" = "t15"."done_account"
+      INNER JOIN (
+        SELECT
+          "t1"."account_id" AS "young_account",
+          CAST("t1"."created_at" AS DATE) AS "signed_on"
+        FROM "accounts" AS "t1"
+        WHERE
+          CAST("t1"."created_at" AS DATE) <= (
+            MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+          )
+          AND CAST("t1"."created_at" AS DATE) > (
+            MAKE_DATE(2026, 6, 30) - INTERVAL '180 DAY'
+          )
+      ) AS "t9"
+        ON "t12"."account_id" = "t9"."young_account"
+    ) AS "t17"
+    WHERE
+      "t17"."completed" < "t17"."milestones"
+      AND (
+        (
+          "t17"."last_completed_on" IS NULL
+        )
+        OR (
+          "t17"."last_completed_on" <= (
+            MAKE_DATE(2026, 6, 30) - INTERVAL '21 DAY'
+          )
+        )
+      )
+  ) AS "t19"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM (
+        SELECT DISTINCT
+          "t7"."account_id"
+        FROM (
+          SELECT
+            *
+          FROM "subscriptions" AS "t0"
+          WHERE
+            "t0"."account_id" IN (
+              SELECT
+                "t1"."account_id"
+              FROM "accounts" AS "t1"
+              WHERE
+                "t1"."status" <> 'unmatched'
+            )
+        ) AS "t7"
+        WHERE
+          "t7"."start_date" <= MAKE_DATE(2026, 6, 30)
+          AND (
+            (
+              "t7"."end_date" IS NULL
+            ) OR (
+              "t7"."end_date" > MAKE_DATE(2026, 6, 30)
+            )
+          )
+      ) AS "t16"
+      WHERE
+        "t19"."account_id" = "t16"."account_id"
+    )
+) AS f;
