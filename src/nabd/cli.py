@@ -18,6 +18,7 @@ from nabd.feedback.commands import register as register_feedback
 from nabd.health.commands import register as register_health
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
+from nabd.pipeline.commands import register as register_pipeline
 from nabd.playbooks.commands import register as register_playbooks
 from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
@@ -56,7 +57,7 @@ def status(database: DatabaseOption = None) -> None:
         console.print(table)
 
 
-for register in (register_ingest, register_demo, register_metrics, register_health, register_playbooks,
+for register in (register_pipeline, register_ingest, register_demo, register_metrics, register_health, register_playbooks,
                  register_feedback, register_web):
     register(app)
 

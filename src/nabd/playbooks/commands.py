@@ -1,12 +1,10 @@
-"""The `nabd` commands of the playbooks package: run, tasks, outbox, indicators, playbooks.
+"""The `nabd` commands of the playbooks package: tasks, outbox, playbooks (check, backtest).
 
 cli.py calls :func:`register`.
 """
 
 from __future__ import annotations
 
-import re
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -17,91 +15,14 @@ from rich.table import Table
 from nabd.console import DatabaseOption, console, errors, open_configured_store
 from nabd.errors import NabdError
 from nabd.health.scorecard import load_scorecard
-from nabd.playbooks.daily import DailyRun, run_daily
 from nabd.playbooks.indicators import load_indicator_settings
 from nabd.playbooks.onboarding import load_onboarding
 from nabd.playbooks.outbox import outbox_rows, retry_failed
 from nabd.playbooks.playbook import load_playbooks
 from nabd.playbooks.tasks import close_task, playbook_outcomes, reopen_task, task_list
-from nabd.store.clock import utc_now
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def interval_seconds(text: str) -> int:
-    """'90s', '30m', '1h', '1d' -> seconds."""
-    match = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text)
-    if not match or int(match.group(1)) < 1:
-        raise NabdError(f"--every {text!r} is not an interval: use a number and a unit, like 30m, 1h or 1d")
-    return int(match.group(1)) * _UNITS[match.group(2)]
-
 
 def _file(option: str, help: str) -> typer.models.OptionInfo:
     return typer.Option(option, help=help, show_default=False, exists=True, dir_okay=False)
-
-
-def _print_run(run: DailyRun) -> None:
-    for summary in run.imported:
-        console.print(f"imported {summary.source} into {summary.table}: {summary.inserted} new, "
-                      f"{summary.updated} updated, {summary.quarantined} quarantined")
-    if run.scoring:
-        bands = ", ".join(f"{band} {count}" for band, count in run.scoring.bands.items())
-        console.print(f"scored {run.scoring.accounts} accounts as of {run.as_of} ({bands}); "
-                      f"{run.scoring.band_changes} band changes")
-    console.print(f"comments analysed: {run.comments_analysed}")
-    console.print(f"onboarding milestones met: {run.milestones}")
-    if run.indicators:
-        fired = ", ".join(f"{name} {count}" for name, count in run.indicators.fired.items() if count)
-        console.print(f"indicators fired: {fired or 'none'}")
-    if run.playbooks:
-        acted = ", ".join(f"{name} {count}" for name, count in run.playbooks.accounts.items() if count)
-        console.print(f"playbooks acted on: {acted or 'no new accounts'}; {run.playbooks.tasks} tasks, "
-                      f"{run.playbooks.notifications} notifications queued, {run.playbooks.tags} tags")
-        for note in run.playbooks.notes:
-            console.print(f"  note: {note}")
-    if run.delivery:
-        console.print(f"notifications: {run.delivery.sent} sent, {run.delivery.retrying} to retry, "
-                      f"{run.delivery.failed} failed (see `nabd outbox`)")
-    for note in run.notes:
-        errors.print(f"note: {note}", highlight=False)
-
-
-def run(
-    database: DatabaseOption = None,
-    as_of: Annotated[datetime | None, typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="The day to run for, YYYY-MM-DD (default: today, UTC).",
-        show_default=False)] = None,
-    inbox: Annotated[Path | None, typer.Option(
-        "--inbox", envvar="NABD_INBOX", file_okay=False,
-        help="Folder of files to import first, named <table>*.csv|parquet|jsonl; imported files move to done/.",
-        show_default=False)] = None,
-    scorecard: Annotated[Path | None, _file("--scorecard", "Scorecard YAML (default: the active scorecard).")] = None,
-    playbooks: Annotated[Path | None, _file("--playbooks", "Playbooks YAML (default: the shipped ones).")] = None,
-    indicators: Annotated[Path | None, _file("--indicators", "Indicator thresholds YAML (default: shipped).")] = None,
-    onboarding: Annotated[Path | None, _file("--onboarding", "Onboarding milestones YAML (default: shipped).")] = None,
-    notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Send due notifications at the end.")] = True,
-    every: Annotated[str | None, typer.Option(
-        "--every", help="Keep running, once per interval (30m, 1h, 1d); each run is for that day.",
-        show_default=False)] = None,
-) -> None:
-    """The daily job: import pending files, score, evaluate indicators, run playbooks, send notifications.
-
-    Safe to run again for the same day: nothing is repeated.
-    """
-    pause = interval_seconds(every) if every else None
-    configs = {
-        "scorecard": load_scorecard(scorecard) if scorecard else None,  # None: the active one, read per run
-        "playbooks": load_playbooks(playbooks),
-        "indicators": load_indicator_settings(indicators), "onboarding": load_onboarding(onboarding),
-    }
-    while True:
-        day = as_of.date() if as_of else utc_now().date()
-        with open_configured_store(database) as store:
-            _print_run(run_daily(store, day, inbox=inbox, notify=notify, **configs))
-        if pause is None:
-            return
-        console.print(f"next run in {every} (Ctrl-C stops)")
-        time.sleep(pause)
 
 
 tasks_app = typer.Typer(help="Tasks made by playbooks and people: list (plain `nabd tasks`), close, reopen.")
@@ -213,8 +134,7 @@ def check(
 
 
 def register(app: typer.Typer) -> None:
-    """Add run, tasks, outbox and playbooks to the `nabd` command."""
-    app.command("run")(run)
+    """Add tasks, outbox and playbooks to the `nabd` command."""
     app.add_typer(tasks_app, name="tasks")
     app.command("outbox")(outbox)
     app.add_typer(playbooks_app, name="playbooks")

@@ -1,4 +1,5 @@
-"""The daily run (``nabd run``): import pending files, score, evaluate indicators, run playbooks, notify.
+"""The daily run (``nabd run``, and ``nabd serve`` on its schedule): import pending files, analyse
+comments, score, onboarding, indicators, playbooks, notify.
 
 Re-running the same day repeats nothing: scores and indicator firings of the date are replaced,
 playbooks skip the accounts they already acted on that day, and only due notifications are sent.
@@ -16,9 +17,9 @@ from nabd.health.scorecard import Scorecard
 from nabd.health.versions import active_scorecard
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.scoring import ScoringRun, run_scoring
-from nabd.ingest.files import ImportSummary, import_file
 from nabd.ingest.reading import file_format
 from nabd.ingest.tables import IMPORTABLE_TABLES
+from nabd.pipeline.imports import AnalysedImport, import_and_analyse
 from nabd.playbooks.indicators import (
     IndicatorRun,
     IndicatorSettings,
@@ -37,7 +38,7 @@ class DailyRun:
     """What one daily run did, step by step."""
 
     as_of: date
-    imported: list[ImportSummary] = field(default_factory=list)
+    imported: list[AnalysedImport] = field(default_factory=list)
     comments_analysed: int = 0
     scoring: ScoringRun | None = None
     milestones: int = 0
@@ -70,7 +71,7 @@ def import_pending(store: Store, inbox: Path, run: DailyRun) -> None:
     done = inbox / "done"
     for table, path in pending_files(inbox):
         try:
-            run.imported.append(import_file(store, table, path))
+            run.imported.append(import_and_analyse(store, table, path))
         except NabdError as error:
             run.notes.append(f"{path.name} not imported: {error}")
             continue
