@@ -8,6 +8,7 @@ playbooks skip the accounts they already acted on that day, and only due notific
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,9 @@ from nabd.playbooks.outbox import Delivery, SmtpSettings, deliver
 from nabd.playbooks.playbook import Playbooks, load_playbooks
 from nabd.playbooks.runner import PlaybookRun, run_playbooks
 from nabd.store import Store
+
+
+_one_run = threading.Lock()  # one run at a time in this process: the server's own and a handed-off `nabd run`
 
 
 @dataclass
@@ -84,7 +88,15 @@ def run_daily(
     playbooks: Playbooks | None = None, indicators: IndicatorSettings | None = None,
     onboarding: Onboarding | None = None, notify: bool = True, smtp: SmtpSettings | None = None,
 ) -> DailyRun:
-    """One daily run for ``as_of``; safe to repeat."""
+    """One daily run for ``as_of``; safe to repeat. Runs of one process take turns."""
+    with _one_run:
+        return _run_daily(store, as_of, inbox, scorecard, playbooks, indicators, onboarding, notify, smtp)
+
+
+def _run_daily(
+    store: Store, as_of: date, inbox: Path | None, scorecard: Scorecard | None, playbooks: Playbooks | None,
+    indicators: IndicatorSettings | None, onboarding: Onboarding | None, notify: bool, smtp: SmtpSettings | None,
+) -> DailyRun:
     scorecard = scorecard or active_scorecard(store)
     onboarding = onboarding or load_onboarding()
     run = DailyRun(as_of)
