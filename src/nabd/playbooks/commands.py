@@ -5,7 +5,7 @@ cli.py calls :func:`register`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +14,13 @@ from rich.table import Table
 
 from nabd.console import DatabaseOption, console, errors, open_configured_store
 from nabd.errors import NabdError
+from nabd.health.backtest import data_end
+from nabd.health.commands import date_option, days
 from nabd.health.scorecard import load_scorecard
-from nabd.playbooks.indicators import load_indicator_settings
+from nabd.health.scoring import as_of_dates
+from nabd.health.versions import active_scorecard
+from nabd.playbooks.backtest import render_warning_backtest, warning_backtest
+from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
 from nabd.playbooks.onboarding import load_onboarding
 from nabd.playbooks.outbox import outbox_rows, retry_failed
 from nabd.playbooks.playbook import load_playbooks
@@ -115,7 +120,7 @@ def outbox(
     console.print(table)
 
 
-playbooks_app = typer.Typer(help="Check playbook, indicator and onboarding YAML files.")
+playbooks_app = typer.Typer(help="Check playbook, indicator and onboarding YAML files; backtest the indicators.")
 
 
 @playbooks_app.command("check")
@@ -131,6 +136,43 @@ def check(
     for playbook in checked.playbooks:
         console.print(f"{playbook.id}: {playbook.name} ({len(playbook.steps)} steps, cooldown {playbook.cooldown_days} days)")
     console.print("valid")
+
+
+@playbooks_app.command("backtest")
+def backtest(
+    first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
+    last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: the last day with data).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "14d",
+    lead_min: Annotated[int, typer.Option("--lead-min", min=0, help="A warning counts from this many days before the churn.")] = 30,
+    lead_max: Annotated[int, typer.Option("--lead-max", min=1, help="... up to this many days before it.")] = 120,
+    stored: Annotated[bool, typer.Option("--stored", help="Use only the firings already stored by daily runs; "
+                                         "by default the indicators are evaluated on each as-of day first.")] = False,
+    indicators: Annotated[Path | None, _file("--indicators", "Indicator thresholds YAML (default: shipped).")] = None,
+    onboarding: Annotated[Path | None, _file("--onboarding", "Onboarding milestones YAML (default: shipped).")] = None,
+    scorecard: Annotated[Path | None, _file("--scorecard", "Scorecard YAML for band_down (default: the active one).")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Did the indicators warn before churn? Recall and precision per indicator over past as-of days.
+
+    Unless --stored, each as-of day's firings are evaluated and stored first, as a daily run that day would have.
+    """
+    if lead_min > lead_max:
+        raise NabdError(f"--lead-min {lead_min} is more than --lead-max {lead_max}")
+    step = days(every, "--every")
+    with open_configured_store(database) as store:
+        last_day = last.date() if last else data_end(store)
+        first_day = first.date() if first else last_day - timedelta(days=364)
+        if first_day > last_day:
+            raise NabdError(f"--from {first_day} is after --to {last_day}")
+        if not stored:
+            card = load_scorecard(scorecard) if scorecard else active_scorecard(store)
+            compiled = indicator_sql(store, load_indicator_settings(indicators), card, load_onboarding(onboarding))
+            dates = as_of_dates(first_day, last_day, step)
+            console.print(f"evaluating the indicators on {len(dates)} as-of days, {first_day} .. {last_day}")
+            for day in dates:
+                evaluate_indicators(store, day, compiled=compiled)
+        result = warning_backtest(store, first_day, last_day, lead_min, lead_max)
+    console.print(render_warning_backtest(result), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
