@@ -56,10 +56,11 @@ def _duration(seconds: int) -> str:
 
 def _log_pipeline_runs() -> None:
     """The scheduled pipeline runs' one line each, on this process's standard error."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
     pipeline = logging.getLogger("nabd.pipeline")
-    pipeline.addHandler(handler)
+    if not pipeline.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        pipeline.addHandler(handler)
     pipeline.setLevel(logging.INFO)
 
 
