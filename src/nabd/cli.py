@@ -23,6 +23,7 @@ from nabd.health.commands import register as register_health
 from nabd.ingest.activity import follow_timezone
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
+from nabd.pipeline.commands import register as register_pipeline
 from nabd.playbooks.commands import register as register_playbooks
 from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
@@ -66,7 +67,7 @@ def run_handed_off(argv: list[str], cwd: Path) -> int:
     return run_command(argv, command_in(typer.main.get_command(app), cwd), prog_name="nabd")
 
 
-for register in (register_ingest, register_demo, register_metrics, register_health, register_playbooks,
+for register in (register_pipeline, register_ingest, register_demo, register_metrics, register_health, register_playbooks,
                  register_feedback):
     register(app)
 register_web(app, run_handed_off)  # the composition root gives `nabd serve` the command runner

@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nabd.errors import NabdError
 
+from nabd.errors import NabdError
+
 DEFAULT_DATABASE_URL = "duckdb:///nabd.duckdb"
 DEFAULT_RUN_EVERY = timedelta(hours=1)
 
@@ -46,12 +48,6 @@ class SmtpSettings:
     def server(self) -> str:
         """The host to connect to: NABD_SMTP_HOST, else localhost."""
         return self.host or "localhost"
-
-    @classmethod
-    def from_environment(cls) -> SmtpSettings | None:
-        """The SMTP settings of :func:`load_settings`, or None when NABD_SMTP_HOST is unset."""
-        smtp = load_settings().smtp
-        return smtp if smtp.host else None
 
 
 class IntakeVariables(BaseModel):

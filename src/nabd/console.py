@@ -70,6 +70,11 @@ console: Console = _RoutedConsole(Console(), "out")  # type: ignore[assignment]
 errors: Console = _RoutedConsole(Console(stderr=True), "err")  # type: ignore[assignment]
 
 
+def running_job() -> Job | None:
+    """The hand-off job running in this process, if any (e.g. `nabd run --every` refuses to loop in one)."""
+    return _job
+
+
 def set_running_job(job: Job | None) -> None:
     """Route the consoles, the input and the store to ``job`` (None: back to this process's own)."""
     global _job

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from nabd.demo import build_demo, demo_marker
+from nabd.demo.build import DERIVED_TABLES
 from nabd.errors import NabdError
+from nabd.pipeline.daily import run_daily
 
 END = date(2026, 10, 31)
 
@@ -60,3 +62,13 @@ def test_a_second_demo_replaces_the_first(store, tmp_path):
     second = build_demo(store, accounts=15, months=3, seed=8, end_date=END, workdir=tmp_path / "second")
     assert {t: store.scalar(f"SELECT count(*) FROM {t}") for t in second.rows} == second.rows
     assert demo_marker(store)["seed"] == 8
+
+
+def test_a_rebuilt_demo_carries_no_record_of_the_runs_made_on_the_earlier_one(store, tmp_path):
+    build_demo(store, accounts=20, months=3, seed=7, end_date=END, workdir=tmp_path / "first")
+    first = run_daily(store, END, notify=False)
+    assert first.playbooks.tasks > 0
+    build_demo(store, accounts=20, months=3, seed=7, end_date=END, workdir=tmp_path / "second")
+    assert {t: store.scalar(f"SELECT count(*) FROM {t}") for t in DERIVED_TABLES} == dict.fromkeys(DERIVED_TABLES, 0)
+    again = run_daily(store, END, notify=False)
+    assert (again.playbooks.accounts, again.playbooks.tasks) == (first.playbooks.accounts, first.playbooks.tasks)

@@ -7,7 +7,7 @@ from tests.health.test_commands import run
 from nabd.errors import NabdError
 from nabd.health.scoring import run_scoring
 from nabd.health.versions import activate, active_scorecard, save_version, scorecard_for, shipped_scorecard, versions
-from nabd.playbooks.daily import run_daily
+from nabd.pipeline.daily import run_daily
 from nabd.store import open_store
 
 SAVED = f"name: saved\nmeasures:\n{custom('m', {'A': 20, 'B': 90}, IDENTITY)}{BANDS}"

@@ -3,7 +3,12 @@
 import json
 from datetime import date, datetime
 
+import typer
+from typer.testing import CliRunner
+
 from nabd.playbooks.backtest import warning_backtest
+from nabd.playbooks.commands import register
+from nabd.store import open_store
 from tests.playbooks.conftest import add_account
 
 
@@ -14,7 +19,8 @@ def fire(store, account_id, indicator, as_of):
     )
 
 
-def test_recall_counts_churns_warned_30_to_120_days_ahead_and_precision_the_firings_that_came_true(store):
+def hand_built_history(store):
+    """Five accounts; early, late and silent churn on May 1; usage_drop and ticket_burst firings."""
     for account in ("early", "late", "silent", "false", "stays"):
         add_account(store, account)
     # Churns: the last period ends on these days (end exclusive, no other period active then).
@@ -24,6 +30,10 @@ def test_recall_counts_churns_warned_30_to_120_days_ahead_and_precision_the_firi
     fire(store, "late", "usage_drop", date(2026, 4, 20))    # 11 days before: too late to count
     fire(store, "false", "usage_drop", date(2026, 2, 1))    # never churned
     fire(store, "stays", "ticket_burst", date(2026, 1, 1))  # never churned
+
+
+def test_recall_counts_churns_warned_30_to_120_days_ahead_and_precision_the_firings_that_came_true(store):
+    hand_built_history(store)
     result = warning_backtest(store, date(2026, 1, 1), date(2026, 6, 30))
     by_name = {row.indicator: row for row in result.indicators}
     # Churns counted from Jan 1 + 120 days = May 1: early, late, silent -> usage_drop warned 1 of 3.
@@ -35,3 +45,33 @@ def test_recall_counts_churns_warned_30_to_120_days_ahead_and_precision_the_firi
     # Base rate over the as-of dates with firings up to March 2 (Jan 1, Feb 1): 5 accounts x 2 = 10 pairs;
     # churn on May 1 is 120 days after Jan 1 and 89 after Feb 1: early, late, silent on both -> 6 / 10.
     assert result.base_rate == 0.6
+
+
+def _cli() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def test_nabd_playbooks_backtest_on_the_stored_firings_prints_recall_and_precision(store_url):
+    with open_store(store_url) as store:
+        hand_built_history(store)
+    result = CliRunner().invoke(_cli(), ["playbooks", "backtest", "--stored", "--from", "2026-01-01",
+                                         "--to", "2026-06-30", "-d", store_url])
+    assert result.exit_code == 0, result.output
+    assert "indicator warnings 2026-01-01 .. 2026-06-30" in result.output and "base rate 60.0%" in result.output
+    assert "usage_drop                3      1   33.3%        2     1     50.0%" in result.output
+
+
+def test_nabd_playbooks_backtest_evaluates_the_indicators_on_past_days_first(store_url):
+    with open_store(store_url) as store:
+        add_account(store, "late-payer")
+        store.execute("UPDATE subscriptions SET end_date = ? WHERE account_id = 'late-payer'", [date(2026, 5, 1)])
+        store.execute("INSERT INTO invoices (invoice_id, account_id, amount, currency, issued_at, due_at) "
+                      "VALUES ('i1', 'late-payer', 100, 'USD', ?, ?)", [datetime(2025, 12, 1), datetime(2026, 1, 1)])
+    result = CliRunner().invoke(_cli(), ["playbooks", "backtest", "--from", "2026-01-01", "--to", "2026-06-30",
+                                         "--every", "14d", "-d", store_url])
+    assert result.exit_code == 0, result.output
+    assert "evaluating the indicators on 13 as-of days, 2026-01-01 .. 2026-06-30" in result.output
+    row = next(line.split() for line in result.output.splitlines() if line.startswith("invoice_overdue"))
+    assert row[1:4] == ["1", "1", "100.0%"]  # the one churn was warned of

@@ -11,7 +11,7 @@ import pytest
 from nabd.health.scorecard import load_scorecard
 from nabd.health.scoring import as_of_dates, run_backfill
 from nabd.playbooks.backtest import render_warning_backtest, warning_backtest
-from nabd.playbooks.daily import run_daily
+from nabd.pipeline.daily import run_daily
 from nabd.playbooks.indicators import (
     INDICATORS,
     evaluate_indicators,

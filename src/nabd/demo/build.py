@@ -50,8 +50,18 @@ def holds_data(store: Store) -> bool:
     return any(store.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT 1) t") for name in CANONICAL_TABLES)
 
 
+# What the daily run and the web app derive from the demo's rows: records of what ran (playbooks,
+# indicators, onboarding, tags, notifications, survey sends) and the comment analyses. A rebuilt
+# demo starts without them, so its first `nabd run` acts as on a new company.
+DERIVED_TABLES = (
+    "indicator_firings", "playbook_runs", "account_tags", "onboarding_milestones", "outbox",
+    "survey_sends", "feedback_analysis", "feedback_themes",
+)
+
+
 def clear_earlier_demo(store: Store) -> None:
-    """Empty every canonical table of a database that holds an earlier demo; refuse any other data."""
+    """Empty every canonical table, and what runs derived from them, of a database that holds an earlier
+    demo; refuse any other data."""
     if not holds_data(store):
         return
     if demo_marker(store) is None:
@@ -60,7 +70,7 @@ def clear_earlier_demo(store: Store) -> None:
             "the demo will not touch it: pass --database with an empty database instead"
         )
     with store.transaction():
-        for name in CANONICAL_TABLES:
+        for name in (*CANONICAL_TABLES, *DERIVED_TABLES):
             store.execute(f"DELETE FROM {name}")
         store.execute("DELETE FROM nabd_meta WHERE key = ?", [DEMO_KEY])
 
@@ -100,8 +110,7 @@ def build_demo(
         imports[table] = import_file(
             store, table, generated.path,
             progress=lambda stage, done, total, table=table: report(f"import {stage}", table, total),
-            analyse=False,  # `nabd demo` analyses only the recent comments, after the import
-        )
+        )  # a load only: `nabd demo` analyses the recent comments after the import
         seconds[f"import {table}"] = time.perf_counter() - started
     store.execute("DELETE FROM nabd_meta WHERE key = ?", [DEMO_KEY])
     store.execute(

@@ -43,9 +43,6 @@ FEATURES = [
     "surveys", "playbooks", "segments", "exports", "api",
 ]
 
-# Pages whose visits are worth counting: pricing and cancel visits rise before a cancellation.
-PAGES = ["pricing", "cancel", "billing", "help", "integrations"]
-
 ROLES = ["admin", "champion", "user", "user", "user", "billing", "executive sponsor"]
 
 # First and family names, each as (Arabic script, Latin spelling for the e-mail address).

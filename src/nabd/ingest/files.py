@@ -3,7 +3,8 @@
 DuckDB reads and checks each file (the store's own connection on a DuckDB store, an in-memory
 DuckDB on PostgreSQL), then one transaction writes its good rows, quarantines its bad ones with
 the reason and records the import. A file that cannot be used at all is refused with one
-:class:`~nabd.errors.NabdError` and nothing is written.
+:class:`~nabd.errors.NabdError` and nothing is written. Loading only: what follows an import (the
+analysis of its comments) is the caller's (:mod:`nabd.pipeline.imports`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 import duckdb
 
 from nabd.errors import NabdError
-from nabd.feedback.analysis import analyse_imported
 from nabd.ingest.reading import CSV_REJECTS, KEPT_LINES, RAW, file_format, stage_file
 from nabd.ingest.tables import IMPORTABLE_TABLES, ImportableTable
 from nabd.ingest.validation import GOOD, drop_checked, split_rows, written_columns
@@ -27,6 +27,7 @@ from nabd.store.clock import utc_now
 from nabd.store.copying import duckdb_reader
 
 Progress = Callable[[str, int, int], None]
+Written = Callable[[duckdb.DuckDBPyConnection, str], None]  # (reader, relation of the rows written)
 KNOWN_ACCOUNTS = "nabd_ingest_known_accounts"
 
 
@@ -44,7 +45,6 @@ class ImportSummary:
     quarantined: int
     import_id: str
     ignored_columns: tuple[str, ...]
-    comments_analysed: int = 0
 
 
 def importable_table(name: str) -> ImportableTable:
@@ -58,10 +58,10 @@ def importable_table(name: str) -> ImportableTable:
 
 
 def import_file(
-    store: Store, table: str, path: str | Path, *, progress: Progress | None = None, analyse: bool = True,
+    store: Store, table: str, path: str | Path, *, progress: Progress | None = None, written: Written | None = None,
 ) -> ImportSummary:
-    """Import one file into ``table``; bad rows go to quarantine, the good ones land. Survey responses
-    and tickets whose comment is new or changed are then analysed (sentiment, themes) unless not ``analyse``."""
+    """Import one file into ``table``; bad rows go to quarantine, the good ones land. ``written`` is then
+    called with the reader and the name of its relation of the rows written (before it is dropped)."""
     target = importable_table(table)
     path = Path(path)
     file_format(path)
@@ -81,11 +81,12 @@ def import_file(
         record = ImportRecord(import_id, target.name, str(path), staged.file_format, rows_read, bad, started_at)
         counts = write_batch(store, reader, target, written_columns(target, staged), record)
         report("write", good + bad, good + bad)
-        analysed = analyse_imported(store, target.name, reader, GOOD, progress=report) if analyse else 0
+        if written is not None:
+            written(reader, GOOD)
     return ImportSummary(
         table=target.name, source=str(path), file_format=staged.file_format, rows_read=rows_read,
         inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
-        quarantined=bad, import_id=import_id, ignored_columns=staged.ignored, comments_analysed=analysed,
+        quarantined=bad, import_id=import_id, ignored_columns=staged.ignored,
     )
 
 

@@ -1,13 +1,11 @@
-"""The `nabd` commands of the playbooks package: run, tasks, outbox, indicators, playbooks.
+"""The `nabd` commands of the playbooks package: tasks, outbox, playbooks (check, backtest).
 
 cli.py calls :func:`register`.
 """
 
 from __future__ import annotations
 
-import re
-import time
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -16,92 +14,20 @@ from rich.table import Table
 
 from nabd.console import DatabaseOption, console, errors, open_configured_store
 from nabd.errors import NabdError
+from nabd.health.backtest import data_end
+from nabd.health.commands import date_option, days
 from nabd.health.scorecard import load_scorecard
-from nabd.playbooks.daily import DailyRun, run_daily
-from nabd.playbooks.indicators import load_indicator_settings
+from nabd.health.scoring import as_of_dates
+from nabd.health.versions import active_scorecard
+from nabd.playbooks.backtest import render_warning_backtest, warning_backtest
+from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
 from nabd.playbooks.onboarding import load_onboarding
 from nabd.playbooks.outbox import outbox_rows, retry_failed
 from nabd.playbooks.playbook import load_playbooks
 from nabd.playbooks.tasks import close_task, playbook_outcomes, reopen_task, task_list
-from nabd.store.calendar import today
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def interval_seconds(text: str) -> int:
-    """'90s', '30m', '1h', '1d' -> seconds."""
-    match = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text)
-    if not match or int(match.group(1)) < 1:
-        raise NabdError(f"--every {text!r} is not an interval: use a number and a unit, like 30m, 1h or 1d")
-    return int(match.group(1)) * _UNITS[match.group(2)]
-
 
 def _file(option: str, help: str) -> typer.models.OptionInfo:
     return typer.Option(option, help=help, show_default=False, exists=True, dir_okay=False)
-
-
-def _print_run(run: DailyRun) -> None:
-    for summary in run.imported:
-        console.print(f"imported {summary.source} into {summary.table}: {summary.inserted} new, "
-                      f"{summary.updated} updated, {summary.quarantined} quarantined")
-    if run.scoring:
-        bands = ", ".join(f"{band} {count}" for band, count in run.scoring.bands.items())
-        console.print(f"scored {run.scoring.accounts} accounts as of {run.as_of} ({bands}); "
-                      f"{run.scoring.band_changes} band changes")
-    console.print(f"comments analysed: {run.comments_analysed}")
-    console.print(f"onboarding milestones met: {run.milestones}")
-    if run.indicators:
-        fired = ", ".join(f"{name} {count}" for name, count in run.indicators.fired.items() if count)
-        console.print(f"indicators fired: {fired or 'none'}")
-    if run.playbooks:
-        acted = ", ".join(f"{name} {count}" for name, count in run.playbooks.accounts.items() if count)
-        console.print(f"playbooks acted on: {acted or 'no new accounts'}; {run.playbooks.tasks} tasks, "
-                      f"{run.playbooks.notifications} notifications queued, {run.playbooks.tags} tags")
-        for note in run.playbooks.notes:
-            console.print(f"  note: {note}")
-    if run.delivery:
-        console.print(f"notifications: {run.delivery.sent} sent, {run.delivery.retrying} to retry, "
-                      f"{run.delivery.failed} failed (see `nabd outbox`)")
-    for note in run.notes:
-        errors.print(f"note: {note}", highlight=False)
-
-
-def run(
-    database: DatabaseOption = None,
-    as_of: Annotated[datetime | None, typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="The day to run for, YYYY-MM-DD (default: today in NABD_TIMEZONE).",
-        show_default=False)] = None,
-    inbox: Annotated[Path | None, typer.Option(
-        "--inbox", envvar="NABD_INBOX", file_okay=False,
-        help="Folder of files to import first, named <table>*.csv|parquet|jsonl; imported files move to done/.",
-        show_default=False)] = None,
-    scorecard: Annotated[Path | None, _file("--scorecard", "Scorecard YAML (default: the active scorecard).")] = None,
-    playbooks: Annotated[Path | None, _file("--playbooks", "Playbooks YAML (default: the shipped ones).")] = None,
-    indicators: Annotated[Path | None, _file("--indicators", "Indicator thresholds YAML (default: shipped).")] = None,
-    onboarding: Annotated[Path | None, _file("--onboarding", "Onboarding milestones YAML (default: shipped).")] = None,
-    notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Send due notifications at the end.")] = True,
-    every: Annotated[str | None, typer.Option(
-        "--every", help="Keep running, once per interval (30m, 1h, 1d); each run is for that day.",
-        show_default=False)] = None,
-) -> None:
-    """The daily job: import pending files, score, evaluate indicators, run playbooks, send notifications.
-
-    Safe to run again for the same day: nothing is repeated.
-    """
-    pause = interval_seconds(every) if every else None
-    configs = {
-        "scorecard": load_scorecard(scorecard) if scorecard else None,  # None: the active one, read per run
-        "playbooks": load_playbooks(playbooks),
-        "indicators": load_indicator_settings(indicators), "onboarding": load_onboarding(onboarding),
-    }
-    while True:
-        day = as_of.date() if as_of else today()
-        with open_configured_store(database) as store:
-            _print_run(run_daily(store, day, inbox=inbox, notify=notify, **configs))
-        if pause is None:
-            return
-        console.print(f"next run in {every} (Ctrl-C stops)")
-        time.sleep(pause)
 
 
 tasks_app = typer.Typer(help="Tasks made by playbooks and people: list (plain `nabd tasks`), close, reopen.")
@@ -194,7 +120,7 @@ def outbox(
     console.print(table)
 
 
-playbooks_app = typer.Typer(help="Check playbook, indicator and onboarding YAML files.")
+playbooks_app = typer.Typer(help="Check playbook, indicator and onboarding YAML files; backtest the indicators.")
 
 
 @playbooks_app.command("check")
@@ -212,9 +138,45 @@ def check(
     console.print("valid")
 
 
+@playbooks_app.command("backtest")
+def backtest(
+    first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
+    last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: the last day with data).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "14d",
+    lead_min: Annotated[int, typer.Option("--lead-min", min=0, help="A warning counts from this many days before the churn.")] = 30,
+    lead_max: Annotated[int, typer.Option("--lead-max", min=1, help="... up to this many days before it.")] = 120,
+    stored: Annotated[bool, typer.Option("--stored", help="Use only the firings already stored by daily runs; "
+                                         "by default the indicators are evaluated on each as-of day first.")] = False,
+    indicators: Annotated[Path | None, _file("--indicators", "Indicator thresholds YAML (default: shipped).")] = None,
+    onboarding: Annotated[Path | None, _file("--onboarding", "Onboarding milestones YAML (default: shipped).")] = None,
+    scorecard: Annotated[Path | None, _file("--scorecard", "Scorecard YAML for band_down (default: the active one).")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Did the indicators warn before churn? Recall and precision per indicator over past as-of days.
+
+    Unless --stored, each as-of day's firings are evaluated and stored first, as a daily run that day would have.
+    """
+    if lead_min > lead_max:
+        raise NabdError(f"--lead-min {lead_min} is more than --lead-max {lead_max}")
+    step = days(every, "--every")
+    with open_configured_store(database) as store:
+        last_day = last.date() if last else data_end(store)
+        first_day = first.date() if first else last_day - timedelta(days=364)
+        if first_day > last_day:
+            raise NabdError(f"--from {first_day} is after --to {last_day}")
+        if not stored:
+            card = load_scorecard(scorecard) if scorecard else active_scorecard(store)
+            compiled = indicator_sql(store, load_indicator_settings(indicators), card, load_onboarding(onboarding))
+            dates = as_of_dates(first_day, last_day, step)
+            console.print(f"evaluating the indicators on {len(dates)} as-of days, {first_day} .. {last_day}")
+            for day in dates:
+                evaluate_indicators(store, day, compiled=compiled)
+        result = warning_backtest(store, first_day, last_day, lead_min, lead_max)
+    console.print(render_warning_backtest(result), highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add run, tasks, outbox and playbooks to the `nabd` command."""
-    app.command("run")(run)
+    """Add tasks, outbox and playbooks to the `nabd` command."""
     app.add_typer(tasks_app, name="tasks")
     app.command("outbox")(outbox)
     app.add_typer(playbooks_app, name="playbooks")

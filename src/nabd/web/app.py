@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,8 +28,10 @@ from nabd.handoff.jobs import CommandRunner
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
+from nabd.pipeline.schedule import prometheus_lines as pipeline_prometheus_lines
+from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import Store, open_store
-from nabd.web import api, pages, survey_pages, task_pages, user_pages
+from nabd.web import api, pages, queries, survey_pages, task_pages, user_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 from nabd.web.warm import prometheus_lines as warm_prometheus_lines
 from nabd.web.warm import start_warming, stop_warming
@@ -41,12 +44,14 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(database_url: str, *, secret_key: str | None = None,
-               address: tuple[str, int] | None = None, run_command: CommandRunner | None = None) -> FastAPI:
+               address: tuple[str, int] | None = None, run_command: CommandRunner | None = None,
+               run_every: float | None = None, inbox: Path | None = None) -> FastAPI:
     """The Nabd web app over the database at ``database_url``.
 
     The session key is ``secret_key``, else NABD_SECRET_KEY, else one kept in the database
     (``nabd_meta``), made on first start, so sessions survive a restart. Served at ``address``
     (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff), run by ``run_command``.
+    With ``run_every`` (seconds) it runs the pipeline itself, importing ``inbox`` first (nabd.pipeline.schedule).
     """
 
     @asynccontextmanager
@@ -58,7 +63,11 @@ def create_app(database_url: str, *, secret_key: str | None = None,
             app.state.store_lock = threading.Lock()
             app.state.serializer = serializer(key)
             app.state.started = time.time()
-            app.state.intake = start_intake(database_url, store, app.state.store_lock)
+            app.state.schedule = start_schedule(  # the pipeline, every run_every and after new data
+                store, app.state.store_lock, run_every, generation=queries.data_generation, inbox=inbox,
+            ) if run_every else None
+            app.state.intake = start_intake(database_url, store, app.state.store_lock,
+                                            on_change=app.state.schedule and app.state.schedule.data_changed)
             app.state.warming = start_warming(  # the dashboard, computed ahead
                 store, app.state.store_lock, lambda: load_settings().reporting_currency
             )
@@ -67,6 +76,8 @@ def create_app(database_url: str, *, secret_key: str | None = None,
                 yield
             finally:
                 handoff_routes.stop_handoff(database_url, app.state.handoff)
+                if app.state.schedule:
+                    stop_schedule(app.state.schedule)
                 stop_warming(app.state.warming)
                 stop_intake(app.state.intake)  # drains the event journal into the store
         finally:
@@ -197,6 +208,7 @@ def prometheus_text(app: FastAPI) -> str:
         f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
         *intake_prometheus_lines(app.state.intake),
         *warm_prometheus_lines(app.state.warming),
+        *pipeline_prometheus_lines(app.state.schedule),
     ]
     return "\n".join(lines) + "\n"
 

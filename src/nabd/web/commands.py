@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from typing import Annotated
 
@@ -22,19 +23,47 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
     database: DatabaseOption = None,
 ) -> None:
-    """Serve the web app and the REST API; this process owns the database while it runs."""
+    """Serve the web app and the REST API; this process owns the database while it runs.
+
+    It runs the pipeline itself every NABD_RUN_EVERY (default 1h; `off`: never), and within seconds
+    after new data (an import, events from the intake), importing NABD_INBOX first when set.
+    """
     import uvicorn
 
     from nabd.web.app import create_app
 
-    url = load_settings(database).database_url
+    settings = load_settings(database)
+    url = settings.database_url
     # migrate, and fail with one clear line when another process holds the file
     open_configured_store(database, handoff=False).close()
     console.print(f"Nabd is serving {url} at http://{host}:{port}/ (API: /api/v1, Ctrl-C stops it)")
-    app = create_app(url, address=(host, port), run_command=_command_runner[-1] if _command_runner else None)
+    every = settings.run_every.total_seconds() if settings.run_every else None
+    console.print(f"the pipeline runs every {_duration(int(every))} and after new data (NABD_RUN_EVERY)"
+                  if every else "the pipeline runs only when `nabd run` is run (NABD_RUN_EVERY=off)")
+    app = create_app(url, address=(host, port), run_command=_command_runner[-1] if _command_runner else None,
+                     run_every=every, inbox=settings.inbox)
+    _log_pipeline_runs()
     gc.collect()
     gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _duration(seconds: int) -> str:
+    """3600 -> '1h', 90 -> '90s'."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _log_pipeline_runs() -> None:
+    """The scheduled pipeline runs' one line each, on this process's standard error."""
+    pipeline = logging.getLogger("nabd.pipeline")
+    if not pipeline.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        pipeline.addHandler(handler)
+    pipeline.setLevel(logging.INFO)
 
 
 def user_add(

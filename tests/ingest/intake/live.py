@@ -20,9 +20,13 @@ START_SECONDS = 30
 class LiveServer:
     """`nabd serve` over ``url`` with its journal in ``journal``; restartable on the same port."""
 
-    def __init__(self, url: str, key: str, journal: Path, log: Path, drain_seconds: float = 0.2) -> None:
+    def __init__(
+        self, url: str, key: str, journal: Path, log: Path, drain_seconds: float = 0.2,
+        environment: dict[str, str] | None = None,
+    ) -> None:
         self.url, self.key, self.journal, self.log = url, key, journal, log
         self.drain_seconds = drain_seconds
+        self.environment = environment or {}
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -35,7 +39,8 @@ class LiveServer:
         return {"Authorization": "Basic " + base64.b64encode(f"{self.key}:".encode()).decode()}
 
     def start(self) -> None:
-        environment = {**os.environ, "NABD_INTAKE_JOURNAL": str(self.journal), "NABD_INTAKE_DRAIN_SECONDS": str(self.drain_seconds)}
+        environment = {**os.environ, "NABD_INTAKE_JOURNAL": str(self.journal),
+                       "NABD_INTAKE_DRAIN_SECONDS": str(self.drain_seconds), **self.environment}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(Path(sys.executable).with_name("nabd")), "serve", "--port", str(self.port), "--database", self.url],
@@ -62,10 +67,10 @@ class LiveServer:
         assert self.process.wait(30) in (0, -signal.SIGTERM), self.log.read_text()[-2000:]
         assert "Traceback" not in self.log.read_text()
 
-    def get(self, path: str) -> tuple[int, dict]:
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.request("GET", path, headers=self.auth)
+            connection.request("GET", path, headers=headers or self.auth)
             response = connection.getresponse()
             return response.status, json.loads(response.read() or b"{}")
         finally:

@@ -72,13 +72,30 @@ def test_a_value_that_is_not_a_number_is_refused_naming_the_property(shared_clie
     assert "properties.duration_minutes" in response.json()["message"]
 
 
-def test_page_and_screen_calls_are_events_of_their_type_with_the_name_kept(client):
+def test_page_and_screen_calls_are_page_events_named_for_their_page_with_the_name_kept(client):
     client.post("/v1/page", json={"messageId": "p1", "userId": "u1", "name": "Pricing", "context": {"groupId": "acme"}})
-    client.post("/v1/screen", json={"messageId": "s1", "userId": "u1", "name": "Home", "context": {"groupId": "acme"}})
+    client.post("/v1/screen", json={"messageId": "s1", "userId": "u1", "name": "Home Screen", "context": {"groupId": "acme"}})
     rows = drain(client).fetchall("SELECT event_id, event_type, CAST(properties AS TEXT) FROM events ORDER BY 1")
     assert [(event_id, kind, json.loads(props)) for event_id, kind, props in rows] == [
-        ("p1", "page", {"name": "Pricing"}), ("s1", "screen", {"name": "Home"}),
+        ("p1", "page:pricing", {"name": "Pricing"}), ("s1", "page:home-screen", {"name": "Home Screen"}),
     ]
+
+
+def test_a_page_call_without_a_name_is_a_page_event_and_one_named_in_its_properties_is_that_page(client):
+    client.post("/v1/page", json={"messageId": "p1", "userId": "u1", "context": {"groupId": "acme"}})
+    client.post("/v1/page", json={"messageId": "p2", "userId": "u1", "properties": {"name": "Cancel"},
+                                  "context": {"groupId": "acme"}})
+    rows = drain(client).fetchall("SELECT event_id, event_type FROM events ORDER BY 1")
+    assert rows == [("p1", "page"), ("p2", "page:cancel")]
+
+
+def test_page_visits_sent_by_the_event_api_count_in_the_daily_activity_the_page_measures_read(client):
+    for number in range(2):
+        client.post("/v1/page", json={"messageId": f"p{number}", "userId": "u1", "name": "Pricing",
+                                      "timestamp": "2025-03-02T10:00:00Z", "context": {"groupId": "acme"}})
+    store = drain(client)
+    assert store.fetchall("SELECT event_type, day, events FROM activity_daily") == [("page:pricing", date(2025, 3, 2), 2)]
+    assert store.fetchall("SELECT event_type FROM event_types") == [("page:pricing",)]
 
 
 def test_identify_creates_the_contact_in_its_account_and_later_calls_update_its_traits(client):

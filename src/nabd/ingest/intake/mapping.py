@@ -4,9 +4,11 @@ Rows are flat (the columns of :data:`STAGE_COLUMNS`), written to the journal as 
 applied to the canonical tables in SQL by :mod:`nabd.ingest.intake.applying`:
 
 - track/page/screen -> an ``events`` row: event_id = messageId, contact_id = userId, account_id =
-  ``context.groupId`` (else the contact's account), event_type = ``event`` (``page``/``screen``
-  for those calls), value = the configured property (default ``properties.duration_minutes``),
-  properties = the message's properties as JSON;
+  ``context.groupId`` (else the contact's account), event_type = the vocabulary's type of the call
+  (:func:`nabd.store.vocabulary.event_type_of_call`: ``track("X")`` is ``X``, ``page("Pricing")`` and
+  ``screen("Pricing")`` are ``page:pricing``, a call without a name ``page``), value = the configured
+  property (default ``properties.duration_minutes``), properties = the message's properties as JSON,
+  with the page's name as sent in ``name``;
 - identify -> a ``contacts`` upsert: contact_id = userId, account from ``context.groupId``,
   ``traits.groupId`` or ``traits.company.id``; traits name, email, role (or title), language;
 - group -> an ``accounts`` upsert: account_id = groupId; traits name, segment, plan, csm,
@@ -24,6 +26,7 @@ from typing import Any
 import orjson
 
 from nabd.ingest.intake.messages import EVENT_KINDS, Refusal, parse_time
+from nabd.store.vocabulary import event_type_of_call
 
 DEFAULT_VALUE_PROPERTY = "properties.duration_minutes"
 MAX_QUARANTINED_TEXT = 4000
@@ -53,7 +56,8 @@ def message_row(
     }
     if kind in EVENT_KINDS:
         row.update(
-            event_type=message["event"] if kind == "track" else kind, value=_value(message, value_property),
+            event_type=event_type_of_call(kind, message["event"] if kind == "track" else _page_name(message)),
+            value=_value(message, value_property),
             properties=_with_page_name(message), account_id=context.get("groupId"),
         )
     elif kind == "identify":
@@ -135,6 +139,14 @@ def _value(message: dict[str, Any], value_property: str) -> float | None:
 @functools.cache
 def _path(value_property: str) -> tuple[str, ...]:
     return tuple(value_property.split("."))
+
+
+def _page_name(message: dict[str, Any]) -> str | None:
+    """The name a page or screen call gives its page (``name``, else ``properties.name``), if any."""
+    name = message.get("name")
+    if name is None:
+        name = (message.get("properties") or {}).get("name")
+    return name if isinstance(name, str) else None
 
 
 def _with_page_name(message: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 :func:`start_intake` is called by the web app's lifespan with the app's one store and its lock;
 it drains what a previous run left in the journal (acknowledged before a crash) before the
-server answers. :func:`stop_intake` drains everything, so a clean stop leaves an empty journal.
+server answers. ``on_change`` hears of each drain that stored something (the server's pipeline
+schedule runs soon after). :func:`stop_intake` drains everything, so a clean stop leaves an empty journal.
 The drainer applies sealed segments every ``drain_seconds``, or sooner when many lines wait.
 """
 
@@ -13,6 +14,7 @@ import bisect
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
@@ -55,6 +57,7 @@ class Intake:
     keys: WriteKeys
     counters: Counter = field(default_factory=Counter)
     latency: Latency = field(default_factory=Latency)
+    on_change: Callable[[], None] | None = None  # called after a drain that stored events, contacts or accounts
     pending: int = 0  # journal lines not yet in the store
     drained: int = 0  # last segment in the store
     _since_drain: int = 0
@@ -99,7 +102,7 @@ class Intake:
     def _drain_sealed(self) -> int:
         with self._count_lock:
             self._since_drain = 0
-        applied_lines = 0
+        applied_lines = changed = 0
         for segment in self.journal.seal():
             if segment > self.drained:
                 path = self.journal.path(segment)
@@ -116,7 +119,10 @@ class Intake:
                 with self._count_lock:
                     self.pending -= lines
                 applied_lines += lines
+                changed += applied.events + applied.contacts + applied.accounts
             self.journal.remove(segment)
+        if changed and self.on_change is not None:
+            self.on_change()
         return applied_lines
 
     def _run(self) -> None:
@@ -130,12 +136,15 @@ class Intake:
                 self._stopping.wait(1.0)
 
 
-def start_intake(database_url: str, store: Store, store_lock: threading.Lock) -> Intake:
+def start_intake(
+    database_url: str, store: Store, store_lock: threading.Lock, on_change: Callable[[], None] | None = None,
+) -> Intake:
     """Open the intake of the server over ``store``: recover its journal, start the drainer."""
     settings = load_intake_settings(database_url)
     journal = Journal(settings.journal)
     keys = WriteKeys(lambda: keys_in_use(store))
-    intake = Intake(settings=settings, store=store, store_lock=store_lock, journal=journal, keys=keys)
+    intake = Intake(settings=settings, store=store, store_lock=store_lock, journal=journal, keys=keys,
+                    on_change=on_change)
     with store_lock:
         keys.reload()
     if (settings.journal / "journal.id").exists():

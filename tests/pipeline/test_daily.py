@@ -6,8 +6,10 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from nabd.playbooks.commands import interval_seconds, register
-from nabd.playbooks.daily import pending_files, run_daily
+from nabd.pipeline.commands import interval_seconds
+from nabd.pipeline.commands import register as register_pipeline
+from nabd.pipeline.daily import pending_files, run_daily
+from nabd.playbooks.commands import register as register_playbooks
 
 AS_OF = date(2026, 6, 30)
 
@@ -61,7 +63,8 @@ def test_a_daily_run_imports_scores_warns_and_acts_and_a_rerun_repeats_nothing(s
 
 def test_nabd_run_and_nabd_tasks_from_the_command_line(store_url, tmp_path):
     app = typer.Typer()
-    register(app)
+    register_pipeline(app)
+    register_playbooks(app)
     runner = CliRunner()
     inbox = write_inbox(tmp_path / "inbox")
     ran = runner.invoke(app, ["run", "-d", store_url, "--as-of", "2026-06-30", "--inbox", str(inbox), "--no-notify"])

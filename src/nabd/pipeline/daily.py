@@ -1,4 +1,5 @@
-"""The daily run (``nabd run``): import pending files, score, evaluate indicators, run playbooks, notify.
+"""The daily run (``nabd run``, and ``nabd serve`` on its schedule): import pending files, analyse
+comments, score, onboarding, indicators, playbooks, notify.
 
 Re-running the same day repeats nothing: scores and indicator firings of the date are replaced,
 playbooks skip the accounts they already acted on that day, and only due notifications are sent.
@@ -7,6 +8,7 @@ playbooks skip the accounts they already acted on that day, and only due notific
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,9 +18,9 @@ from nabd.health.scorecard import Scorecard
 from nabd.health.versions import active_scorecard
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.scoring import ScoringRun, run_scoring
-from nabd.ingest.files import ImportSummary, import_file
 from nabd.ingest.reading import file_format
 from nabd.ingest.tables import IMPORTABLE_TABLES
+from nabd.pipeline.imports import AnalysedImport, import_and_analyse
 from nabd.playbooks.indicators import (
     IndicatorRun,
     IndicatorSettings,
@@ -32,12 +34,15 @@ from nabd.playbooks.runner import PlaybookRun, run_playbooks
 from nabd.store import Store
 
 
+_one_run = threading.Lock()  # one run at a time in this process: the server's own and a handed-off `nabd run`
+
+
 @dataclass
 class DailyRun:
     """What one daily run did, step by step."""
 
     as_of: date
-    imported: list[ImportSummary] = field(default_factory=list)
+    imported: list[AnalysedImport] = field(default_factory=list)
     comments_analysed: int = 0
     scoring: ScoringRun | None = None
     milestones: int = 0
@@ -70,7 +75,7 @@ def import_pending(store: Store, inbox: Path, run: DailyRun) -> None:
     done = inbox / "done"
     for table, path in pending_files(inbox):
         try:
-            run.imported.append(import_file(store, table, path))
+            run.imported.append(import_and_analyse(store, table, path))
         except NabdError as error:
             run.notes.append(f"{path.name} not imported: {error}")
             continue
@@ -83,7 +88,15 @@ def run_daily(
     playbooks: Playbooks | None = None, indicators: IndicatorSettings | None = None,
     onboarding: Onboarding | None = None, notify: bool = True, smtp: SmtpSettings | None = None,
 ) -> DailyRun:
-    """One daily run for ``as_of``; safe to repeat."""
+    """One daily run for ``as_of``; safe to repeat. Runs of one process take turns."""
+    with _one_run:
+        return _run_daily(store, as_of, inbox, scorecard, playbooks, indicators, onboarding, notify, smtp)
+
+
+def _run_daily(
+    store: Store, as_of: date, inbox: Path | None, scorecard: Scorecard | None, playbooks: Playbooks | None,
+    indicators: IndicatorSettings | None, onboarding: Onboarding | None, notify: bool, smtp: SmtpSettings | None,
+) -> DailyRun:
     scorecard = scorecard or active_scorecard(store)
     onboarding = onboarding or load_onboarding()
     run = DailyRun(as_of)
@@ -97,5 +110,5 @@ def run_daily(
     )
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
     if notify:
-        run.delivery = deliver(store, smtp=smtp or SmtpSettings.from_environment())
+        run.delivery = deliver(store, smtp=smtp)
     return run
