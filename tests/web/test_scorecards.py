@@ -7,7 +7,8 @@ from tests.web.conftest import log_in, page_csrf
 
 from nabd.health.backtest import backtest_dates, run_backtest
 from nabd.health.versions import active_scorecard, shipped_scorecard
-from nabd.web.queries import BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS, reading_store
+from nabd.web.read.connection import reading_store
+from nabd.web.read.scorecards import BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS
 
 
 def _save_changed_default(client) -> str:

@@ -1,4 +1,4 @@
-"""The web application: one FastAPI app serving the pages, the REST API, /health and /metrics.
+"""The web application: one FastAPI app serving the pages, the REST API, /health and /metrics (monitoring.py).
 
 The app opens ONE store in its lifespan and serialises access to it with a lock, so on DuckDB the
 server process is the one owner of the database file (DESIGN.md, the one-writer rule).
@@ -25,12 +25,10 @@ from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.handoff import routes as handoff_routes
 from nabd.ingest.intake import routes as intake_routes
-from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.store import Store, open_store
-from nabd.web import api, pages, survey_pages, task_pages, user_pages
+from nabd.web import api, monitoring, pages, survey_pages, task_pages, user_pages
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
-from nabd.web.warm import prometheus_lines as warm_prometheus_lines
 from nabd.web.warm import start_warming, stop_warming
 
 SECRET_META_KEY = "web_secret_key"
@@ -85,7 +83,7 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.state.requests = Counter()
     app.state.seconds = Counter()
     app.mount("/static", StaticFiles(directory=str(files("nabd.web") / "static")), name="static")
-    app.include_router(pages.system)
+    app.include_router(monitoring.router)  # /health, /metrics
     app.include_router(pages.login)
     app.include_router(pages.own)
     app.include_router(pages.router)
@@ -175,28 +173,3 @@ def _add_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"error": message}, status_code=500)
         return PlainTextResponse(message, status_code=500)
-
-
-def prometheus_text(app: FastAPI) -> str:
-    """Request counts and durations by method and route template (never a path with an id in it)."""
-    lines = [
-        "# HELP nabd_http_requests_total HTTP requests by method, route and status.",
-        "# TYPE nabd_http_requests_total counter",
-    ]
-    for (method, route, status), count in sorted(app.state.requests.items()):
-        lines.append(f'nabd_http_requests_total{{method="{method}",route="{route}",status="{status}"}} {count}')
-    lines += [
-        "# HELP nabd_http_request_seconds_total Seconds spent answering, by method and route.",
-        "# TYPE nabd_http_request_seconds_total counter",
-    ]
-    for (method, route), seconds in sorted(app.state.seconds.items()):
-        lines.append(f'nabd_http_request_seconds_total{{method="{method}",route="{route}"}} {seconds:.6f}')
-    lines += [
-        "# HELP nabd_uptime_seconds Seconds since the server started.",
-        "# TYPE nabd_uptime_seconds gauge",
-        f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
-        *intake_prometheus_lines(app.state.intake),
-        *warm_prometheus_lines(app.state.warming),
-    ]
-    return "\n".join(lines) + "\n"
-
