@@ -22,6 +22,7 @@ from nabd.health import versions
 from nabd.health.portfolio import PortfolioFilter
 from nabd.playbooks import tasks
 from nabd.store.clock import utc_now
+from nabd.web.i18n import LANGUAGES, Language, choose_language
 from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
@@ -30,7 +31,6 @@ from nabd.web.read.connection import reading_store
 from nabd.web.read.data import data_overview
 from nabd.web.read.permissions import may_write_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
-from nabd.web.i18n import LANGUAGES, Language, choose_language
 from nabd.web.security import (
     anonymous_guard,
     page_guard,

@@ -41,7 +41,7 @@ PORTFOLIO_COLUMNS = (
 class PortfolioPage:
     """Which page of the portfolio: the accounts ``wanted`` keeps, in ``sort`` order, ``limit`` from ``offset``."""
 
-    wanted: PortfolioFilter = PortfolioFilter()
+    wanted: PortfolioFilter = field(default_factory=PortfolioFilter)
     sort: str = "score"  # one of SORTS
     descending: bool = False
     limit: int = 50
