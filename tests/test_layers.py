@@ -36,14 +36,6 @@ LAYERS: list[set[str]] = [
 ]
 FORBIDDEN_PEERS = {("nabd.health", "nabd.feedback"), ("nabd.handoff", "nabd.cli"), ("nabd.handoff", "nabd.web")}
 
-# Violations in files other branches are changing while this test lands (the integrator empties this
-# list after merging them): (importing module, imported module).
-KNOWN_UNTIL_MERGE: set[tuple[str, str]] = {
-    # web/pages.py <-> web/app.py (a cycle through survey_pages, task_pages, user_pages): the `web` branch
-    ("nabd.web.pages", "nabd.web.app"),
-}
-
-
 def module_name(path: Path) -> str:
     parts = path.relative_to(SOURCE).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -135,10 +127,6 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def without_known(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {name: {t for t in targets if (name, t) not in KNOWN_UNTIL_MERGE} for name, targets in graph.items()}
-
-
 def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     packages: dict[str, set[str]] = defaultdict(set)
     for importer, targets in graph.items():
@@ -151,21 +139,15 @@ def test_every_module_of_nabd_is_in_a_layer():
 
 
 def test_no_import_goes_up_the_layers():
-    assert sorted(violations() - KNOWN_UNTIL_MERGE) == []
+    assert sorted(violations()) == []
 
 
 def test_no_packages_import_each_other_in_a_cycle():
-    assert cycles(package_graph(without_known(import_graph()))) == []
+    assert cycles(package_graph(import_graph())) == []
 
 
 def test_no_modules_import_each_other_in_a_cycle():
-    assert cycles(without_known(import_graph())) == []
-
-
-def test_every_known_violation_still_exists():
-    """An entry of KNOWN_UNTIL_MERGE that no longer happens must leave the list (it cannot hide a new one)."""
-    graph = import_graph()
-    assert sorted(pair for pair in KNOWN_UNTIL_MERGE if pair[1] not in graph.get(pair[0], set())) == []
+    assert cycles(import_graph()) == []
 
 
 def test_the_contract_catches_an_import_up_and_a_cycle(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from tests.health.health_history import AS_OF, IDENTITY, custom, customer, scorecard
 
 from nabd.errors import NabdError
-from nabd.health.portfolio import portfolio
+from nabd.health.portfolio import band_ids, portfolio
 from nabd.health.scoring import run_scoring
 
 
@@ -67,3 +67,15 @@ def test_an_unknown_band_names_the_bands_there_are(store, card):
 def test_without_any_score_it_says_to_run_nabd_score(store):
     with pytest.raises(NabdError, match="run `nabd score` first"):
         portfolio(store, scorecard(custom("m", {"A": 1}, IDENTITY)))
+
+
+def test_a_band_answers_to_its_id_colour_or_name_in_either_language_in_any_case(card):
+    unhealthy = card.bands[0]
+    for wanted in (unhealthy.id.upper(), unhealthy.colour.title(), unhealthy.name.en.upper(), unhealthy.name.ar):
+        assert band_ids(card.bands, wanted) == [unhealthy.id], wanted
+    assert band_ids(card.bands, "purple") == []
+
+
+def test_filter_by_arabic_band_name_and_segment_in_another_case(store, card):
+    rows = portfolio(store, card, segment="sMb", band=card.bands[0].name.ar).accounts.to_pyarrow().to_pylist()
+    assert [r["account_id"] for r in rows] == ["D", "A"]

@@ -1,11 +1,21 @@
 """Tasks: overdue first, closed with an outcome, reopened; outcomes judge playbooks."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
+import nabd
 from nabd.errors import NabdError
-from nabd.playbooks.tasks import close_task, playbook_outcomes, reopen_task, task_list
+from nabd.playbooks.tasks import add_task as add_task_of_person
+from nabd.playbooks.tasks import (
+    close_task,
+    find_task,
+    playbook_outcomes,
+    reopen_task,
+    task_count,
+    task_list,
+)
 from tests.playbooks.conftest import add_account
 
 NOW = datetime(2026, 6, 30, 12)
@@ -64,3 +74,35 @@ def test_outcomes_compare_churn_of_accounts_whose_play_was_done_or_dismissed(sto
     assert [(r["status"], r["accounts"], r["churned"], r["churn_rate"]) for r in rows] == [
         ("dismissed", 2, 1, 0.5), ("done", 1, 0, 0.0),
     ]
+
+
+def test_a_person_s_task_is_open_listed_with_its_account_and_due_at_the_start_of_its_day(store):
+    add_account(store, "a1", name="Acme")
+    task_id = add_task_of_person(store, "a1", "  Call the sponsor ", "carla", date(2026, 6, 29))
+    assert find_task(store, task_id, now=NOW) == {
+        **find_task(store, task_id, now=NOW), "account_name": "Acme", "title": "Call the sponsor",
+        "owner": "carla", "status": "open", "due_at": datetime(2026, 6, 29), "overdue": True, "playbook": None,
+    }
+
+
+def test_a_task_needs_a_title_and_a_known_account(store):
+    add_account(store, "a1")
+    with pytest.raises(NabdError, match="title"):
+        add_task_of_person(store, "a1", "  ", "carla", None)
+    with pytest.raises(NabdError, match="no account 'zz'"):
+        add_task_of_person(store, "zz", "Call", "carla", None)
+
+
+def test_the_count_is_of_every_matching_task_whatever_the_page(store):
+    add_account(store, "a1")
+    for number in range(3):
+        add_task(store, f"k{number}", "a1", datetime(2026, 7, number + 1))
+    assert len(task_list(store, limit=2, offset=2, now=NOW)) == 1 and task_count(store) == 3
+
+
+def test_nabd_writes_tasks_in_one_place():
+    """Playbooks, the web and the API open tasks through playbooks.tasks.open_tasks: one INSERT INTO tasks."""
+    source = Path(nabd.__file__).parent
+    writers = [path.relative_to(source).as_posix() for path in source.rglob("*.py")
+               if "INSERT INTO tasks" in path.read_text(encoding="utf-8")]
+    assert writers == ["playbooks/tasks.py"]

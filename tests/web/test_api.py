@@ -1,5 +1,9 @@
 """The REST API: bearer tokens, pagination with a next link, filters, JSON errors, the OpenAPI document."""
 
+from datetime import timedelta
+
+from nabd.store.clock import utc_now
+
 
 def _get(client, path, token, **params):
     return client.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
@@ -97,3 +101,31 @@ def test_closing_a_task_through_the_api_needs_an_outcome(client, tokens):
     refused = client.patch("/api/v1/tasks/k1", json={"status": "done"}, headers=headers)
     assert refused.status_code == 400 and "outcome" in refused.json()["error"]
     assert client.app.state.store.scalar("SELECT status FROM tasks WHERE task_id = 'k1'") == "open"
+
+
+def test_the_api_task_list_is_the_cli_s_with_account_name_and_overdue_first(client, tokens):
+    with client.app.state.store_lock:
+        client.app.state.store.execute(
+            "UPDATE tasks SET due_at = ? WHERE task_id = 'k2'", [utc_now() - timedelta(days=2)]
+        )
+    listed = _get(client, "/api/v1/tasks", tokens["ana"]).json()
+    assert [(t["task_id"], t["account_name"], t["overdue"]) for t in listed["items"]] == [
+        ("k2", "Beta Foods", True), ("k1", "Acme Trading", False),
+    ]
+    assert listed["total"] == 2
+
+
+def test_a_task_made_through_the_api_comes_back_with_its_account_name(client, tokens):
+    created = client.post("/api/v1/tasks", json={"account_id": "a3", "title": "Renewal call", "due_at": "2020-01-02"},
+                          headers={"Authorization": f"Bearer {tokens['ana']}"}).json()
+    assert (created["account_name"], created["overdue"], created["due_at"]) == ("Cedar Labs", True, "2020-01-02T00:00:00")
+
+
+def test_metrics_answer_in_the_reporting_currency_like_the_dashboard(client, tokens, monkeypatch):
+    monkeypatch.setenv("NABD_REPORTING_CURRENCY", "SAR")
+    with client.app.state.store_lock:
+        client.app.state.store.execute("INSERT INTO currency_rates VALUES ('USD', DATE '2000-01-01', 3.75)")
+    figures = _get(client, "/api/v1/metrics", tokens["vic"], months=2).json()
+    # MRR 100 + 250 + 400 + 75 = 825 USD at 3.75 SAR per USD
+    assert figures["currency"] == "SAR"
+    assert float(figures["movements"][-1]["closing_mrr"]) == 825 * 3.75

@@ -7,7 +7,8 @@ from tests.web.conftest import log_in, page_csrf
 
 from nabd.health.backtest import backtest_dates, run_backtest
 from nabd.health.versions import active_scorecard, shipped_scorecard
-from nabd.web.queries import BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS, reading_store
+from nabd.store import reading_connection
+from nabd.web.read.scorecards import BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS
 
 
 def _save_changed_default(client) -> str:
@@ -64,7 +65,7 @@ def test_the_backtest_on_the_page_shows_the_figures_of_the_backtest_function(dem
     assert f'hx-get="/scorecards/default/backtest?version={card.version}"' in page and "Run backtest" in page
     shown = demo_client.get(f"/scorecards/default/backtest?version={card.version}", headers={"HX-Request": "true"})
     assert shown.status_code == 200 and "<html" not in shown.text  # a partial
-    with reading_store(demo_client.app.state.store) as store:  # the same function the CLI runs
+    with reading_connection(demo_client.app.state.store) as store:  # the same function the CLI runs
         dates = backtest_dates(store, None, None, BACKTEST_EVERY_DAYS, BACKTEST_HORIZON_DAYS)
         expected = run_backtest(store, card, dates, BACKTEST_HORIZON_DAYS)
     assert re.search(r'id="backtest-auc">([\d.]+)<', shown.text).group(1) == f"{expected.auc:.3f}"

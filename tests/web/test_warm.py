@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 from nabd.store.clock import utc_now
-from nabd.web import queries
+from nabd.web.read import dashboard as dashboards
 from nabd.web.warm import WARM_MONTHS
 from tests.web.conftest import log_in
 
@@ -23,14 +23,14 @@ def _warmed(client, deadline: float = 60.0):
 def _key(client, segment=None):
     store = client.app.state.store
     with client.app.state.store_lock:
-        return queries.dashboard_key(store, utc_now().date(), WARM_MONTHS, segment, "USD")
+        return dashboards.dashboard_key(store, utc_now().date(), WARM_MONTHS, segment, "USD")
 
 
 def test_the_dashboard_of_all_accounts_and_of_each_segment_is_computed_before_anyone_asks(client):
     today, key = _warmed(client)
     assert today == utc_now().date() and key == _key(client)
     for segment in (None, "smb", "ent"):
-        kept = queries.kept_dashboard(_key(client, segment))
+        kept = dashboards.kept_dashboard(_key(client, segment))
         assert kept is not None and len(kept["churn"]) == WARM_MONTHS, segment
     assert "nabd_dashboard_ahead_total 1\n" in client.get("/metrics").text
 
@@ -49,7 +49,7 @@ def test_after_new_data_the_warmer_computes_again_and_the_page_shows_the_new_num
         time.sleep(0.1)
     after = _key(client)
     assert after != before and client.app.state.warming.warmed[1] == after
-    nps = queries.kept_dashboard(after)["nps"][-1]
+    nps = dashboards.kept_dashboard(after)["nps"][-1]
     assert (nps["responses"], nps["promoters"], nps["nps"]) == (1, 1, 100.0)  # 100 x (1 - 0) / 1
     log_in(client, "ana")
     page = client.get("/dashboard").text

@@ -1,11 +1,16 @@
 """The portfolio: stored scores grouped by band colour, with counts and MRR per band, filtered by segment/CSM.
 
+The portfolio filter (:class:`PortfolioFilter`, :func:`filter_accounts`) is the one used by
+``nabd portfolio``, the web portfolio and ``/api/v1/accounts``: segment in any case; band by id,
+colour or name in English or Arabic, in any case; CSM; part of the name; trend.
+
 MRR per band = sum of the accounts' MRR on the scores' as_of, in the reporting currency
 (:func:`nabd.metrics.active.account_mrr`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +21,43 @@ from nabd.errors import NabdError
 from nabd.health.scorecard import Band, Scorecard
 from nabd.metrics.active import account_mrr
 from nabd.store import Store
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    """Which accounts a portfolio shows; None = any."""
+
+    band: str | None = None  # a band's id, colour or name (English or Arabic), any case
+    segment: str | None = None  # any case: "smb" finds segment "SMB"
+    csm: str | None = None  # the CSM's login, exactly
+    search: str | None = None  # part of the account's name, any case
+    trend: str | None = None  # up | down | flat: the score's change since the run before
+
+
+def band_ids(bands: Iterable[Band], wanted: str) -> list[str]:
+    """Ids of the bands whose id, colour, English name or Arabic name is ``wanted`` (any case)."""
+    key = wanted.strip().lower()
+    return [b.id for b in bands if key in {b.id.lower(), b.colour.lower(), b.name.en.lower(), b.name.ar.lower()}]
+
+
+def filter_accounts(
+    rows: ibis.Table, wanted: PortfolioFilter, bands: Iterable[Band], *, by_band: bool = True
+) -> ibis.Table:
+    """The rows (columns segment, csm, name, band, and trend when it is asked for) that ``wanted`` keeps;
+    the band filter only ``by_band`` (a band no band of ``bands`` answers to keeps no row)."""
+    if wanted.segment:
+        rows = rows.filter(rows.segment.lower() == wanted.segment.lower())
+    if wanted.csm:
+        rows = rows.filter(rows.csm == wanted.csm)
+    if wanted.search:
+        rows = rows.filter(rows.name.lower().contains(wanted.search.lower()))
+    trends = {"up": rows.trend > 0, "down": rows.trend < 0, "flat": rows.trend == 0} if wanted.trend else {}
+    if wanted.trend in trends:
+        rows = rows.filter(trends[wanted.trend])
+    if by_band and wanted.band:
+        ids = band_ids(bands, wanted.band)
+        rows = rows.filter(rows.band.isin(ids) if ids else ibis.literal(False))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -54,16 +96,10 @@ def portfolio(
     mrr = account_mrr(store, as_of, reporting_currency).rename(mrr_account="account_id")
     rows = scores.join(accounts, "account_id")
     rows = rows.left_join(mrr, rows.account_id == mrr.mrr_account).drop("mrr_account")
-    if segment:
-        rows = rows.filter(rows.segment.lower() == segment.lower())
-    if csm:
-        rows = rows.filter(rows.csm == csm)
-    if band:
-        wanted = [b.id for b in scorecard.bands if band.lower() in {b.id, b.colour, b.name.en.lower(), b.name.ar}]
-        if not wanted:
-            names = ", ".join(f"{b.id}/{b.colour}" for b in scorecard.bands)
-            raise NabdError(f"no band {band!r} in scorecard {scorecard.name!r}: use one of {names}")
-        rows = rows.filter(rows.band.isin(wanted))
+    if band and not band_ids(scorecard.bands, band):
+        names = ", ".join(f"{b.id}/{b.colour}" for b in scorecard.bands)
+        raise NabdError(f"no band {band!r} in scorecard {scorecard.name!r}: use one of {names}")
+    rows = filter_accounts(rows, PortfolioFilter(band=band, segment=segment, csm=csm), scorecard.bands)
     colour = ibis.cases(*[(rows.band == b.id, b.colour) for b in scorecard.bands], else_=ibis.null("string"))
     rows = rows.select(
         "account_id", "name", "segment", "csm", "score", "band", colour=colour, mrr=rows.mrr.fill_null(0),

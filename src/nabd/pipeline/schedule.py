@@ -162,25 +162,3 @@ def stop_schedule(schedule: Schedule) -> None:
     if schedule._thread is not None:
         schedule._thread.join()
     schedule.store.close()
-
-def prometheus_lines(schedule: Schedule | None) -> list[str]:
-    """The scheduled runs: how many (by status), when the last one finished, how long it took, whether it failed."""
-    if schedule is None:
-        return []
-    last = schedule.last_finished
-    finished = (last - datetime(1970, 1, 1)).total_seconds() if last is not None else 0  # naive UTC -> Unix time
-    return [
-        "# HELP nabd_pipeline_runs_total Pipeline runs the server made itself, by status.",
-        "# TYPE nabd_pipeline_runs_total counter",
-        f'nabd_pipeline_runs_total{{status="ok"}} {schedule.runs - schedule.failures}',
-        f'nabd_pipeline_runs_total{{status="failed"}} {schedule.failures}',
-        "# HELP nabd_pipeline_last_run_timestamp_seconds When the last pipeline run finished (Unix time; 0: none yet).",
-        "# TYPE nabd_pipeline_last_run_timestamp_seconds gauge",
-        f"nabd_pipeline_last_run_timestamp_seconds {finished:.0f}",
-        "# HELP nabd_pipeline_last_run_seconds Seconds the last pipeline run took.",
-        "# TYPE nabd_pipeline_last_run_seconds gauge",
-        f"nabd_pipeline_last_run_seconds {schedule.last_seconds:.3f}",
-        "# HELP nabd_pipeline_last_run_failed 1 when the last pipeline run failed, else 0.",
-        "# TYPE nabd_pipeline_last_run_failed gauge",
-        f"nabd_pipeline_last_run_failed {int(schedule.last_status == 'failed')}",
-    ]

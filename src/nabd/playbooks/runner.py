@@ -36,6 +36,7 @@ from nabd.playbooks.playbook import (
     TaskStep,
     Webhook,
 )
+from nabd.playbooks.tasks import open_tasks
 from nabd.store import Store
 from nabd.store.clock import utc_now
 from nabd.store.sql import date_literal, string_literal
@@ -208,10 +209,11 @@ def _act(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecard, ru
             first_task = task_id if first_task == "NULL" else first_task
             owner = "c.csm" if task.owner == "csm" else string_literal(task.owner)
             due = datetime.combine(as_of + timedelta(days=task.due_in_days), time())
-            store.execute(
-                "INSERT INTO tasks (task_id, account_id, playbook, title, owner, priority, due_at, status, created_at) "
-                f"SELECT {task_id}, c.account_id, c.playbook, {_template_sql(task.title)}, {owner}, ?, ?, 'open', ? "
-                f"FROM ({context}) c", [task.priority, due, now],
+            open_tasks(
+                store,
+                f"SELECT {task_id} AS task_id, c.account_id AS account_id, c.playbook AS playbook, "
+                f"{_template_sql(task.title)} AS title, {owner} AS owner, CAST(? AS TEXT) AS priority, "
+                f"CAST(? AS TIMESTAMP) AS due_at FROM ({context}) c", [task.priority, due], now,
             )
             run.tasks += acted
             if isinstance(step, Survey) and step.survey.survey_id and _expand(step.survey.base_url):

@@ -1,12 +1,18 @@
 """Tasks: open -> done or dismissed with an outcome; overdue when open past their due time.
 
+The one task list (CLI ``nabd tasks``, the web's task pages and ``/api/v1/tasks``) and the one way a
+task is opened (``open_tasks``: by people on the web and the API, by playbooks in the daily run).
+
 Outcomes stay on the task so that playbooks can be judged later (``playbook_outcomes``: did the
 accounts whose save-play was done churn less than those whose play was dismissed?).
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import ibis
 
@@ -22,22 +28,84 @@ TASK_COLUMNS = (
 )
 
 
-def task_list(
-    store: Store, *, owner: str | None = None, status: str | None = "open", account_id: str | None = None,
-    now: datetime | None = None, limit: int = 200,
-) -> list[dict]:
-    """Tasks with their account's name and ``overdue`` (open and due before now): overdue first, then soonest due."""
-    now = now or utc_now()
+NEW_TASK_COLUMNS = ("task_id", "account_id", "playbook", "title", "owner", "priority", "due_at")
+
+
+def _listed(
+    store: Store, *, owner: str | None, status: str | None, account_id: str | None, task_id: str | None,
+    now: datetime,
+) -> ibis.Table:
+    """Tasks matching the filters, with their account's name and ``overdue`` (open and due before now)."""
     tasks = store.table("tasks")
-    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id)):
+    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id), ("task_id", task_id)):
         if wanted:
             tasks = tasks.filter(tasks[column] == wanted)
     accounts = store.table("accounts").select(named_account="account_id", account_name="name")
     joined = tasks.left_join(accounts, tasks.account_id == accounts.named_account)
     overdue = (joined.status == "open") & joined.due_at.notnull() & (joined.due_at < now)
-    shown = joined.mutate(overdue=overdue.fill_null(False)).select(*TASK_COLUMNS)
-    ordered = shown.order_by([ibis.desc("overdue"), ibis.asc("due_at"), "task_id"]).limit(limit)
+    return joined.mutate(overdue=overdue.fill_null(False)).select(*TASK_COLUMNS)
+
+
+def task_list(
+    store: Store, *, owner: str | None = None, status: str | None = "open", account_id: str | None = None,
+    now: datetime | None = None, limit: int = 200, offset: int = 0,
+) -> list[dict]:
+    """Tasks with their account's name and ``overdue`` (open and due before now): overdue first, then soonest due."""
+    shown = _listed(store, owner=owner, status=status, account_id=account_id, task_id=None, now=now or utc_now())
+    ordered = shown.order_by([ibis.desc("overdue"), ibis.asc("due_at"), "task_id"]).limit(limit, offset=offset)
     return ordered.to_pyarrow().to_pylist()
+
+
+def task_count(
+    store: Store, *, owner: str | None = None, status: str | None = "open", account_id: str | None = None,
+) -> int:
+    """How many tasks :func:`task_list` would list with these filters and no limit."""
+    tasks = store.table("tasks")
+    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id)):
+        if wanted:
+            tasks = tasks.filter(tasks[column] == wanted)
+    return int(tasks.count().to_pyarrow().as_py())
+
+
+def find_task(store: Store, task_id: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """The task ``task_id`` as :func:`task_list` shows it (with account_name and overdue), or None."""
+    rows = _listed(store, owner=None, status=None, account_id=None, task_id=task_id, now=now or utc_now())
+    found = rows.to_pyarrow().to_pylist()
+    return found[0] if found else None
+
+
+def open_tasks(store: Store, rows_sql: str, params: Sequence[Any] = (), now: datetime | None = None) -> None:
+    """Open one task per row of ``rows_sql``, a SELECT naming the columns NEW_TASK_COLUMNS, created ``now``.
+
+    The one ``INSERT INTO tasks``: playbooks pass a SELECT over the accounts they act on; a person's
+    task is :func:`add_task`."""
+    columns = ", ".join(NEW_TASK_COLUMNS)
+    store.execute(
+        f"INSERT INTO tasks ({columns}, status, created_at) "
+        f"SELECT {', '.join(f'n.{column}' for column in NEW_TASK_COLUMNS)}, 'open', CAST(? AS TIMESTAMP) "
+        f"FROM ({rows_sql}) n",
+        [now or utc_now(), *params],  # the created_at parameter comes first in the statement
+    )
+
+
+def add_task(
+    store: Store, account_id: str, title: str, owner: str, due_at: date | None, playbook: str | None = None,
+) -> str:
+    """Open a task on the account for ``owner`` (due at the start of ``due_at``); returns its id."""
+    if not title.strip():
+        raise NabdError("a task needs a title")
+    if store.scalar("SELECT count(*) FROM accounts WHERE account_id = ?", [account_id]) == 0:
+        raise NabdError(f"there is no account {account_id!r}")
+    task_id = f"task-{uuid.uuid4().hex[:16]}"
+    due = datetime.combine(due_at, datetime.min.time()) if due_at else None
+    open_tasks(
+        store,
+        "SELECT CAST(? AS TEXT) AS task_id, CAST(? AS TEXT) AS account_id, CAST(? AS TEXT) AS playbook, "
+        "CAST(? AS TEXT) AS title, CAST(? AS TEXT) AS owner, CAST(NULL AS TEXT) AS priority, "
+        "CAST(? AS TIMESTAMP) AS due_at",
+        [task_id, account_id, playbook, title.strip(), owner, due],
+    )
+    return task_id
 
 
 def close_task(store: Store, task_id: str, status: str, outcome: str) -> None:

@@ -15,9 +15,15 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
-from nabd.playbooks.tasks import close_task, reopen_task
-from nabd.store.clock import utc_now
-from nabd.web import queries
+from nabd.health.portfolio import PortfolioFilter
+from nabd.playbooks.tasks import add_task, close_task, find_task, reopen_task, task_count, task_list
+from nabd.store.calendar import today
+from nabd.web.read import account as accounts
+from nabd.web.read import dashboard as dashboards
+from nabd.web.read import scorecards
+from nabd.web.read.bands import band_table
+from nabd.web.read.permissions import may_write_account, writable_task
+from nabd.web.read.portfolio import PortfolioPage, portfolio
 from nabd.web.security import api_guard, store_of
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)])
@@ -113,6 +119,7 @@ class AccountHealth(BaseModel):
 class Task(BaseModel):
     task_id: str
     account_id: str
+    account_name: str | None
     playbook: str | None
     title: str
     owner: str | None
@@ -122,6 +129,7 @@ class Task(BaseModel):
     created_at: datetime
     closed_at: datetime | None
     outcome: str | None
+    overdue: bool = Field(description="open and due before now")
 
 
 class NewTask(BaseModel):
@@ -186,8 +194,8 @@ async def list_accounts(
     request: Request,
     limit: Limit = 50,
     offset: Offset = 0,
-    band: Annotated[str | None, Query(description="band id or colour: red, yellow, green")] = None,
-    segment: str | None = None,
+    band: Annotated[str | None, Query(description="band id, colour or name (English or Arabic), any case")] = None,
+    segment: Annotated[str | None, Query(description="segment, any case")] = None,
     csm: str | None = None,
     q: Annotated[str | None, Query(description="part of the account name")] = None,
     trend: Annotated[str | None, Query(pattern="^(up|down|flat)$")] = None,
@@ -195,8 +203,8 @@ async def list_accounts(
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
 ) -> dict[str, Any]:
     """Accounts with their latest health score, band, trend, MRR and next renewal."""
-    wanted = queries.PortfolioFilter(band, segment, csm, q, trend, sort, order == "desc", limit, offset)
-    found = await _query(request, queries.portfolio, wanted, utc_now().date(), load_settings().reporting_currency)
+    shown = PortfolioPage(PortfolioFilter(band, segment, csm, q, trend), sort, order == "desc", limit, offset)
+    found = await _query(request, portfolio, shown, today(), load_settings().reporting_currency)
     return {"items": found.accounts, "total": found.total, "limit": limit, "offset": offset,
             "next": _next(request, limit, offset, found.total)}
 
@@ -205,11 +213,11 @@ async def list_accounts(
 async def account_health(request: Request, account_id: str) -> dict[str, Any]:
     """The account's score history, the explanation of its latest score, and the band's action."""
     def read(store):
-        if queries.account(store, account_id) is None:
+        if accounts.account(store, account_id) is None:
             raise HTTPException(404, f"there is no account {account_id}")
-        history = queries.score_history(store, account_id)
-        bands = queries.band_table(store, history[-1]["scorecard_version"] if history else None)
-        return history, queries.account_explanation(store, account_id), bands
+        history = accounts.score_history(store, account_id)
+        bands = band_table(store, history[-1]["scorecard_version"] if history else None)
+        return history, accounts.account_explanation(store, account_id), bands
 
     history, explanation, bands = await _query(request, read)
     latest = history[-1] if history else None
@@ -223,9 +231,9 @@ async def account_health(request: Request, account_id: str) -> dict[str, Any]:
 async def account_explanation(request: Request, account_id: str) -> dict[str, Any]:
     """Why the account has its latest score: contributions, the moves that reach the next band, as text too."""
     def read(store):
-        if queries.account(store, account_id) is None:
+        if accounts.account(store, account_id) is None:
             raise HTTPException(404, f"there is no account {account_id}")
-        found = queries.account_explanation(store, account_id)
+        found = accounts.account_explanation(store, account_id)
         if found is None:
             raise HTTPException(404, f"account {account_id} has no score to explain: run `nabd score` first")
         return found
@@ -246,8 +254,10 @@ async def health_scores(
 async def metrics(
     request: Request, months: Annotated[int, Query(ge=2, le=36)] = 12, segment: str | None = None
 ) -> dict[str, Any]:
-    """Monthly customer churn (lost / customers at start) and NPS, CSAT and CES with response counts."""
-    return await _query(request, queries.dashboard, utc_now().date(), months, segment)
+    """The dashboard's figures (monthly customer churn = lost / customers at start, GRR/NRR, MRR movements,
+    cohorts, NPS, CSAT and CES with response counts), money in the reporting currency (NABD_REPORTING_CURRENCY)."""
+    currency = load_settings().reporting_currency
+    return await _query(request, dashboards.dashboard, today(), months, segment, currency)
 
 
 @router.get("/tasks", response_model=Page[Task])
@@ -255,10 +265,12 @@ async def list_tasks(
     request: Request, limit: Limit = 50, offset: Offset = 0, account_id: str | None = None,
     owner: str | None = None, status: Annotated[str | None, Query(pattern="^(open|done|dismissed)$")] = None,
 ) -> dict[str, Any]:
-    """Tasks, soonest due first."""
-    items, total = await _query(
-        request, queries.tasks, account_id=account_id, owner=owner, status=status, limit=limit, offset=offset
-    )
+    """Tasks with their account's name and ``overdue``: overdue first, then soonest due (as `nabd tasks`)."""
+    def read(store):
+        filters = {"account_id": account_id, "owner": owner, "status": status}
+        return task_list(store, **filters, limit=limit, offset=offset), task_count(store, **filters)
+
+    items, total = await _query(request, read)
     return {"items": items, "total": total, "limit": limit, "offset": offset,
             "next": _next(request, limit, offset, total)}
 
@@ -269,12 +281,12 @@ async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
     user = request.state.user
 
     def write(store):
-        if queries.account(store, new.account_id) is None:
+        if accounts.account(store, new.account_id) is None:
             raise HTTPException(404, f"there is no account {new.account_id}")
-        if not queries.may_write_account(store, user, new.account_id):
+        if not may_write_account(store, user, new.account_id):
             raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
-        task_id = queries.add_task(store, new.account_id, new.title, new.owner or user.login, new.due_at)
-        return queries.task(store, task_id)
+        task_id = add_task(store, new.account_id, new.title, new.owner or user.login, new.due_at)
+        return find_task(store, task_id)
 
     return await _query(request, write)
 
@@ -283,12 +295,12 @@ async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
 async def change_task(request: Request, task_id: str, change: TaskChange) -> dict[str, Any]:
     """Finish or dismiss a task with its outcome (required), or reopen it (admins, its owner, or the account's CSM)."""
     def write(store):
-        queries.writable_task(store, request.state.user, task_id)
+        writable_task(store, request.state.user, task_id)
         if change.status == "open":
             reopen_task(store, task_id)
         else:
             close_task(store, task_id, change.status, change.outcome or "")
-        return queries.task(store, task_id)
+        return find_task(store, task_id)
 
     return await _query(request, write)
 
@@ -296,7 +308,7 @@ async def change_task(request: Request, task_id: str, change: TaskChange) -> dic
 @router.get("/scorecards", response_model=list[ScorecardText])
 async def list_scorecards(request: Request) -> list[dict[str, Any]]:
     """Every scorecard's current YAML and version."""
-    return await _query(request, queries.scorecards)
+    return await _query(request, scorecards.scorecards)
 
 
 @router.put("/scorecards/{name}", response_model=ScorecardText)
@@ -306,10 +318,10 @@ async def put_scorecard(request: Request, name: str, update: ScorecardUpdate) ->
         raise HTTPException(403, "only an admin can change a scorecard")
 
     def write(store):
-        saved, problems = queries.save_scorecard(store, update.yaml, name, request.state.user)
+        saved, problems = scorecards.save_scorecard(store, update.yaml, name, request.state.user)
         if problems:
             raise HTTPException(422, "; ".join(problems))
-        return queries.scorecard(store, saved.name)
+        return scorecards.scorecard(store, saved.name)
 
     return await _query(request, write)
 
@@ -317,7 +329,7 @@ async def put_scorecard(request: Request, name: str, update: ScorecardUpdate) ->
 @router.get("/active-scorecard", response_model=ActiveScorecard)
 async def get_active_scorecard(request: Request) -> dict[str, Any]:
     """The active scorecard: its name, version and YAML."""
-    return await _query(request, queries.active_scorecard)
+    return await _query(request, scorecards.active_scorecard)
 
 
 @router.put("/active-scorecard", response_model=ActiveScorecard)
@@ -327,7 +339,7 @@ async def put_active_scorecard(request: Request, activation: Activation) -> dict
         raise HTTPException(403, "only an admin can choose the active scorecard")
 
     def write(store):
-        queries.activate_scorecard(store, activation.version, request.state.user)
-        return queries.active_scorecard(store)
+        scorecards.activate_scorecard(store, activation.version, request.state.user)
+        return scorecards.active_scorecard(store)
 
     return await _query(request, write)

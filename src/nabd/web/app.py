@@ -1,4 +1,4 @@
-"""The web application: one FastAPI app serving the pages, the REST API, /health and /metrics.
+"""The web application: one FastAPI app serving the pages, the REST API, /health and /metrics (monitoring.py).
 
 The app opens ONE store in its lifespan and serialises access to it with a lock, so on DuckDB the
 server process is the one owner of the database file (DESIGN.md, the one-writer rule).
@@ -6,6 +6,7 @@ server process is the one owner of the database file (DESIGN.md, the one-writer 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -25,17 +26,17 @@ from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.handoff import routes as handoff_routes
 from nabd.handoff.jobs import CommandRunner
+from nabd.ingest.activity import follow_timezone
 from nabd.ingest.intake import routes as intake_routes
-from nabd.ingest.intake.service import prometheus_lines as intake_prometheus_lines
 from nabd.ingest.intake.service import start_intake, stop_intake
-from nabd.pipeline.schedule import prometheus_lines as pipeline_prometheus_lines
 from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import Store, open_store
-from nabd.web import api, pages, queries, survey_pages, task_pages, user_pages
+from nabd.web import api, monitoring, pages, survey_pages, task_pages, user_pages
+from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
-from nabd.web.warm import prometheus_lines as warm_prometheus_lines
 from nabd.web.warm import start_warming, stop_warming
 
+log = logging.getLogger("nabd.web")
 SECRET_META_KEY = "web_secret_key"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -58,13 +59,14 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(database_url)
         try:
+            follow_timezone(store, log.warning)  # activity_daily counts days in NABD_TIMEZONE
             key = secret_key or load_settings().secret_key or _stored_secret(store)
             app.state.store = store
             app.state.store_lock = threading.Lock()
             app.state.serializer = serializer(key)
             app.state.started = time.time()
             app.state.schedule = start_schedule(  # the pipeline, every run_every and after new data
-                store, app.state.store_lock, run_every, generation=queries.data_generation, inbox=inbox,
+                store, app.state.store_lock, run_every, generation=data_generation, inbox=inbox,
             ) if run_every else None
             app.state.intake = start_intake(database_url, store, app.state.store_lock,
                                             on_change=app.state.schedule and app.state.schedule.data_changed)
@@ -96,7 +98,7 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.state.requests = Counter()
     app.state.seconds = Counter()
     app.mount("/static", StaticFiles(directory=str(files("nabd.web") / "static")), name="static")
-    app.include_router(pages.system)
+    app.include_router(monitoring.router)  # /health, /metrics
     app.include_router(pages.login)
     app.include_router(pages.own)
     app.include_router(pages.router)
@@ -186,29 +188,3 @@ def _add_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"error": message}, status_code=500)
         return PlainTextResponse(message, status_code=500)
-
-
-def prometheus_text(app: FastAPI) -> str:
-    """Request counts and durations by method and route template (never a path with an id in it)."""
-    lines = [
-        "# HELP nabd_http_requests_total HTTP requests by method, route and status.",
-        "# TYPE nabd_http_requests_total counter",
-    ]
-    for (method, route, status), count in sorted(app.state.requests.items()):
-        lines.append(f'nabd_http_requests_total{{method="{method}",route="{route}",status="{status}"}} {count}')
-    lines += [
-        "# HELP nabd_http_request_seconds_total Seconds spent answering, by method and route.",
-        "# TYPE nabd_http_request_seconds_total counter",
-    ]
-    for (method, route), seconds in sorted(app.state.seconds.items()):
-        lines.append(f'nabd_http_request_seconds_total{{method="{method}",route="{route}"}} {seconds:.6f}')
-    lines += [
-        "# HELP nabd_uptime_seconds Seconds since the server started.",
-        "# TYPE nabd_uptime_seconds gauge",
-        f"nabd_uptime_seconds {time.time() - app.state.started:.3f}",
-        *intake_prometheus_lines(app.state.intake),
-        *warm_prometheus_lines(app.state.warming),
-        *pipeline_prometheus_lines(app.state.schedule),
-    ]
-    return "\n".join(lines) + "\n"
-

@@ -1,7 +1,7 @@
-"""The HTML pages: login, portfolio, account, dashboard, scorecards, data; plus /health and /metrics.
+"""The HTML pages: login, portfolio, account, dashboard, scorecards, data (/health and /metrics: monitoring.py).
 
-Four routers, each with its guard (see security.py): ``system`` (no session: /health, /metrics),
-``login`` (the login form), ``own`` (logout and the user's preferences), ``router`` (everything else).
+Three routers, each with its guard (see security.py): ``login`` (the login form), ``own`` (logout and
+the user's preferences), ``router`` (everything else). Each page reads through its read model (nabd.web.read).
 """
 
 from __future__ import annotations
@@ -11,23 +11,26 @@ from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import (
-    HTMLResponse,
-    JSONResponse,
-    PlainTextResponse,
-    RedirectResponse,
-    Response,
-)
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
 from nabd.feedback.themes import THEME_NAMES
-from nabd.store import schema_version
-from nabd.store.clock import utc_now
-from nabd.web import queries
+from nabd.health import versions
+from nabd.health.portfolio import PortfolioFilter
+from nabd.playbooks import tasks
+from nabd.store import reading_connection
+from nabd.store.calendar import today
 from nabd.web.i18n import LANGUAGES, Language, choose_language
+from nabd.web.read import account as accounts
+from nabd.web.read import dashboard as dashboards
+from nabd.web.read import scorecards
+from nabd.web.read.bands import band_table, bands_of
+from nabd.web.read.data import data_overview
+from nabd.web.read.permissions import may_write_account
+from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
 from nabd.web.security import (
     anonymous_guard,
     page_guard,
@@ -47,7 +50,6 @@ _environment = Environment(
 )
 templates = Jinja2Templates(env=_environment)
 
-system = APIRouter(include_in_schema=False)
 login = APIRouter(include_in_schema=False, dependencies=[Depends(anonymous_guard)])
 own = APIRouter(include_in_schema=False, dependencies=[Depends(self_guard)])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
@@ -89,33 +91,12 @@ def _local_target(target: str | None, default: str = "/portfolio") -> str:
 
 
 async def _query(request: Request, function, *args, **kwargs):
-    """Run a queries.* function on the app's store, under its lock, off the event loop."""
+    """Run a read-model function on the app's store, under its lock, off the event loop."""
     def run():
         with store_of(request) as store:
             return function(store, *args, **kwargs)
 
     return await run_in_threadpool(run)
-
-
-def _today() -> date:
-    return utc_now().date()
-
-
-# --- no session ---------------------------------------------------------------------------
-
-@system.get("/health")
-async def health(request: Request) -> JSONResponse:
-    """Liveness and database check, for load balancers: no customer data."""
-    version = await _query(request, schema_version)
-    return JSONResponse({"status": "ok", "database": request.app.state.store.kind, "schema_version": version})
-
-
-@system.get("/metrics")
-async def prometheus(request: Request) -> PlainTextResponse:
-    """Prometheus text format: request counts and timings, no customer data."""
-    from nabd.web.app import prometheus_text
-
-    return PlainTextResponse(prometheus_text(request.app), media_type="text/plain; version=0.0.4")
 
 
 # --- login --------------------------------------------------------------------------------
@@ -201,20 +182,21 @@ async def portfolio_page(
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
-    wanted = queries.PortfolioFilter(
-        band=band or None, segment=segment or None, csm=csm or None, search=q or None,
-        trend=trend or None, sort=sort, descending=order == "desc",
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+    wanted = PortfolioFilter(
+        band=band or None, segment=segment or None, csm=csm or None, search=q or None, trend=trend or None,
     )
+    shown = PortfolioPage(wanted, sort=sort, descending=order == "desc", limit=PAGE_SIZE,
+                          offset=(page - 1) * PAGE_SIZE)
     currency = load_settings().reporting_currency
 
     def read(store):
-        return queries.portfolio(store, wanted, _today(), currency), queries.filter_choices(store)
+        return portfolio(store, shown, today(), currency), filter_choices(store)
 
     found, choices = await _query(request, read)
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
-        request, template, portfolio=found, bands=found.band_table, wanted=wanted, choices=choices, page=page,
+        request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
+        page=page,
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
@@ -223,19 +205,19 @@ async def portfolio_page(
 @router.get("/accounts/{account_id}")
 async def account_page(request: Request, account_id: str) -> HTMLResponse:
     def read(store):
-        found = queries.account(store, account_id)
+        found = accounts.account(store, account_id)
         if found is None:
             return None
-        history = queries.score_history(store, account_id)
+        history = accounts.score_history(store, account_id)
         return {
             "account": found,
             "history": history,
-            "bands": queries.band_table(store, history[-1]["scorecard_version"] if history else None),
-            "explanation": queries.account_explanation(store, account_id),
-            "records": queries.account_records(store, account_id),
-            "usage": queries.usage_trend(store, account_id, _today()),
-            "onboarding": queries.account_onboarding(store, account_id, _today()),
-            "writable": queries.may_write_account(store, request.state.user, account_id),
+            "bands": band_table(store, history[-1]["scorecard_version"] if history else None),
+            "explanation": accounts.account_explanation(store, account_id),
+            "records": accounts.account_records(store, account_id),
+            "usage": accounts.usage_trend(store, account_id, today()),
+            "onboarding": accounts.account_onboarding(store, account_id, today()),
+            "writable": may_write_account(store, request.state.user, account_id),
         }
 
     shown = await _query(request, read)
@@ -253,9 +235,9 @@ async def add_task(
     due_at: Annotated[date | None, Form()] = None,
 ) -> Response:
     def write(store):
-        if not queries.may_write_account(store, request.state.user, account_id):
+        if not may_write_account(store, request.state.user, account_id):
             raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
-        queries.add_task(store, account_id, title, request.state.user.login, due_at)
+        tasks.add_task(store, account_id, title, request.state.user.login, due_at)
 
     await _query(request, write)
     return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
@@ -268,24 +250,26 @@ async def dashboard_page(
     currency = load_settings().reporting_currency
 
     def read(store):
-        return queries.dashboard_key(store, _today(), months, segment or None, currency), queries.filter_choices(store)
+        return dashboards.dashboard_key(store, today(), months, segment or None, currency), filter_choices(store)
 
     key, choices = await _query(request, read)
     shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
     if shown is None:
-        shown = await _query(request, queries.dashboard, _today(), months, segment or None, currency)
-    return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months)
+        shown = await _query(request, dashboards.dashboard, today(), months, segment or None, currency)
+    return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months,
+                  retention=dashboards.by_period(shown, "churn", "revenue"),
+                  voice=dashboards.by_period(shown, "nps", "csat", "ces"))
 
 
 @router.get("/scorecards")
 async def scorecards_page(request: Request) -> HTMLResponse:
-    cards = await _query(request, queries.scorecards)
+    cards = await _query(request, scorecards.scorecards)
     return render(request, "scorecards.html", cards=cards)
 
 
 @router.get("/scorecards/{name}")
 async def scorecard_page(request: Request, name: str, version: str | None = None) -> HTMLResponse:
-    card = await _query(request, queries.scorecard, name, version or None)
+    card = await _query(request, scorecards.scorecard, name, version or None)
     if card is None:
         raise HTTPException(404, f"there is no scorecard {name}" + (f" version {version}" if version else ""))
     return render(request, "scorecard.html", card=card, text=card["yaml"], problems=[], saved=None)
@@ -297,8 +281,8 @@ async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(
         raise HTTPException(403, "only an admin can change a scorecard")
 
     def write(store):
-        saved, problems = queries.save_scorecard(store, text, name, request.state.user)
-        card = queries.scorecard(store, saved.name if saved else name) or {"name": name, "version": None}
+        saved, problems = scorecards.save_scorecard(store, text, name, request.state.user)
+        card = scorecards.scorecard(store, saved.name if saved else name) or {"name": name, "version": None}
         return card, saved, problems
 
     card, saved, problems = await _query(request, write)
@@ -311,7 +295,7 @@ async def activate_scorecard(request: Request, name: str, version: Annotated[str
     """Make a version the active scorecard (admins): the one `nabd score` and the daily run use."""
     if request.state.user.role != "admin":
         raise HTTPException(403, "only an admin can choose the active scorecard")
-    card = await _query(request, queries.activate_scorecard, version, request.state.user)
+    card = await _query(request, scorecards.activate_scorecard, version, request.state.user)
     return RedirectResponse(f"/scorecards/{card.name}?version={card.version}", status_code=303)
 
 
@@ -320,19 +304,33 @@ async def scorecard_backtest(request: Request, name: str, version: str) -> HTMLR
     """The backtest of a version (an HTMX partial): run on its own connection, so other requests go on."""
     def run():
         with store_of(request) as store:
-            card = queries.scorecard_of_version(store, version)
+            card = versions.scorecard_of_version(store, version)
             if card is None:
                 raise HTTPException(404, f"there is no scorecard version {version}")
-            reader = queries.reading_store(store)
+            reader = reading_connection(store)
         with reader:
-            return card, queries.scorecard_backtest(reader, card)
+            return card, scorecards.scorecard_backtest(reader, card)
 
     card, (result, problem) = await run_in_threadpool(run)
     return render(request, "_backtest.html", card=card, result=result, problem=problem,
-                  card_bands=queries.bands_of(card))
+                  card_bands=bands_of(card))
+
+
+@router.get("/warnings/backtest")
+async def warning_backtest(request: Request) -> HTMLResponse:
+    """The indicators' warning backtest (an HTMX partial of the scorecards page, every role): recall and
+    precision of each indicator's stored firings; run on its own connection, so other requests go on."""
+    def run():
+        with store_of(request) as store:
+            reader = reading_connection(store)
+        with reader:
+            return scorecards.indicator_warnings(reader)
+
+    result = await run_in_threadpool(run)
+    return render(request, "_warnings.html", result=result)
 
 
 @router.get("/data")
 async def data_page(request: Request) -> HTMLResponse:
-    overview = await _query(request, queries.data_overview)
+    overview = await _query(request, data_overview)
     return render(request, "data.html", overview=overview)

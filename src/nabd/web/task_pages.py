@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nabd.playbooks.tasks import close_task, reopen_task, task_list
-from nabd.web import queries
 from nabd.web.pages import _local_target, _query, render
+from nabd.web.read.permissions import writable_task
 from nabd.web.security import page_guard
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
@@ -43,7 +43,7 @@ async def task_outcome(
 ) -> Response:
     """Close a task as done or dismissed with its outcome, or reopen it; back to ``next`` (My tasks)."""
     def write(store):
-        queries.writable_task(store, request.state.user, task_id)
+        writable_task(store, request.state.user, task_id)
         if status == "open":
             reopen_task(store, task_id)
         else:

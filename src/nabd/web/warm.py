@@ -1,6 +1,6 @@
 """The server computes the dashboard before anyone asks: at start, and after each change of its data.
 
-A thread looks at the data generation (:func:`nabd.web.queries.data_generation`: imports, scoring
+A thread looks at the data generation (:func:`nabd.web.read.generation.data_generation`: imports, scoring
 runs, intake drains, survey responses, accounts) every ``WARM_SECONDS``. When it or the day changed,
 it computes the default dashboard (12 months, all accounts) and every segment's, on its own
 connection (so pages are not held behind the store lock meanwhile), and keeps them under the new
@@ -17,12 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
-import ibis
-
-from nabd.store import Store, connect
-from nabd.store.clock import utc_now
-from nabd.web import queries
+from nabd.store import Store, reading_connection
+from nabd.store.calendar import today as calendar_today
+from nabd.web.read import dashboard as dashboards
+from nabd.web.read.dashboard import DashboardKey
+from nabd.web.read.generation import data_generation
+from nabd.web.read.portfolio import filter_choices
 
 log = logging.getLogger("nabd.web")
 WARM_SECONDS = 2.0  # how often the generation is looked at
@@ -36,16 +38,16 @@ class Warming:
     store: Store
     store_lock: threading.Lock
     currency: Callable[[], str]
-    warmed: tuple | None = None  # (day, generation) last computed
+    warmed: tuple[date, DashboardKey] | None = None  # (day, default dashboard's key) last computed
     computed: int = 0  # computations kept
     seconds: float = 0.0  # how long the last one took
-    _computing: dict[tuple, threading.Event] = field(default_factory=dict)
+    _computing: dict[DashboardKey, threading.Event] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _reader: Store | None = None
     _thread: threading.Thread | None = None
 
-    def ready(self, key: tuple, timeout: float = 600.0) -> dict | None:
+    def ready(self, key: DashboardKey, timeout: float = 600.0) -> dict | None:
         """The dashboard kept under ``key`` (waiting for it if the warmer is computing it now), else None.
 
         One kept CACHE_SECONDS ago or more is still given, and computed again in the background."""
@@ -53,22 +55,22 @@ class Warming:
             event = self._computing.get(key)
         if event is not None:
             event.wait(timeout)
-        kept = queries.kept_dashboard(key, fresh=False)
-        if kept is not None and queries.kept_dashboard(key) is None:
+        kept = dashboards.kept_dashboard(key, fresh=False)
+        if kept is not None and dashboards.kept_dashboard(key) is None:
             self.warmed = None  # the next look computes it again
         return kept
 
     def warm_once(self) -> bool:
         """Compute the default and every segment's dashboard if the day or the data changed; True if it did."""
-        today = utc_now().date()
+        today = calendar_today()
         currency = self.currency()
         with self.store_lock:
-            default = queries.dashboard_key(self.store, today, WARM_MONTHS, None, currency)
-            segments = queries.filter_choices(self.store)["segment"]
+            default = dashboards.dashboard_key(self.store, today, WARM_MONTHS, None, currency)
+            segments = filter_choices(self.store)["segment"]
         if (today, default) == self.warmed:
             return False
-        keys = [default] + [default[:3] + (name,) + default[4:] for name in segments]
-        missing = [key for key in keys if queries.kept_dashboard(key) is None]  # a request may have made some
+        keys = [default] + [default._replace(segment=name) for name in segments]
+        missing = [key for key in keys if dashboards.kept_dashboard(key) is None]  # a request may have made some
         events = {key: threading.Event() for key in missing}
         with self._guard:
             self._computing.update(events)
@@ -77,17 +79,17 @@ class Warming:
             reader = self._reader_store()
             shown = {}
             if default in missing:
-                shown[default] = queries.dashboard_figures(reader, today, WARM_MONTHS, None, currency)
+                shown[default] = dashboards.dashboard_figures(reader, today, WARM_MONTHS, None, currency)
             if any(key != default for key in missing):
-                for name, found in queries.segment_dashboards(reader, today, WARM_MONTHS, currency).items():
-                    shown[default[:3] + (name,) + default[4:]] = found
+                for name, found in dashboards.segment_dashboards(reader, today, WARM_MONTHS, currency).items():
+                    shown[default._replace(segment=name)] = found
                 for key in keys[1:]:
-                    shown.setdefault(key, queries.empty_dashboard(today, WARM_MONTHS, currency))
+                    shown.setdefault(key, dashboards.empty_dashboard(today, WARM_MONTHS, currency))
             with self.store_lock:
-                unchanged = queries.data_generation(self.store) == default[-1]
+                unchanged = data_generation(self.store) == default.generation
             self.seconds = time.perf_counter() - began
             if unchanged:  # else the data changed meanwhile: the next look computes again
-                queries.keep_dashboards(shown)
+                dashboards.keep_dashboards(shown)
                 self.warmed = (today, default)
                 self.computed += 1
             log.info("computed %d dashboards ahead in %.1f s%s", len(shown), self.seconds,
@@ -100,15 +102,10 @@ class Warming:
                     event.set()
 
     def _reader_store(self) -> Store:
-        """A second connection to the store, for this thread only (DuckDB: a cursor of the same database)."""
+        """The warmer's second connection to the store (:func:`nabd.store.reading_connection`)."""
         if self._reader is None:
-            if self.store.kind == "duckdb":
-                with self.store_lock:  # the main connection is not touched by two threads at once
-                    raw = self.store.raw.cursor()
-                raw.execute("SET enable_progress_bar = false")
-                self._reader = Store(self.store.url, ibis.duckdb.from_connection(raw))
-            else:
-                self._reader = connect(self.store.url)
+            with self.store_lock:  # the main connection is not touched by two threads at once
+                self._reader = reading_connection(self.store)
         return self._reader
 
     def _run(self) -> None:
@@ -119,18 +116,6 @@ class Warming:
                 if self._stopping.is_set():
                     return
                 log.exception("computing the dashboard ahead failed; trying again")
-
-
-def prometheus_lines(warming: Warming) -> list[str]:
-    """How many dashboard computations ahead were kept, and how long the last one took."""
-    return [
-        "# HELP nabd_dashboard_ahead_total Computations of the dashboards ahead (kept).",
-        "# TYPE nabd_dashboard_ahead_total counter",
-        f"nabd_dashboard_ahead_total {warming.computed}",
-        "# HELP nabd_dashboard_ahead_seconds Seconds the last computation of the dashboards ahead took.",
-        "# TYPE nabd_dashboard_ahead_seconds gauge",
-        f"nabd_dashboard_ahead_seconds {warming.seconds:.3f}",
-    ]
 
 
 def start_warming(store: Store, store_lock: threading.Lock, currency: Callable[[], str]) -> Warming:
