@@ -21,6 +21,7 @@ from nabd.health.commands import register as register_health
 from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
 from nabd.playbooks.commands import register as register_playbooks
+from nabd.risk.commands import register as register_clv
 from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
 from nabd.store import CANONICAL_TABLES, schema_version
@@ -64,7 +65,7 @@ def run_handed_off(argv: list[str], cwd: Path) -> int:
 
 
 for register in (register_ingest, register_demo, register_metrics, register_health, register_playbooks,
-                 register_feedback):
+                 register_feedback, register_clv):
     register(app)
 register_web(app, run_handed_off)  # the composition root gives `nabd serve` the command runner
 
