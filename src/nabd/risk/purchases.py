@@ -25,7 +25,7 @@ def purchase_days(store: Store, as_of: date, reporting_currency: str = "USD") ->
     invoices = store.table("invoices")
     invoices = invoices.filter((invoices.issued_at <= as_of) & invoices.account_id.isin(accounts.account_id))
     converted = convert_on(
-        store, invoices.select("account_id", "currency", "amount", rate_day=invoices.issued_at),
+        store, invoices.select("account_id", "currency", "amount", rate_day=invoices.issued_at.cast("date")),
         "amount", reporting_currency,
     )
     return converted.group_by("account_id", day=converted.rate_day).aggregate(amount=converted.amount.sum())

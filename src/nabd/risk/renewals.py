@@ -24,7 +24,7 @@ MONTHS_PER_CADENCE = {"month": 1, "year": 12}
 def _months_between(start: ibis.DateValue, end: ibis.DateValue) -> ibis.IntegerValue:
     """Whole calendar months from ``start`` to ``end`` (a month counts once its day of month is reached)."""
     months = (end.year() * 12 + end.month()) - (start.year() * 12 + start.month())
-    return (months - (end.day() < start.day()).cast("int64")).cast("int64")
+    return (months - ibis.ifelse(end.day() < start.day(), 1, 0)).cast("int64")
 
 
 def renewal_history(store: Store, as_of: date, by: str | None = None) -> ibis.Table:
@@ -48,7 +48,7 @@ def renewal_history(store: Store, as_of: date, by: str | None = None) -> ibis.Ta
     months = _months_between(accounts.first_start, end)
     full = (months // step).cast("int64")
     on_boundary = (months % step == 0) & (end.day() == accounts.first_start.day())
-    paid = ibis.greatest(full + (~on_boundary).cast("int64"), 1)
+    paid = ibis.greatest(full + ibis.ifelse(on_boundary, 0, 1), 1)
     history = accounts.select(
         "account_id", "first_start", cadence=cadence, churned=~accounts.open_on,
         periods=ibis.ifelse(accounts.open_on, full, paid).cast("int64"),
@@ -74,7 +74,7 @@ def survivors(history: ibis.Table) -> ibis.Table:
     alive = ibis.ifelse(joined.churned, joined.periods > joined.t, joined.periods >= joined.t)
     return (
         joined.group_by("group", "cadence", "t")
-        .aggregate(survivors=alive.cast("int64").sum())
+        .aggregate(survivors=ibis.ifelse(alive, 1, 0).sum().cast("int64"))
         .order_by("group", "cadence", "t")
     )
 
