@@ -58,7 +58,11 @@ def _chosen(store: Store, model: Model) -> Model:
     """auto: sbg when the store holds subscriptions, else bgnbd."""
     if model is not Model.auto:
         return model
-    return Model.sbg if store.scalar("SELECT count(*) FROM subscriptions") else Model.bgnbd
+    if store.scalar("SELECT count(*) FROM subscriptions"):
+        return Model.sbg
+    if store.scalar("SELECT count(*) FROM invoices"):
+        return Model.bgnbd
+    raise NabdError("no subscriptions or invoices to fit a lifetime value model on: import some first")
 
 
 def register(app: typer.Typer) -> None:
