@@ -37,14 +37,12 @@ def log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.nda
     """log L of each customer (FHL 2005, eq. 6)."""
     r, alpha, a, b = params
     special = _special()
-    base = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    stays = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + T)
+    counts, at = np.unique(x, return_inverse=True)  # few distinct frequencies: special functions once each
+    base = (special.gammaln(r + counts) - special.gammaln(r))[at] + r * np.log(alpha)
+    stays = (special.betaln(a, b + counts) - special.betaln(a, b))[at] - (r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dropped = np.where(
-            x > 0,
-            special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - special.betaln(a, b) - (r + x) * np.log(alpha + t_x),
-            -np.inf,
-        )
+        dropping = special.betaln(a + 1, np.maximum(b + counts - 1, 1e-300)) - special.betaln(a, b)
+        dropped = np.where(x > 0, dropping[at] - (r + x) * np.log(alpha + t_x), -np.inf)
     return base + np.logaddexp(stays, dropped)
 
 
@@ -110,7 +108,7 @@ class BetaGeometricNBDFitter:
             raise NabdError("no customer has bought more than once: the purchase model needs repeat purchases")
         scale = float(np.mean(age)) or 1.0
         self.estimate = maximise(
-            lambda p: float(np.dot(w, log_likelihood(p, x, t_x, age))),
+            lambda p: float(np.sum(w * log_likelihood(p, x, t_x, age))),
             ("r", "alpha", "a", "b"), (1.0, scale, 1.0, 1.0),
         )
         self.r, self.alpha, self.a, self.b = (float(v) for v in self.estimate.values)

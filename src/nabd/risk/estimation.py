@@ -63,19 +63,24 @@ class Estimate:
 def maximise(
     log_likelihood: Callable[[np.ndarray], float], names: Sequence[str], start: Sequence[float]
 ) -> Estimate:
-    """The parameters (all > 0) maximising ``log_likelihood(params)``, found on their logs by L-BFGS-B then Nelder-Mead."""
+    """The parameters (all > 0) maximising ``log_likelihood(params)``, found on their logs by L-BFGS-B
+    (Nelder-Mead from there when L-BFGS-B does not converge)."""
     optimize = scipy_module("optimize")
 
     def negative(log_params: np.ndarray) -> float:
         value = log_likelihood(np.exp(log_params))
         return -value if np.isfinite(value) else 1e300
 
-    bounds = [(-12.0, 12.0)] * len(names)
-    found = optimize.minimize(negative, np.log(np.asarray(start, float)), method="L-BFGS-B", bounds=bounds)
-    polished = optimize.minimize(
-        negative, found.x, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}
+    bounds = [(-15.0, 15.0)] * len(names)
+    best = optimize.minimize(
+        negative, np.log(np.asarray(start, float)), method="L-BFGS-B", bounds=bounds,
+        options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 5000},
     )
-    best = polished if polished.fun <= found.fun else found
+    if not best.success:
+        polished = optimize.minimize(
+            negative, best.x, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}
+        )
+        best = polished if polished.fun <= best.fun else best
     return Estimate(
         names=tuple(names), values=np.exp(best.x), log_covariance=_inverse_information(negative, best.x),
         log_likelihood=-float(best.fun),

@@ -106,7 +106,7 @@ class ShiftedBetaGeometricFitter:
             alpha, beta = params
             churn_terms = _log_beta(alpha + 1, beta + t[lost] - 1) - _log_beta(alpha, beta)
             stay_terms = _log_beta(alpha, beta + t[~lost]) - _log_beta(alpha, beta)
-            return float(np.dot(w[lost], churn_terms) + np.dot(w[~lost], stay_terms))
+            return float(np.sum(w[lost] * churn_terms) + np.sum(w[~lost] * stay_terms))
 
         self.estimate = maximise(log_likelihood, ("alpha", "beta"), (1.0, 1.0))
         self.alpha, self.beta = (float(v) for v in self.estimate.values)
