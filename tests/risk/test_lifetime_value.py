@@ -9,7 +9,11 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.risk.lifetime_value import (
-    discount_per_period, fit_purchases, fit_retention, predict_purchase_value, predict_retention_value,
+    discount_per_period,
+    fit_purchases,
+    fit_retention,
+    predict_purchase_value,
+    predict_retention_value,
 )
 from nabd.risk.sbg import discounted_residual_lifetime
 from tests.metrics.metrics_history import acct, given, sub

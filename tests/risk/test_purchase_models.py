@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 
 from nabd.errors import NabdError
-from nabd.risk.bgnbd import BetaGeometricNBDFitter, expected_purchases, log_likelihood, probability_alive
+from nabd.risk.bgnbd import (
+    BetaGeometricNBDFitter,
+    expected_purchases,
+    log_likelihood,
+    probability_alive,
+)
 from nabd.risk.gamma_gamma import GammaGammaFitter, expected_spend
 from nabd.risk.gamma_gamma import log_likelihood as spend_log_likelihood
 

@@ -50,7 +50,7 @@ def test_invoices_after_as_of_and_of_unmatched_accounts_do_not_count(store):
 
 
 def test_amounts_convert_to_the_reporting_currency_on_the_issue_day(store):
-    given(store, accounts=[acct("A")], currency_rates=[("EUR", date(2023, 1, 1), Decimal("2"))], invoices=[
+    given(store, accounts=[acct("A")], currency_rates=[("EUR", date(2023, 1, 1), Decimal(2))], invoices=[
         invoice("I1", "A", 10, date(2024, 1, 1), "EUR"), invoice("I2", "A", 10, date(2024, 1, 8), "EUR"),
     ])
     assert by_account(store)["A"]["monetary_value"] == pytest.approx(20.0)

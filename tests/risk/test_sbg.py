@@ -9,8 +9,12 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.risk.sbg import (
-    ShiftedBetaGeometricFitter, churn_probability, discounted_residual_lifetime, expected_remaining_periods,
-    retention_rate, survival,
+    ShiftedBetaGeometricFitter,
+    churn_probability,
+    discounted_residual_lifetime,
+    expected_remaining_periods,
+    retention_rate,
+    survival,
 )
 
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]

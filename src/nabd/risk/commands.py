@@ -11,13 +11,18 @@ import pyarrow.compute as pc
 import typer
 
 from nabd.config import load_settings
-from nabd.console import DatabaseOption, console, open_configured_store
+from nabd.console import DatabaseOption, open_configured_store
 from nabd.errors import NabdError
-from nabd.metrics.commands import OutputFormat, _print
 from nabd.metrics.breakdown import ACCOUNT_BREAKDOWNS, check_breakdown
+from nabd.metrics.commands import OutputFormat, _print
 from nabd.risk.lifetime_value import (
-    DEFAULT_DISCOUNT_RATE, fit_purchases, fit_retention, predict_purchase_value, predict_retention_value,
-    purchase_parameters, retention_parameters,
+    DEFAULT_DISCOUNT_RATE,
+    fit_purchases,
+    fit_retention,
+    predict_purchase_value,
+    predict_retention_value,
+    purchase_parameters,
+    retention_parameters,
 )
 from nabd.store import Store
 from nabd.store.clock import utc_now

@@ -19,7 +19,12 @@ from nabd.risk.bgnbd import BetaGeometricNBDFitter, expected_purchases
 from nabd.risk.estimation import Estimate, delta_interval
 from nabd.risk.gamma_gamma import GammaGammaFitter, expected_spend
 from nabd.risk.purchases import DAYS_PER_UNIT, purchase_history, purchase_outcomes
-from nabd.risk.renewals import MONTHS_PER_CADENCE, active_accounts_value, renewal_history, renewal_outcomes
+from nabd.risk.renewals import (
+    MONTHS_PER_CADENCE,
+    active_accounts_value,
+    renewal_history,
+    renewal_outcomes,
+)
 from nabd.risk.sbg import ShiftedBetaGeometricFitter, survival
 from nabd.store import Store
 
@@ -51,7 +56,8 @@ def check_horizon(horizon_days: int, first: date | None, as_of: date, what: str)
 
 def fit_retention(store: Store, as_of: date, by: str | None = None) -> dict[tuple[str, str], ShiftedBetaGeometricFitter]:
     """One fitted sBG per (group, cadence) with at least one churn; refuses a store without subscriptions."""
-    outcomes = renewal_outcomes(renewal_history(store, as_of, by)).to_pyarrow().to_pylist()
+    outcomes = renewal_outcomes(renewal_history(store, as_of, by))
+    outcomes = outcomes.order_by("group", "cadence", "periods", "churned").to_pyarrow().to_pylist()
     if not outcomes:
         raise NabdError(f"no subscriptions started on or before {as_of}: nothing to fit the retention model on")
     fitted: dict[tuple[str, str], ShiftedBetaGeometricFitter] = {}
@@ -71,11 +77,18 @@ def fit_retention(store: Store, as_of: date, by: str | None = None) -> dict[tupl
 
 
 def retention_parameters(fitted: dict[tuple[str, str], ShiftedBetaGeometricFitter]) -> pa.Table:
-    """(group, cadence, parameter, value, se, lower_95, upper_95, log_likelihood) of each fitted sBG."""
-    rows = [
-        {"group": group, "cadence": cadence, **row, "log_likelihood": model.estimate.log_likelihood}
-        for (group, cadence), model in fitted.items() for row in model.summary
-    ]
+    """(group, cadence, parameter, value, se, lower_95, upper_95, log_likelihood, note) of each fitted sBG.
+
+    alpha + beta beyond 10^4 means no heterogeneity was found: every customer churns with the same
+    probability alpha / (alpha + beta) per period (the geometric limit), which the note states.
+    """
+    rows = []
+    for (group, cadence), model in fitted.items():
+        note = None
+        if model.alpha + model.beta > 1e4:
+            note = f"no heterogeneity found: churn {model.alpha / (model.alpha + model.beta):.4f} per period for everyone"
+        rows += [{"group": group, "cadence": cadence, **row, "log_likelihood": model.estimate.log_likelihood,
+                  "note": note} for row in model.summary]
     return pa.Table.from_pylist(rows)
 
 
@@ -84,7 +97,7 @@ def predict_retention_value(
     discount_rate: float = DEFAULT_DISCOUNT_RATE, reporting_currency: str = "USD",
 ) -> pa.Table:
     """Per active account: renewals n, value_per_period, p_renew_next = r(n + 1), p_active_at_horizon =
-    S(n + h) / S(n), expected_remaining_periods = (beta + n) / (alpha - 1) (null when alpha <= 1),
+    S(n + h) / S(n) (h = the horizon in whole periods), expected_remaining_periods = (beta + n) / (alpha - 1) (null when alpha <= 1),
     residual_value = value_per_period x DERL(d | n) with its 95% interval."""
     history = renewal_history(store, as_of, by)
     first = history.first_start.min().to_pyarrow().as_py()
@@ -104,7 +117,7 @@ def predict_retention_value(
         n = np.asarray(mine["renewals"].to_pylist(), float)
         value = np.asarray(mine["value_per_period"].to_pylist(), float)
         months = MONTHS_PER_CADENCE[cadence]
-        h = horizon_days / (DAYS_PER_MONTH * months)
+        h = round(horizon_days / (DAYS_PER_MONTH * months))  # renewals within the horizon, in whole periods
         alpha, beta = model.alpha, model.beta
         remaining, _, _ = model.predict_remaining_periods(n)
         residual, lower, upper = model.predict_residual_value(n, value, discount_per_period(discount_rate, months))
@@ -141,14 +154,14 @@ class PurchaseModels:
 def fit_purchases(store: Store, as_of: date, reporting_currency: str = "USD") -> PurchaseModels:
     """BG/NBD on every account's purchase history, Gamma-Gamma on its repeat buyers; refuses a store without invoices."""
     history = purchase_history(store, as_of, reporting_currency)
-    grouped = purchase_outcomes(history).to_pyarrow()
+    grouped = purchase_outcomes(history).order_by("frequency", "recency", "T").to_pyarrow()  # same input, same fit
     if grouped.num_rows == 0:
         raise NabdError(f"no invoices issued on or before {as_of}: nothing to fit the purchase model on")
     purchases = BetaGeometricNBDFitter().fit(
         grouped["frequency"].to_pylist(), grouped["recency"].to_pylist(), grouped["T"].to_pylist(),
         grouped["customers"].to_pylist(),
     )
-    repeat = history.filter(history.frequency > 0).select("frequency", "monetary_value").to_pyarrow()
+    repeat = history.filter(history.frequency > 0).order_by("account_id").select("frequency", "monetary_value").to_pyarrow()
     spend = None
     if repeat.num_rows >= 2:
         spend = GammaGammaFitter().fit(repeat["frequency"].to_pylist(), repeat["monetary_value"].to_pylist())
