@@ -85,3 +85,11 @@ def test_outcomes_and_survivors_of_one_cohort(store):
     assert outcomes == {(1, True): 1, (2, True): 1, (5, False): 2}
     curve = [(r["t"], r["survivors"]) for r in rows(survivors(history))]
     assert curve == [(0, 4), (1, 3), (2, 2), (5, 2)]
+
+
+def test_a_cohort_is_the_month_of_the_first_subscription(store):
+    given(store, accounts=[acct("A"), acct("B")], subscriptions=[
+        sub("A1", "A", 100, date(2024, 1, 10)), sub("B1", "B", 100, date(2024, 2, 3)),
+    ])
+    groups = {k: v["group"] for k, v in history_by_account(store, "cohort").items()}
+    assert groups == {"A": "2024-01", "B": "2024-02"}

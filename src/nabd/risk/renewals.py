@@ -31,7 +31,8 @@ def renewal_history(store: Store, as_of: date, by: str | None = None) -> ibis.Ta
     """Per customer account that started on or before ``as_of``: account_id, group, cadence, first_start,
     churned, periods (churned: periods paid, >= 1; active: renewals made, >= 0).
 
-    ``by`` (segment, plan, country, csm or cohort) names the group; without it every account is in group 'all'.
+    ``by`` (segment, plan, country, csm or cohort, named YYYY-MM) names the group; without it every account is in
+    group 'all'.
     """
     periods = customer_subscriptions(store)
     periods = periods.filter(periods.start_date <= as_of)
@@ -57,7 +58,8 @@ def renewal_history(store: Store, as_of: date, by: str | None = None) -> ibis.Ta
         return history.mutate(group=ibis.literal("all", "string"))
     groups = account_groups(store, by)
     joined = history.join(groups, "account_id")
-    return joined.mutate(group=joined[by].cast("string")).drop(by)
+    group = joined[by].strftime("%Y-%m") if by == "cohort" else joined[by].cast("string")
+    return joined.mutate(group=group).drop(by)
 
 
 def renewal_outcomes(history: ibis.Table) -> ibis.Table:
