@@ -16,7 +16,7 @@ import hashlib
 import re
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -36,7 +36,7 @@ _LINKS = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]|[:;=]-?[)(DPp/]|<3|[!?]")
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: a long-running server analyses many distinct comments
 def features(
     text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS, char_sizes: tuple[int, int] = CHAR_SIZES,
 ) -> dict[str, float]:
