@@ -1,7 +1,7 @@
 """Competitor watch: a validated YAML list of names and spellings; mentions per month, account and
 competitor with the comments' sentiment."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 

@@ -7,7 +7,13 @@ from importlib.resources import files
 
 import pytest
 
-from nabd.feedback.public_data import TIER_A, evaluation_ids, evaluation_ids_of, public_split, read_public
+from nabd.feedback.public_data import (
+    TIER_A,
+    evaluation_ids,
+    evaluation_ids_of,
+    public_split,
+    read_public,
+)
 from nabd.feedback.training import dataset_folder, training_comments
 
 

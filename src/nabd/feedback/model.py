@@ -1,20 +1,23 @@
 """The trained sentiment model: multinomial logistic regression on character n-grams, words marked
 by negation, and the lexicon's polarity, fitted with numpy and shipped as JSON inside the package.
 
-Features of a comment (normalised first): character n-grams of each word padded with spaces (sizes
-per language, stored with the model), word unigrams and bigrams where a word inside a negation's
-scope is prefixed ``not_``, and two lexicon counts (positive and negative signed weights). Values
-are binary (lexicon: counts), each row's n-gram and word part scaled to unit length, the lexicon
-counts multiplied by LEXICON_SCALE beside it (so a few polar words are not drowned by hundreds of
-n-grams). P(class) = softmax(x·W + b); W is fitted by full-batch gradient descent with momentum on
-the mean cross-entropy + l2/2·|W|². The matrix is sparse (non-zero entries only).
+Links and @mentions are dropped first. Features of a comment (normalised): character n-grams of each
+word padded with spaces (sizes per language, stored with the model), word unigrams and bigrams where
+a word inside a negation's scope is prefixed ``not_``, and two lexicon counts (positive and negative
+signed weights). Values are binary (lexicon: counts), each row's n-gram and word part scaled to unit
+length, the lexicon counts multiplied by LEXICON_SCALE beside it (so a few polar words are not
+drowned by hundreds of n-grams). Optional groups: "emoji" (each emoji, emoticon, ! and ? found,
+binary) and "vader" (VADER's positive and negative shares x4 and its compound split into a positive
+and a negative part x2, counted like the lexicon). P(class) = softmax(x·W + b); W is fitted by full-
+batch gradient descent with momentum on the mean cross-entropy + l2/2·|W|². The matrix is sparse
+(non-zero entries only).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -23,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from nabd.errors import NabdError
-from nabd.feedback.lexicon import is_negator, NEGATION_SCOPE, signed_weights
+from nabd.feedback.lexicon import NEGATION_SCOPE, is_negator, signed_weights
 from nabd.feedback.normalise import normalise, words
 
 CLASSES = ("negative", "neutral", "positive")
