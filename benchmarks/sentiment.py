@@ -27,7 +27,7 @@ from nabd.feedback.public_data import public_split, read_public
 from nabd.feedback.scoring import accuracy, evaluation_set, macro_f1, theme_f1
 from nabd.feedback.sentiment import analyse_text, analyse_texts
 from nabd.feedback.themes import THEMES, detect_themes
-from nabd.feedback.training import SETTINGS, dataset_folder, training_comments
+from nabd.feedback.training import OWN_WEIGHT, SETTINGS, dataset_folder, training_comments
 
 RESAMPLES = 1000
 FOLDS = 5
@@ -151,7 +151,8 @@ def speed(folder: Path) -> None:
 
 
 def cross_validated(folder: Path, languages: list[str]) -> None:
-    """5-fold CV inside the training pool (own train split + tier-A public train rows)."""
+    """5-fold CV inside the training pool (own train split + tier-A public train rows); the own
+    comments of the fitted folds are repeated OWN_WEIGHT times, as in the shipped model."""
     print("\nModel selection: 5-fold CV inside the training pool (macro-F1 of the own / public folds):")
     print("| language | features | char n-grams | l2 | CV own | CV public tier-A |")
     print("|---|---|---|---:|---:|---:|")
@@ -167,6 +168,7 @@ def cross_validated(folder: Path, languages: list[str]) -> None:
             guesses: dict[str, list] = {"own": [], "public": []}
             for fold in range(FOLDS):
                 fitted = [i for i in range(len(texts)) if i % FOLDS != fold]
+                fitted += [i for i in fitted if i < own] * (OWN_WEIGHT[language] - 1)  # as shipped
                 checked = [i for i in range(len(texts)) if i % FOLDS == fold]
                 model = fit([texts[i] for i in fitted], [labels[i] for i in fitted], language, **setting)
                 for i, k in zip(checked, model.probabilities([texts[i] for i in checked]).argmax(axis=1)):
