@@ -40,7 +40,7 @@ def test_the_api_takes_a_posted_response_and_shows_the_account_feedback(store_ur
     with TestClient(create_app(store_url, secret_key="s")) as client:
         headers = {"Authorization": f"Bearer {token}"}
         posted = client.post("/api/v1/survey-responses", headers=headers,
-                             json={"account_id": "a1", "kind": "nps", "score": 4, "comment": "Too expensive for us."})
+                             json={"account_id": "a1", "kind": "nps", "score": 4, "comment": "Far too expensive for us, we are disappointed."})
         assert posted.status_code == 201
         bad = client.post("/api/v1/survey-responses", headers=headers, json={"account_id": "a1", "kind": "ces", "score": 9})
         assert bad.status_code == 422 and "between 1 and 7" in bad.json()["error"]

@@ -67,10 +67,14 @@ def register(app: typer.Typer) -> None:
                       f"without e-mail {len(report.without_email)}")
 
     @feedback.command("train")
-    def train() -> None:
-        """Refit the shipped sentiment model on the train split of the evaluation set."""
+    def train(
+        data: Annotated[Path | None, typer.Option(help="the public sentiment dataset folder "
+                                                     "(default: $NABD_SENTIMENT_DATA or shared/datasets/sentiment)")] = None,
+    ) -> None:
+        """Refit the shipped sentiment model on the own train split and the public tier-A rows
+        outside the public evaluation split."""
         from nabd.feedback.training import train_shipped_model
 
-        console.print(f"model written to {train_shipped_model()}")
+        console.print(f"model written to {train_shipped_model(folder=data)}")
 
     app.add_typer(feedback, name="feedback")

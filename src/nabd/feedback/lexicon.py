@@ -2,7 +2,8 @@
 
 Words are written in their normalised spelling (see normalise.py: ة→ه, أ/إ/آ→ا, ى→ي). An Arabic
 word also matches with a clitic prefix (و ف ب ل ال وال بال لل) and, for entries of four letters or
-more, with a suffix (ممتاز → ممتازين). A negator (not, never, ما، مش، مو، مب، مافي، مفيش...) flips the
+more, with a suffix (ممتاز → ممتازين). Emoji and emoticons of clear polarity (😍 👍 :) / 😡 👎 :( ) count
+as polar words in any language. A negator (not, never, ما، مش، مو، مب، مافي، مفيش...) flips the
 polarity of the next three words; a word after "but" / "بس" / "لكن" weighs 1.5 times, since the
 clause after a contrast usually carries the verdict.
 
@@ -97,6 +98,20 @@ NEGATORS = {
 CONTRASTS = {"en": {"but", "though", "although", "however", "yet"},
              "ar": {"بس", "لكن", "بينما", "الا", "مع", "ولكن"}}
 
+# Emoji and emoticons whose polarity does not depend on the language (😂 and 🙂 are left out: they
+# are as often sarcastic or polite as they are happy). Counted once each where they occur.
+POSITIVE_MARKS = ("😍", "🥰", "😘", "😊", "😀", "😁", "😃", "😄", "👍", "👌", "👏", "🙏", "💯", "🎉", "❤", "💙",
+                  "💚", "💜", "♥", "🌹", "✅", "⭐", "🌟", ":)", ":-)", ":D", ";)", "<3")
+NEGATIVE_MARKS = ("😡", "😠", "🤬", "👎", "😞", "😢", "😭", "💔", "😤", "😒", "🙄", "😩", "😫", "🤮", "🤢",
+                  "😔", "😕", "😟", "❌", ":(", ":-(")
+
+
+def mark_weights(text: str) -> list[float]:
+    """+1 per positive emoji or emoticon in ``text``, -1 per negative one."""
+    return [1.0] * sum(text.count(mark) for mark in POSITIVE_MARKS) + \
+        [-1.0] * sum(text.count(mark) for mark in NEGATIVE_MARKS)
+
+
 def _normalised(entries: dict[str, set[str]]) -> dict[str, set[str]]:
     """The entries in the spelling of normalised text (ئ and ة written by hand become ي and ه)."""
     return {language: {normalise(entry) for entry in words_} for language, words_ in entries.items()}
@@ -156,7 +171,7 @@ def signed_weights(text: str, language: str) -> list[float]:
         if sign:
             weights.append(weight * (-sign if scope > 0 else sign))
         scope = max(0, scope - 1)
-    return weights
+    return weights + mark_weights(text)
 
 
 def lexicon_score(text: str, language: str) -> float:

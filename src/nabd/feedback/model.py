@@ -1,28 +1,32 @@
 """The trained sentiment model: multinomial logistic regression on character n-grams, words marked
 by negation, and the lexicon's polarity, fitted with numpy and shipped as JSON inside the package.
 
-Features of a comment (normalised first): character n-grams of each word padded with spaces (sizes
-per language, stored with the model), word unigrams and bigrams where a word inside a negation's
-scope is prefixed ``not_``, and two lexicon counts (positive and negative signed weights). Values
-are binary (lexicon: counts), each row's n-gram and word part scaled to unit length, the lexicon
-counts multiplied by LEXICON_SCALE beside it (so a few polar words are not drowned by hundreds of
-n-grams). P(class) = softmax(x·W + b); W is fitted by full-batch gradient descent with momentum on
-the mean cross-entropy + l2/2·|W|². The matrix is sparse (non-zero entries only).
+Links and @mentions are dropped first. Features of a comment (normalised): character n-grams of each
+word padded with spaces (sizes per language, stored with the model), word unigrams and bigrams where
+a word inside a negation's scope is prefixed ``not_``, and two lexicon counts (positive and negative
+signed weights). Values are binary (lexicon: counts), each row's n-gram and word part scaled to unit
+length, the lexicon counts multiplied by LEXICON_SCALE beside it (so a few polar words are not
+drowned by hundreds of n-grams). Optional groups: "emoji" (each emoji, emoticon, ! and ? found,
+binary) and "vader" (VADER's positive and negative shares x4 and its compound split into a positive
+and a negative part x2, counted like the lexicon). P(class) = softmax(x·W + b); W is fitted by full-
+batch gradient descent with momentum on the mean cross-entropy + l2/2·|W|². The matrix is sparse
+(non-zero entries only).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
 from nabd.errors import NabdError
-from nabd.feedback.lexicon import is_negator, NEGATION_SCOPE, signed_weights
+from nabd.feedback.lexicon import NEGATION_SCOPE, is_negator, signed_weights
 from nabd.feedback.normalise import normalise, words
 
 CLASSES = ("negative", "neutral", "positive")
@@ -30,15 +34,22 @@ FEATURE_GROUPS = ("chars", "words", "lexicon")
 SHIPPED_MODEL = "sentiment_model.json"
 LEXICON_SCALE = 0.5
 CHAR_SIZES = (2, 5)
+_DENSE = ("l:", "v:")
+_LINKS = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]|[:;=]-?[)(DPp/]|<3|[!?]")
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: a long-running server analyses many distinct comments
 def features(
     text: str, language: str, groups: tuple[str, ...] = FEATURE_GROUPS, char_sizes: tuple[int, int] = CHAR_SIZES,
 ) -> dict[str, float]:
     """The named feature values of ``text`` (n-grams and words before scaling to unit length)."""
     found: dict[str, float] = {}
+    text = _LINKS.sub(" ", text)
     tokens = words(normalise(text))
+    if "emoji" in groups:
+        for mark in _EMOJI.findall(text):
+            found["e:" + mark] = 1.0
     if "chars" in groups:
         for token in tokens:
             padded = f" {token} "
@@ -62,7 +73,22 @@ def features(
         weights = signed_weights(text, language)
         found["l:positive"] = sum(w for w in weights if w > 0)
         found["l:negative"] = -sum(w for w in weights if w < 0)
+    if "vader" in groups:
+        scores = vader_scores(text)
+        found["v:positive"], found["v:negative"] = scores["pos"] * 4, scores["neg"] * 4
+        found["v:compound+"], found["v:compound-"] = max(scores["compound"], 0) * 2, max(-scores["compound"], 0) * 2
     return found
+
+
+@cache
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    return SentimentIntensityAnalyzer()
+
+
+def vader_scores(text: str) -> dict[str, float]:
+    """VADER's neg/neu/pos shares and compound score of ``text`` (its lexicon ships in the package)."""
+    return _vader().polarity_scores(text)
 
 
 @dataclass(frozen=True)
@@ -114,7 +140,7 @@ def design_matrix(
     columns: list[int] = []
     values: list[float] = []
     for row, text in enumerate(texts):
-        found = [(vocabulary[name], value, name.startswith("l:"))
+        found = [(vocabulary[name], value, name[:2] in _DENSE)
                  for name, value in features(text, language, groups, char_sizes).items() if name in vocabulary]
         norm = np.sqrt(sum(value * value for _, value, lexical in found if not lexical)) or 1.0
         for column, value, lexical in found:
@@ -141,7 +167,7 @@ def fit(
     for text in texts:
         for name in features(text, language, groups, char_sizes):
             counts[name] = counts.get(name, 0) + 1
-    kept = sorted(name for name, count in counts.items() if count >= min_count or name.startswith("l:"))
+    kept = sorted(name for name, count in counts.items() if count >= min_count or name[:2] in _DENSE)
     vocabulary = {name: column for column, name in enumerate(kept)}
     x = design_matrix(texts, language, groups, vocabulary, char_sizes)
     y = np.zeros((len(texts), len(CLASSES)))
