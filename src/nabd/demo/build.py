@@ -59,6 +59,14 @@ DERIVED_TABLES = (
 )
 
 
+def check_size(accounts: int, months: int) -> None:
+    """A demo company has at least one account and three months of history (one clear line otherwise)."""
+    if accounts < 1:
+        raise NabdError("--accounts must be at least 1")
+    if months < 3:
+        raise NabdError("--months must be at least 3 so that the company has a history")
+
+
 def clear_earlier_demo(store: Store) -> None:
     """Empty every canonical table, and what runs derived from them, of a database that holds an earlier
     demo; refuse any other data."""
@@ -89,10 +97,7 @@ def build_demo(
 
     Refuses (NabdError) a store holding data that is not an earlier demo; replaces an earlier demo.
     """
-    if accounts < 1:
-        raise NabdError("--accounts must be at least 1")
-    if months < 3:
-        raise NabdError("--months must be at least 3 so that the company has a history")
+    check_size(accounts, months)
     report = progress or (lambda kind, what, rows: None)
     clear_earlier_demo(store)
     seconds: dict[str, float] = {}

@@ -37,6 +37,7 @@ SETTLE_SECONDS = 1.0  # after a change, wait this long for the rest of the burst
 
 Generation = Callable[[Store], Any]
 
+
 @dataclass
 class Schedule:
     """The scheduled pipeline of one server process."""
@@ -113,6 +114,7 @@ class Schedule:
                 log.exception("the pipeline schedule failed; trying again")
                 self._stopping.wait(LOOK_SECONDS)
 
+
 def summary(run: DailyRun) -> str:
     """One line of what a run did."""
     parts = [f"as of {run.as_of}"]
@@ -129,10 +131,12 @@ def summary(run: DailyRun) -> str:
     parts += [f"note: {note}" for note in run.notes]
     return "; ".join(parts)
 
+
 def own_connection(store: Store, store_lock: threading.Lock) -> Store:
     """A connection of the schedule's own to ``store``'s database (taken while no other thread uses ``store``)."""
     with store_lock:
         return reading_connection(store)
+
 
 def start_schedule(
     store: Store, store_lock: threading.Lock, every: float, *, generation: Generation | None = None,
@@ -150,6 +154,7 @@ def start_schedule(
     schedule._thread = threading.Thread(target=schedule._run, name="nabd-pipeline", daemon=True)
     schedule._thread.start()
     return schedule
+
 
 def stop_schedule(schedule: Schedule) -> None:
     """Stop the schedule, interrupting a run under way (it rolls back), and close its connection."""

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nabd.errors import NabdError
-from nabd.risk.estimation import Estimate, delta_interval, maximise, scipy_module
+from nabd.risk.estimation import Fitter, delta_interval, maximise, scipy_module
 
 
 def _special():
@@ -81,7 +81,7 @@ def check_history(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:
         raise NabdError("a customer with no repeat purchase must have recency 0")
 
 
-class BetaGeometricNBDFitter:
+class BetaGeometricNBDFitter(Fitter):
     """Fit BG/NBD by maximum likelihood on (frequency x, recency t_x, age T) per customer; predict with 95% intervals.
 
     Intervals: delta method on the log-parameters (:mod:`nabd.risk.estimation`); they carry the
@@ -93,8 +93,7 @@ class BetaGeometricNBDFitter:
     a: float
     b: float
 
-    def __init__(self) -> None:
-        self.estimate: Estimate | None = None
+    model = "purchase model"
 
     def fit(
         self, frequency: Sequence[float], recency: Sequence[float], T: Sequence[float],
@@ -113,22 +112,6 @@ class BetaGeometricNBDFitter:
         )
         self.r, self.alpha, self.a, self.b = (float(v) for v in self.estimate.values)
         return self
-
-    def _fitted(self) -> Estimate:
-        if self.estimate is None:
-            raise NabdError("the purchase model is not fitted yet: call fit first")
-        return self.estimate
-
-    @property
-    def summary(self) -> list[dict[str, object]]:
-        """One row per parameter: value, standard error, 95% interval."""
-        estimate = self._fitted()
-        errors, intervals = estimate.standard_errors(), estimate.intervals()
-        return [
-            {"parameter": name, "value": float(value), "se": errors[name],
-             "lower_95": intervals[name][0], "upper_95": intervals[name][1]}
-            for name, value in zip(estimate.names, estimate.values)
-        ]
 
     def predict_purchases(
         self, horizon: float, frequency: Sequence[float], recency: Sequence[float], T: Sequence[float]

@@ -59,6 +59,34 @@ class Estimate:
             for name, v, s in zip(self.names, self.values, se_log)
         }
 
+    def summary(self) -> list[dict[str, object]]:
+        """One row per parameter: value, standard error, 95% interval."""
+        errors, intervals = self.standard_errors(), self.intervals()
+        return [
+            {"parameter": name, "value": float(value), "se": errors[name],
+             "lower_95": intervals[name][0], "upper_95": intervals[name][1]}
+            for name, value in zip(self.names, self.values)
+        ]
+
+
+class Fitter:
+    """What every fitter shares: no estimate until ``fit``, then its parameters' table (``summary``)."""
+
+    model = "model"  # what the fitter is called in the error of a call before fit
+
+    def __init__(self) -> None:
+        self.estimate: Estimate | None = None
+
+    def _fitted(self) -> Estimate:
+        if self.estimate is None:
+            raise NabdError(f"the {self.model} is not fitted yet: call fit first")
+        return self.estimate
+
+    @property
+    def summary(self) -> list[dict[str, object]]:
+        """One row per parameter: value, standard error, 95% interval."""
+        return self._fitted().summary()
+
 
 def maximise(
     log_likelihood: Callable[[np.ndarray], float], names: Sequence[str], start: Sequence[float]

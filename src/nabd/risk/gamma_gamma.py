@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nabd.errors import NabdError
-from nabd.risk.estimation import Estimate, delta_interval, maximise, scipy_module
+from nabd.risk.estimation import Fitter, delta_interval, maximise, scipy_module
 
 
 def log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -41,15 +41,14 @@ def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarr
     return p * (gamma + m * x) / (p * x + q - 1)
 
 
-class GammaGammaFitter:
+class GammaGammaFitter(Fitter):
     """Fit Gamma-Gamma by maximum likelihood on repeat customers' (frequency, mean spend); predict spend with 95% intervals."""
 
     p: float
     q: float
     gamma: float
 
-    def __init__(self) -> None:
-        self.estimate: Estimate | None = None
+    model = "spend model"
 
     def fit(self, frequency: Sequence[float], monetary_value: Sequence[float]) -> GammaGammaFitter:
         """Maximise sum log L(p, q, gamma | x_i, m_i) over customers with x_i > 0 and m_i > 0."""
@@ -64,22 +63,6 @@ class GammaGammaFitter:
         )
         self.p, self.q, self.gamma = (float(v) for v in self.estimate.values)
         return self
-
-    def _fitted(self) -> Estimate:
-        if self.estimate is None:
-            raise NabdError("the spend model is not fitted yet: call fit first")
-        return self.estimate
-
-    @property
-    def summary(self) -> list[dict[str, object]]:
-        """One row per parameter: value, standard error, 95% interval."""
-        estimate = self._fitted()
-        errors, intervals = estimate.standard_errors(), estimate.intervals()
-        return [
-            {"parameter": name, "value": float(value), "se": errors[name],
-             "lower_95": intervals[name][0], "upper_95": intervals[name][1]}
-            for name, value in zip(estimate.names, estimate.values)
-        ]
 
     def predict_spend(
         self, frequency: Sequence[float], monetary_value: Sequence[float]

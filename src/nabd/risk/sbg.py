@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nabd.errors import NabdError
-from nabd.risk.estimation import Estimate, delta_interval, maximise, scipy_module
+from nabd.risk.estimation import Fitter, delta_interval, maximise, scipy_module
 
 
 def _log_beta(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -73,7 +73,7 @@ def expected_remaining_periods(alpha: float, beta: float, renewals: np.ndarray) 
     return (beta + n) / (alpha - 1)
 
 
-class ShiftedBetaGeometricFitter:
+class ShiftedBetaGeometricFitter(Fitter):
     """Fit the sBG model by maximum likelihood; then retention, survival and residual value with 95% intervals.
 
     Data: per customer (or per count of customers, via ``weights``) the number of periods observed and
@@ -85,8 +85,7 @@ class ShiftedBetaGeometricFitter:
     alpha: float
     beta: float
 
-    def __init__(self) -> None:
-        self.estimate: Estimate | None = None
+    model = "retention model"
 
     def fit(
         self, periods: Sequence[int], churned: Sequence[bool], weights: Sequence[float] | None = None
@@ -127,22 +126,6 @@ class ShiftedBetaGeometricFitter:
         churned = [True] * k + [False]
         weights = list(counts[:-1] - counts[1:]) + [counts[-1]]
         return self.fit(periods, churned, weights)
-
-    def _fitted(self) -> Estimate:
-        if self.estimate is None:
-            raise NabdError("the retention model is not fitted yet: call fit first")
-        return self.estimate
-
-    @property
-    def summary(self) -> list[dict[str, object]]:
-        """One row per parameter: value, standard error, 95% interval."""
-        estimate = self._fitted()
-        errors, intervals = estimate.standard_errors(), estimate.intervals()
-        return [
-            {"parameter": name, "value": float(value), "se": errors[name],
-             "lower_95": intervals[name][0], "upper_95": intervals[name][1]}
-            for name, value in zip(estimate.names, estimate.values)
-        ]
 
     def survival_function(self, periods: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(S(t), lower, upper) for each t."""

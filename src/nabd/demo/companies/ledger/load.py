@@ -8,9 +8,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from nabd.demo.build import DEMO_KEY, BuildProgress, DemoSummary, clear_earlier_demo, headline_figures
+from nabd.demo.build import DEMO_KEY, BuildProgress, DemoSummary, check_size, clear_earlier_demo, headline_figures
 from nabd.demo.companies.ledger.files import generate_ledger_files
-from nabd.errors import NabdError
 from nabd.ingest.files import import_file
 from nabd.store import Store
 
@@ -22,10 +21,7 @@ def build_ledger(
     progress: BuildProgress | None = None,
 ) -> DemoSummary:
     """Generate Ledger into ``workdir`` and import it into ``store``; refuse a store with data that is not a demo."""
-    if accounts < 1:
-        raise NabdError("--accounts must be at least 1")
-    if months < 3:
-        raise NabdError("--months must be at least 3 so that the company has a history")
+    check_size(accounts, months)
     report = progress or (lambda kind, what, rows: None)
     clear_earlier_demo(store)
     seconds: dict[str, float] = {}
@@ -38,7 +34,7 @@ def build_ledger(
         report("import", table, written.rows)
         started = time.perf_counter()
         imports[table] = import_file(
-            store, table, written.path, analyse=False,
+            store, table, written.path,
             progress=lambda stage, done, total, table=table: report(f"import {stage}", table, total),
         )
         seconds[f"import {table}"] = time.perf_counter() - started
