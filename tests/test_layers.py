@@ -173,3 +173,20 @@ def test_ingest_is_a_pure_loader_that_imports_only_the_store_and_the_base():
 
 def test_playbooks_import_neither_ingest_nor_the_pipeline():
     assert not imports_of("nabd.playbooks") & {"nabd.ingest", "nabd.pipeline"}
+
+
+def importers_of(module: str) -> list[str]:
+    return sorted(name for name, targets in import_graph().items() if module in targets)
+
+
+def test_only_the_serve_command_imports_the_web_app():
+    """nabd.web.app assembles the routers; pages, API and read models never import it (no cycle)."""
+    assert importers_of("nabd.web.app") == ["nabd.web.commands"]
+
+
+def test_the_web_read_models_import_no_page_or_route_module():
+    routes = {f"nabd.web.{name}" for name in ("app", "pages", "api", "task_pages", "user_pages", "survey_pages",
+                                              "monitoring", "warm")}
+    graph = import_graph()
+    assert {name: graph[name] & routes for name in graph if name.startswith("nabd.web.read")} == {
+        name: set() for name in graph if name.startswith("nabd.web.read")}
