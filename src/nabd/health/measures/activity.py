@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ibis
 
 from nabd.health.measures.table import only
+from nabd.health.selectors import ALL_EVENTS, selected
 from nabd.health.scorecard import MeasureParams, MeasureSpec
 from nabd.store import Store
 from nabd.store.vocabulary import FEATURE_PREFIX, SESSION, feature, page
@@ -59,6 +60,13 @@ GRAINS = {
         lambda rows, window: {"event_type": rows.event_type},
         lambda rows: rows.event_type.startswith(FEATURE_PREFIX),
     ),
+    # the vocabulary-free measures' grains (nabd.health.selectors): days, (contact, day) pairs, event types
+    "day": Grain(lambda rows, window: {"day": rows.day}),
+    "contact_day": Grain(
+        lambda rows, window: {"contact_id": rows.contact_id, "day": rows.day},
+        lambda rows: rows.contact_id != "",
+    ),
+    "event_type": Grain(lambda rows, window: {"event_type": rows.event_type}),
 }
 
 
@@ -167,6 +175,74 @@ def _with_feature_catalogue(store: Store, accounts: ibis.Table, name: str, windo
     return accounts.cross_join(seen.aggregate(**{name: seen.count()}))
 
 
+# ---- vocabulary-free measures: any event types, chosen by params.events selectors ----------------------
+
+
+def _chosen(rows: ibis.Table, params: MeasureParams) -> ibis.BooleanValue:
+    """Rows of the event types the measure's selectors choose (every event type without selectors)."""
+    return selected(rows.event_type, params.events or [ALL_EVENTS])
+
+
+def _chosen_in(rows: ibis.Table, window: Window, params: MeasureParams) -> ibis.BooleanValue:
+    return _in(rows, window) & _chosen(rows, params)
+
+
+def _amount(rows: ibis.Table, params: MeasureParams) -> ibis.NumericValue:
+    """What a rate counts: events, or the sum of their value (``sum: value``)."""
+    return rows.value_sum if params.sum == "value" else rows.events
+
+
+def _day_seen(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"seen": _any(rows, _chosen_in(rows, window, params)),
+            "events": only(rows.events, _chosen_in(rows, window, params)).sum()}
+
+
+def _type_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"used": _any(rows, _chosen_in(rows, window, params))}
+
+
+def _events_now_and_before(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    chosen = _chosen(rows, params)
+    return {
+        "amount": only(_amount(rows, params), _in(rows, window) & chosen).sum(),
+        "previous": only(_amount(rows, params), _in_previous(rows, window) & chosen).sum(),
+    }
+
+
+def _events_in(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"amount": only(_amount(rows, params), _chosen_in(rows, window, params)).sum()}
+
+
+def _last_day(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"last": only(rows.day, _chosen_in(rows, window, params)).max()}
+
+
+def _zero_when_none(name: str) -> ActivityValue:
+    return lambda part, accounts, window, params: part(name).fill_null(0)
+
+
+def _per_active_day(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """selected events in the window / days with one; 0 without any."""
+    days = part("seen").fill_null(0)
+    return ibis.ifelse(days > 0, part("events").fill_null(0).cast("float64") / days, ibis.literal(0).cast("float64"))
+
+
+def _rate_per_28_days(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """selected events (or their value) in the window x 28 / window days; 0 without any."""
+    return part("amount").fill_null(0).cast("float64") * 28 / window.days
+
+
+def _trend(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """selected events (or value) in the window / in the window before - 1; null when the one before had none."""
+    previous = part("previous").fill_null(0)
+    return ibis.ifelse(previous > 0, part("amount").fill_null(0).cast("float64") / previous - 1, None)
+
+
+def _days_since(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """as_of - the last day with a selected event in the window; the window's days when none."""
+    return ibis.ifelse(part("last").isnull(), ibis.literal(window.days), window.as_of.delta(part("last"), unit="day"))
+
+
 @dataclass(frozen=True)
 class ActivityMeasure:
     """``per_grain`` aggregates rows by (account, grain); ``per_account`` aggregates those; ``value`` reads the parts.
@@ -227,7 +303,34 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
         lambda part, accounts, window, params: part("views").fill_null(0),
         rows=lambda rows, params: rows.event_type == _page(params),
     ),
+    # distinct days with a selected event in the window (grain contact: distinct (contact, day) pairs)
+    "active_days": ActivityMeasure(
+        "day", _day_seen, _sums("seen"), _zero_when_none("seen"), rows=_chosen,
+    ),
+    # selected events in the window / distinct days with one
+    "events_per_active_day": ActivityMeasure(
+        "day", _day_seen, _sums("seen", "events"), _per_active_day, rows=_chosen,
+    ),
+    # distinct selected event types used in the window
+    "event_types_used": ActivityMeasure(
+        "event_type", _type_used, _sums("used"), _zero_when_none("used"), rows=_chosen,
+    ),
+    # selected events (or their value: sum: value) per 28 days over the window
+    "event_rate": ActivityMeasure("account", _events_in, None, _rate_per_28_days, rows=_chosen),
+    # selected events (or value) this window / the window before - 1
+    "event_trend": ActivityMeasure(
+        "account", _events_now_and_before, None, _trend, windows_back=2, rows=_chosen,
+    ),
+    # days since the last selected event (the window's length when none in it)
+    "days_since_last_event": ActivityMeasure("account", _last_day, None, _days_since, rows=_chosen),
 }
+
+
+def grain_of(spec: MeasureSpec) -> str:
+    """The grain a measure aggregates at: its type's, or (contact, day) pairs for active_days by contact."""
+    if spec.type == "active_days" and spec.params.grain == "contact":
+        return "contact_day"
+    return ACTIVITY_MEASURES[spec.type].grain
 
 
 def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as_of: ibis.DateValue) -> ibis.Table:
@@ -235,7 +338,7 @@ def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], 
     joined = accounts
     parts: list[str] = []
     for grain_name, grain in GRAINS.items():
-        specs = [spec for spec in usage if ACTIVITY_MEASURES[spec.type].grain == grain_name]
+        specs = [spec for spec in usage if grain_of(spec) == grain_name]
         if not specs:
             continue
         span = max(ACTIVITY_MEASURES[spec.type].windows_back * spec.params.window_days for spec in specs)

@@ -38,7 +38,7 @@ def build_ledger(
         report("import", table, written.rows)
         started = time.perf_counter()
         imports[table] = import_file(
-            store, table, written.path, analyse=False,
+            store, table, written.path,
             progress=lambda stage, done, total, table=table: report(f"import {stage}", table, total),
         )
         seconds[f"import {table}"] = time.perf_counter() - started
