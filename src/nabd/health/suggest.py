@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from nabd.errors import NabdError
+from nabd.health.coverage import unscored_cause
 from nabd.health.backtest import Backtest, auc, outcome_frame, run_backtest, summarise
 from nabd.health.scorecard import Scorecard
 from nabd.store import Store
@@ -174,12 +175,19 @@ def suggest_weights(
     ``strength`` fixes the shrinkage; by default cross-validation inside the fit window chooses it.
     """
     fit_dates, evaluate_dates = split_dates(dates, horizon_days)
-    training = outcome_frame(store, scorecard, fit_dates, horizon_days, with_measures=True)
-    training = training[training["weighted_score"].notna()]
+    stacked = outcome_frame(store, scorecard, fit_dates, horizon_days, with_measures=True)
+    training = stacked[stacked["weighted_score"].notna()]
     ids = [m.id for m in scorecard.measures]
     churned = training["churned"].to_numpy().astype(float)
-    if len(training) == 0 or churned.min() == churned.max():
-        raise NabdError("the fit dates have no churn, or no survivor: widen --from/--to")
+    if len(training) == 0:
+        cause = summarise(stacked, scorecard, horizon_days)
+        raise NabdError(" ".join([f"nothing to fit on: no account was scored on the {len(fit_dates)} fit dates.",
+                                  *(line.strip() for line in unscored_cause(scorecard, cause.unscored, cause.missing,
+                                                                            what="(account, as-of) pairs"))]))
+    if churned.min() == churned.max():
+        outcome = "churned" if churned.min() == 0 else "stayed"
+        raise NabdError(f"no scored account {outcome} within {horizon_days} days of the {len(fit_dates)} fit dates "
+                        f"({len(training)} scored pairs): widen --from/--to or change --horizon")
     features = measure_features(training, scorecard)
     current = np.array([scorecard.weights()[i] for i in ids]) / 100
     candidates = cross_validate(features, churned, training["account_id"].to_numpy(), current)
