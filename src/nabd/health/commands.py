@@ -21,6 +21,8 @@ from nabd.health.backtest import backtest_dates, backtest_record, backtest_rows,
 from nabd.health.coverage import unscored_cause
 from nabd.health.explain import explain, render_explanation
 from nabd.health.portfolio import portfolio
+from nabd.health.profile import profile
+from nabd.health.profile_view import missing_signals, render_profile
 from nabd.health.scorecard import Scorecard, with_vocabulary
 from nabd.health.selectors import load_vocabulary
 from nabd.health.versions import activate, find_version, scorecard_for, save_version, versions, yaml_of
@@ -302,8 +304,33 @@ def activate_command(version: VersionArgument, by: ByOption = "cli", database: D
     console.print(f"active scorecard: {card.name} version {card.version}", highlight=False)
 
 
+def profile_command(
+    as_of: Annotated[datetime | None, date_option("--as-of", help="Measures as of this day (default: the last day with data).")] = None,
+    scorecard: ScorecardOption = None,
+    vocabulary: VocabularyOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table or json.")] = OutputFormat.table,
+    database: DatabaseOption = None,
+) -> None:
+    """What the database holds and can support: tables, event types, cadence, churn, and the scorecard's measures."""
+    with open_configured_store(database) as store:
+        card = _with_vocabulary(scorecard_for(store, scorecard), vocabulary)
+        found = profile(store, card, _day(as_of))
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for table in render_profile(found):
+        console.print(table)
+    lines = missing_signals(found)
+    if lines:
+        console.print("missing signals (dead: no value; constant: one value for all; weak: under 50% of "
+                      "accounts), and what would feed them:", highlight=False, soft_wrap=True)
+        for line in lines:
+            console.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
     app.add_typer(score_app, name="score")
     app.add_typer(scorecard_app, name="scorecard")
     app.command("portfolio")(portfolio_command)
+    app.command("profile")(profile_command)
