@@ -141,3 +141,21 @@ def test_the_new_parameters_leave_the_default_scorecards_version_unchanged():
     assert load_scorecard().version == "96dc620b7622"
     card = parse_scorecard(load_scorecard("src/nabd/health/scorecards/any_events.yaml").model_dump_json(), "again.yaml")
     assert card.version == load_scorecard("src/nabd/health/scorecards/any_events.yaml").version
+
+
+ROLES = "vocabulary:\n  roles:\n    session: [app_session]\n    feature_use: ['report_*']\n"
+
+
+def test_the_session_role_feeds_nabds_session_measures(store):
+    # (20 + 40) minutes of app_session / 2 (user, day) pairs; a `session` event is not this company's session
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 20), "app_session", 1, 20.0), activity("A", "c1", AS_OF, "app_session", 1, 40.0),
+        activity("A", "c1", AS_OF, "session", 1, 999.0),
+    ])
+    assert values(store, "usage_time_daily", window=30, extra=ROLES) == 30
+
+
+def test_the_feature_use_role_feeds_feature_adoption(ledger_like):
+    # report types used in the window: report_exported, report_shared, of the 2 report types seen by as_of
+    assert values(ledger_like, "feature_adoption", window=30, extra=ROLES) == 1.0

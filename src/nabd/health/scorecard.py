@@ -301,13 +301,24 @@ class Scorecard(_Strict):
         return next(b for b in self.bands if b.range[0] <= score <= b.range[1])
 
 
+ROLE_MEASURES = {"usage_time_daily": "session", "usage_time_weekly": "session", "usage_trend": "session",
+                 "feature_adoption": "feature_use"}  # measure type -> the vocabulary role it reads
+
+
 def resolved_measures(scorecard: Scorecard) -> list[MeasureSpec]:
     """The scorecard's measures with each ``group:<name>`` selector replaced by the vocabulary's event types
-    (an unknown group is a one-line error)."""
+    (an unknown group is a one-line error), and the session and feature measures reading the vocabulary's
+    ``session`` and ``feature_use`` roles when it maps them (else Nabd's own ``session``, ``feature:<name>``)."""
+    vocabulary = scorecard.vocabulary
     resolved = []
     for spec in scorecard.measures:
-        if spec.params.events and any(s.startswith("group:") for s in spec.params.events):
-            events = expand(spec.params.events, scorecard.vocabulary)
+        events = spec.params.events
+        if events and any(s.startswith("group:") for s in events):
+            events = expand(events, vocabulary)
+        role = ROLE_MEASURES.get(spec.type)
+        if role and vocabulary and role in vocabulary.roles:
+            events = vocabulary.roles[role]
+        if events != spec.params.events:
             spec = spec.model_copy(update={"params": spec.params.model_copy(update={"events": events})})
         resolved.append(spec)
     return resolved

@@ -67,6 +67,8 @@ GRAINS = {
         lambda rows: rows.contact_id != "",
     ),
     "event_type": Grain(lambda rows, window: {"event_type": rows.event_type}),
+    # feature_adoption over the vocabulary's feature_use role: its own selectors, not the feature: prefix
+    "feature_role": Grain(lambda rows, window: {"event_type": rows.event_type}),
 }
 
 
@@ -78,8 +80,14 @@ def _in_previous(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
     return (rows.day >= window.previous_first_day) & (rows.day < window.first_day)
 
 
-def _sessions(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
-    return _in(rows, window) & (rows.event_type == SESSION)
+def _is_session(rows: ibis.Table, params: MeasureParams) -> ibis.BooleanValue:
+    """A session row: event type ``session``, or the vocabulary's session role (params.events, set by
+    nabd.health.scorecard.resolved_measures from the scorecard's vocabulary)."""
+    return rows.event_type == SESSION if params.events is None else selected(rows.event_type, params.events)
+
+
+def _sessions(rows: ibis.Table, window: Window, params: MeasureParams) -> ibis.BooleanValue:
+    return _in(rows, window) & _is_session(rows, params)
 
 
 def _any(rows: ibis.Table, where: ibis.BooleanValue) -> ibis.IntegerValue:
@@ -88,7 +96,7 @@ def _any(rows: ibis.Table, where: ibis.BooleanValue) -> ibis.IntegerValue:
 
 
 def _session_days(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    sessions = _sessions(rows, window) & (rows.contact_id != "")
+    sessions = _sessions(rows, window, params) & (rows.contact_id != "")
     return {"minutes": only(rows.value_sum, sessions).sum(), "periods": only(rows.day, sessions).count()}
 
 
@@ -105,7 +113,7 @@ def _session_weeks(rows: ibis.Table, window: Window, params: MeasureParams) -> d
     session in the window as bits (week k = bit k % 62 of mask ``weeks<k // 62>``)."""
     days_back = window.as_of.delta(rows.day, unit="day")  # the grain's rows are on or before as_of
     # in the window as days back, not day >= first_day: sqlglot cannot type Ibis' date - interval inside bit_or
-    sessions = (rows.event_type == SESSION) & (days_back < window.days)
+    sessions = _is_session(rows, params) & (days_back < window.days)
     week = days_back // 7
     masks = {}
     for word in range((_weeks(window) - 1) // WEEK_BITS + 1):
@@ -137,6 +145,8 @@ def _contact_seen(rows: ibis.Table, window: Window, params: MeasureParams) -> di
 
 def _feature_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
     used = _in(rows, window)
+    if params.events is not None:  # the vocabulary's feature_use role
+        used = used & selected(rows.event_type, params.events)
     if params.features:
         used = used & rows.event_type.isin([feature(name) for name in params.features])
     return {"used": _any(rows, used)}
@@ -147,7 +157,7 @@ def _sums(*names: str) -> PerAccount:
 
 
 def _usage_minutes(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    session = rows.event_type == SESSION
+    session = _is_session(rows, params)
     return {
         "minutes": only(rows.value_sum, _in(rows, window) & session).sum(),
         "previous": only(rows.value_sum, _in_previous(rows, window) & session).sum(),
@@ -171,7 +181,9 @@ def _with_feature_catalogue(store: Store, accounts: ibis.Table, name: str, windo
     if params.features:
         return accounts.mutate(**{name: ibis.literal(len(params.features))})
     types = store.table("event_types")
-    seen = types.filter((types.first_day <= window.as_of) & types.event_type.startswith(FEATURE_PREFIX))
+    features = (types.event_type.startswith(FEATURE_PREFIX) if params.events is None
+                else selected(types.event_type, params.events))
+    seen = types.filter((types.first_day <= window.as_of) & features)
     return accounts.cross_join(seen.aggregate(**{name: seen.count()}))
 
 
@@ -264,7 +276,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
     # session minutes of identified users / distinct (user, day) with a session, over the window
     "usage_time_daily": ActivityMeasure(
         "account", _session_days, None, _minutes_per_period,
-        rows=lambda rows, params: rows.event_type == SESSION,
+        rows=_is_session,
     ),
     # session minutes of identified users / distinct (user, week before as_of) with a session
     "usage_time_weekly": ActivityMeasure(
@@ -295,7 +307,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
             part("previous").fill_null(0) > 0,
             part("minutes").fill_null(0) / part("previous") - 1, None,
         ),
-        windows_back=2, rows=lambda rows, params: rows.event_type == SESSION,
+        windows_back=2, rows=_is_session,
     ),
     # views of page:<page> in the window
     "page_visits": ActivityMeasure(
@@ -330,6 +342,8 @@ def grain_of(spec: MeasureSpec) -> str:
     """The grain a measure aggregates at: its type's, or (contact, day) pairs for active_days by contact."""
     if spec.type == "active_days" and spec.params.grain == "contact":
         return "contact_day"
+    if spec.type == "feature_adoption" and spec.params.events is not None:
+        return "feature_role"
     return ACTIVITY_MEASURES[spec.type].grain
 
 
