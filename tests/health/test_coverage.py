@@ -44,7 +44,7 @@ def test_score_names_the_measures_without_a_value_and_what_would_feed_them(store
     said = " ".join(result.output.split())
     assert "2 of 2 accounts unscored: the measures with a value weigh less than the minimum coverage (50%)" in said
     assert "usage_trend (2 accounts): `session` events with the minutes in events.value" in said
-    assert "any_events.yaml" in said
+    assert "--scorecard any_events" in said
 
 
 def test_a_backtest_with_nothing_scored_says_so_instead_of_no_churn(store, tmp_path):

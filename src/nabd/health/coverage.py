@@ -76,6 +76,5 @@ def unscored_cause(
     for measure_id, count in sorted(missing.items(), key=lambda item: -item[1]):
         if count:
             lines.append(f"  {measure_id} ({count} {what}): {feed_of(scorecard, measure_id)}")
-    lines.append(f"Or score on measures that read any event names and need no contact id: "
-                 f"--scorecard {STARTER_SCORECARD}")
+    lines.append("Or score on measures that read any event names and need no contact id: --scorecard any_events")
     return lines
