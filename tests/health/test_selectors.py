@@ -159,3 +159,12 @@ def test_the_session_role_feeds_nabds_session_measures(store):
 def test_the_feature_use_role_feeds_feature_adoption(ledger_like):
     # report types used in the window: report_exported, report_shared, of the 2 report types seen by as_of
     assert values(ledger_like, "feature_adoption", window=30, extra=ROLES) == 1.0
+
+
+def test_a_written_scorecard_leaves_out_the_selector_fields_it_does_not_use(tmp_path):
+    from nabd.health.suggest import write_scorecard
+
+    write_scorecard(load_scorecard(), tmp_path / "copy.yaml")
+    text = (tmp_path / "copy.yaml").read_text(encoding="utf-8")
+    assert "events:" not in text and "vocabulary:" not in text
+    assert load_scorecard(tmp_path / "copy.yaml").version == load_scorecard().version

@@ -74,13 +74,12 @@ def data_end(store: Store) -> date:
 
 
 def renewals_end(store: Store) -> date | None:
-    """The last day a renewal is recorded, when subscriptions are kept as one row per renewal period (some
-    period starts the day another of its account ends): the latest period start. None for open-ended
-    periods (churn is then an end_date, recorded whenever it happens)."""
-    return store.scalar(
-        "SELECT max(s.start_date) FROM subscriptions s WHERE EXISTS (SELECT 1 FROM subscriptions p "
-        "WHERE p.account_id = s.account_id AND p.end_date = s.start_date AND p.subscription_id <> s.subscription_id)"
-    ) and store.scalar("SELECT max(start_date) FROM subscriptions")
+    """The last day a renewal is recorded, when subscriptions are kept as one row per renewal term (every
+    period has an end date: a customer stays only through a new row): the latest period start. None when
+    some period is open-ended (churn is then an end date, recorded whenever it happens)."""
+    rows, closed, last_start = store.fetchall(
+        "SELECT count(*), count(end_date), max(start_date) FROM subscriptions")[0]
+    return last_start if rows and rows == closed else None
 
 
 def labels_end(store: Store) -> date:

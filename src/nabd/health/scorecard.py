@@ -128,12 +128,12 @@ class MeasureParams(_Strict):
 _LATER_FIELDS = {"events", "grain", "sum", "vocabulary"}
 
 
-def _without_unset_later_fields(content: object) -> object:
+def without_unset_later_fields(content: object) -> object:
     if isinstance(content, dict):
-        return {k: _without_unset_later_fields(v) for k, v in content.items()
+        return {k: without_unset_later_fields(v) for k, v in content.items()
                 if not (k in _LATER_FIELDS and v is None)}
     if isinstance(content, list):
-        return [_without_unset_later_fields(v) for v in content]
+        return [without_unset_later_fields(v) for v in content]
     return content
 
 
@@ -278,7 +278,7 @@ class Scorecard(_Strict):
     @property
     def version(self) -> str:
         """First 12 hex digits of sha256(canonical JSON of the validated scorecard)."""
-        content = _without_unset_later_fields(self.model_dump(mode="json"))
+        content = without_unset_later_fields(self.model_dump(mode="json"))
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 

@@ -26,7 +26,7 @@ import yaml
 from nabd.errors import NabdError
 from nabd.health.coverage import unscored_cause
 from nabd.health.backtest import Backtest, auc, outcome_frame, run_backtest, summarise
-from nabd.health.scorecard import Scorecard
+from nabd.health.scorecard import Scorecard, without_unset_later_fields
 from nabd.store import Store
 
 STRENGTHS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # per-row shrinkage strengths tried by cross-validation
@@ -226,7 +226,8 @@ def write_scorecard(scorecard: Scorecard, path: Path) -> None:
     """Write the scorecard as YAML to a NEW file; an existing file is never overwritten."""
     if path.exists():
         raise NabdError(f"{path} already exists: choose another file name (Nabd never overwrites a scorecard)")
-    text = yaml.safe_dump(scorecard.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=100)
+    content = without_unset_later_fields(scorecard.model_dump(mode="json"))
+    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(f"# suggested by `nabd score suggest`; version {scorecard.version}\n{text}", encoding="utf-8")
 
 

@@ -62,14 +62,14 @@ def active_scorecard(store: Store) -> Scorecard:
     return card
 
 
-SHIPPED = files("nabd.health") / "scorecards"
+SHIPPED_FOLDER = files("nabd.health") / "scorecards"
 
 
 def scorecard_for(store: Store, path: Path | None) -> Scorecard:
     """The scorecard of a command: the file given with --scorecard (a shipped one by its name, e.g.
     ``any_events``, when no such file exists), else the active one."""
-    if path and not Path(path).exists() and (SHIPPED / f"{path}.yaml").is_file():
-        return load_scorecard(Path(str(SHIPPED / f"{path}.yaml")))
+    if path and not Path(path).exists() and (SHIPPED_FOLDER / f"{path}.yaml").is_file():
+        return load_scorecard(Path(str(SHIPPED_FOLDER / f"{path}.yaml")))
     return load_scorecard(path) if path else active_scorecard(store)
 
 
