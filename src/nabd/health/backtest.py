@@ -9,8 +9,9 @@ and labels are computed in the engine; the statistics run on the small per-accou
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import ibis
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from nabd.errors import NabdError
+from nabd.health.coverage import unscored_cause
 from nabd.health.scorecard import Scorecard
 from nabd.health.score_expression import scored
 from nabd.health.scoring import as_of_dates
@@ -59,6 +61,8 @@ class Backtest:
     lowest_decile_churn_rate: float | None
     lowest_decile_lift: float | None
     calibration: list[CalibrationRow]
+    unscored: int = 0  # (account, as-of) pairs with no score (coverage below the minimum)
+    missing: dict[str, int] = field(default_factory=dict)  # unscored pairs without each measure's value
 
 
 def data_end(store: Store) -> date:
@@ -69,13 +73,34 @@ def data_end(store: Store) -> date:
     return last
 
 
+def renewals_end(store: Store) -> date | None:
+    """The last day a renewal is recorded, when subscriptions are kept as one row per renewal term (every
+    period has an end date: a customer stays only through a new row): the latest period start. None when
+    some period is open-ended (churn is then an end date, recorded whenever it happens)."""
+    rows, closed, last_start = store.fetchall(
+        "SELECT count(*), count(end_date), max(start_date) FROM subscriptions")[0]
+    return last_start if rows and rows == closed else None
+
+
+def labels_end(store: Store) -> date:
+    """The last day the data can label churn: the last day with data (:func:`data_end`), but no later than
+    the last recorded renewal (:func:`renewals_end`): after it, a period ending unrenewed is not churn
+    observed, only renewals no longer recorded."""
+    last = data_end(store)
+    renewed = renewals_end(store)
+    return min(last, renewed) if renewed else last
+
+
 def backtest_dates(store: Store, first: date | None, last: date | None, every_days: int, horizon_days: int) -> list[date]:
-    """As-of dates whose horizon has been observed: last defaults to data end - horizon, first to a year before."""
-    latest_possible = data_end(store) - timedelta(days=horizon_days)
+    """As-of dates whose horizon has been observed: last defaults to the last day the data can label churn
+    (:func:`labels_end`) - horizon, first to a year before."""
+    end = labels_end(store)
+    latest_possible = end - timedelta(days=horizon_days)
     last = last or latest_possible
     if last > latest_possible:
+        cause = "the last day with data" if end == data_end(store) else "the last renewal the subscriptions record"
         raise NabdError(
-            f"--to {last} + {horizon_days} days is after the last day with data ({data_end(store)}): "
+            f"--to {last} + {horizon_days} days is after {cause} ({end}): "
             f"use --to {latest_possible} or earlier"
         )
     first = first or last - timedelta(days=364)
@@ -156,13 +181,16 @@ def summarise(frame: pd.DataFrame, scorecard: Scorecard, horizon_days: int) -> B
         high = 100 if low == 90 else low + 9
         rows = banded[(banded["score"] >= low) & (banded["score"] <= high)]
         calibration.append(CalibrationRow(low, high, len(rows), _rate(rows["churned"])))
+    unscored = frame[frame["score"].isna()]
+    missing = {m.id: int(unscored[f"s__{m.id}"].isna().sum()) for m in scorecard.measures
+               if f"s__{m.id}" in unscored.columns}
     return Backtest(
         scorecard.name, scorecard.version, horizon_days, [pd.Timestamp(d).date() for d in dates],
         len(banded), int(churned.sum()), overall,
         auc(-banded["weighted_score"].to_numpy(), churned),
         bands, decile_rate,
         decile_rate / overall if decile_rate is not None and overall else None,
-        calibration,
+        calibration, len(unscored), missing,
     )
 
 
@@ -172,11 +200,43 @@ def _rate(flags: pd.Series) -> float | None:
 
 def run_backtest(store: Store, scorecard: Scorecard, dates: list[date], horizon_days: int) -> Backtest:
     """Score each as-of date as it stands (nothing stored) and compare with churn within the horizon."""
-    return summarise(outcome_frame(store, scorecard, dates, horizon_days), scorecard, horizon_days)
+    frame = outcome_frame(store, scorecard, dates, horizon_days, with_measures=True)
+    return summarise(frame, scorecard, horizon_days)
 
 
-def render_backtest(result: Backtest) -> list[str]:
-    """The backtest as lines of plain text."""
+def auc_undefined(result: Backtest) -> str:
+    """Why a backtest has no AUC: nothing scored, no churn, or no survivor."""
+    if not result.dates:
+        return "no as-of dates"
+    if not result.accounts:
+        return f"no (account, as-of) pair was scored ({result.unscored} unscored)"
+    if not result.churned:
+        return f"no scored account churned within {result.horizon_days} days of these dates"
+    return f"every scored account churned within {result.horizon_days} days of these dates"
+
+
+def backtest_record(result: Backtest, scorecard: Scorecard | None = None) -> dict:
+    """The backtest as one JSON-ready mapping (dates as ISO text); ``auc_undefined`` and ``unscored_cause``
+    say why when there is no AUC or pairs went unscored."""
+    record = dataclasses.asdict(result)
+    record["dates"] = [d.isoformat() for d in result.dates]
+    record["auc_undefined"] = None if result.auc is not None else auc_undefined(result)
+    record["unscored_cause"] = unscored_cause(scorecard, result.unscored, result.missing) if scorecard else []
+    return record
+
+
+def backtest_rows(result: Backtest) -> list[dict]:
+    """One row per band (and unscored), each with the backtest's headline figures: the CSV of a backtest."""
+    first, last = (result.dates[0].isoformat(), result.dates[-1].isoformat()) if result.dates else (None, None)
+    headline = {"scorecard": result.scorecard, "version": result.version, "horizon_days": result.horizon_days,
+                "first_as_of": first, "last_as_of": last, "as_of_dates": len(result.dates), "auc": result.auc,
+                "lowest_decile_lift": result.lowest_decile_lift}
+    return [{**headline, "band": b.band, "colour": b.colour, "pairs": b.accounts, "churned": b.churned,
+             "churn_rate": b.churn_rate, "mrr_lost_per_date": b.mrr_lost_per_date} for b in result.bands]
+
+
+def render_backtest(result: Backtest, scorecard: Scorecard | None = None) -> list[str]:
+    """The backtest as lines of plain text; with its ``scorecard``, why pairs went unscored."""
     def pct(value: float | None) -> str:
         return "-" if value is None else f"{value:.1%}"
 
@@ -185,7 +245,7 @@ def render_backtest(result: Backtest) -> list[str]:
     lines = [
         f"backtest of scorecard {r.scorecard} ({r.version}), {r.horizon_days}-day churn, {span}",
         f"{r.accounts} scored (account, as-of) pairs, {r.churned} churned ({pct(r.churn_rate)})",
-        f"AUC {r.auc:.3f} (0.5 = no better than chance)" if r.auc is not None else "AUC: undefined (no churn or no survivors)",
+        f"AUC {r.auc:.3f} (0.5 = no better than chance)" if r.auc is not None else f"AUC: undefined: {auc_undefined(r)}",
         "band        colour   pairs  churned  churn rate  MRR lost per as-of date",
     ]
     for b in r.bands:
@@ -195,4 +255,6 @@ def render_backtest(result: Backtest) -> list[str]:
     lines.append("calibration (score range: pairs, churn rate):")
     lines.extend(f"  {c.low:>3}-{c.high:<3} {c.accounts:>6}  {pct(c.churn_rate):>7}" for c in r.calibration if c.accounts)
     lines.append("pairs overlap: an account counts once per as-of date it was active.")
+    if scorecard is not None:
+        lines.extend(unscored_cause(scorecard, r.unscored, r.missing, r.accounts + r.unscored, "(account, as-of) pairs"))
     return lines

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import sys
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +17,14 @@ from rich.table import Column, Table
 from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, errors, open_configured_store
 from nabd.errors import NabdError
-from nabd.health.backtest import backtest_dates, render_backtest, run_backtest
+from nabd.health.backtest import backtest_dates, backtest_record, backtest_rows, render_backtest, run_backtest
+from nabd.health.coverage import unscored_cause
 from nabd.health.explain import explain, render_explanation
 from nabd.health.portfolio import portfolio
+from nabd.health.profile import profile
+from nabd.health.profile_view import missing_signals, render_profile
+from nabd.health.scorecard import Scorecard, with_vocabulary
+from nabd.health.selectors import load_vocabulary
 from nabd.health.versions import activate, find_version, scorecard_for, save_version, versions, yaml_of
 from nabd.health.scoring import run_backfill, run_scoring
 from nabd.health.suggest import render_suggestion, suggest_weights, write_scorecard
@@ -31,6 +40,23 @@ ScorecardOption = Annotated[
     typer.Option("--scorecard", "-s", help="Scorecard YAML file (default: the active scorecard, see "
                  "`nabd scorecard list`).", show_default=False),
 ]
+
+
+VocabularyOption = Annotated[
+    Path | None,
+    typer.Option("--vocabulary", help="Vocabulary YAML file: your event names by role and group, for the "
+                 "scorecard's group:<name> selectors.", show_default=False),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _with_vocabulary(card: Scorecard, path: Path | None) -> Scorecard:
+    return with_vocabulary(card, load_vocabulary(path)) if path else card
 
 
 def days(text: str, option: str) -> int:
@@ -66,13 +92,14 @@ def score(
     first: Annotated[datetime | None, date_option("--from", help="Backfill: first as-of day, YYYY-MM-DD (with --to).")] = None,
     last: Annotated[datetime | None, date_option("--to", help="Backfill: last as-of day, YYYY-MM-DD (with --from).")] = None,
     every: Annotated[str, typer.Option("--every", help="Backfill step: day, week, month or N days.")] = "week",
+    vocabulary: VocabularyOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Score every active account and store score, band and each measure's value, score and contribution."""
     if context.invoked_subcommand:
         return
     with open_configured_store(database) as store:
-        card = scorecard_for(store, scorecard)
+        card = _with_vocabulary(scorecard_for(store, scorecard), vocabulary)
         if first or last:
             if not (first and last):
                 raise NabdError("a backfill needs both --from and --to")
@@ -88,6 +115,9 @@ def score(
     console.print(table)
     for warning in dict.fromkeys(w for run in runs for w in run.warnings):
         errors.print(f"warning: {warning}", highlight=False)
+    latest = next((run for run in reversed(runs) if run.unscored), None)
+    for line in unscored_cause(card, latest.unscored, latest.missing, latest.accounts) if latest else []:
+        errors.print(f"note: {line}" if not line.startswith(" ") else line, highlight=False, soft_wrap=True)
     if not any(run.accounts for run in runs):
         errors.print("note: no account had an active subscription on these days: import accounts and "
                      "subscriptions (nabd import), or try `nabd demo`", highlight=False, soft_wrap=True)
@@ -130,16 +160,26 @@ def backtest_command(
     last: BacktestToOption = None,
     every: BacktestEveryOption = "week",
     scorecard: ScorecardOption = None,
+    vocabulary: VocabularyOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")] = OutputFormat.table,
     database: DatabaseOption = None,
 ) -> None:
     """Score past dates with the scorecard as it stands (nothing stored) and compare with actual churn."""
     horizon_days = days(horizon, "--horizon")
     with open_configured_store(database) as store:
-        card = scorecard_for(store, scorecard)
+        card = _with_vocabulary(scorecard_for(store, scorecard), vocabulary)
         dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
         result = run_backtest(store, card, dates, horizon_days)
-    for line in render_backtest(result):
-        console.print(line, highlight=False)
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(backtest_record(result, card), ensure_ascii=False, indent=2) + "\n")
+    elif output is OutputFormat.csv:
+        rows = backtest_rows(result)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for line in render_backtest(result, card):
+            console.print(line, highlight=False, soft_wrap=True)
 
 
 @score_app.command("suggest")
@@ -154,12 +194,13 @@ def suggest_command(
     write: Annotated[Path | None, typer.Option("--write", help="Write the suggested scorecard to this NEW file.",
                                                show_default=False)] = None,
     scorecard: ScorecardOption = None,
+    vocabulary: VocabularyOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Learn weights from history (fit on earlier dates) and compare both scorecards on later dates."""
     horizon_days = days(horizon, "--horizon")
     with open_configured_store(database) as store:
-        card = scorecard_for(store, scorecard)
+        card = _with_vocabulary(scorecard_for(store, scorecard), vocabulary)
         dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
         suggestion = suggest_weights(store, card, dates, horizon_days, strength)
     for line in render_suggestion(suggestion):
@@ -263,8 +304,33 @@ def activate_command(version: VersionArgument, by: ByOption = "cli", database: D
     console.print(f"active scorecard: {card.name} version {card.version}", highlight=False)
 
 
+def profile_command(
+    as_of: Annotated[datetime | None, date_option("--as-of", help="Measures as of this day (default: the last day with data).")] = None,
+    scorecard: ScorecardOption = None,
+    vocabulary: VocabularyOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table or json.")] = OutputFormat.table,
+    database: DatabaseOption = None,
+) -> None:
+    """What the database holds and can support: tables, event types, cadence, churn, and the scorecard's measures."""
+    with open_configured_store(database) as store:
+        card = _with_vocabulary(scorecard_for(store, scorecard), vocabulary)
+        found = profile(store, card, _day(as_of))
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for table in render_profile(found):
+        console.print(table)
+    lines = missing_signals(found)
+    if lines:
+        console.print("missing signals (dead: no value; constant: one value for all; weak: under 50% of "
+                      "accounts), and what would feed them:", highlight=False, soft_wrap=True)
+        for line in lines:
+            console.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
     app.add_typer(score_app, name="score")
     app.add_typer(scorecard_app, name="scorecard")
     app.command("portfolio")(portfolio_command)
+    app.command("profile")(profile_command)

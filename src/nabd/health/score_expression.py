@@ -14,7 +14,7 @@ from datetime import date
 import ibis
 
 from nabd.health.measures import measure_values
-from nabd.health.scorecard import Boolean, Percentile, Piecewise, Rule, Scorecard, Thresholds
+from nabd.health.scorecard import Boolean, Percentile, Piecewise, Rule, Scorecard, Thresholds, resolved_measures
 from nabd.store import Store
 from nabd.store.sql import float_literal
 
@@ -74,7 +74,7 @@ def scored(store: Store, scorecard: Scorecard, as_of: date | ibis.DateValue) -> 
 
     contribution = weight x score / (coverage x 100) (reweight) or weight x (score or neutral_score) / 100
     (neutral); the view health_measure_scores computes it again from what a run stores, the same way."""
-    values = measure_values(store, list(scorecard.measures), as_of)
+    values = measure_values(store, resolved_measures(scorecard), as_of)
     ids = [m.id for m in scorecard.measures]
     # Each stage reads the previous stage's columns; .view() keeps Ibis from inlining them into one
     # ever-growing expression (the SQL stays linear in the number of measures).

@@ -19,6 +19,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from nabd.errors import NabdError
+from nabd.health.selectors import Vocabulary, check_selector, expand
 from nabd.yamlfile import load_model, parse_model
 
 DEFAULT_SCORECARD = files("nabd.health") / "scorecards" / "default.yaml"
@@ -28,6 +29,9 @@ MeasureType = Literal[
     "feature_adoption", "solution_upgrade", "ticket_frequency", "ticket_trend", "ticket_csat",
     "payment_days_overdue", "late_invoice_share", "nps_latest", "nps_trend", "sentiment",
     "referrals", "csm_rating", "days_to_renewal", "usage_trend", "page_visits", "custom",
+    # vocabulary-free measures over any event types (params.events selectors: nabd.health.selectors)
+    "active_days", "events_per_active_day", "event_types_used", "event_rate", "days_since_last_event",
+    "event_trend", "tenure_days",
 ]
 MEASURE_TYPES: tuple[str, ...] = get_args(MeasureType)
 
@@ -104,6 +108,37 @@ class MeasureParams(_Strict):
     features: list[str] | None = None
     page: str | None = None
     sql: str | None = None
+    events: list[str] | None = None  # selectors (nabd.health.selectors); None: every event type
+    grain: Literal["account", "contact"] | None = None  # active_days: days (account) or (contact, day) pairs
+    sum: Literal["events", "value"] | None = None  # event_rate and event_trend: count events or sum their value
+
+    @field_validator("events")
+    @classmethod
+    def _selectors(cls, events: list[str] | None) -> list[str] | None:
+        if events is not None:
+            if not events:
+                raise ValueError("events lists at least one selector ('*' for every event type)")
+            for selector in events:
+                check_selector(selector)
+        return events
+
+
+# Fields added after the first versions were stored: left out of the version hash while unset (None), so
+# a scorecard that does not use them keeps its version.
+_LATER_FIELDS = {"events", "grain", "sum", "vocabulary"}
+
+
+def without_unset_later_fields(content: object) -> object:
+    if isinstance(content, dict):
+        return {k: without_unset_later_fields(v) for k, v in content.items()
+                if not (k in _LATER_FIELDS and v is None)}
+    if isinstance(content, list):
+        return [without_unset_later_fields(v) for v in content]
+    return content
+
+
+SELECTOR_MEASURES = frozenset({"active_days", "events_per_active_day", "event_types_used", "event_rate",
+                               "days_since_last_event", "event_trend"})
 
 
 class MeasureSpec(_Strict):
@@ -125,6 +160,13 @@ class MeasureSpec(_Strict):
             raise ValueError("a custom measure needs params.sql returning (account_id, value)")
         if info.data.get("type") == "page_visits" and not params.page:
             raise ValueError("a page_visits measure needs params.page (e.g. cancel)")
+        if params.events is not None and info.data.get("type") not in SELECTOR_MEASURES:
+            raise ValueError(f"params.events selects events for {', '.join(sorted(SELECTOR_MEASURES))}, "
+                             f"not for {info.data.get('type')}")
+        if params.grain == "contact" and info.data.get("type") != "active_days":
+            raise ValueError("params.grain: contact is for active_days ((contact, day) pairs)")
+        if params.sum is not None and info.data.get("type") not in {"event_rate", "event_trend"}:
+            raise ValueError("params.sum (events or value) is for event_rate and event_trend")
         return params
 
 
@@ -176,6 +218,18 @@ class Scorecard(_Strict):
     segments: dict[str, SegmentOverride] = {}
     missing_data: MissingData = MissingData()
     bands: list[Band] = Field(min_length=1)
+    vocabulary: Vocabulary | None = None
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _groups_named(cls, vocabulary: Vocabulary | None, info: ValidationInfo) -> Vocabulary | None:
+        named = {*(vocabulary.groups if vocabulary else {}), *(vocabulary.roles if vocabulary else {})}
+        for spec in info.data.get("measures") or []:
+            for selector in spec.params.events or []:
+                if vocabulary and selector.startswith("group:") and selector.removeprefix("group:") not in named:
+                    raise ValueError(f"measure {spec.id!r}: unknown event selector {selector!r}: "
+                                     f"the vocabulary names {', '.join(sorted(named)) or 'no group'}")
+        return vocabulary
 
     @field_validator("measures")
     @classmethod
@@ -224,7 +278,8 @@ class Scorecard(_Strict):
     @property
     def version(self) -> str:
         """First 12 hex digits of sha256(canonical JSON of the validated scorecard)."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        content = without_unset_later_fields(self.model_dump(mode="json"))
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
     def weights(self, segment: str | None = None) -> dict[str, float]:
@@ -244,6 +299,36 @@ class Scorecard(_Strict):
 
     def band_of(self, score: int) -> Band:
         return next(b for b in self.bands if b.range[0] <= score <= b.range[1])
+
+
+ROLE_MEASURES = {"usage_time_daily": "session", "usage_time_weekly": "session", "usage_trend": "session",
+                 "feature_adoption": "feature_use"}  # measure type -> the vocabulary role it reads
+
+
+def resolved_measures(scorecard: Scorecard) -> list[MeasureSpec]:
+    """The scorecard's measures with each ``group:<name>`` selector replaced by the vocabulary's event types
+    (an unknown group is a one-line error), and the session and feature measures reading the vocabulary's
+    ``session`` and ``feature_use`` roles when it maps them (else Nabd's own ``session``, ``feature:<name>``)."""
+    vocabulary = scorecard.vocabulary
+    resolved = []
+    for spec in scorecard.measures:
+        events = spec.params.events
+        if events and any(s.startswith("group:") for s in events):
+            events = expand(events, vocabulary)
+        role = ROLE_MEASURES.get(spec.type)
+        if role and vocabulary and role in vocabulary.roles:
+            events = vocabulary.roles[role]
+        if events != spec.params.events:
+            spec = spec.model_copy(update={"params": spec.params.model_copy(update={"events": events})})
+        resolved.append(spec)
+    return resolved
+
+
+def with_vocabulary(scorecard: Scorecard, vocabulary: Vocabulary | None) -> Scorecard:
+    """The scorecard reading ``vocabulary`` (validated again: its group selectors must name the vocabulary's groups)."""
+    if vocabulary is None:
+        return scorecard
+    return Scorecard.model_validate({**scorecard.model_dump(mode="json"), "vocabulary": vocabulary.model_dump(mode="json")})
 
 
 RULE_TAGS = frozenset({"thresholds", "piecewise", "percentile", "boolean"})  # scoring-rule union tags

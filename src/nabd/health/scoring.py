@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import ibis
 
 from nabd.errors import NabdError
+from nabd.health.coverage import missing_by_measure
 from nabd.health.score_expression import scored
 from nabd.health.score_storage import constant_measures, store_scores
 from nabd.health.scorecard import Scorecard
@@ -30,6 +31,7 @@ class ScoringRun:
     bands: dict[str, int]
     band_changes: int
     warnings: list[str] = field(default_factory=list)
+    missing: dict[str, int] = field(default_factory=dict)  # unscored accounts without each measure's value
 
 
 def scoring_sql(store: Store, scorecard: Scorecard) -> DaySQL:
@@ -60,9 +62,11 @@ def run_scoring(
     changes = store.scalar(
         "SELECT count(*) FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version]
     )
+    unscored = total - sum(bands.values())
+    missing = missing_by_measure(store, scorecard, as_of)[1] if unscored else {}
     return ScoringRun(
-        as_of, scorecard.name, version, total, total - sum(bands.values()),
-        {b.id: bands.get(b.id, 0) for b in scorecard.bands}, changes, warnings,
+        as_of, scorecard.name, version, total, unscored,
+        {b.id: bands.get(b.id, 0) for b in scorecard.bands}, changes, warnings, missing,
     )
 
 

@@ -24,8 +24,9 @@ import pandas as pd
 import yaml
 
 from nabd.errors import NabdError
+from nabd.health.coverage import unscored_cause
 from nabd.health.backtest import Backtest, auc, outcome_frame, run_backtest, summarise
-from nabd.health.scorecard import Scorecard
+from nabd.health.scorecard import Scorecard, without_unset_later_fields
 from nabd.store import Store
 
 STRENGTHS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # per-row shrinkage strengths tried by cross-validation
@@ -174,12 +175,19 @@ def suggest_weights(
     ``strength`` fixes the shrinkage; by default cross-validation inside the fit window chooses it.
     """
     fit_dates, evaluate_dates = split_dates(dates, horizon_days)
-    training = outcome_frame(store, scorecard, fit_dates, horizon_days, with_measures=True)
-    training = training[training["weighted_score"].notna()]
+    stacked = outcome_frame(store, scorecard, fit_dates, horizon_days, with_measures=True)
+    training = stacked[stacked["weighted_score"].notna()]
     ids = [m.id for m in scorecard.measures]
     churned = training["churned"].to_numpy().astype(float)
-    if len(training) == 0 or churned.min() == churned.max():
-        raise NabdError("the fit dates have no churn, or no survivor: widen --from/--to")
+    if len(training) == 0:
+        cause = summarise(stacked, scorecard, horizon_days)
+        raise NabdError(" ".join([f"nothing to fit on: no account was scored on the {len(fit_dates)} fit dates.",
+                                  *(line.strip() for line in unscored_cause(scorecard, cause.unscored, cause.missing,
+                                                                            what="(account, as-of) pairs"))]))
+    if churned.min() == churned.max():
+        outcome = "churned" if churned.min() == 0 else "stayed"
+        raise NabdError(f"no scored account {outcome} within {horizon_days} days of the {len(fit_dates)} fit dates "
+                        f"({len(training)} scored pairs): widen --from/--to or change --horizon")
     features = measure_features(training, scorecard)
     current = np.array([scorecard.weights()[i] for i in ids]) / 100
     candidates = cross_validate(features, churned, training["account_id"].to_numpy(), current)
@@ -218,7 +226,8 @@ def write_scorecard(scorecard: Scorecard, path: Path) -> None:
     """Write the scorecard as YAML to a NEW file; an existing file is never overwritten."""
     if path.exists():
         raise NabdError(f"{path} already exists: choose another file name (Nabd never overwrites a scorecard)")
-    text = yaml.safe_dump(scorecard.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=100)
+    content = without_unset_later_fields(scorecard.model_dump(mode="json"))
+    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(f"# suggested by `nabd score suggest`; version {scorecard.version}\n{text}", encoding="utf-8")
 
 

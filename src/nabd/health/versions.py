@@ -8,6 +8,7 @@ a row to ``scorecard_activations``; the newest row is active. With none, the shi
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,14 @@ def active_scorecard(store: Store) -> Scorecard:
     return card
 
 
+SHIPPED_FOLDER = files("nabd.health") / "scorecards"
+
+
 def scorecard_for(store: Store, path: Path | None) -> Scorecard:
-    """The scorecard of a command: the file given with --scorecard, else the active one."""
+    """The scorecard of a command: the file given with --scorecard (a shipped one by its name, e.g.
+    ``any_events``, when no such file exists), else the active one."""
+    if path and not Path(path).exists() and (SHIPPED_FOLDER / f"{path}.yaml").is_file():
+        return load_scorecard(Path(str(SHIPPED_FOLDER / f"{path}.yaml")))
     return load_scorecard(path) if path else active_scorecard(store)
 
 

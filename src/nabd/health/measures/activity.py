@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ibis
 
 from nabd.health.measures.table import only
+from nabd.health.selectors import ALL_EVENTS, selected
 from nabd.health.scorecard import MeasureParams, MeasureSpec
 from nabd.store import Store
 from nabd.store.vocabulary import FEATURE_PREFIX, SESSION, feature, page
@@ -59,6 +60,15 @@ GRAINS = {
         lambda rows, window: {"event_type": rows.event_type},
         lambda rows: rows.event_type.startswith(FEATURE_PREFIX),
     ),
+    # the vocabulary-free measures' grains (nabd.health.selectors): days, (contact, day) pairs, event types
+    "day": Grain(lambda rows, window: {"day": rows.day}),
+    "contact_day": Grain(
+        lambda rows, window: {"contact_id": rows.contact_id, "day": rows.day},
+        lambda rows: rows.contact_id != "",
+    ),
+    "event_type": Grain(lambda rows, window: {"event_type": rows.event_type}),
+    # feature_adoption over the vocabulary's feature_use role: its own selectors, not the feature: prefix
+    "feature_role": Grain(lambda rows, window: {"event_type": rows.event_type}),
 }
 
 
@@ -70,8 +80,14 @@ def _in_previous(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
     return (rows.day >= window.previous_first_day) & (rows.day < window.first_day)
 
 
-def _sessions(rows: ibis.Table, window: Window) -> ibis.BooleanValue:
-    return _in(rows, window) & (rows.event_type == SESSION)
+def _is_session(rows: ibis.Table, params: MeasureParams) -> ibis.BooleanValue:
+    """A session row: event type ``session``, or the vocabulary's session role (params.events, set by
+    nabd.health.scorecard.resolved_measures from the scorecard's vocabulary)."""
+    return rows.event_type == SESSION if params.events is None else selected(rows.event_type, params.events)
+
+
+def _sessions(rows: ibis.Table, window: Window, params: MeasureParams) -> ibis.BooleanValue:
+    return _in(rows, window) & _is_session(rows, params)
 
 
 def _any(rows: ibis.Table, where: ibis.BooleanValue) -> ibis.IntegerValue:
@@ -80,7 +96,7 @@ def _any(rows: ibis.Table, where: ibis.BooleanValue) -> ibis.IntegerValue:
 
 
 def _session_days(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    sessions = _sessions(rows, window) & (rows.contact_id != "")
+    sessions = _sessions(rows, window, params) & (rows.contact_id != "")
     return {"minutes": only(rows.value_sum, sessions).sum(), "periods": only(rows.day, sessions).count()}
 
 
@@ -97,7 +113,7 @@ def _session_weeks(rows: ibis.Table, window: Window, params: MeasureParams) -> d
     session in the window as bits (week k = bit k % 62 of mask ``weeks<k // 62>``)."""
     days_back = window.as_of.delta(rows.day, unit="day")  # the grain's rows are on or before as_of
     # in the window as days back, not day >= first_day: sqlglot cannot type Ibis' date - interval inside bit_or
-    sessions = (rows.event_type == SESSION) & (days_back < window.days)
+    sessions = _is_session(rows, params) & (days_back < window.days)
     week = days_back // 7
     masks = {}
     for word in range((_weeks(window) - 1) // WEEK_BITS + 1):
@@ -129,6 +145,8 @@ def _contact_seen(rows: ibis.Table, window: Window, params: MeasureParams) -> di
 
 def _feature_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
     used = _in(rows, window)
+    if params.events is not None:  # the vocabulary's feature_use role
+        used = used & selected(rows.event_type, params.events)
     if params.features:
         used = used & rows.event_type.isin([feature(name) for name in params.features])
     return {"used": _any(rows, used)}
@@ -139,7 +157,7 @@ def _sums(*names: str) -> PerAccount:
 
 
 def _usage_minutes(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    session = rows.event_type == SESSION
+    session = _is_session(rows, params)
     return {
         "minutes": only(rows.value_sum, _in(rows, window) & session).sum(),
         "previous": only(rows.value_sum, _in_previous(rows, window) & session).sum(),
@@ -163,8 +181,78 @@ def _with_feature_catalogue(store: Store, accounts: ibis.Table, name: str, windo
     if params.features:
         return accounts.mutate(**{name: ibis.literal(len(params.features))})
     types = store.table("event_types")
-    seen = types.filter((types.first_day <= window.as_of) & types.event_type.startswith(FEATURE_PREFIX))
+    features = (types.event_type.startswith(FEATURE_PREFIX) if params.events is None
+                else selected(types.event_type, params.events))
+    seen = types.filter((types.first_day <= window.as_of) & features)
     return accounts.cross_join(seen.aggregate(**{name: seen.count()}))
+
+
+# ---- vocabulary-free measures: any event types, chosen by params.events selectors ----------------------
+
+
+def _chosen(rows: ibis.Table, params: MeasureParams) -> ibis.BooleanValue:
+    """Rows of the event types the measure's selectors choose (every event type without selectors)."""
+    return selected(rows.event_type, params.events or [ALL_EVENTS])
+
+
+def _chosen_in(rows: ibis.Table, window: Window, params: MeasureParams) -> ibis.BooleanValue:
+    return _in(rows, window) & _chosen(rows, params)
+
+
+def _amount(rows: ibis.Table, params: MeasureParams) -> ibis.NumericValue:
+    """What a rate counts: events, or the sum of their value (``sum: value``)."""
+    return rows.value_sum if params.sum == "value" else rows.events
+
+
+def _day_seen(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"seen": _any(rows, _chosen_in(rows, window, params)),
+            "events": only(rows.events, _chosen_in(rows, window, params)).sum()}
+
+
+def _type_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"used": _any(rows, _chosen_in(rows, window, params))}
+
+
+def _events_now_and_before(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    chosen = _chosen(rows, params)
+    return {
+        "amount": only(_amount(rows, params), _in(rows, window) & chosen).sum(),
+        "previous": only(_amount(rows, params), _in_previous(rows, window) & chosen).sum(),
+    }
+
+
+def _events_in(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"amount": only(_amount(rows, params), _chosen_in(rows, window, params)).sum()}
+
+
+def _last_day(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+    return {"last": only(rows.day, _chosen_in(rows, window, params)).max()}
+
+
+def _zero_when_none(name: str) -> ActivityValue:
+    return lambda part, accounts, window, params: part(name).fill_null(0)
+
+
+def _per_active_day(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """selected events in the window / days with one; 0 without any."""
+    days = part("seen").fill_null(0)
+    return ibis.ifelse(days > 0, part("events").fill_null(0).cast("float64") / days, ibis.literal(0).cast("float64"))
+
+
+def _rate_per_28_days(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """selected events (or their value) in the window x 28 / window days; 0 without any."""
+    return part("amount").fill_null(0).cast("float64") * 28 / window.days
+
+
+def _trend(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """selected events (or value) in the window / in the window before - 1; null when the one before had none."""
+    previous = part("previous").fill_null(0)
+    return ibis.ifelse(previous > 0, part("amount").fill_null(0).cast("float64") / previous - 1, None)
+
+
+def _days_since(part: Part, accounts: ibis.Table, window: Window, params: MeasureParams) -> ibis.Value:
+    """as_of - the last day with a selected event in the window; the window's days when none."""
+    return ibis.ifelse(part("last").isnull(), ibis.literal(window.days), window.as_of.delta(part("last"), unit="day"))
 
 
 @dataclass(frozen=True)
@@ -188,7 +276,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
     # session minutes of identified users / distinct (user, day) with a session, over the window
     "usage_time_daily": ActivityMeasure(
         "account", _session_days, None, _minutes_per_period,
-        rows=lambda rows, params: rows.event_type == SESSION,
+        rows=_is_session,
     ),
     # session minutes of identified users / distinct (user, week before as_of) with a session
     "usage_time_weekly": ActivityMeasure(
@@ -219,7 +307,7 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
             part("previous").fill_null(0) > 0,
             part("minutes").fill_null(0) / part("previous") - 1, None,
         ),
-        windows_back=2, rows=lambda rows, params: rows.event_type == SESSION,
+        windows_back=2, rows=_is_session,
     ),
     # views of page:<page> in the window
     "page_visits": ActivityMeasure(
@@ -227,7 +315,36 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
         lambda part, accounts, window, params: part("views").fill_null(0),
         rows=lambda rows, params: rows.event_type == _page(params),
     ),
+    # distinct days with a selected event in the window (grain contact: distinct (contact, day) pairs)
+    "active_days": ActivityMeasure(
+        "day", _day_seen, _sums("seen"), _zero_when_none("seen"), rows=_chosen,
+    ),
+    # selected events in the window / distinct days with one
+    "events_per_active_day": ActivityMeasure(
+        "day", _day_seen, _sums("seen", "events"), _per_active_day, rows=_chosen,
+    ),
+    # distinct selected event types used in the window
+    "event_types_used": ActivityMeasure(
+        "event_type", _type_used, _sums("used"), _zero_when_none("used"), rows=_chosen,
+    ),
+    # selected events (or their value: sum: value) per 28 days over the window
+    "event_rate": ActivityMeasure("account", _events_in, None, _rate_per_28_days, rows=_chosen),
+    # selected events (or value) this window / the window before - 1
+    "event_trend": ActivityMeasure(
+        "account", _events_now_and_before, None, _trend, windows_back=2, rows=_chosen,
+    ),
+    # days since the last selected event (the window's length when none in it)
+    "days_since_last_event": ActivityMeasure("account", _last_day, None, _days_since, rows=_chosen),
 }
+
+
+def grain_of(spec: MeasureSpec) -> str:
+    """The grain a measure aggregates at: its type's, or (contact, day) pairs for active_days by contact."""
+    if spec.type == "active_days" and spec.params.grain == "contact":
+        return "contact_day"
+    if spec.type == "feature_adoption" and spec.params.events is not None:
+        return "feature_role"
+    return ACTIVITY_MEASURES[spec.type].grain
 
 
 def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as_of: ibis.DateValue) -> ibis.Table:
@@ -235,7 +352,7 @@ def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], 
     joined = accounts
     parts: list[str] = []
     for grain_name, grain in GRAINS.items():
-        specs = [spec for spec in usage if ACTIVITY_MEASURES[spec.type].grain == grain_name]
+        specs = [spec for spec in usage if grain_of(spec) == grain_name]
         if not specs:
             continue
         span = max(ACTIVITY_MEASURES[spec.type].windows_back * spec.params.window_days for spec in specs)

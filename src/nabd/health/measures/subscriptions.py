@@ -36,3 +36,11 @@ def solution_upgrade(store: Store, window: Window, params: MeasureParams) -> ibi
     )
     upgrades = pairs.filter(pairs.mrr > pairs.old_mrr).select("account_id").distinct()
     return upgrades.mutate(value=ibis.literal(1))
+
+
+def tenure_days(store: Store, window: Window, params: MeasureParams) -> ibis.Table:
+    """as_of - the start of the account's first subscription period (periods started by as_of)."""
+    periods = store.table("subscriptions")
+    started = periods.filter(periods.start_date <= window.as_of)
+    first = started.group_by("account_id").aggregate(first_day=started.start_date.min())
+    return first.select("account_id", value=window.as_of.delta(first.first_day, unit="day"))

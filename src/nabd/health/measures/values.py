@@ -11,7 +11,7 @@ from nabd.health.measures.activity import ACTIVITY_MEASURES, with_activity
 from nabd.health.measures.custom import custom
 from nabd.health.measures.payments import late_invoice_share, payment_days_overdue
 from nabd.health.measures.relationship import csm_rating, days_to_renewal, referrals
-from nabd.health.measures.subscriptions import licences, new_licences, solution_upgrade
+from nabd.health.measures.subscriptions import licences, new_licences, solution_upgrade, tenure_days
 from nabd.health.measures.table import TableMeasure
 from nabd.health.measures.tickets import ticket_csat, ticket_frequency, ticket_trend
 from nabd.health.measures.voice import nps_latest, nps_trend, sentiment
@@ -25,7 +25,7 @@ TABLE_MEASURES: dict[str, TableMeasure] = {
     "ticket_frequency": ticket_frequency, "ticket_trend": ticket_trend, "ticket_csat": ticket_csat,
     "payment_days_overdue": payment_days_overdue, "late_invoice_share": late_invoice_share,
     "nps_latest": nps_latest, "nps_trend": nps_trend, "sentiment": sentiment, "referrals": referrals,
-    "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "custom": custom,
+    "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "custom": custom, "tenure_days": tenure_days,
 }
 # An account absent from these measures' tables has the value 0 (nothing happened), not "no data".
 ZERO_WHEN_ABSENT = {"solution_upgrade", "ticket_frequency", "ticket_trend", "referrals"}

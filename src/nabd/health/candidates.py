@@ -1,0 +1,101 @@
+"""Candidate measures from whatever the company's data holds: the ONE generator that `nabd scorecard init`
+(picking and weighting measures by their association with later churn) and the churn model's features
+(nabd.risk, issue 22) both read, so a score and a model never disagree on what a signal means.
+
+What the store holds decides the candidates, never a vocabulary: every event type in the catalogue
+(``event_types``) known by as_of gives its own rate per 28 days and trend; account activity of any kind
+gives active days, events per active day, event types used, recency and trend; contact ids, when events
+carry them, give active (contact, day) pairs; event values give value sums; each other table that has
+rows gives its measures (tickets, invoices, NPS answers, referrals, CSM ratings, licences, renewals);
+subscriptions give tenure. Renaming every event type renames the per-type candidates and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from nabd.health.scorecard import MeasureSpec
+from nabd.store import Store
+
+WINDOW_DAYS = 28
+RECENCY_DAYS = 90
+# (measure type, unit, window days, higher is better) of measures that need no event vocabulary
+ACTIVITY = [
+    ("active_days", "days", WINDOW_DAYS, True),
+    ("events_per_active_day", "count", WINDOW_DAYS, True),
+    ("event_types_used", "count", WINDOW_DAYS, True),
+    ("days_since_last_event", "days", RECENCY_DAYS, False),
+    ("event_trend", "ratio", WINDOW_DAYS, True),
+    ("event_rate", "count", WINDOW_DAYS, True),
+]
+# table with rows -> its measures: (type, unit, window days, higher is better)
+TABLES = {
+    "tickets": [("ticket_frequency", "count", 90, False), ("ticket_trend", "count", 90, False)],
+    "invoices": [("payment_days_overdue", "days", 30, False), ("late_invoice_share", "ratio", 365, False)],
+    "referrals": [("referrals", "count", 365, True)],
+    "relationship_ratings": [("csm_rating", "score", 365, True)],
+}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _spec(measure_id: str, mtype: str, unit: str, window: int, higher: bool, name: str, **params) -> MeasureSpec:
+    return MeasureSpec.model_validate({
+        "id": measure_id, "type": mtype, "name": {"en": name, "ar": name}, "unit": unit, "weight": 1,
+        "params": {"window_days": window, **params},
+        "rule": {"kind": "percentile", "higher_is_better": higher},
+    })
+
+
+def event_type_id(prefix: str, event_type: str) -> str:
+    """A measure id for an event type: ``<prefix>_<slug>_<6 hex of sha1(name)>`` (unique, valid, <= 41 chars)."""
+    slug = _SLUG.sub("_", event_type.lower()).strip("_")[:20] or "event"
+    return f"{prefix}_{slug}_{hashlib.sha1(event_type.encode()).hexdigest()[:6]}"
+
+
+def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list[MeasureSpec]:
+    """Every candidate measure the data can feed as of ``as_of`` (each scored as a percentile, weight 1).
+
+    Per-event-type candidates (rate per 28 days, trend; value per 28 days when the type carries values)
+    are for the types first seen by as_of and used by at least ``min_accounts`` accounts in the 90 days
+    before it (rarer types cannot rank accounts)."""
+    specs = [_spec(mtype, mtype, unit, window, higher, mtype.replace("_", " "))
+             for mtype, unit, window, higher in ACTIVITY]
+    specs.append(_spec("tenure_days", "tenure_days", "days", 30, True, "tenure"))
+    types = store.fetchall(
+        "SELECT d.event_type, count(DISTINCT d.account_id), sum(CASE WHEN d.contact_id <> '' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN d.value_sum <> 0 THEN 1 ELSE 0 END) FROM activity_daily d "
+        "JOIN event_types t ON t.event_type = d.event_type AND t.first_day <= ? "
+        "WHERE d.day <= ? AND d.day > ? GROUP BY d.event_type ORDER BY d.event_type",
+        [as_of, as_of, date.fromordinal(as_of.toordinal() - RECENCY_DAYS)],
+    )
+    if any(with_contact for _, _, with_contact, _ in types):
+        specs.append(_spec("active_contact_days", "active_days", "count", WINDOW_DAYS, True,
+                           "active (contact, day) pairs", grain="contact"))
+    for event_type, accounts, _, with_value in types:
+        if accounts < min_accounts:
+            continue
+        specs.append(_spec(event_type_id("rate", event_type), "event_rate", "count", WINDOW_DAYS, True,
+                           f"{event_type} per 28 days", events=[event_type]))
+        specs.append(_spec(event_type_id("trend", event_type), "event_trend", "ratio", WINDOW_DAYS, True,
+                           f"{event_type} trend", events=[event_type]))
+        if with_value:
+            specs.append(_spec(event_type_id("value", event_type), "event_rate", "count", WINDOW_DAYS, True,
+                               f"{event_type} value per 28 days", events=[event_type], sum="value"))
+    for table, measures in TABLES.items():
+        if store.scalar(f"SELECT count(*) FROM {table}"):
+            specs += [_spec(mtype, mtype, unit, window, higher, mtype.replace("_", " "))
+                      for mtype, unit, window, higher in measures]
+    if store.scalar("SELECT count(*) FROM tickets WHERE csat IS NOT NULL"):
+        specs.append(_spec("ticket_csat", "ticket_csat", "score", 180, True, "ticket CSAT"))
+    if store.scalar("SELECT count(*) FROM survey_responses WHERE kind = 'nps'"):
+        specs += [_spec("nps_latest", "nps_latest", "score", 365, True, "latest NPS answer"),
+                  _spec("nps_trend", "nps_trend", "score", 180, True, "NPS trend")]
+    if store.scalar("SELECT count(*) FROM subscriptions WHERE quantity > 1"):
+        specs.append(_spec("new_licences", "new_licences", "count", 90, True, "licences added"))
+        if any(with_contact for _, _, with_contact, _ in types):
+            specs.append(_spec("licence_utilisation", "licence_utilisation", "ratio", 30, True, "licence utilisation"))
+    if store.scalar("SELECT count(*) FROM subscriptions WHERE renewal_date IS NOT NULL"):
+        specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True, "days to renewal"))
+    return specs
