@@ -38,7 +38,7 @@ def report_month(store: Store, text: str | None, today: date) -> date:
     if state == "not begun":
         raise NabdError(f"{month:%Y-%m} is in the future: a report is for a month that has ended")
     if state is not None:
-        raise NabdError(f"{month:%Y-%m} is {state}: its report can be made from {following.isoformat()}")
+        raise NabdError(f"{month:%Y-%m} is not over ({state}): its report can be made from {following.isoformat()}")
     row = customer_churn(store, start=month, end=month).to_pyarrow().to_pylist()[0]
     if row["customers_start"] == 0 and row["customers_end"] == 0:
         raise NabdError(f"no data for {month:%Y-%m}: no account was a customer on its first day or the next month's")
