@@ -41,7 +41,7 @@ def shade(share: float, floor: float) -> float:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("nabd.report", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(number=wording.number, change_text=wording.change_text, group_name=wording.group_name, shade=shade)
+    env.globals.update(number=wording.number, change_parts=wording.change_parts, group_name=wording.group_name, shade=shade)
     return env
 
 

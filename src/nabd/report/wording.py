@@ -117,8 +117,7 @@ def month_name(month: date, language: str) -> str:
 
 def number(value: Any, unit: str, signed: bool = False) -> str:
     """A value in its unit: fraction -> "3.4%", percent -> "86.4%", score -> "4.8", money -> "48,837",
-    count -> "113", rate -> "0.74"; a change (``signed``) of a fraction or percent in points ("+0.8 pts" is
-    worded by the caller)."""
+    count -> "113", rate -> "0.74"; ``signed`` gives a change ("+0.8" points of a fraction or percent, no "%")."""
     if value is None:
         return "–"
     sign = "+" if signed else ""
@@ -135,14 +134,15 @@ def number(value: Any, unit: str, signed: bool = False) -> str:
     return f"{float(value):{sign},.2f}"
 
 
-def change_text(value: Any, unit: str, language: str) -> str:
-    """A signed change with its unit: "+0.8 pts" for shares, else the signed number."""
+def change_parts(value: Any, unit: str, language: str, prefix: str = "") -> Sentence:
+    """A change as sentence parts: the signed number (after ``prefix``, e.g. "±") isolated, then its unit word
+    outside the isolate, so Arabic reads "+0.8" then "نقطة"."""
     if value is None:
-        return "–"
-    text = number(value, unit, signed=True)
-    if unit in ("fraction", "percent"):
-        return f"{text} {'pts' if language == 'en' else 'نقطة'}"
-    return text
+        return [("number", "–")]
+    text = prefix + (number(abs(value), unit, signed=False).rstrip("%") if prefix else number(value, unit, signed=True))
+    if unit not in ("fraction", "percent"):
+        return [("number", text)]
+    return [("number", text), ("text", " pts" if language == "en" else " نقطة")]
 
 
 def group_name(group: Any) -> str:
@@ -161,21 +161,22 @@ def headline_sentence(headline: dict[str, Any], language: str) -> Sentence:
     before, after = number(headline["previous"], unit), number(headline["value"], unit)
     rose = change is not None and change > 0
     title = name(headline["key"], language)
-    noise = "±" + change_text(headline["noise"], unit, language).lstrip("+") if headline["noise"] is not None else None
+    noise = change_parts(headline["noise"], unit, language, "±") if headline["noise"] is not None else None
+    change_shown = change_parts(change, unit, language)
     if language == "en":
         verb = "rose" if rose else "fell" if change and change < 0 else "held"
         parts: Sentence = [("text", f"{title} {verb} from "), ("number", before), ("text", " to "), ("number", after),
-                           ("text", " ("), ("number", change_text(change, unit, language)), ("text", ")")]
+                           ("text", " ("), *change_shown, ("text", ")")]
         if noise:
             judged = ", beyond its noise of " if headline["moved"] else ", within its noise of "
-            parts += [("text", judged), ("number", noise)]
+            parts += [("text", judged), *noise]
         return parts + [("text", ".")]
     verb = "ارتفع" if rose else "انخفض" if change and change < 0 else "استقر"
     parts = [("text", f"{verb} مؤشر {title} من "), ("number", before), ("text", " إلى "), ("number", after),
-             ("text", " ("), ("number", change_text(change, unit, language)), ("text", ")")]
+             ("text", " ("), *change_shown, ("text", ")")]
     if noise:
         judged = "، وهو تغير يتجاوز هامش الضوضاء " if headline["moved"] else "، وهو تغير ضمن هامش الضوضاء "
-        parts += [("text", judged), ("number", noise)]
+        parts += [("text", judged), *noise]
     return parts + [("text", ".")]
 
 
@@ -198,7 +199,7 @@ def why_sentence(headline: dict[str, Any], by: str, rows: list[dict[str, Any]], 
     for index, (group, amount) in enumerate(contributions(rows)):
         if index:
             parts.append(("text", ", " if language == "en" else "، "))
-        parts += [("text", f"{group or others} "), ("number", change_text(amount, unit, language))]
-    parts += [("text", "; together " if language == "en" else "؛ المجموع "), ("number", change_text(total, unit, language)),
+        parts += [("number", group) if group else ("text", others), ("text", " "), *change_parts(amount, unit, language)]
+    parts += [("text", "; together " if language == "en" else "؛ المجموع "), *change_parts(total, unit, language),
               ("text", ".")]
     return parts
