@@ -166,7 +166,7 @@ def health_movement(store: Store, month: date, reporting_currency: str) -> dict[
         return None
     edges = {name: portfolio(store, scorecard, as_of=day, reporting_currency=reporting_currency)
              for name, day in (("opening", opening_day), ("closing", closing_day))}
-    bands = [b for b in sorted(scorecard.bands, key=lambda b: b.range[0])]
+    bands = sorted(scorecard.bands, key=lambda b: b.range[0])
     summary = {name: {(s.band.id if s.band else None): s for s in found.bands} for name, found in edges.items()}
     rows = []
     for band in [*bands, None]:
