@@ -76,6 +76,8 @@ class Settings(BaseModel):
     intake: IntakeVariables = Field(IntakeVariables(), description="NABD_INTAKE_*")
     secret_key: str | None = Field(None, repr=False, description="NABD_SECRET_KEY: signs web sessions")
     survey_key: str | None = Field(None, repr=False, description="NABD_SURVEY_KEY: signs survey links")
+    report_recipients: tuple[tuple[str, str], ...] = Field(
+        (), description="NABD_REPORT_RECIPIENTS: who gets the monthly report, 'ceo@example.com:ar, cfo@example.com:en'")
 
 
 # Every variable load_settings reads: what a hand-off job carries from its caller.
@@ -84,7 +86,7 @@ VARIABLES = (
     "NABD_SMTP_HOST", "NABD_SMTP_PORT", "NABD_SMTP_FROM", "NABD_SMTP_USER", "NABD_SMTP_PASSWORD", "NABD_SMTP_STARTTLS",
     "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
-    "NABD_SECRET_KEY", "NABD_SURVEY_KEY",
+    "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -212,6 +214,20 @@ def currency(value: str) -> str:
     return value.upper()
 
 
+def recipients(value: str) -> tuple[tuple[str, str], ...]:
+    """(address, language) pairs from "ceo@example.com:ar, cfo@example.com" (language ar or en, default en)."""
+    found = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        address, _, language = item.partition(":")
+        language = language.strip() or "en"
+        if "@" not in address or language not in ("ar", "en"):
+            raise ValueError("a list of e-mail addresses, each with an optional language: ceo@example.com:ar, cfo@example.com:en")
+        found.append((address.strip(), language))
+    return tuple(found)
+
+
 def load_settings(database_url: str | None = None) -> Settings:
     """Settings from the environment (a hand-off job's: its caller's), an explicit database URL (a
     CLI flag) taking precedence; one NabdError naming the variable for a value that does not cast."""
@@ -239,4 +255,5 @@ def load_settings(database_url: str | None = None) -> Settings:
         ),
         secret_key=read("NABD_SECRET_KEY"),
         survey_key=read("NABD_SURVEY_KEY"),
+        report_recipients=read("NABD_REPORT_RECIPIENTS", recipients, ()),
     )

@@ -17,6 +17,7 @@ from rich.table import Table
 from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.errors import NabdError
+from nabd.metrics.progress import last_complete_day, mark_change_in_progress, mark_in_progress
 from nabd.metrics.registry import METRICS, compute
 from nabd.store.calendar import today
 
@@ -68,7 +69,7 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str | None, typer.Argument(help="Metric to compute; leave out to list them all.", show_default=False)] = None,
         period: Annotated[str, typer.Option("--period", "-p", help="Period: day, week, month or quarter.")] = "month",
         start: Annotated[str | None, typer.Option("--from", help="First day of the range (YYYY-MM-DD); default 11 months before --to. For change_explained: a day of the earlier period.", show_default=False)] = None,
-        end: Annotated[str | None, typer.Option("--to", help="Last day of the range (YYYY-MM-DD); default today (NABD_TIMEZONE). For change_explained: a day of the later period.", show_default=False)] = None,
+        end: Annotated[str | None, typer.Option("--to", help="Last day of the range (YYYY-MM-DD); default the last day of the last complete period (NABD_TIMEZONE). A period not yet over is marked \"in progress: N of M days\" in note. For change_explained: a day of the later period.", show_default=False)] = None,
         by: Annotated[str | None, typer.Option("--by", help="Break down by segment, plan, country, csm or cohort (touchpoint for nps/csat/ces).", show_default=False)] = None,
         output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")] = OutputFormat.table,
         metric: Annotated[str | None, typer.Option("--metric", help="For change_explained: the metric whose change to explain.", show_default=False)] = None,
@@ -87,7 +88,8 @@ def register(app: typer.Typer) -> None:
         if name not in METRICS:
             raise NabdError(f"unknown metric {name!r}: run `nabd metrics` to list them")
         spec = METRICS[name]
-        last = _date(end, "--to") or today()
+        now = today()
+        last = _date(end, "--to") or last_complete_day(period, now)
         months_back = last.year * 12 + last.month - 1 - 11
         first = _date(start, "--from") or date(months_back // 12, months_back % 12 + 1, 1)
         params: dict[str, Any] = {"period": period, "start": first, "end": last}
@@ -105,4 +107,8 @@ def register(app: typer.Typer) -> None:
         params.update({k: v for k, v in extras.items() if v is not None and spec.accepts(k)})
         with open_configured_store(database) as store:
             result = compute(store, name, **params)
+        if name == "change_explained":
+            result = mark_change_in_progress(result, period, first, last, now)
+        else:
+            result = mark_in_progress(result, now)
         _print(result, output)

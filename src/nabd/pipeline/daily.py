@@ -1,5 +1,5 @@
 """The daily run (``nabd run``, and ``nabd serve`` on its schedule): import pending files, analyse
-comments, score, onboarding, indicators, playbooks, notify.
+comments, score, onboarding, indicators, playbooks, the monthly report (queued once a month), notify.
 
 Re-running the same day repeats nothing: scores and indicator firings of the date are replaced,
 playbooks skip the accounts they already acted on that day, and only due notifications are sent.
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.health.scorecard import Scorecard
 from nabd.health.versions import active_scorecard
@@ -31,6 +32,7 @@ from nabd.playbooks.onboarding import Onboarding, load_onboarding, refresh_onboa
 from nabd.playbooks.outbox import Delivery, SmtpSettings, deliver
 from nabd.playbooks.playbook import Playbooks, load_playbooks
 from nabd.playbooks.runner import PlaybookRun, run_playbooks
+from nabd.report.delivery import queue_monthly_reports
 from nabd.store import Store
 
 
@@ -110,5 +112,6 @@ def _run_daily(
     )
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
     if notify:
+        run.notes += queue_monthly_reports(store, load_settings().report_recipients, as_of)
         run.delivery = deliver(store, smtp=smtp)
     return run

@@ -1,6 +1,7 @@
 """Deliver the notification outbox: webhooks (JSON, Slack-compatible ``text``) and email over SMTP.
 
-Channels: webhook, email, and survey (e-mailed by nabd.feedback.sending with personal links).
+Channels: webhook, email, survey (e-mailed by nabd.feedback.sending with personal links) and report
+(the monthly report, made when sent: HTML inline, PDF attached; nabd.report.delivery).
 A notification is due when pending and its ``next_attempt_at`` has come. A failed attempt keeps
 the error and waits ``backoff(attempts)`` = min(base x 2^(attempts-1), cap) before the next one;
 after ``max_attempts`` it is marked failed (visible with ``nabd outbox``). Rows are written in the
@@ -20,6 +21,7 @@ from email.message import EmailMessage
 
 from nabd.config import SmtpSettings, load_settings
 from nabd.errors import NabdError
+from nabd.report.delivery import report_message
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -62,6 +64,11 @@ def send_email(smtp: SmtpSettings, to: str, subject: str, text: str, timeout: fl
     message["To"] = to
     message["Subject"] = subject
     message.set_content(text)
+    send_message(smtp, message, timeout)
+
+
+def send_message(smtp: SmtpSettings, message: EmailMessage, timeout: float = 10.0) -> None:
+    """Send one composed e-mail through the configured SMTP server (STARTTLS and login when set)."""
     with smtplib.SMTP(smtp.server, smtp.port, timeout=timeout) as client:
         if smtp.starttls:
             client.starttls()
@@ -80,6 +87,10 @@ def _send(store: Store, row: tuple, smtp: SmtpSettings | None, timeout: float) -
         if smtp is None or not smtp.host:
             raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
         send_email(smtp, target, subject, json.loads(payload)["text"], timeout)
+    elif channel == "report":
+        if smtp is None or not smtp.host:
+            raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
+        send_message(smtp, report_message(store, smtp.sender, target, subject, json.loads(payload)), timeout)
     else:
         raise NabdError(f"unknown channel {channel!r}")
 

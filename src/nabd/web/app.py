@@ -31,7 +31,7 @@ from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import Store, open_store
-from nabd.web import api, monitoring, pages, survey_pages, task_pages, user_pages
+from nabd.web import api, monitoring, pages, report_pages, survey_pages, task_pages, user_pages
 from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 from nabd.web.warm import start_warming, stop_warming
@@ -105,6 +105,8 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(task_pages.router)  # My tasks (nabd.playbooks)
     app.include_router(user_pages.router)  # Users (admins only)
     app.include_router(api.router)
+    app.include_router(report_pages.pages)  # /reports: the monthly reports (nabd.report)
+    app.include_router(report_pages.api)  # /api/v1/reports/monthly
     app.include_router(survey_pages.public)
     app.include_router(survey_pages.api)
     intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key

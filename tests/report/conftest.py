@@ -1,0 +1,28 @@
+"""The report's own demo: the session demo company (150 accounts to 2026-10-31, seed 7) with weekly health
+scores from August, so the portfolio's movement over a month can be shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from nabd.store import Store, open_store
+
+TODAY = date(2026, 12, 6)  # the reports are asked for on this day: November is closed, December in progress
+
+
+@pytest.fixture(scope="session")
+def scored_demo(tmp_path_factory) -> Iterator[Store]:
+    """The demo company with health scores every 7 days from 2026-08-01 to 2026-10-31. Read it; do not change it."""
+    from nabd.demo import build_demo
+    from nabd.health.scoring import run_backfill
+    from nabd.health.versions import active_scorecard
+
+    folder = tmp_path_factory.mktemp("report_demo")
+    opened = open_store(f"duckdb:///{folder / 'nabd.duckdb'}")
+    build_demo(opened, accounts=150, months=18, seed=7, end_date=date(2026, 10, 31), workdir=folder / "files")
+    run_backfill(opened, active_scorecard(opened), date(2026, 8, 1), date(2026, 10, 31), 7)
+    yield opened
+    opened.close()
