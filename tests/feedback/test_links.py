@@ -119,3 +119,16 @@ def test_an_expired_link_names_the_contacts_language(store, mailbox):
     with pytest.raises(LinkProblem) as problem:
         open_link(store, token_of(box.messages[0]), now=NOW + timedelta(days=15))
     assert (problem.value.reason, problem.value.language) == ("expired", "ar")
+
+
+def test_a_link_sent_before_the_keys_were_rotated_is_invalid_after(store, mailbox):
+    from nabd.store.signing import rotate_keys
+
+    box, smtp = mailbox
+    seed_contacts(store)
+    send_survey(store, "relationship-nps", ["c1"], base_url="http://nabd.test", smtp=smtp, now=NOW)
+    token = token_of(box.messages[0])
+    assert open_link(store, token, now=NOW).contact_id == "c1"
+    rotate_keys(store.url)
+    with pytest.raises(LinkProblem, match="invalid"):
+        open_link(store, token, now=NOW)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from nabd.store.connection import DatabaseURL, Store, connect, parse_url, reading_connection
 from nabd.store.migrations import Migration, migrate, schema_version
+from nabd.store.signing import move_keys_out
 
 CANONICAL_TABLES = (
     "accounts", "contacts", "subscriptions", "events", "tickets", "invoices",
@@ -15,9 +16,15 @@ CANONICAL_TABLES = (
 
 def open_store(url: str | DatabaseURL, upgrading: Callable[[Migration], None] | None = None) -> Store:
     """Connect to ``url`` and bring its schema up to date (safe to call on every start); ``upgrading``
-    hears of each migration applied to an existing store (see :func:`migrate`)."""
+    hears of each migration applied to an existing store (see :func:`migrate`). Signing keys an earlier
+    Nabd kept in the database move to the key file (nabd.store.signing)."""
     store = connect(url)
-    migrate(store, upgrading)
+    try:
+        migrate(store, upgrading)
+        move_keys_out(store)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
