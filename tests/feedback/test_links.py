@@ -8,6 +8,7 @@ from nabd.errors import NabdError
 from nabd.feedback.links import LinkProblem, sign_link, verify_link
 from nabd.feedback.responses import answer_link, open_link
 from nabd.feedback.sending import send_survey
+from nabd.store.signing import rotate_keys
 from tests.feedback.conftest import seed_contacts, token_of
 
 KEY = b"test-key"
@@ -122,8 +123,6 @@ def test_an_expired_link_names_the_contacts_language(store, mailbox):
 
 
 def test_a_link_sent_before_the_keys_were_rotated_is_invalid_after(store, mailbox):
-    from nabd.store.signing import rotate_keys
-
     box, smtp = mailbox
     seed_contacts(store)
     send_survey(store, "relationship-nps", ["c1"], base_url="http://nabd.test", smtp=smtp, now=NOW)

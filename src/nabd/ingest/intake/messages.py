@@ -3,7 +3,8 @@
 A message is one of track, page, screen, identify or group. Unknown fields are allowed and
 ignored, as Segment does. The rules beyond types: a ``messageId`` always (it is the idempotency
 key); ``event`` on track; ``userId`` or ``anonymousId`` on track/page/screen; ``userId`` on
-identify; ``groupId`` on group; and a time no more than a day ahead of the server's clock.
+identify; ``groupId`` on group; a time no more than a day ahead of the server's clock; and no
+field nested deeper than :data:`MAX_DEPTH` objects or lists (``{"a": {"b": 1}}`` is 2 deep).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pydantic import (
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
 MAX_FUTURE = timedelta(days=1)
+MAX_DEPTH = 32  # objects and lists inside one field of a message
 EARLIEST = datetime(1970, 1, 1)
 EVENT_KINDS = ("track", "page", "screen")
 
@@ -87,6 +89,7 @@ def validate_message(
     """
     if not isinstance(raw, dict):
         raise Refusal("message", "must be a JSON object")
+    check_depth(raw)
     if kind is not None:
         raw = {**raw, "type": raw.get("type", kind)}
         if raw["type"] != kind:
@@ -157,6 +160,32 @@ def _plain_time(value: Any) -> datetime | None:
     if type(value) is not str or not _PLAIN_TIME.fullmatch(value):
         raise ValueError(value)
     return datetime.fromisoformat(value)
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """How many objects and lists deep ``value`` is (a number 0, ``[1]`` 1), counted to ``limit`` + 1 at most.
+
+    Without recursion, so that a value thousands of levels deep costs no stack.
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        kind = type(node)
+        if kind is not dict and kind is not list:
+            continue
+        if depth > limit:
+            return depth
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in (node.values() if kind is dict else node)
+                     if type(child) is dict or type(child) is list)
+    return deepest
+
+
+def check_depth(raw: dict[str, Any]) -> None:
+    """Refuse a message with a field nested deeper than :data:`MAX_DEPTH` (naming the field)."""
+    for field, value in raw.items():
+        if (type(value) is dict or type(value) is list) and nesting_depth(value, MAX_DEPTH) > MAX_DEPTH:
+            raise Refusal(str(field)[:40], f"is nested more than {MAX_DEPTH} objects or lists deep")
 
 
 def _check_ids(message: dict[str, Any]) -> None:

@@ -2,8 +2,9 @@
 
 Every route needs a write key as the HTTP basic user name (no session, no CSRF: these are
 server-to-server calls). A single call that breaks a rule gets a 400 naming the field; in a
-batch, good messages are accepted and bad ones quarantined with their reason, and the answer
-counts both. A 200 is sent only once every message of the request is durable (journal.py).
+batch, good messages are accepted and bad ones (too large, nested too deep, missing a field...)
+quarantined with their reason, and the answer counts both. A body that cannot be read as JSON at
+all (including one nested deeper than the JSON reader's 1,024 levels) is refused whole with a 400. A 200 is sent only once every message of the request is durable (journal.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from nabd.ingest.intake.messages import (
     MAX_BATCH_BYTES,
     MAX_MESSAGE_BYTES,
     Refusal,
+    check_depth,
     parse_time,
     validate_message,
 )
@@ -215,8 +217,10 @@ def _batch_lines(
     received = received_at.isoformat()
     for raw in document["batch"]:
         try:
-            if check_sizes and _size(raw) > MAX_MESSAGE_BYTES:
-                raise Refusal("message", f"is larger than {MAX_MESSAGE_BYTES // 1024} KB")
+            if check_sizes and isinstance(raw, dict):
+                check_depth(raw)  # first: a message thousands of levels deep cannot be measured
+                if _size(raw) > MAX_MESSAGE_BYTES:
+                    raise Refusal("message", f"is larger than {MAX_MESSAGE_BYTES // 1024} KB")
             message, moment = validate_message(raw, None, sent_at, received_at)
             lines.append(journal_line(message_row(message, moment, intake.settings.value_property, source, received)))
             accepted += 1
