@@ -49,8 +49,9 @@ async def write_key_guard(request: Request) -> None:
         raise IntakeRefusal(401, "unauthorized", "send a write key as the HTTP basic user name (make one with `nabd key add NAME`)")
     intake: Intake = request.app.state.intake
     if intake.keys.stale_for(key):
-        await run_in_threadpool(intake.reload_keys)
-    name = intake.keys.name_of(key)
+        name = await run_in_threadpool(intake.check_key, key)
+    else:
+        name = intake.keys.name_of(key)
     if name is None:
         raise IntakeRefusal(401, "unauthorized", "the write key is not valid: it was revoked or never made")
     request.state.write_key = name
