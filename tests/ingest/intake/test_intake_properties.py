@@ -146,3 +146,10 @@ def test_a_message_nested_a_thousand_levels_deep_is_quarantined_naming_it_and_it
     kept, error = rows[0]
     assert json.loads(kept)["messageId"] == "the-deep-one"
     assert error == f"properties: is nested more than {MAX_DEPTH} objects or lists deep"
+
+
+def test_a_deep_message_beside_a_number_past_64_bits_is_still_refused_alone(shared_client):
+    """A long number sends the body to the standard library's reader, which stops near 1,000 levels."""
+    good = track(uuid.uuid4().hex, properties={"big": 12345678901234567890123})
+    response = post(shared_client, "/v1/batch", {"batch": [good, track(uuid.uuid4().hex, properties=nested(1000))]})
+    assert response.json() == {"success": True, "accepted": 1, "quarantined": 1}
