@@ -35,6 +35,7 @@ def test_a_revoked_key_is_listed_with_its_revocation_time(store):
 
 def test_the_cli_adds_lists_and_revokes_keys(store_url):
     runner = CliRunner()
+    runner.invoke(app, ["init", "--database", store_url])
     added = runner.invoke(app, ["key", "add", "mobile", "--database", store_url])
     assert added.exit_code == 0 and added.stdout.strip().startswith("nabd_wk_")
     assert "in use" in runner.invoke(app, ["key", "list", "--database", store_url]).stdout
