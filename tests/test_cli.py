@@ -1,10 +1,13 @@
 """The command line as a person uses it: real subprocesses, real databases."""
 
+import json
 import socket
+import stat
 import subprocess
 import sys
 
 from nabd.store.migrations import available_migrations
+from nabd.store.signing import signing_keys
 from tests.store.test_migrations import _store_at
 
 LATEST = available_migrations("duckdb")[-1].version
@@ -114,3 +117,15 @@ def test_a_csv_with_an_unclosed_quote_is_refused_naming_its_line(tmp_path):
     data.write_text('account_id,name\nA-1,Acme\nA-2,"Beta Foods\nA-3,Cedar\nA-4,Dune\n')
     result = nabd("import", "accounts", str(data), url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
     assert "line 3 opens a quoted field" in one_line_error(result)
+
+
+def test_secret_rotate_writes_new_keys_to_the_private_key_file(tmp_path):
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    nabd("init", url=url)
+    keys = tmp_path / "nabd.duckdb.keys"
+    before = signing_keys(url)
+    rotated = nabd("secret", "rotate", url=url)
+    assert rotated.returncode == 0 and "every session and survey link signed before has stopped working" in rotated.stdout
+    after = json.loads(keys.read_text())
+    assert after["session"] != before.session and after["survey"] != before.survey
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o600
