@@ -28,6 +28,18 @@ def fresh_url(backend: str, tmp_path) -> tuple[str, str | None]:
     return f"{POSTGRES_URL}?schema={schema}", schema
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_folder(tmp_path_factory) -> Iterator[None]:
+    """The user's state folder (key files and journals of PostgreSQL databases) of this test session."""
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        del os.environ["XDG_STATE_HOME"]
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 @pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path) -> Iterator[str]:
     """A URL to an empty database, on DuckDB and on the real PostgreSQL server in turn."""

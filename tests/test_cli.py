@@ -1,9 +1,13 @@
 """The command line as a person uses it: real subprocesses, real databases."""
 
+import json
+import socket
+import stat
 import subprocess
 import sys
 
 from nabd.store.migrations import available_migrations
+from nabd.store.signing import signing_keys
 from tests.store.test_migrations import _store_at
 
 LATEST = available_migrations("duckdb")[-1].version
@@ -24,6 +28,7 @@ def test_init_is_safe_to_run_twice(store_url):
 
 
 def test_status_shows_the_schema_version_and_row_counts(store_url):
+    nabd("init", url=store_url)
     result = nabd("status", url=store_url)
     assert result.returncode == 0
     assert f"schema version: {LATEST}" in result.stdout
@@ -45,3 +50,82 @@ def test_a_command_on_a_store_made_by_an_earlier_nabd_says_it_is_upgrading_it(st
     last = available_migrations("duckdb")[-1]
     assert f"upgrading the database: migration {last.version:04d}_{last.name}" in result.stderr
     assert f"schema version: {LATEST}" in result.stdout
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    """The one error line of a failed command (no traceback, nothing on stdout)."""
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: ")
+    return result.stderr.strip()
+
+
+def test_a_data_file_named_as_the_database_is_refused_and_left_as_it_was(tmp_path):
+    data = tmp_path / "accounts.csv"
+    data.write_text("account_id,name\nA-1,Acme\n")
+    result = nabd("import", "accounts", str(data), url=f"duckdb:///{data}")
+    assert "is not a DuckDB database" in one_line_error(result)
+    assert data.read_text() == "account_id,name\nA-1,Acme\n"
+
+
+def test_a_read_only_command_refuses_a_database_that_does_not_exist_and_creates_none(tmp_path):
+    mistyped = tmp_path / "nadb.duckdb"
+    assert "there is no Nabd database at" in one_line_error(nabd("status", url=f"duckdb:///{mistyped}"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_commands_that_fill_a_database_create_it(tmp_path):
+    data = tmp_path / "accounts.csv"
+    data.write_text("account_id,name\nA-1,Acme\n")
+    assert nabd("import", "accounts", str(data), url=f"duckdb:///{tmp_path / 'new.duckdb'}").returncode == 0
+    assert nabd("init", url=f"duckdb:///{tmp_path / 'other.duckdb'}").returncode == 0
+
+
+def test_exporting_the_quarantine_to_a_missing_folder_is_one_line(tmp_path):
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    nabd("init", url=url)
+    result = nabd("quarantine", "-o", "/nonexistent-dir/q.csv", url=url)
+    assert one_line_error(result) == "error: cannot export quarantine to /nonexistent-dir/q.csv: there is no folder /nonexistent-dir"
+
+
+def test_debug_works_after_the_command_too(tmp_path):
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    nabd("init", url=url)
+    assert nabd("status", "--debug", url=url).returncode == 0
+    missing = nabd("status", "--debug", url=f"duckdb:///{tmp_path / 'missing.duckdb'}")
+    assert missing.returncode == 1 and "Traceback" in missing.stderr  # --debug shows what failed, in full
+
+
+def test_a_port_out_of_range_is_refused_before_serving(tmp_path):
+    result = nabd("serve", "--port", "99999", url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+    assert result.returncode == 2 and "serving" not in result.stdout
+    assert "--port" in result.stderr and "65535" in result.stderr
+
+
+def test_a_busy_port_is_one_line_and_nothing_says_serving(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = nabd("serve", "--port", str(port), url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+    assert one_line_error(result) == (
+        f"error: port {port} on 127.0.0.1 is in use (another `nabd serve`?): stop it, or pick another port with --port")
+
+
+def test_a_csv_with_an_unclosed_quote_is_refused_naming_its_line(tmp_path):
+    data = tmp_path / "accounts.csv"
+    data.write_text('account_id,name\nA-1,Acme\nA-2,"Beta Foods\nA-3,Cedar\nA-4,Dune\n')
+    result = nabd("import", "accounts", str(data), url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+    assert "line 3 opens a quoted field" in one_line_error(result)
+
+
+def test_secret_rotate_writes_new_keys_to_the_private_key_file(tmp_path):
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    nabd("init", url=url)
+    keys = tmp_path / "nabd.duckdb.keys"
+    before = signing_keys(url)
+    rotated = nabd("secret", "rotate", url=url)
+    assert rotated.returncode == 0 and "every session and survey link signed before has stopped working" in rotated.stdout
+    after = json.loads(keys.read_text())
+    assert after["session"] != before.session and after["survey"] != before.survey
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o600

@@ -4,7 +4,7 @@ and no modules import each other round in a cycle.
 Layers, low to high (a module may import its own layer's package and any lower layer):
 
     base (nabd.errors, nabd.config, nabd.yamlfile)
-    < store < console (nabd.console, nabd.servefile: they open the store a command names)
+    < store < console (nabd.console, nabd.servefile: they open the store a command names; nabd.secret)
     < ingest < metrics < health, feedback < risk < report < playbooks < pipeline < cli, web, handoff, demo
 
 nabd.console is one step above the store, not in the base: it opens the configured store, and every
@@ -25,7 +25,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src"
 LAYERS: list[set[str]] = [
     {"nabd.errors", "nabd.config", "nabd.yamlfile", "nabd"},
     {"nabd.store"},
-    {"nabd.console", "nabd.servefile"},
+    {"nabd.console", "nabd.servefile", "nabd.secret"},
     {"nabd.ingest"},
     {"nabd.metrics"},
     {"nabd.health", "nabd.feedback"},

@@ -28,6 +28,7 @@ from nabd.errors import NabdError
 
 DEFAULT_DATABASE_URL = "duckdb:///nabd.duckdb"
 DEFAULT_RUN_EVERY = timedelta(hours=1)
+DEFAULT_YEARS = (1970, 2100)
 
 T = TypeVar("T")
 
@@ -74,6 +75,7 @@ class Settings(BaseModel):
     inbox: Path | None = Field(None, description="NABD_INBOX: folder of files `nabd run` imports first")
     run_every: timedelta | None = Field(DEFAULT_RUN_EVERY, description="NABD_RUN_EVERY: None = off")
     intake: IntakeVariables = Field(IntakeVariables(), description="NABD_INTAKE_*")
+    years: tuple[int, int] = Field(DEFAULT_YEARS, description="NABD_DATE_RANGE: the years a date may fall in")
     secret_key: str | None = Field(None, repr=False, description="NABD_SECRET_KEY: signs web sessions")
     survey_key: str | None = Field(None, repr=False, description="NABD_SURVEY_KEY: signs survey links")
     report_recipients: tuple[tuple[str, str], ...] = Field(
@@ -86,7 +88,7 @@ VARIABLES = (
     "NABD_SMTP_HOST", "NABD_SMTP_PORT", "NABD_SMTP_FROM", "NABD_SMTP_USER", "NABD_SMTP_PASSWORD", "NABD_SMTP_STARTTLS",
     "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
-    "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS",
+    "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -228,6 +230,14 @@ def recipients(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def years(value: str) -> tuple[int, int]:
+    """A range of years, first-last (1970-2100), both included."""
+    match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", value)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ValueError("a range of years like 1970-2100")
+    return int(match.group(1)), int(match.group(2))
+
+
 def load_settings(database_url: str | None = None) -> Settings:
     """Settings from the environment (a hand-off job's: its caller's), an explicit database URL (a
     CLI flag) taking precedence; one NabdError naming the variable for a value that does not cast."""
@@ -253,6 +263,7 @@ def load_settings(database_url: str | None = None) -> Settings:
             journal=read("NABD_INTAKE_JOURNAL", Path),
             drain_seconds=read("NABD_INTAKE_DRAIN_SECONDS", number, 0.5),
         ),
+        years=read("NABD_DATE_RANGE", years, DEFAULT_YEARS),
         secret_key=read("NABD_SECRET_KEY"),
         survey_key=read("NABD_SURVEY_KEY"),
         report_recipients=read("NABD_REPORT_RECIPIENTS", recipients, ()),

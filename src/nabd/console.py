@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -111,7 +112,7 @@ class HandOff(BaseException):
 
 def print_error(error: NabdError) -> None:
     """The one line a failed command prints."""
-    errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
 
 
 OpeningStep = Callable[[Store, Callable[[str], None]], Any]
@@ -128,11 +129,13 @@ def on_store_open(step: OpeningStep) -> None:
         _opening_steps.append(step)
 
 
-def open_configured_store(database: str | None, *, handoff: bool = True) -> Store:
+def open_configured_store(database: str | None, *, handoff: bool = True, create: bool = False) -> Store:
     """Open (and migrate) the store named by --database, NABD_DATABASE_URL or the default file.
 
     On a DuckDB file held by `nabd serve` the command is handed to the server (HandOff), or refused
-    when ``handoff`` is False (commands that replace the database or serve it themselves).
+    when ``handoff`` is False (commands that replace the database or serve it themselves). Only the
+    commands that fill a database (init, demo, import, serve) ``create`` it: the others refuse a
+    database that does not exist (a mistyped --database must not leave an empty database behind).
     """
     if _job is not None:
         if not handoff:
@@ -146,7 +149,7 @@ def open_configured_store(database: str | None, *, handoff: bool = True) -> Stor
         raise HandOff(server)
     store = open_store(url, upgrading=lambda migration: errors.print(
         f"upgrading the database: migration {migration.version:04d}_{migration.name} "
-        "(on a large database this can take minutes)", highlight=False))
+        "(on a large database this can take minutes)", highlight=False), create=create)
     try:
         for step in _opening_steps:
             step(store, lambda message: errors.print(message, highlight=False))

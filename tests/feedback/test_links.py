@@ -8,6 +8,7 @@ from nabd.errors import NabdError
 from nabd.feedback.links import LinkProblem, sign_link, verify_link
 from nabd.feedback.responses import answer_link, open_link
 from nabd.feedback.sending import send_survey
+from nabd.store.signing import rotate_keys
 from tests.feedback.conftest import seed_contacts, token_of
 
 KEY = b"test-key"
@@ -119,3 +120,14 @@ def test_an_expired_link_names_the_contacts_language(store, mailbox):
     with pytest.raises(LinkProblem) as problem:
         open_link(store, token_of(box.messages[0]), now=NOW + timedelta(days=15))
     assert (problem.value.reason, problem.value.language) == ("expired", "ar")
+
+
+def test_a_link_sent_before_the_keys_were_rotated_is_invalid_after(store, mailbox):
+    box, smtp = mailbox
+    seed_contacts(store)
+    send_survey(store, "relationship-nps", ["c1"], base_url="http://nabd.test", smtp=smtp, now=NOW)
+    token = token_of(box.messages[0])
+    assert open_link(store, token, now=NOW).contact_id == "c1"
+    rotate_keys(store.url)
+    with pytest.raises(LinkProblem, match="invalid"):
+        open_link(store, token, now=NOW)

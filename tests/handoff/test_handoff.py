@@ -117,6 +117,7 @@ def test_key_add_while_serving_makes_a_key_the_server_accepts(served):
 
 def test_a_bad_input_error_comes_back_as_the_same_one_line_with_exit_code_1(served, tmp_path):
     server, folder = served
+    open_store(f"duckdb:///{tmp_path / 'alone.duckdb'}").close()
     alone = one_error_line(nabd("key", "revoke", "nosuch", "-d", "alone.duckdb", cwd=tmp_path))
     handed = one_error_line(nabd("key", "revoke", "nosuch", "-d", "served.duckdb", cwd=folder))
     assert handed == alone == "error: no write key in use is called 'nosuch'; `nabd key list` shows them"
@@ -239,6 +240,7 @@ def test_a_stale_serve_file_of_a_dead_process_is_ignored(tmp_path):
     dead.wait()
     stale = Server(pid=dead.pid, host="127.0.0.1", port=1, token="old", database=str(tmp_path / "nabd.duckdb"))
     (tmp_path / "nabd.duckdb.serve.json").write_text(stale.model_dump_json())
+    open_store(f"duckdb:///{tmp_path / 'nabd.duckdb'}").close()
     result = nabd("status", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "database: duckdb:///nabd.duckdb" in result.stdout

@@ -56,6 +56,7 @@ def test_score_then_portfolio_then_explain(store_url, tmp_path):
 def test_a_broken_scorecard_is_one_line_naming_file_line_and_field(store_url, tmp_path):
     card = tmp_path / "bad.yaml"
     card.write_text("name: bad\nmeasures:\n  - id: m\n    type: nope\n", encoding="utf-8")
+    nabd("init", url=store_url)
     result = nabd("score", "--scorecard", str(card), url=store_url)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -69,6 +70,7 @@ def test_backtest_refuses_a_horizon_not_yet_observed(store_url, tmp_path):
 
 
 def test_scoring_an_empty_database_says_what_to_import(tmp_path):
+    open_store(f"duckdb:///{tmp_path / 'e.duckdb'}").close()
     result = subprocess.run(
         [sys.executable, "-m", "nabd", "score", "--as-of", "2026-01-31", "--database", f"duckdb:///{tmp_path / 'e.duckdb'}"],
         capture_output=True, text=True, timeout=120,

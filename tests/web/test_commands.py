@@ -14,6 +14,7 @@ register(cli)
 
 
 def test_user_add_reads_the_password_from_stdin_and_stores_the_role(store_url):
+    open_store(store_url).close()
     result = CliRunner().invoke(cli, ["user", "add", "lina", "--role", "csm", "--password-stdin",
                                       "--database", store_url], input="a long password\n")
     assert result.exit_code == 0, result.output
@@ -23,6 +24,7 @@ def test_user_add_reads_the_password_from_stdin_and_stores_the_role(store_url):
 
 
 def test_user_add_refuses_an_unknown_role(store_url):
+    open_store(store_url).close()
     result = CliRunner().invoke(cli, ["user", "add", "lina", "--role", "boss", "--password-stdin",
                                       "--database", store_url], input="a long password\n")
     assert result.exit_code != 0 and "role 'boss' is not one of admin, csm, viewer" in str(result.exception)
@@ -30,6 +32,7 @@ def test_user_add_refuses_an_unknown_role(store_url):
 
 def test_a_token_from_token_add_opens_the_api_as_its_user(store_url):
     runner = CliRunner()
+    open_store(store_url).close()
     runner.invoke(cli, ["user", "add", "vic", "--role", "viewer", "--password-stdin", "--database", store_url],
                   input="a long password\n")
     token = runner.invoke(cli, ["token", "add", "vic", "--database", store_url]).output.strip()

@@ -77,7 +77,7 @@ def demo_command(
         console.print(f"Wrote the {company} company's import files to {export}/: "
                       + ", ".join(path.name for path in files.values()) + " (nabd import TABLE FILE, accounts first)")
         return
-    with open_configured_store(database, handoff=False) as store:  # replaces it: never inside a server
+    with open_configured_store(database, handoff=False, create=True) as store:  # replaces it: never inside a server
         console.print(f"Building the demo company in {store.url.display}: {accounts:,} accounts, "
                       f"{months} months to {last_day}, seed {seed}")
         with _StepProgress() as show:

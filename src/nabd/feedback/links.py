@@ -1,8 +1,9 @@
 """Personal survey links signed with HMAC-SHA256: ``/survey/<send_id>.<expiry>.<signature>``.
 
 The signature covers the send id and the expiry (Unix seconds), so neither can be changed; the
-single use is kept by the store (``survey_sends.used_at``). The key is NABD_SURVEY_KEY, else one
-kept in the database (``nabd_meta``), made on first use, so sender and server share it.
+single use is kept by the store (``survey_sends.used_at``). The key is NABD_SURVEY_KEY, else the
+database's key file's (never in the database: nabd.store.signing), so sender and server share it
+and `nabd secret rotate` ends every link sent before.
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from datetime import UTC, datetime
 
-from nabd.config import load_settings
 from nabd.store import Store
-
-KEY_META = "survey_link_key"
+from nabd.store.signing import signing_keys
 
 
 class LinkProblem(Exception):
@@ -29,15 +27,8 @@ class LinkProblem(Exception):
 
 
 def link_key(store: Store) -> bytes:
-    """The HMAC key of survey links."""
-    configured = load_settings().survey_key
-    if configured:
-        return configured.encode("utf-8")
-    key = store.scalar("SELECT value FROM nabd_meta WHERE key = ?", [KEY_META])
-    if key is None:
-        key = secrets.token_urlsafe(32)
-        store.execute("INSERT INTO nabd_meta (key, value) VALUES (?, ?)", [KEY_META, key])
-    return key.encode("utf-8")
+    """The HMAC key of survey links (NABD_SURVEY_KEY, else the key file's)."""
+    return signing_keys(store.url).survey.encode("utf-8")
 
 
 def _signature(key: bytes, message: str) -> str:

@@ -34,7 +34,13 @@ def export_quarantine(rows: ibis.Table, path: str | Path) -> int:
     options = formats.get(path.suffix.lower())
     if options is None:
         raise NabdError(f"cannot export quarantine to {path}: use a .csv or .jsonl file name")
+    if not path.parent.is_dir():
+        raise NabdError(f"cannot export quarantine to {path}: there is no folder {path.parent}")
     exported = rows.to_pyarrow()  # noqa: F841 - read by DuckDB below, by name
     with duckdb.connect() as writer:
-        writer.execute(f"COPY (SELECT * FROM exported) TO {string_literal(path)} {options}")
+        try:
+            writer.execute(f"COPY (SELECT * FROM exported) TO {string_literal(path)} {options}")
+        except duckdb.IOException as error:  # no permission, a full disk...
+            reason = str(error).strip().splitlines()[0].removeprefix("IO Error: ")
+            raise NabdError(f"cannot export quarantine to {path}: {reason}") from None
     return exported.num_rows

@@ -184,8 +184,29 @@ def _unreadable(path: Path, kind: FileFormat, error: duckdb.Error) -> NabdError:
         return _not_utf8(path)
     first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__
     first_line = first_line.removeprefix("Invalid Input Error: ").removeprefix("IO Error: ")
+    unclosed = _unclosed_quote_line(path) if kind == "csv" else None
+    if unclosed is not None:
+        return NabdError(f"{path} is not a readable CSV file: line {unclosed} opens a quoted field (\") that is "
+                         "never closed; close it, or double a quote inside a quoted field (\"\")")
     what = {"csv": "a readable CSV file", "parquet": "a Parquet file", "jsonl": "JSON Lines"}[kind]
     return NabdError(f"{path} is not {what}: {first_line}")
+
+
+def _unclosed_quote_line(path: Path) -> int | None:
+    """The line where a quoted field opens and no quote closes it by the end of the file, else None.
+
+    RFC 4180: a quote inside a quoted field is doubled, so each line's quotes flip the state once per quote.
+    """
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    opened_at = None
+    try:
+        with opener(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.count(b'"') % 2:
+                    opened_at = number if opened_at is None else None
+    except (OSError, EOFError):
+        return None
+    return opened_at
 
 
 def _drop(reader: duckdb.DuckDBPyConnection, *names: str) -> None:

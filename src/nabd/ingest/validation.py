@@ -14,6 +14,7 @@ import duckdb
 
 from nabd.ingest.reading import CSV_REJECTS, KEPT_LINES, RAW, StagedFile
 from nabd.ingest.tables import DECIMAL_OVERRIDES, SQL_TYPES, Column, ImportableTable, quoted
+from nabd.store.date_range import DateRange, date_range
 from nabd.store.sql import string_literal
 
 CHECKED = "nabd_ingest_checked"
@@ -49,7 +50,8 @@ def split_rows(
     referential check (None for tables that do not name an account).
     """
     drop_checked(reader)
-    reader.execute(f"CREATE TEMP TABLE {CHECKED} AS {_checked_sql(reader, table, staged, known_accounts)}")
+    checked = _checked_sql(reader, table, staged, known_accounts, date_range())
+    reader.execute(f"CREATE TEMP TABLE {CHECKED} AS {checked}")
     reader.execute(f"CREATE TEMP TABLE {BAD} AS {_bad_sql(staged)}")
     for name in (RAW, CSV_REJECTS, KEPT_LINES):
         reader.execute(f"DROP TABLE IF EXISTS {name}")
@@ -68,7 +70,7 @@ def drop_checked(reader: duckdb.DuckDBPyConnection) -> None:
 
 def _checked_sql(
     reader: duckdb.DuckDBPyConnection, table: ImportableTable, staged: StagedFile,
-    known_accounts: str | None,
+    known_accounts: str | None, dates: DateRange,
 ) -> str:
     line = "kept.line" if staged.csv_rejects else ("raw.rowid + 2" if staged.file_format == "csv" else "raw.rowid + 1")
     kept_join = f" JOIN {KEPT_LINES} AS kept ON kept.kept_index = raw.rowid" if staged.csv_rejects else ""
@@ -89,6 +91,7 @@ def _checked_sql(
     known_join = ""
     reasons = [_required_reason(c, c.name in typed_already) for c in table.columns if c.required]
     reasons += [_type_reason(c) for c in table.columns if c.type != "text" and c.name not in typed_already]
+    reasons += [_date_range_reason(c, dates) for c in table.columns if c.type in ("date", "timestamp")]
     reasons += [f"CASE WHEN {rule.problem} THEN {rule.reason} END" for rule in table.rules]
     if table.needs_known_account:
         known_join = (
@@ -170,6 +173,14 @@ def _type_reason(column: Column) -> str:
     return (
         f"CASE WHEN r_{column.name} IS NOT NULL AND typed.{column.name} IS NULL"
         f" THEN '{column.name} ' || {quoted(column.name)} || ' {_TYPE_WORDS[column.type]}' END"
+    )
+
+
+def _date_range_reason(column: Column, dates: DateRange) -> str:
+    """The one rule for dates (nabd.store.date_range), as the event intake applies it too."""
+    return (
+        f"CASE WHEN {dates.outside_sql(f'typed.{column.name}')}"
+        f" THEN '{column.name} ' || {quoted(column.name)} || ' {dates.reason}' END"
     )
 
 

@@ -113,7 +113,7 @@ def run(
     }
     while True:
         day = as_of.date() if as_of else today()
-        with open_configured_store(database) as store:
+        with open_configured_store(database, create=inbox is not None) as store:  # an inbox is an import
             print_run(run_daily(store, day, inbox=inbox, notify=notify, **configs))
         if pause is None:
             return
@@ -133,7 +133,7 @@ def import_command(
     responses and tickets that are new or changed are analysed (language, sentiment, themes).
     """
     importable_table(table)
-    with open_configured_store(database) as store:
+    with open_configured_store(database, create=True) as store:
         for path in files:
             with _LazyProgressBar() as show:
                 summary = import_and_analyse(store, table, path, progress=show)

@@ -23,6 +23,7 @@ from ibis.backends import BaseBackend
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
+from nabd.store.files import keep_private, make_private, private_folder
 
 BackendKind = Literal["duckdb", "postgres"]
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -206,9 +207,45 @@ def reading_connection(store: Store) -> Store:
     return connect(store.url)
 
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def database_files(url: DatabaseURL) -> list[Path]:
+    """The DuckDB file of ``url`` and its write-ahead log (whether or not they exist); none for others."""
+    if url.kind != "duckdb" or url.path == ":memory:":
+        return []
+    database = Path(url.path).expanduser()
+    return [database, database.with_name(database.name + ".wal")]
+
+
+def check_duckdb_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database (a CSV named by mistake must not be opened or changed)."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(12)
+    except IsADirectoryError:
+        raise NabdError(f"{path} is a folder, not a DuckDB database file") from None
+    except OSError as error:
+        raise NabdError(f"cannot read the database {path}: {error.strerror or error}") from None
+    if header[8:12] != DUCKDB_MAGIC:
+        raise NabdError(
+            f"{path} is not a DuckDB database (is it a data file? import it with `nabd import`, "
+            "and name the database with --database duckdb:///FILE.duckdb)"
+        )
+
+
 def _connect_duckdb(url: DatabaseURL) -> BaseBackend:
-    if url.path != ":memory:":
-        Path(url.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    files = database_files(url)
+    if files:
+        if files[0].exists():
+            check_duckdb_file(files[0])
+        else:
+            folder = files[0].parent
+            if not folder.exists():
+                private_folder(folder)
+        keep_private()  # the file, and the WAL DuckDB makes later: 0600 (nabd.store.files)
+        for each in files:
+            make_private(each)  # made by an earlier Nabd, or by hand
     try:
         # No extension may be downloaded: parquet, json and icu are built into the wheel.
         backend = ibis.duckdb.connect(url.path, autoinstall_known_extensions=False)

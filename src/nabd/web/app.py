@@ -7,19 +7,20 @@ server process is the one owner of the database file (DESIGN.md, the one-writer 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from itsdangerous import URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nabd.config import load_settings
@@ -30,14 +31,14 @@ from nabd.ingest.activity import follow_timezone
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
-from nabd.store import Store, open_store
+from nabd.store import open_store
+from nabd.store.signing import signing_keys
 from nabd.web import api, monitoring, pages, report_pages, survey_pages, task_pages, user_pages
 from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 from nabd.web.warm import start_warming, stop_warming
 
 log = logging.getLogger("nabd.web")
-SECRET_META_KEY = "web_secret_key"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
@@ -49,8 +50,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
                run_every: float | None = None, inbox: Path | None = None) -> FastAPI:
     """The Nabd web app over the database at ``database_url``.
 
-    The session key is ``secret_key``, else NABD_SECRET_KEY, else one kept in the database
-    (``nabd_meta``), made on first start, so sessions survive a restart. Served at ``address``
+    The session key is ``secret_key``, else NABD_SECRET_KEY, else the database's key file's, made on
+    first start (never in the database: nabd.store.signing), so sessions survive a restart and a
+    `nabd secret rotate` ends them all from the next request. Served at ``address``
     (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff), run by ``run_command``.
     With ``run_every`` (seconds) it runs the pipeline itself, importing ``inbox`` first (nabd.pipeline.schedule).
     """
@@ -60,10 +62,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
         store = open_store(database_url)
         try:
             follow_timezone(store, log.warning)  # activity_daily counts days in NABD_TIMEZONE
-            key = secret_key or load_settings().secret_key or _stored_secret(store)
             app.state.store = store
             app.state.store_lock = threading.Lock()
-            app.state.serializer = serializer(key)
+            app.state.serializer = _SessionSigner(lambda: secret_key or signing_keys(store.url).session)
             app.state.started = time.time()
             app.state.schedule = start_schedule(  # the pipeline, every run_every and after new data
                 store, app.state.store_lock, run_every, generation=data_generation, inbox=inbox,
@@ -116,12 +117,24 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     return app
 
 
-def _stored_secret(store: Store) -> str:
-    key = store.scalar("SELECT value FROM nabd_meta WHERE key = ?", [SECRET_META_KEY])
-    if key is None:
-        key = secrets.token_urlsafe(48)
-        store.execute("INSERT INTO nabd_meta (key, value) VALUES (?, ?)", [SECRET_META_KEY, key])
-    return key
+class _SessionSigner:
+    """The session serializer of the key in force, asked for each request: a rotated key holds at once."""
+
+    def __init__(self, key: Callable[[], str]) -> None:
+        self._key = key
+        self._signed_with: tuple[str, URLSafeTimedSerializer] | None = None
+
+    def _current(self) -> URLSafeTimedSerializer:
+        key, made = self._key(), self._signed_with
+        if made is None or made[0] != key:
+            made = self._signed_with = (key, serializer(key))
+        return made[1]
+
+    def loads(self, *args: Any, **kwargs: Any) -> Any:
+        return self._current().loads(*args, **kwargs)
+
+    def dumps(self, *args: Any, **kwargs: Any) -> Any:
+        return self._current().dumps(*args, **kwargs)
 
 
 async def _session_and_headers(request: Request, call_next) -> Response:

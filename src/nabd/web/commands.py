@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
+import socket
 import sys
 from typing import Annotated
 
@@ -20,7 +22,7 @@ _command_runner: list[CommandRunner] = []  # how `serve` runs handed-off command
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1 keeps it on this machine).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="TCP port to listen on (1-65535).", min=1, max=65535)] = 8000,
     database: DatabaseOption = None,
 ) -> None:
     """Serve the web app and the REST API; this process owns the database while it runs.
@@ -35,7 +37,8 @@ def serve(
     settings = load_settings(database)
     url = settings.database_url
     # migrate, and fail with one clear line when another process holds the file
-    open_configured_store(database, handoff=False).close()
+    open_configured_store(database, handoff=False, create=True).close()
+    listening = _listen(host, port)  # before saying "serving": a busy port is one line, and nothing else
     console.print(f"Nabd is serving {url} at http://{host}:{port}/ (API: /api/v1, Ctrl-C stops it)")
     every = settings.run_every.total_seconds() if settings.run_every else None
     console.print(f"the pipeline runs every {_duration(int(every))} and after new data (NABD_RUN_EVERY)"
@@ -45,7 +48,21 @@ def serve(
     _log_pipeline_runs()
     gc.collect()
     gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` and listening, or one clear error (a busy port, an unknown host)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except socket.gaierror as error:
+        raise NabdError(f"cannot listen on {host}: {error.strerror} (--host takes an address such as 127.0.0.1)") from None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise NabdError(f"port {port} on {host} is in use (another `nabd serve`?): stop it, or pick "
+                            "another port with --port") from None
+        raise NabdError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def _duration(seconds: int) -> str:

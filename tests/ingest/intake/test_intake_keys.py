@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from nabd.cli import app
 from nabd.errors import NabdError
 from nabd.ingest.intake.keys import add_write_key, list_write_keys, revoke_write_key
+from nabd.store import open_store
 from tests.ingest.intake.conftest import basic_auth, track
 
 
@@ -34,6 +35,7 @@ def test_a_revoked_key_is_listed_with_its_revocation_time(store):
 
 def test_the_cli_adds_lists_and_revokes_keys(store_url):
     runner = CliRunner()
+    runner.invoke(app, ["init", "--database", store_url])
     added = runner.invoke(app, ["key", "add", "mobile", "--database", store_url])
     assert added.exit_code == 0 and added.stdout.strip().startswith("nabd_wk_")
     assert "in use" in runner.invoke(app, ["key", "list", "--database", store_url]).stdout
@@ -55,3 +57,14 @@ def test_a_key_made_while_the_server_runs_works_at_once(client):
         key = add_write_key(client.app.state.store, "late")
     client.app.state.intake.keys._loaded_at -= 2  # an unknown key reloads the keys at most once a second
     assert client.post("/v1/track", json=track("m1"), headers=basic_auth(key)).status_code == 200
+
+
+def test_a_revoked_key_is_refused_from_the_next_request(client, intake_db):
+    assert client.post("/v1/track", json=track("m1")).status_code == 200
+    if client.app.state.store.kind == "duckdb":  # the server's own store: a handed-off `nabd key revoke` uses it
+        with client.app.state.store_lock:
+            revoke_write_key(client.app.state.store, "tests")
+    else:  # on PostgreSQL another process may revoke it: here, another connection
+        with open_store(intake_db.url) as elsewhere:
+            revoke_write_key(elsewhere, "tests")
+    assert client.post("/v1/track", json=track("m2")).status_code == 401

@@ -42,7 +42,7 @@ def key_revoke(
     name: Annotated[str, typer.Argument(help="The name of the key to revoke (see `nabd key list`).")],
     database: DatabaseOption = None,
 ) -> None:
-    """Revoke a write key: a running server refuses it within 5 seconds."""
+    """Revoke a write key: a running server refuses it from the next request."""
     with open_configured_store(database) as store:
         revoke_write_key(store, name)
     console.print(f"write key {name} is revoked")

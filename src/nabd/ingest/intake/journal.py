@@ -16,6 +16,7 @@ again by a client that got no answer carry the same messageId, which is stored o
 tests/ingest/intake/test_intake_crash.py kills the server with SIGKILL under load and checks exactly that.
 
 The folder is locked (``flock``) by the one server that uses it; it is made on the first message.
+It holds customers' events: the folder is 0700 and its files 0600 (also those an earlier Nabd made).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from nabd.errors import NabdError
+from nabd.store.files import PRIVATE_FILE, make_private, private_folder
 
 SEGMENT_SUFFIX = ".jsonl"
 
@@ -53,8 +55,10 @@ class Journal:
 
     def open(self) -> None:
         """Lock the folder (making it if new); new writes go to a segment after every one on disk."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock_file = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        private_folder(self.folder)
+        for path in self.folder.iterdir():
+            make_private(path)
+        self._lock_file = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -78,7 +82,9 @@ class Journal:
             return id_file.read_text(encoding="ascii").strip()
         journal_id = uuid.uuid4().hex
         temporary = self.folder / "journal.id.new"
-        temporary.write_text(journal_id, encoding="ascii")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(journal_id)
         _sync_file(temporary)
         temporary.replace(id_file)
         _sync_folder(self.folder)
@@ -121,7 +127,7 @@ class Journal:
     def _write(self, blob: bytes) -> None:
         with self._lock:
             if self._fd is None:
-                self._fd = os.open(self.path(self._segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                self._fd = os.open(self.path(self._segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
                 _sync_folder(self.folder)
             try:
                 view = memoryview(blob)

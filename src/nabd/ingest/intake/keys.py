@@ -1,9 +1,13 @@
 """Write keys of the event intake: made by `nabd key add`, sent as the HTTP basic user name.
 
-Only a sha256 hash of each key is stored. The server keeps the hashes of the keys in use in
-memory (:class:`WriteKeys`) and reloads them at most every :data:`RELOAD_SECONDS`, and at most
-once a second when an unknown key is presented, so a revoked key stops working within that time
-and a new key (made on PostgreSQL while the server runs) works at once.
+Only a sha256 hash of each key is stored. A revoked key is refused from the next request:
+
+- on DuckDB only the server writes the database (`nabd key revoke` is handed to it), so it keeps the
+  hashes of the keys in use in memory (:class:`WriteKeys`) and reloads them after every revocation
+  made in its process, at most every :data:`RELOAD_SECONDS`, and at most once a second when an
+  unknown key is presented (a key made while it runs works at once);
+- on PostgreSQL another process may revoke a key at any moment, so each request asks the database
+  (one indexed look-up, on the intake's own connection).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from nabd.store.clock import utc_now
 KEY_PREFIX = "nabd_wk_"
 RELOAD_SECONDS = 5.0
 UNKNOWN_KEY_RELOAD_SECONDS = 1.0
+
+_revocations = 0  # write keys revoked by this process (a server's: every revocation on DuckDB)
+_revocations_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,14 @@ def revoke_write_key(store: Store, name: str) -> None:
     if not store.scalar("SELECT count(*) FROM write_keys WHERE name = ? AND revoked_at IS NULL", [name]):
         raise NabdError(f"no write key in use is called {name!r}; `nabd key list` shows them")
     store.execute("UPDATE write_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [utc_now(), name])
+    global _revocations
+    with _revocations_lock:
+        _revocations += 1  # this process's WriteKeys reload before the next request
+
+
+def revocations() -> int:
+    """How many write keys this process has revoked."""
+    return _revocations
 
 
 def key_from_basic_auth(header: str) -> str | None:
@@ -83,12 +98,16 @@ def key_from_basic_auth(header: str) -> str | None:
 
 
 class WriteKeys:
-    """The names of the write keys in use, by hash, reloaded from the store now and then."""
+    """The names of the write keys in use, by hash: kept and reloaded from the store (``load``), or
+    asked of the database for every request (``look_up``, hash -> name of a key in use, or None)."""
 
-    def __init__(self, load: Callable[[], dict[str, str]]) -> None:
+    def __init__(self, load: Callable[[], dict[str, str]],
+                 look_up: Callable[[str], str | None] | None = None) -> None:
         self._load = load
+        self.look_up = look_up
         self._names: dict[str, str] = {}
         self._loaded_at = float("-inf")
+        self._revocations_seen = -1
         self._lock = threading.Lock()
 
     def name_of(self, key: str) -> str | None:
@@ -96,16 +115,32 @@ class WriteKeys:
         return self._names.get(key_hash(key))
 
     def stale_for(self, key: str) -> bool:
-        """Whether to reload before trusting :meth:`name_of` for ``key``."""
+        """Whether to reload (or look up) before trusting :meth:`name_of` for ``key``."""
+        if self.look_up is not None or self._revocations_seen != _revocations:
+            return True
         age = time.monotonic() - self._loaded_at
         return age > RELOAD_SECONDS or (key_hash(key) not in self._names and age > UNKNOWN_KEY_RELOAD_SECONDS)
 
     def reload(self) -> None:
         with self._lock:
+            seen = _revocations  # before loading: a revocation made meanwhile reloads again
             self._names = self._load()
             self._loaded_at = time.monotonic()
+            self._revocations_seen = seen
+
+    def check(self, key: str) -> str | None:
+        """The name of ``key`` if it is a write key in use now (looked up, or after a reload)."""
+        if self.look_up is not None:
+            return self.look_up(key_hash(key))
+        self.reload()
+        return self.name_of(key)
 
 
 def keys_in_use(store: Store) -> dict[str, str]:
     """Hash -> name of every write key not revoked."""
     return dict(store.fetchall("SELECT key_hash, name FROM write_keys WHERE revoked_at IS NULL"))
+
+
+def key_in_use(store: Store, hashed: str) -> str | None:
+    """The name of the write key in use whose hash is ``hashed``, else None."""
+    return store.scalar("SELECT name FROM write_keys WHERE key_hash = ? AND revoked_at IS NULL", [hashed])

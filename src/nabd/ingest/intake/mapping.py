@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from nabd.ingest.intake.messages import EVENT_KINDS, Refusal, parse_time
+from nabd.ingest.intake.messages import EVENT_KINDS, MAX_DEPTH, Refusal, parse_time
 from nabd.store.vocabulary import event_type_of_call
 
 DEFAULT_VALUE_PROPERTY = "properties.duration_minutes"
@@ -101,9 +101,10 @@ def journal_line(row: dict[str, Any]) -> bytes:
 
 
 def refused_row(raw: Any, refusal: Refusal, source: str, received_at: datetime) -> dict[str, Any]:
-    """The quarantine row of a refused batch message: the message as received and the reason."""
+    """The quarantine row of a refused batch message: the message as received (what lies deeper than
+    :data:`MAX_DEPTH` as ``"…"``) and the reason."""
     kind = raw.get("type") if isinstance(raw, dict) else None
-    text = json.dumps(raw, ensure_ascii=False, default=str)
+    text = json.dumps(_cut(raw, MAX_DEPTH + 1), ensure_ascii=False, default=str)
     if len(text) > MAX_QUARANTINED_TEXT:
         text = text[:MAX_QUARANTINED_TEXT] + "…"
     return {
@@ -111,6 +112,15 @@ def refused_row(raw: Any, refusal: Refusal, source: str, received_at: datetime) 
         "row_as_received": _storable(text), "error": _storable(str(refusal)), "source": source,
         "received_at": received_at.isoformat(),
     }
+
+
+def _cut(value: Any, levels: int) -> Any:
+    """``value`` with the objects and lists below ``levels`` levels replaced by ``"…"``."""
+    if type(value) is dict:
+        return {key: _cut(child, levels - 1) for key, child in value.items()} if levels > 0 else "…"
+    if type(value) is list:
+        return [_cut(child, levels - 1) for child in value] if levels > 0 else "…"
+    return value
 
 
 def _storable(text: str) -> str:

@@ -3,7 +3,9 @@
 A message is one of track, page, screen, identify or group. Unknown fields are allowed and
 ignored, as Segment does. The rules beyond types: a ``messageId`` always (it is the idempotency
 key); ``event`` on track; ``userId`` or ``anonymousId`` on track/page/screen; ``userId`` on
-identify; ``groupId`` on group; and a time no more than a day ahead of the server's clock.
+identify; ``groupId`` on group; a time no more than a day ahead of the server's clock and within
+the years every date of Nabd falls in (nabd.store.date_range, as for imported files); and no
+field nested deeper than :data:`MAX_DEPTH` objects or lists (``{"a": {"b": 1}}`` is 2 deep).
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from pydantic import (
     ValidationError,
 )
 
+from nabd.store.date_range import DateRange, date_range
+
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
 MAX_FUTURE = timedelta(days=1)
-EARLIEST = datetime(1970, 1, 1)
+MAX_DEPTH = 32  # objects and lists inside one field of a message
 EVENT_KINDS = ("track", "page", "screen")
 
 
@@ -75,6 +79,7 @@ class Refusal(Exception):
 
 def validate_message(
     raw: Any, kind: str | None, batch_sent_at: datetime | None, received_at: datetime,
+    dates: DateRange | None = None,
 ) -> tuple[dict[str, Any], datetime]:
     """The fields of the message in ``raw`` and its time (naive UTC), or :class:`Refusal` naming the first bad field.
 
@@ -83,10 +88,12 @@ def validate_message(
     dicts, unknown fields kept); a message whose fields already hold exactly that (the usual
     case) is taken as is, any other goes through the model, which names what is wrong. The time
     follows Segment: ``timestamp`` as sent; else ``originalTimestamp`` corrected for the sender's
-    clock, receivedAt - (sentAt - originalTimestamp); else the time it was received.
+    clock, receivedAt - (sentAt - originalTimestamp); else the time it was received. ``dates`` is
+    the range in force (read once per request by the caller; else here).
     """
     if not isinstance(raw, dict):
         raise Refusal("message", "must be a JSON object")
+    check_depth(raw)
     if kind is not None:
         raw = {**raw, "type": raw.get("type", kind)}
         if raw["type"] != kind:
@@ -102,7 +109,7 @@ def validate_message(
         times = message.timestamp, message.originalTimestamp, message.sentAt
     _check_ids(raw)
     try:
-        return raw, _message_time(*times, batch_sent_at, received_at)
+        return raw, _message_time(*times, batch_sent_at, received_at, dates or date_range())
     except OverflowError:
         raise Refusal("timestamp", "is out of the range of dates Nabd can store") from None
 
@@ -159,6 +166,32 @@ def _plain_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
+def nesting_depth(value: Any, limit: int) -> int:
+    """How many objects and lists deep ``value`` is (a number 0, ``[1]`` 1), counted to ``limit`` + 1 at most.
+
+    Without recursion, so that a value thousands of levels deep costs no stack.
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        kind = type(node)
+        if kind is not dict and kind is not list:
+            continue
+        if depth > limit:
+            return depth
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in (node.values() if kind is dict else node)
+                     if type(child) is dict or type(child) is list)
+    return deepest
+
+
+def check_depth(raw: dict[str, Any]) -> None:
+    """Refuse a message with a field nested deeper than :data:`MAX_DEPTH` (naming the field)."""
+    for field, value in raw.items():
+        if (type(value) is dict or type(value) is list) and nesting_depth(value, MAX_DEPTH) > MAX_DEPTH:
+            raise Refusal(str(field)[:40], f"is nested more than {MAX_DEPTH} objects or lists deep")
+
+
 def _check_ids(message: dict[str, Any]) -> None:
     kind = message["type"]
     if kind == "track" and message.get("event") is None:
@@ -177,7 +210,7 @@ def _naive_utc(moment: datetime) -> datetime:
 
 def _message_time(
     timestamp: datetime | None, original: datetime | None, message_sent_at: datetime | None,
-    batch_sent_at: datetime | None, received_at: datetime,
+    batch_sent_at: datetime | None, received_at: datetime, dates: DateRange,
 ) -> datetime:
     sent_at = message_sent_at or batch_sent_at
     if timestamp is not None:
@@ -190,24 +223,25 @@ def _message_time(
         return received_at
     if moment > received_at + MAX_FUTURE:
         raise Refusal(field, f"{moment.isoformat()} is more than a day ahead of the server's clock (UTC)")
-    return _after_1970(moment, field)
+    return _in_range(moment, field, dates)
 
 
-def _after_1970(moment: datetime, field: str) -> datetime:
-    if moment < EARLIEST:
-        raise Refusal(field, f"{moment.isoformat()} is before 1970")
+def _in_range(moment: datetime, field: str, dates: DateRange) -> datetime:
+    if not dates.holds(moment):
+        raise Refusal(field, f"{moment.isoformat()} {dates.reason}")
     return moment
 
 
-def parse_time(value: Any, field: str) -> datetime | None:
-    """An optional ISO 8601 time of a request envelope (``sentAt``), as naive UTC."""
+def parse_time(value: Any, field: str, dates: DateRange | None = None) -> datetime | None:
+    """An optional ISO 8601 time (a request's ``sentAt``, a group's ``createdAt``), as naive UTC, in the
+    range of dates (``dates``, else the one in force)."""
     if value is None:
         return None
     try:
         moment = _naive_utc(datetime.fromisoformat(value)) if isinstance(value, str) else _invalid_time(field)
     except (ValueError, OverflowError):
         return _invalid_time(field)
-    return _after_1970(moment, field)
+    return _in_range(moment, field, dates or date_range())
 
 
 def _invalid_time(field: str) -> datetime:

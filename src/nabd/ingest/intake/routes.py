@@ -2,8 +2,9 @@
 
 Every route needs a write key as the HTTP basic user name (no session, no CSRF: these are
 server-to-server calls). A single call that breaks a rule gets a 400 naming the field; in a
-batch, good messages are accepted and bad ones quarantined with their reason, and the answer
-counts both. A 200 is sent only once every message of the request is durable (journal.py).
+batch, good messages are accepted and bad ones (too large, nested too deep, missing a field...)
+quarantined with their reason, and the answer counts both. A body that cannot be read as JSON at
+all (including one nested deeper than the JSON reader's 1,024 levels) is refused whole with a 400. A 200 is sent only once every message of the request is durable (journal.py).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from nabd.ingest.intake.messages import (
     MAX_BATCH_BYTES,
     MAX_MESSAGE_BYTES,
     Refusal,
+    check_depth,
     parse_time,
     validate_message,
 )
 from nabd.ingest.intake.service import Intake
+from nabd.store.date_range import DateRange, date_range
 
 
 class IntakeRefusal(Exception):
@@ -47,8 +50,9 @@ async def write_key_guard(request: Request) -> None:
         raise IntakeRefusal(401, "unauthorized", "send a write key as the HTTP basic user name (make one with `nabd key add NAME`)")
     intake: Intake = request.app.state.intake
     if intake.keys.stale_for(key):
-        await run_in_threadpool(intake.reload_keys)
-    name = intake.keys.name_of(key)
+        name = await run_in_threadpool(intake.check_key, key)
+    else:
+        name = intake.keys.name_of(key)
     if name is None:
         raise IntakeRefusal(401, "unauthorized", "the write key is not valid: it was revoked or never made")
     request.state.write_key = name
@@ -115,10 +119,12 @@ async def _receive(request: Request, kind: str | None) -> JSONResponse:
         document = _json(body)
         received_at = datetime.now(UTC).replace(tzinfo=None)
         source = f"event API ({request.state.write_key})"
+        dates = date_range()  # read once per request
         if kind is None:
-            lines, accepted, quarantined = _batch_lines(intake, document, len(body) > MAX_MESSAGE_BYTES, source, received_at)
+            lines, accepted, quarantined = _batch_lines(
+                intake, document, len(body) > MAX_MESSAGE_BYTES, source, received_at, dates)
         else:
-            lines, accepted, quarantined = _message_line(intake, document, kind, source, received_at), 1, 0
+            lines, accepted, quarantined = _message_line(intake, document, kind, source, received_at, dates), 1, 0
         intake.counters.update(received=accepted + quarantined, accepted=accepted, refused=quarantined)
         if lines:
             await intake.accept(lines, accepted + quarantined)
@@ -165,7 +171,8 @@ def _json(body: bytes) -> Any:
 
     Those rules (which orjson refuses or reads otherwise): integers past 64 bits kept exact, lone
     surrogate escapes kept (then quarantined per message), UTF-16 bodies; NaN, Infinity and numbers
-    that overflow a double are refused.
+    that overflow a double are refused. A body too deep for the standard library (about 1,000 levels)
+    is orjson's (1,024 levels), so one such message is refused alone.
     """
     if _LONG_NUMBER not in body.translate(_DIGITS_AS_ZERO):
         try:
@@ -174,7 +181,13 @@ def _json(body: bytes) -> Any:
             pass
     try:
         return json.loads(body, parse_constant=_no_constant, parse_float=_finite)
-    except (ValueError, RecursionError) as error:
+    except RecursionError:
+        try:  # deeper than the standard library reads (its messages are refused per message), not than orjson
+            return orjson.loads(body)
+        except orjson.JSONDecodeError as error:
+            reason = str(error).splitlines()[0][:200]
+            raise IntakeRefusal(400, "invalid_json", f"body: is not valid JSON ({reason})") from None
+    except ValueError as error:
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         raise IntakeRefusal(400, "invalid_json", f"body: is not valid JSON ({reason})") from None
 
@@ -190,16 +203,16 @@ def _finite(text: str) -> float:
     return number
 
 
-def _message_line(intake: Intake, raw: Any, kind: str, source: str, received_at: datetime) -> bytes:
+def _message_line(intake: Intake, raw: Any, kind: str, source: str, received_at: datetime, dates: DateRange) -> bytes:
     try:
-        message, moment = validate_message(raw, kind, None, received_at)
+        message, moment = validate_message(raw, kind, None, received_at, dates)
         return journal_line(message_row(message, moment, intake.settings.value_property, source, received_at.isoformat()))
     except Refusal as refusal:
         raise IntakeRefusal(400, "invalid_request", str(refusal)) from None
 
 
 def _batch_lines(
-    intake: Intake, document: Any, check_sizes: bool, source: str, received_at: datetime,
+    intake: Intake, document: Any, check_sizes: bool, source: str, received_at: datetime, dates: DateRange,
 ) -> tuple[bytes, int, int]:
     """Journal lines of a batch: a row per good message, a quarantine row per bad one.
 
@@ -208,16 +221,18 @@ def _batch_lines(
     if not isinstance(document, dict) or not isinstance(document.get("batch"), list):
         raise IntakeRefusal(400, "invalid_request", "batch: is missing or not a list of messages")
     try:
-        sent_at = parse_time(document.get("sentAt"), "sentAt")
+        sent_at = parse_time(document.get("sentAt"), "sentAt", dates)
     except Refusal as refusal:
         raise IntakeRefusal(400, "invalid_request", str(refusal)) from None
     lines, accepted, quarantined = [], 0, 0
     received = received_at.isoformat()
     for raw in document["batch"]:
         try:
-            if check_sizes and _size(raw) > MAX_MESSAGE_BYTES:
-                raise Refusal("message", f"is larger than {MAX_MESSAGE_BYTES // 1024} KB")
-            message, moment = validate_message(raw, None, sent_at, received_at)
+            if check_sizes and isinstance(raw, dict):
+                check_depth(raw)  # first: a message thousands of levels deep cannot be measured
+                if _size(raw) > MAX_MESSAGE_BYTES:
+                    raise Refusal("message", f"is larger than {MAX_MESSAGE_BYTES // 1024} KB")
+            message, moment = validate_message(raw, None, sent_at, received_at, dates)
             lines.append(journal_line(message_row(message, moment, intake.settings.value_property, source, received)))
             accepted += 1
         except Refusal as refusal:

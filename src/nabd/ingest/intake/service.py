@@ -21,9 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from nabd.ingest.intake.applying import apply_segment, drained_segment
 from nabd.ingest.intake.journal import Journal, count_lines
-from nabd.ingest.intake.keys import WriteKeys, keys_in_use
+from nabd.ingest.intake.keys import WriteKeys, key_in_use, keys_in_use
 from nabd.ingest.intake.settings import IntakeSettings, load_intake_settings
-from nabd.store import Store
+from nabd.store import Store, reading_connection
 
 log = logging.getLogger("nabd.intake")
 DRAIN_SOON_LINES = 20_000
@@ -63,6 +63,8 @@ class Intake:
     _since_drain: int = 0
     _count_lock: threading.Lock = field(default_factory=threading.Lock)
     _drain_lock: threading.Lock = field(default_factory=threading.Lock)  # one drain at a time
+    key_store: Store | None = None  # PostgreSQL: the connection write keys are looked up on
+    _key_lock: threading.Lock = field(default_factory=threading.Lock)
     _open_lock: asyncio.Lock | None = None
     _wake: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -91,6 +93,14 @@ class Intake:
     def reload_keys(self) -> None:
         with self.store_lock:
             self.keys.reload()
+
+    def check_key(self, key: str) -> str | None:
+        """The name of write key ``key`` if it is in use now (on PostgreSQL: asked on the intake's own connection)."""
+        if self.keys.look_up is not None:
+            with self._key_lock:
+                return self.keys.check(key)
+        with self.store_lock:
+            return self.keys.check(key)
 
     def drain(self) -> int:
         """Apply every sealed segment to the store, in order; return how many lines were applied."""
@@ -142,9 +152,10 @@ def start_intake(
     """Open the intake of the server over ``store``: recover its journal, start the drainer."""
     settings = load_intake_settings(database_url)
     journal = Journal(settings.journal)
-    keys = WriteKeys(lambda: keys_in_use(store))
+    key_store = reading_connection(store) if store.kind == "postgres" else None  # another process may revoke
+    keys = WriteKeys(lambda: keys_in_use(store), key_store and (lambda hashed: key_in_use(key_store, hashed)))
     intake = Intake(settings=settings, store=store, store_lock=store_lock, journal=journal, keys=keys,
-                    on_change=on_change)
+                    on_change=on_change, key_store=key_store)
     with store_lock:
         keys.reload()
     if (settings.journal / "journal.id").exists():
@@ -169,3 +180,5 @@ def stop_intake(intake: Intake) -> None:
         intake.drain()
     finally:
         intake.journal.close()
+        if intake.key_store is not None:
+            intake.key_store.close()

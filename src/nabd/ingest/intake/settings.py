@@ -13,7 +13,7 @@ from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.ingest.intake.applying import UnknownAccounts
 from nabd.ingest.intake.mapping import DEFAULT_VALUE_PROPERTY
-from nabd.store import parse_url
+from nabd.store.places import place_of
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -27,14 +27,8 @@ class IntakeSettings(BaseModel):
 
 def default_journal(database_url: str) -> Path:
     """Beside the DuckDB file (``nabd.duckdb.intake``); for PostgreSQL, in the user's state folder."""
-    url = parse_url(database_url)
-    if url.kind == "duckdb":
-        if url.path == ":memory:":  # nothing of it outlives the process, so neither need its journal
-            return Path(tempfile.gettempdir()) / f"nabd-intake-memory-{os.getpid()}"
-        return Path(url.path).expanduser().absolute().with_name(Path(url.path).name + ".intake")
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    name = "-".join(str(part) for part in (url.host or "localhost", url.port, url.database, url.schema or "public"))
-    return state / "nabd" / "intake" / re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    # nothing of an in-memory database outlives the process, so neither need its journal
+    return place_of(database_url, "intake") or Path(tempfile.gettempdir()) / f"nabd-intake-memory-{os.getpid()}"
 
 
 def load_intake_settings(database_url: str) -> IntakeSettings:
