@@ -22,7 +22,7 @@ from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table
-from nabd.web.read.permissions import may_write_account, writable_task
+from nabd.web.read.permissions import require_admin, task_owner, writable_account, writable_task
 from nabd.web.read.portfolio import PortfolioPage, portfolio
 from nabd.web.security import api_guard, store_of
 
@@ -281,11 +281,8 @@ async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
     user = request.state.user
 
     def write(store):
-        if accounts.account(store, new.account_id) is None:
-            raise HTTPException(404, f"there is no account {new.account_id}")
-        if not may_write_account(store, user, new.account_id):
-            raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
-        task_id = add_task(store, new.account_id, new.title, new.owner or user.login, new.due_at)
+        writable_account(store, user, new.account_id, "add its tasks")
+        task_id = add_task(store, new.account_id, new.title, task_owner(store, user, new.owner), new.due_at)
         return find_task(store, task_id)
 
     return await _query(request, write)
@@ -314,8 +311,7 @@ async def list_scorecards(request: Request) -> list[dict[str, Any]]:
 @router.put("/scorecards/{name}", response_model=ScorecardText)
 async def put_scorecard(request: Request, name: str, update: ScorecardUpdate) -> dict[str, Any]:
     """Save a new version of a scorecard (admins); 422 with every problem when it is not valid."""
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can change a scorecard")
+    require_admin(request.state.user, "change a scorecard")
 
     def write(store):
         saved, problems = scorecards.save_scorecard(store, update.yaml, name, request.state.user)
@@ -335,8 +331,7 @@ async def get_active_scorecard(request: Request) -> dict[str, Any]:
 @router.put("/active-scorecard", response_model=ActiveScorecard)
 async def put_active_scorecard(request: Request, activation: Activation) -> dict[str, Any]:
     """Make a saved version the active scorecard (admins); 400 naming the problem when there is no such version."""
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can choose the active scorecard")
+    require_admin(request.state.user, "choose the active scorecard")
 
     def write(store):
         scorecards.activate_scorecard(store, activation.version, request.state.user)

@@ -29,7 +29,7 @@ from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
-from nabd.web.read.permissions import may_write_account
+from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
 from nabd.web.security import (
     anonymous_guard,
@@ -39,7 +39,15 @@ from nabd.web.security import (
     start_session,
     store_of,
 )
-from nabd.web.users import DIGITS, authenticate, record_failure, set_preferences, too_many_failures
+from nabd.web.users import (
+    DIGITS,
+    authenticate,
+    end_sessions,
+    record_failure,
+    session_generation,
+    set_preferences,
+    too_many_failures,
+)
 
 PAGE_SIZE = 50
 _environment = Environment(
@@ -118,19 +126,20 @@ async def log_in(
     def check():
         with store_of(request) as store:
             if too_many_failures(store, login_name, client_ip):
-                return "limited", None
+                return "limited", None, None
             user = authenticate(store, login_name, password)
             if user is None:
                 record_failure(store, login_name, client_ip)
-            return "checked", user
+                return "checked", None, None
+            return "checked", user, session_generation(store, user.login)
 
-    outcome, user = await run_in_threadpool(check)
+    outcome, user, generation = await run_in_threadpool(check)
     if outcome == "limited":
         return render(request, "login.html", status_code=429, next=_local_target(next), failed=False,
                       limited=True)
     if user is None:
         return render(request, "login.html", status_code=401, next=_local_target(next), failed=True)
-    start_session(request, user.login)
+    start_session(request, user.login, generation=generation)
     return RedirectResponse(_local_target(next), status_code=303)
 
 
@@ -146,6 +155,8 @@ async def anonymous_language(request: Request, language: Annotated[str, Form()])
 
 @own.post("/logout")
 async def log_out(request: Request) -> Response:
+    """Log out: every session of the user ends (on every browser), not only this one."""
+    await _query(request, end_sessions, request.state.user.login)
     start_session(request, None, request.state.user.language)
     return RedirectResponse("/login", status_code=303)
 
@@ -235,8 +246,7 @@ async def add_task(
     due_at: Annotated[date | None, Form()] = None,
 ) -> Response:
     def write(store):
-        if not may_write_account(store, request.state.user, account_id):
-            raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
+        writable_account(store, request.state.user, account_id, "add its tasks")
         tasks.add_task(store, account_id, title, request.state.user.login, due_at)
 
     await _query(request, write)
@@ -277,8 +287,7 @@ async def scorecard_page(request: Request, name: str, version: str | None = None
 
 @router.post("/scorecards/{name}")
 async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(alias="yaml")]) -> HTMLResponse:
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can change a scorecard")
+    require_admin(request.state.user, "change a scorecard")
 
     def write(store):
         saved, problems = scorecards.save_scorecard(store, text, name, request.state.user)
@@ -293,8 +302,7 @@ async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(
 @router.post("/scorecards/{name}/activate")
 async def activate_scorecard(request: Request, name: str, version: Annotated[str, Form()]) -> Response:
     """Make a version the active scorecard (admins): the one `nabd score` and the daily run use."""
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can choose the active scorecard")
+    require_admin(request.state.user, "choose the active scorecard")
     card = await _query(request, scorecards.activate_scorecard, version, request.state.user)
     return RedirectResponse(f"/scorecards/{card.name}?version={card.version}", status_code=303)
 

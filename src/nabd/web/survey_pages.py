@@ -26,6 +26,7 @@ from nabd.feedback.responses import (
 from nabd.feedback.themes import THEME_NAMES
 from nabd.web.i18n import LANGUAGES, Language, choose_language
 from nabd.web.pages import templates
+from nabd.web.read.permissions import writable_response
 from nabd.web.security import api_guard, store_of
 
 public = APIRouter(include_in_schema=False)
@@ -99,8 +100,10 @@ async def survey_answer(
 
 @api.post("/survey-responses", status_code=201)
 async def post_survey_response(request: Request, posted: PostedResponse) -> dict[str, Any]:
-    """Store a survey response run in another tool; its comment is analysed at once."""
+    """Store a survey response run in another tool (admins, or the CSM of its account and of the response it
+    replaces); its comment is analysed at once."""
     def write(store):
+        writable_response(store, request.state.user, posted.account_id, posted.response_id)
         try:
             response_id = record_response(store, posted)
         except NabdError as error:
