@@ -175,3 +175,26 @@ def test_an_admin_moves_a_response_to_another_account(client, tokens):
                            headers={"Authorization": f"Bearer {tokens['ana']}"})
     assert response.status_code == 201
     assert _response(client.app.state.store) == [("a2", 10)]
+
+
+def _new_task(client, token, **fields):
+    return client.post("/api/v1/tasks", json={"account_id": "a2", "title": "Follow up", **fields},
+                       headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_task_for_a_login_that_does_not_exist_is_a_400_naming_the_owner_field(client, tokens):
+    for login in ("ana", "dan"):
+        response = _new_task(client, tokens[login], owner="nobody")
+        assert response.status_code == 400 and response.json()["error"].startswith("owner:"), login
+    assert client.app.state.store.scalar("SELECT count(*) FROM tasks WHERE owner = 'nobody'") == 0
+
+
+def test_a_csm_cannot_give_a_task_to_someone_else(client, tokens):
+    response = _new_task(client, tokens["dan"], owner="carla")
+    assert response.status_code == 403 and response.json()["error"].startswith("owner:")
+
+
+def test_a_csm_owns_the_tasks_they_open_and_an_admin_assigns_them(client, tokens):
+    assert _new_task(client, tokens["dan"]).json()["owner"] == "dan"
+    assert _new_task(client, tokens["dan"], owner="dan").json()["owner"] == "dan"
+    assert _new_task(client, tokens["ana"], owner="dan").json()["owner"] == "dan"

@@ -32,6 +32,7 @@ from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import Store, open_store
 from nabd.web import api, monitoring, pages, survey_pages, task_pages, user_pages
+from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 from nabd.web.warm import start_warming, stop_warming
@@ -123,12 +124,22 @@ def _stored_secret(store: Store) -> str:
 
 
 async def _session_and_headers(request: Request, call_next) -> Response:
-    """Load the session cookie, time the request, then set the cookie and the security headers."""
+    """Load the session cookie, refuse a NUL character, time the request, then set the cookie and the
+    security headers. An unexpected error is answered 500 here, so the connection stays open for the next."""
     started = time.perf_counter()
+    problem = None
     if not request.url.path.startswith(("/static/", "/v1/", "/admin/")):  # write keys, admin token: no sessions
         request.state.session = load_session(request)
         request.state.session_changed = request.state.session.get("new", False)
-    response = await call_next(request)
+        problem = await nul_character_in(request)
+    if problem:
+        response = _error(request, 400, f"the request holds a NUL character in its {problem}: remove it")
+    else:
+        try:
+            response = await call_next(request)
+        except Exception as error:  # noqa: BLE001 - the one place every unexpected error is answered
+            log.exception("%s %s failed", request.method, request.url.path)
+            response = _unexpected(request, error)
     if getattr(request.state, "session_changed", False):
         response.set_cookie(**session_cookie(request, request.state.session))
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -146,6 +157,22 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/v1/"))
 
 
+def _error(request: Request, status_code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """``{"error": message}`` for the APIs, else the error page, in the visitor's language."""
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=status_code, headers=headers)
+    page = pages.error_page(request, status_code, message)
+    page.headers.update(headers or {})
+    return page
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    message = f"an unexpected error happened ({type(error).__name__}); the server log has the details"
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=500)
+    return PlainTextResponse(message, status_code=500)
+
+
 def _add_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _: LoginRequired) -> Response:
@@ -161,10 +188,10 @@ def _add_handlers(app: FastAPI) -> None:
             message = f"there is no page at {request.url.path}"
         if error.status_code == 405:
             message = f"{request.method} is not allowed at {request.url.path}"
-        if _is_api(request):
-            headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-            return JSONResponse({"error": message}, status_code=error.status_code, headers=headers)
-        return pages.error_page(request, error.status_code, message)
+        headers = dict(error.headers or {})  # e.g. a 405's Allow
+        if error.status_code == 401 and _is_api(request):
+            headers["WWW-Authenticate"] = "Bearer"
+        return _error(request, error.status_code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
@@ -184,7 +211,4 @@ def _add_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
-        message = f"an unexpected error happened ({type(error).__name__}); the server log has the details"
-        if _is_api(request):
-            return JSONResponse({"error": message}, status_code=500)
-        return PlainTextResponse(message, status_code=500)
+        return _unexpected(request, error)

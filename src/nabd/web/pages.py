@@ -50,6 +50,7 @@ from nabd.web.users import (
 )
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000  # 50 million accounts: far beyond any portfolio, well inside a 64-bit OFFSET
 _environment = Environment(
     loader=FileSystemLoader(str(files("nabd.web") / "templates")),
     autoescape=select_autoescape(["html"]),
@@ -191,7 +192,7 @@ async def portfolio_page(
     trend: str | None = None,
     sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     wanted = PortfolioFilter(
         band=band or None, segment=segment or None, csm=csm or None, search=q or None, trend=trend or None,
@@ -260,12 +261,13 @@ async def dashboard_page(
     currency = load_settings().reporting_currency
 
     def read(store):
-        return dashboards.dashboard_key(store, today(), months, segment or None, currency), filter_choices(store)
+        named = dashboards.known_segment(store, segment or None)
+        return named, dashboards.dashboard_key(store, today(), months, named, currency), filter_choices(store)
 
-    key, choices = await _query(request, read)
+    segment, key, choices = await _query(request, read)
     shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
     if shown is None:
-        shown = await _query(request, dashboards.dashboard, today(), months, segment or None, currency)
+        shown = await _query(request, dashboards.dashboard, today(), months, segment, currency)
     return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months,
                   retention=dashboards.by_period(shown, "churn", "revenue"),
                   voice=dashboards.by_period(shown, "nps", "csat", "ces"))

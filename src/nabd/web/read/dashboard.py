@@ -14,6 +14,8 @@ import time
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from fastapi import HTTPException
+
 from nabd.metrics.churn import customer_churn
 from nabd.metrics.cohorts import cohort_retention
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
@@ -45,6 +47,25 @@ def dashboard_key(
 ) -> DashboardKey:
     """The key of the dashboard of ``store`` on ``today`` (its data generation read now)."""
     return DashboardKey(str(store.url), today, months, segment, reporting_currency, data_generation(store))
+
+
+def segment_named(store: Store, segment: str) -> str | None:
+    """The segment as accounts spell it that ``segment`` names in any letter case, or None when no account
+    is in it (a dashboard is computed only for segments that exist: each new one costs a computation)."""
+    return store.scalar(
+        "SELECT min(segment) FROM accounts WHERE lower(segment) = lower(?) AND segment <> ''", [segment.strip()]
+    )
+
+
+def known_segment(store: Store, segment: str | None) -> str | None:
+    """``segment`` as the accounts spell it (any letter case), None for all; 400 naming the field when no
+    account is in it (the answer names no other segment)."""
+    if segment is None:
+        return None
+    named = segment_named(store, segment)
+    if named is None:
+        raise HTTPException(400, f"segment: there is no segment {segment!r}")
+    return named
 
 
 def kept_dashboard(key: DashboardKey, *, fresh: bool = True) -> dict[str, Any] | None:
