@@ -58,11 +58,11 @@ def test_a_nul_character_in_a_json_or_form_body_is_a_400(client, tokens):
     assert client.app.state.store.scalar("SELECT count(*) FROM tasks WHERE title LIKE 'call%'") == 0
 
 
-def test_an_unknown_segment_is_a_400_and_computes_nothing(client, tokens):
+def test_an_unknown_segment_is_a_404_and_computes_nothing(client, tokens):
     response = _get(client, "/api/v1/metrics", tokens["vic"], segment="no-such-segment")
-    assert response.status_code == 400 and response.json() == {"error": "segment: there is no segment 'no-such-segment'"}
+    assert response.status_code == 404 and response.json() == {"error": "segment: there is no segment 'no-such-segment'"}
     log_in(client, "vic")
-    assert client.get("/dashboard", params={"segment": "no-such-segment"}).status_code == 400
+    assert client.get("/dashboard", params={"segment": "no-such-segment"}).status_code == 404
 
 
 def test_a_segment_is_found_in_any_letter_case(client, tokens):

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -166,6 +167,17 @@ def _error(request: Request, status_code: int, message: str, headers: dict[str, 
     return page
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at the request's path (the Allow header of a 405)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods - {"HEAD"}))
+
+
 def _unexpected(request: Request, error: Exception) -> Response:
     message = f"an unexpected error happened ({type(error).__name__}); the server log has the details"
     if _is_api(request):
@@ -188,7 +200,9 @@ def _add_handlers(app: FastAPI) -> None:
             message = f"there is no page at {request.url.path}"
         if error.status_code == 405:
             message = f"{request.method} is not allowed at {request.url.path}"
-        headers = dict(error.headers or {})  # e.g. a 405's Allow
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
         if error.status_code == 401 and _is_api(request):
             headers["WWW-Authenticate"] = "Bearer"
         return _error(request, error.status_code, message, headers)

@@ -24,13 +24,14 @@ from nabd.feedback.responses import (
     record_response,
 )
 from nabd.feedback.themes import THEME_NAMES
+from nabd.web.api import ERRORS
 from nabd.web.i18n import LANGUAGES, Language, choose_language
 from nabd.web.pages import templates
 from nabd.web.read.permissions import writable_response
 from nabd.web.security import api_guard, store_of
 
 public = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)])
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)], responses=ERRORS)
 PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 409}
 
 

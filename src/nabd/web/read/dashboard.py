@@ -58,13 +58,13 @@ def segment_named(store: Store, segment: str) -> str | None:
 
 
 def known_segment(store: Store, segment: str | None) -> str | None:
-    """``segment`` as the accounts spell it (any letter case), None for all; 400 naming the field when no
-    account is in it (the answer names no other segment)."""
+    """``segment`` as the accounts spell it (any letter case), None for all; 404 when no account is in it
+    (the answer names no other segment)."""
     if segment is None:
         return None
     named = segment_named(store, segment)
     if named is None:
-        raise HTTPException(400, f"segment: there is no segment {segment!r}")
+        raise HTTPException(404, f"segment: there is no segment {segment!r}")
     return named
 
 
