@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -48,13 +48,16 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(database_url: str, *, secret_key: str | None = None,
                address: tuple[str, int] | None = None, run_command: CommandRunner | None = None,
-               run_every: float | None = None, inbox: Path | None = None) -> FastAPI:
+               run_every: float | None = None, inbox: Path | None = None,
+               trusted_proxies: tuple[str, ...] | None = None) -> FastAPI:
     """The Nabd web app over the database at ``database_url``.
 
     The session key is ``secret_key``, else NABD_SECRET_KEY, else one kept in the database
     (``nabd_meta``), made on first start, so sessions survive a restart. Served at ``address``
     (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff), run by ``run_command``.
     With ``run_every`` (seconds) it runs the pipeline itself, importing ``inbox`` first (nabd.pipeline.schedule).
+    X-Forwarded-For and -Proto are believed only from ``trusted_proxies`` (default NABD_TRUSTED_PROXIES; none:
+    the client is the peer of the connection), so a client cannot choose the address the login limit counts.
     """
 
     @asynccontextmanager
@@ -113,6 +116,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only
     _add_handlers(app)
     app.middleware("http")(_session_and_headers)
+    proxies = load_settings().trusted_proxies if trusted_proxies is None else trusted_proxies
+    if proxies:  # outermost: the session's Secure cookie and the login limit see the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))
     return app
 
 
@@ -169,11 +175,17 @@ def _error(request: Request, status_code: int, message: str, headers: dict[str, 
 
 def _allowed_methods(request: Request) -> str:
     """Every method some route of the app answers at the request's path (the Allow header of a 405)."""
+    def routes(of):
+        for route in of:
+            if hasattr(route, "original_router"):  # an included router (FastAPI keeps it whole)
+                yield from routes(route.original_router.routes)
+            else:
+                yield route
+
     methods: set[str] = set()
-    scope = {**request.scope, "method": "GET"}
-    for route in request.app.router.routes:
-        match, _ = route.matches(scope)
-        if match != Match.NONE:
+    for route in routes(request.app.router.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
             methods |= getattr(route, "methods", None) or set()
     return ", ".join(sorted(methods - {"HEAD"}))
 

@@ -41,11 +41,12 @@ def serve(
     console.print(f"the pipeline runs every {_duration(int(every))} and after new data (NABD_RUN_EVERY)"
                   if every else "the pipeline runs only when `nabd run` is run (NABD_RUN_EVERY=off)")
     app = create_app(url, address=(host, port), run_command=_command_runner[-1] if _command_runner else None,
-                     run_every=every, inbox=settings.inbox)
+                     run_every=every, inbox=settings.inbox, trusted_proxies=settings.trusted_proxies)
     _log_pipeline_runs()
     gc.collect()
     gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-* only from NABD_TRUSTED_PROXIES (the app's own middleware), never uvicorn's loopback default
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def _duration(seconds: int) -> str:

@@ -23,7 +23,7 @@ from nabd.health.portfolio import PortfolioFilter
 from nabd.playbooks import tasks
 from nabd.store import reading_connection
 from nabd.store.calendar import today
-from nabd.web.i18n import LANGUAGES, Language, choose_language
+from nabd.web.i18n import LANGUAGES, Language, browser_language, choose_language
 from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
@@ -65,12 +65,16 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
 
 
 def language_of(request: Request) -> Language:
-    """The user's language and digits; for an anonymous visitor, the language in their session."""
+    """The user's saved language and digits; before login, ``?lang=``, else the language chosen on the
+    login page (kept in the session), else the browser's (Accept-Language), else English."""
     user = session_user(request)
     if user is not None:
         return Language(choose_language(user.language), user.digits)
     session = getattr(request.state, "session", {})
-    return Language(choose_language(session.get("lang")))
+    for asked in (request.query_params.get("lang"), session.get("lang")):
+        if asked in LANGUAGES:
+            return Language(asked)
+    return Language(browser_language(request.headers.get("accept-language", "")))
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -111,7 +115,10 @@ async def _query(request: Request, function, *args, **kwargs):
 # --- login --------------------------------------------------------------------------------
 
 @login.get("/login")
-async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+async def login_form(request: Request, next: str | None = None, lang: str | None = None) -> HTMLResponse:
+    if lang in LANGUAGES:  # ?lang=ar: kept for the rest of the visit (a failed login's page too)
+        request.state.session["lang"] = lang
+        request.state.session_changed = True
     return render(request, "login.html", next=_local_target(next), failed=False)
 
 

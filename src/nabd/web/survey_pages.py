@@ -25,7 +25,7 @@ from nabd.feedback.responses import (
 )
 from nabd.feedback.themes import THEME_NAMES
 from nabd.web.api import ERRORS
-from nabd.web.i18n import LANGUAGES, Language, choose_language
+from nabd.web.i18n import LANGUAGES, Language, browser_language
 from nabd.web.pages import templates
 from nabd.web.read.permissions import writable_response
 from nabd.web.security import api_guard, store_of
@@ -42,8 +42,7 @@ def _language(request: Request, invitation_language: str | None = None) -> Langu
         return Language(asked)
     if invitation_language in LANGUAGES:
         return Language(invitation_language)
-    accepted = request.headers.get("accept-language", "")
-    return Language(choose_language(accepted[:2].lower()))
+    return Language(browser_language(request.headers.get("accept-language", "")))
 
 
 def _page(request: Request, template: str, lang: Language, status_code: int = 200, **context: Any) -> HTMLResponse:
