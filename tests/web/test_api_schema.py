@@ -48,3 +48,27 @@ def running_app(tmp_path_factory) -> Iterator[None]:
 def test_the_api_answers_as_its_document_says(running_app, case):
     case.call_and_validate(app=RUNNING["app"], headers={"Authorization": f"Bearer {RUNNING['token']}"},
                            excluded_checks=[positive_data_acceptance])
+
+
+def _document(client, token):
+    return client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"}).json()
+
+
+def test_every_operation_documents_its_error_answers(client, tokens):
+    document = _document(client, tokens["vic"])
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404", "422"} <= set(operation["responses"]), (method, path)
+            assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Error"}
+
+
+def test_task_times_carry_their_utc_offset(client, tokens):
+    task = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {tokens['vic']}"}).json()["items"][0]
+    assert task["created_at"].endswith("Z")
+
+
+def test_due_at_is_a_day_in_text_never_a_number(client, tokens):
+    response = client.post("/api/v1/tasks", json={"account_id": "a1", "title": "x", "due_at": 0},
+                           headers={"Authorization": f"Bearer {tokens['ana']}"})
+    assert response.status_code == 422 and response.json()["error"].startswith("due_at:")
