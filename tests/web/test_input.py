@@ -11,6 +11,7 @@ import pytest
 import uvicorn
 
 from nabd.store.clock import utc_now
+from nabd.web.read import dashboard as dashboards
 from nabd.web.app import create_app
 from tests.web.conftest import log_in, page_csrf
 
@@ -58,11 +59,13 @@ def test_a_nul_character_in_a_json_or_form_body_is_a_400(client, tokens):
     assert client.app.state.store.scalar("SELECT count(*) FROM tasks WHERE title LIKE 'call%'") == 0
 
 
-def test_an_unknown_segment_is_a_404_and_computes_nothing(client, tokens):
+def test_an_unknown_segment_is_empty_and_nothing_is_computed_or_kept_for_it(client, tokens):
     response = _get(client, "/api/v1/metrics", tokens["vic"], segment="no-such-segment")
-    assert response.status_code == 404 and response.json() == {"error": "segment: there is no segment 'no-such-segment'"}
+    assert response.status_code == 200 and response.json()["churn"] == [] and response.json()["nps"] == []
     log_in(client, "vic")
-    assert client.get("/dashboard", params={"segment": "no-such-segment"}).status_code == 404
+    assert client.get("/dashboard", params={"segment": "no-such-segment-2"}).status_code == 200
+    kept = {key.segment for key in dashboards._dashboards if key.database == str(client.app.state.store.url)}
+    assert kept <= {None, "smb", "ent"}  # the warmer's; none for the unknown segments
 
 
 def test_a_segment_is_found_in_any_letter_case(client, tokens):

@@ -286,13 +286,10 @@ async def metrics(
     request: Request, months: Annotated[int, Query(ge=2, le=36)] = 12, segment: str | None = None
 ) -> dict[str, Any]:
     """The dashboard's figures (monthly customer churn = lost / customers at start, GRR/NRR, MRR movements,
-    cohorts, NPS, CSAT and CES with response counts), money in the reporting currency (NABD_REPORTING_CURRENCY)."""
+    cohorts, NPS, CSAT and CES with response counts), money in the reporting currency (NABD_REPORTING_CURRENCY).
+    ``segment`` in any letter case; one no account is in gives empty tables (nothing is computed for it)."""
     currency = load_settings().reporting_currency
-
-    def read(store):
-        return dashboards.dashboard(store, today(), months, dashboards.known_segment(store, segment or None), currency)
-
-    return await _query(request, read)
+    return await _query(request, dashboards.dashboard, today(), months, segment or None, currency)
 
 
 @router.get("/tasks", response_model=Page[Task])

@@ -268,13 +268,16 @@ async def dashboard_page(
     currency = load_settings().reporting_currency
 
     def read(store):
-        named = dashboards.known_segment(store, segment or None)
+        named = dashboards.segment_named(store, segment) if segment else None  # as the accounts spell it
         return named, dashboards.dashboard_key(store, today(), months, named, currency), filter_choices(store)
 
-    segment, key, choices = await _query(request, read)
-    shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
+    named, key, choices = await _query(request, read)
+    if segment and named is None:  # no account is in it: nothing to compute
+        shown = dashboards.empty_dashboard(today(), months, currency)
+    else:
+        shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
     if shown is None:
-        shown = await _query(request, dashboards.dashboard, today(), months, segment, currency)
+        shown = await _query(request, dashboards.dashboard, today(), months, named, currency)
     return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months,
                   retention=dashboards.by_period(shown, "churn", "revenue"),
                   voice=dashboards.by_period(shown, "nps", "csat", "ces"))

@@ -14,8 +14,6 @@ import time
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from fastapi import HTTPException
-
 from nabd.metrics.churn import customer_churn
 from nabd.metrics.cohorts import cohort_retention
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
@@ -57,17 +55,6 @@ def segment_named(store: Store, segment: str) -> str | None:
     )
 
 
-def known_segment(store: Store, segment: str | None) -> str | None:
-    """``segment`` as the accounts spell it (any letter case), None for all; 404 when no account is in it
-    (the answer names no other segment)."""
-    if segment is None:
-        return None
-    named = segment_named(store, segment)
-    if named is None:
-        raise HTTPException(404, f"segment: there is no segment {segment!r}")
-    return named
-
-
 def kept_dashboard(key: DashboardKey, *, fresh: bool = True) -> dict[str, Any] | None:
     """The dashboard kept under ``key``; with ``fresh``, only if kept less than CACHE_SECONDS ago."""
     with _dashboards_lock:
@@ -90,7 +77,13 @@ def dashboard(
     store: Store, today: date, months: int = 12, segment: str | None = None, reporting_currency: str = "USD"
 ) -> dict[str, Any]:
     """The dashboard of the last ``months`` whole months before ``today`` (see the module), kept per
-    :class:`DashboardKey`. A segment's dashboard is computed with every segment's, and all are kept."""
+    :class:`DashboardKey`. A segment's dashboard is computed with every segment's, and all are kept;
+    ``segment`` is matched in any letter case, and one no account is in is empty without any computation."""
+    if segment is not None:
+        named = segment_named(store, segment)
+        if named is None:  # nothing is computed (nor kept) for a segment no account is in
+            return empty_dashboard(today, months, reporting_currency)
+        segment = named
     key = dashboard_key(store, today, months, segment, reporting_currency)
     kept = kept_dashboard(key)
     if kept is not None:
