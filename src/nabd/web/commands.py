@@ -123,7 +123,8 @@ def token_revoke(
     """Revoke one API token for good (enabling its user again does not bring it back)."""
     with open_configured_store(database) as store:
         row = revoke_token(store, token_id)
-    console.print(f"token {row['token_id']} of {row['login']} ({row['name']}) is revoked", highlight=False, markup=False)
+    console.print(f"token {row['token_id']} of {row['login']} ({row['name']}) is revoked",
+                  highlight=False, markup=False)
 
 
 def _moment(value) -> str | None:
