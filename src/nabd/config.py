@@ -8,6 +8,7 @@ running server reads the caller's variables (:func:`job_environment`), not the s
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -80,6 +81,8 @@ class Settings(BaseModel):
     survey_key: str | None = Field(None, repr=False, description="NABD_SURVEY_KEY: signs survey links")
     report_recipients: tuple[tuple[str, str], ...] = Field(
         (), description="NABD_REPORT_RECIPIENTS: who gets the monthly report, 'ceo@example.com:ar, cfo@example.com:en'")
+    trusted_proxies: tuple[str, ...] = Field((), description="NABD_TRUSTED_PROXIES: addresses or networks of the "
+                                             "reverse proxies whose X-Forwarded-For/-Proto are believed")
 
 
 # Every variable load_settings reads: what a hand-off job carries from its caller.
@@ -88,7 +91,7 @@ VARIABLES = (
     "NABD_SMTP_HOST", "NABD_SMTP_PORT", "NABD_SMTP_FROM", "NABD_SMTP_USER", "NABD_SMTP_PASSWORD", "NABD_SMTP_STARTTLS",
     "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
-    "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE",
+    "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -209,6 +212,17 @@ def timezone(value: str) -> str:
     return value
 
 
+def networks(value: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (127.0.0.1, 10.0.0.0/8, ::1), as normalised networks."""
+    found = []
+    for part in value.split(","):
+        try:
+            found.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+        except ValueError:
+            raise ValueError("a comma-separated list of IP addresses or networks like 127.0.0.1, 10.0.0.0/8") from None
+    return tuple(found)
+
+
 def currency(value: str) -> str:
     """An ISO 4217 code of three letters (SAR, USD)."""
     if not re.fullmatch(r"[A-Za-z]{3}", value):
@@ -267,4 +281,5 @@ def load_settings(database_url: str | None = None) -> Settings:
         secret_key=read("NABD_SECRET_KEY"),
         survey_key=read("NABD_SURVEY_KEY"),
         report_recipients=read("NABD_REPORT_RECIPIENTS", recipients, ()),
+        trusted_proxies=read("NABD_TRUSTED_PROXIES", networks, ()),
     )

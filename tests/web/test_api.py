@@ -118,7 +118,7 @@ def test_the_api_task_list_is_the_cli_s_with_account_name_and_overdue_first(clie
 def test_a_task_made_through_the_api_comes_back_with_its_account_name(client, tokens):
     created = client.post("/api/v1/tasks", json={"account_id": "a3", "title": "Renewal call", "due_at": "2020-01-02"},
                           headers={"Authorization": f"Bearer {tokens['ana']}"}).json()
-    assert (created["account_name"], created["overdue"], created["due_at"]) == ("Cedar Labs", True, "2020-01-02T00:00:00")
+    assert (created["account_name"], created["overdue"], created["due_at"]) == ("Cedar Labs", True, "2020-01-02T00:00:00Z")
 
 
 def test_metrics_answer_in_the_reporting_currency_like_the_dashboard(client, tokens, monkeypatch):

@@ -25,9 +25,13 @@ def served(store_url: str) -> Iterator[TestClient]:
         yield client
 
 
-def forged_cookie(key: str) -> str:
-    """An admin session signed with ``key``, as an attacker holding it would make one."""
-    return URLSafeTimedSerializer(key, salt="nabd-session").dumps({"login": "ana", "csrf": "x" * 43, "lang": None})
+def forged_cookie(key: str, client: TestClient) -> str:
+    """An admin session signed with ``key``, as an attacker who can read the database would make one (with
+    ana's session generation, which the database holds)."""
+    with client.app.state.store_lock:
+        generation = client.app.state.store.scalar("SELECT session_generation FROM users WHERE login = 'ana'")
+    return URLSafeTimedSerializer(key, salt="nabd-session").dumps(
+        {"login": "ana", "csrf": "x" * 43, "lang": None, "generation": generation})
 
 
 def test_no_value_read_from_the_database_signs_an_admin_session(served, store_url):
@@ -35,10 +39,10 @@ def test_no_value_read_from_the_database_signs_an_admin_session(served, store_ur
         texts = [value for (value,) in served.app.state.store.fetchall("SELECT value FROM nabd_meta")]
     key = signing_keys(store_url).session
     assert key not in texts
-    served.cookies.set("nabd_session", forged_cookie(key))
+    served.cookies.set("nabd_session", forged_cookie(key, served))
     assert served.get("/users", follow_redirects=False).status_code == 200  # the key file's key would do it
     for text in texts:
-        served.cookies.set("nabd_session", forged_cookie(text))
+        served.cookies.set("nabd_session", forged_cookie(text, served))
         assert served.get("/users", follow_redirects=False).status_code == 303  # to the login page
 
 
@@ -49,7 +53,7 @@ def test_the_key_an_earlier_nabd_kept_in_the_database_is_gone_from_it(store_url)
     with TestClient(create_app(store_url)) as client:
         with client.app.state.store_lock:
             assert client.app.state.store.scalar("SELECT count(*) FROM nabd_meta WHERE value = 'readable-by-all'") == 0
-        client.cookies.set("nabd_session", forged_cookie("readable-by-all"))
+        client.cookies.set("nabd_session", forged_cookie("readable-by-all", client))
         assert client.get("/users", follow_redirects=False).status_code == 200  # still valid: moved, not lost
         rotate_keys(store_url)
         assert client.get("/users", follow_redirects=False).status_code == 303

@@ -6,12 +6,12 @@ Bearer-token auth (security.api_guard); lists are paginated with ``limit``/``off
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
@@ -22,14 +22,45 @@ from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table
-from nabd.web.read.permissions import may_write_account, writable_task
+from nabd.web.read.permissions import require_admin, task_owner, writable_account, writable_task
 from nabd.web.read.portfolio import PortfolioPage, portfolio
 from nabd.web.security import api_guard, store_of
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)])
+class Error(BaseModel):
+    """Every error answer: what went wrong, in a sentence naming the field or object."""
+
+    error: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Error, "description": "A value that cannot be used (the message names the field)"},
+    401: {"model": Error, "description": "No API token, or one that is not valid (or was revoked)"},
+    403: {"model": Error, "description": "Your role may not do this, or the object is not yours"},
+    404: {"model": Error, "description": "No such object"},
+    405: {"model": Error, "description": "Method not allowed (the Allow header lists the allowed ones)"},
+    422: {"model": Error, "description": "The request does not match this document"},
+}
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)], responses=ERRORS)
 Item = TypeVar("Item")
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+MAX_OFFSET = 1_000_000_000  # far beyond any list, well inside a 64-bit OFFSET
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+
+
+def _utc(moment: datetime) -> datetime:
+    """The store's naive UTC timestamps, answered with their offset (RFC 3339)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _day_text(value: Any) -> Any:
+    """A day is sent as text (2026-01-31): a number such as 0 is not a day."""
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("a day is written as text like 2026-01-31")
+    return value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+DayText = Annotated[date, BeforeValidator(_day_text)]
 
 
 class Page(BaseModel, Generic[Item]):
@@ -124,10 +155,10 @@ class Task(BaseModel):
     title: str
     owner: str | None
     priority: str | None
-    due_at: datetime | None
+    due_at: UtcDateTime | None
     status: str
-    created_at: datetime
-    closed_at: datetime | None
+    created_at: UtcDateTime
+    closed_at: UtcDateTime | None
     outcome: str | None
     overdue: bool = Field(description="open and due before now")
 
@@ -136,7 +167,7 @@ class NewTask(BaseModel):
     account_id: str
     title: str = Field(min_length=1, max_length=200)
     owner: str | None = Field(None, description="login of the owner; default: you")
-    due_at: date | None = None
+    due_at: DayText | None = Field(None, description="the day it is due (2026-01-31)")
 
 
 class TaskChange(BaseModel):
@@ -148,7 +179,7 @@ class ScorecardText(BaseModel):
     name: str
     version: str | None
     saved_by: str | None
-    saved_at: datetime | None
+    saved_at: UtcDateTime | None
     yaml: str
     active: bool = Field(False, description="this version is the active scorecard")
 
@@ -255,9 +286,10 @@ async def metrics(
     request: Request, months: Annotated[int, Query(ge=2, le=36)] = 12, segment: str | None = None
 ) -> dict[str, Any]:
     """The dashboard's figures (monthly customer churn = lost / customers at start, GRR/NRR, MRR movements,
-    cohorts, NPS, CSAT and CES with response counts), money in the reporting currency (NABD_REPORTING_CURRENCY)."""
+    cohorts, NPS, CSAT and CES with response counts), money in the reporting currency (NABD_REPORTING_CURRENCY).
+    ``segment`` in any letter case; one no account is in gives empty tables (nothing is computed for it)."""
     currency = load_settings().reporting_currency
-    return await _query(request, dashboards.dashboard, today(), months, segment, currency)
+    return await _query(request, dashboards.dashboard, today(), months, segment or None, currency)
 
 
 @router.get("/tasks", response_model=Page[Task])
@@ -281,11 +313,8 @@ async def create_task(request: Request, new: NewTask) -> dict[str, Any]:
     user = request.state.user
 
     def write(store):
-        if accounts.account(store, new.account_id) is None:
-            raise HTTPException(404, f"there is no account {new.account_id}")
-        if not may_write_account(store, user, new.account_id):
-            raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
-        task_id = add_task(store, new.account_id, new.title, new.owner or user.login, new.due_at)
+        writable_account(store, user, new.account_id, "add its tasks")
+        task_id = add_task(store, new.account_id, new.title, task_owner(store, user, new.owner), new.due_at)
         return find_task(store, task_id)
 
     return await _query(request, write)
@@ -314,8 +343,7 @@ async def list_scorecards(request: Request) -> list[dict[str, Any]]:
 @router.put("/scorecards/{name}", response_model=ScorecardText)
 async def put_scorecard(request: Request, name: str, update: ScorecardUpdate) -> dict[str, Any]:
     """Save a new version of a scorecard (admins); 422 with every problem when it is not valid."""
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can change a scorecard")
+    require_admin(request.state.user, "change a scorecard")
 
     def write(store):
         saved, problems = scorecards.save_scorecard(store, update.yaml, name, request.state.user)
@@ -335,8 +363,7 @@ async def get_active_scorecard(request: Request) -> dict[str, Any]:
 @router.put("/active-scorecard", response_model=ActiveScorecard)
 async def put_active_scorecard(request: Request, activation: Activation) -> dict[str, Any]:
     """Make a saved version the active scorecard (admins); 400 naming the problem when there is no such version."""
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can choose the active scorecard")
+    require_admin(request.state.user, "choose the active scorecard")
 
     def write(store):
         scorecards.activate_scorecard(store, activation.version, request.state.user)

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -31,9 +32,10 @@ from nabd.ingest.activity import follow_timezone
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
-from nabd.store import open_store
+from nabd.store import Store, open_store
 from nabd.store.signing import signing_keys
 from nabd.web import api, monitoring, pages, report_pages, survey_pages, task_pages, user_pages
+from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
 from nabd.web.warm import start_warming, stop_warming
@@ -47,7 +49,8 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(database_url: str, *, secret_key: str | None = None,
                address: tuple[str, int] | None = None, run_command: CommandRunner | None = None,
-               run_every: float | None = None, inbox: Path | None = None) -> FastAPI:
+               run_every: float | None = None, inbox: Path | None = None,
+               trusted_proxies: tuple[str, ...] | None = None) -> FastAPI:
     """The Nabd web app over the database at ``database_url``.
 
     The session key is ``secret_key``, else NABD_SECRET_KEY, else the database's key file's, made on
@@ -55,6 +58,8 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     `nabd secret rotate` ends them all from the next request. Served at ``address``
     (`nabd serve`) on a DuckDB file, it takes the CLI's commands (nabd.handoff), run by ``run_command``.
     With ``run_every`` (seconds) it runs the pipeline itself, importing ``inbox`` first (nabd.pipeline.schedule).
+    X-Forwarded-For and -Proto are believed only from ``trusted_proxies`` (default NABD_TRUSTED_PROXIES; none:
+    the client is the peer of the connection), so a client cannot choose the address the login limit counts.
     """
 
     @asynccontextmanager
@@ -114,6 +119,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only
     _add_handlers(app)
     app.middleware("http")(_session_and_headers)
+    proxies = load_settings().trusted_proxies if trusted_proxies is None else trusted_proxies
+    if proxies:  # outermost: the session's Secure cookie and the login limit see the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))
     return app
 
 
@@ -138,12 +146,22 @@ class _SessionSigner:
 
 
 async def _session_and_headers(request: Request, call_next) -> Response:
-    """Load the session cookie, time the request, then set the cookie and the security headers."""
+    """Load the session cookie, refuse a NUL character, time the request, then set the cookie and the
+    security headers. An unexpected error is answered 500 here, so the connection stays open for the next."""
     started = time.perf_counter()
+    problem = None
     if not request.url.path.startswith(("/static/", "/v1/", "/admin/")):  # write keys, admin token: no sessions
         request.state.session = load_session(request)
         request.state.session_changed = request.state.session.get("new", False)
-    response = await call_next(request)
+        problem = await nul_character_in(request)
+    if problem:
+        response = _error(request, 400, f"the request holds a NUL character in its {problem}: remove it")
+    else:
+        try:
+            response = await call_next(request)
+        except Exception as error:  # noqa: BLE001 - the one place every unexpected error is answered
+            log.exception("%s %s failed", request.method, request.url.path)
+            response = _unexpected(request, error)
     if getattr(request.state, "session_changed", False):
         response.set_cookie(**session_cookie(request, request.state.session))
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -161,6 +179,39 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/v1/"))
 
 
+def _error(request: Request, status_code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """``{"error": message}`` for the APIs, else the error page, in the visitor's language."""
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=status_code, headers=headers)
+    page = pages.error_page(request, status_code, message)
+    page.headers.update(headers or {})
+    return page
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at the request's path (the Allow header of a 405)."""
+    def routes(of):
+        for route in of:
+            if hasattr(route, "original_router"):  # an included router (FastAPI keeps it whole)
+                yield from routes(route.original_router.routes)
+            else:
+                yield route
+
+    methods: set[str] = set()
+    for route in routes(request.app.router.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods - {"HEAD"}))
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    message = f"an unexpected error happened ({type(error).__name__}); the server log has the details"
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=500)
+    return PlainTextResponse(message, status_code=500)
+
+
 def _add_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _: LoginRequired) -> Response:
@@ -176,10 +227,12 @@ def _add_handlers(app: FastAPI) -> None:
             message = f"there is no page at {request.url.path}"
         if error.status_code == 405:
             message = f"{request.method} is not allowed at {request.url.path}"
-        if _is_api(request):
-            headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-            return JSONResponse({"error": message}, status_code=error.status_code, headers=headers)
-        return pages.error_page(request, error.status_code, message)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        if error.status_code == 401 and _is_api(request):
+            headers["WWW-Authenticate"] = "Bearer"
+        return _error(request, error.status_code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
@@ -199,7 +252,4 @@ def _add_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
-        message = f"an unexpected error happened ({type(error).__name__}); the server log has the details"
-        if _is_api(request):
-            return JSONResponse({"error": message}, status_code=500)
-        return PlainTextResponse(message, status_code=500)
+        return _unexpected(request, error)

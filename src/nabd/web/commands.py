@@ -1,4 +1,4 @@
-"""The `nabd serve`, `nabd user add` and `nabd token add` commands; cli.py calls :func:`register`."""
+"""The `nabd serve`, `nabd user add` and `nabd token add|list|revoke` commands; cli.py calls :func:`register`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, open_configured_store, read_input
 from nabd.errors import NabdError
 from nabd.handoff.jobs import CommandRunner
-from nabd.web.users import ROLES, add_token, add_user
+from nabd.web.users import ROLES, add_token, add_user, list_tokens, revoke_token
 
 _command_runner: list[CommandRunner] = []  # how `serve` runs handed-off commands: given by register()
 
@@ -44,11 +44,13 @@ def serve(
     console.print(f"the pipeline runs every {_duration(int(every))} and after new data (NABD_RUN_EVERY)"
                   if every else "the pipeline runs only when `nabd run` is run (NABD_RUN_EVERY=off)")
     app = create_app(url, address=(host, port), run_command=_command_runner[-1] if _command_runner else None,
-                     run_every=every, inbox=settings.inbox)
+                     run_every=every, inbox=settings.inbox, trusted_proxies=settings.trusted_proxies)
     _log_pipeline_runs()
     gc.collect()
     gc.freeze()  # the modules and the app live as long as the server: keep them out of later collections
-    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run(sockets=[listening])
+    # X-Forwarded-* only from NABD_TRUSTED_PROXIES (the app's own middleware), never uvicorn's loopback default
+    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)).run(
+        sockets=[listening])
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -115,6 +117,38 @@ def token_add(
     console.print(token, highlight=False, soft_wrap=True)
 
 
+def token_list(
+    login: Annotated[str | None, typer.Argument(help="Only this user's tokens.")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """List API tokens: id, user, name, when made, last used and revoked (never the token itself)."""
+    with open_configured_store(database) as store:
+        rows = list_tokens(store, login)
+    if not rows:
+        console.print("no API tokens" + (f" for {login}" if login else "") + ": make one with `nabd token add LOGIN`")
+        return
+    for row in rows:
+        used = _moment(row["last_used_at"]) or "never used"
+        state = f"revoked {_moment(row['revoked_at'])}" if row["revoked_at"] else "active"
+        console.print(f"{row['token_id']}  {row['login']}  {row['name']}  made {_moment(row['created_at'])}  "
+                      f"last used {used}  {state}", highlight=False, markup=False)
+
+
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id, as `nabd token list` shows it.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Revoke one API token for good (enabling its user again does not bring it back)."""
+    with open_configured_store(database) as store:
+        row = revoke_token(store, token_id)
+    console.print(f"token {row['token_id']} of {row['login']} ({row['name']}) is revoked",
+                  highlight=False, markup=False)
+
+
+def _moment(value) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else None
+
+
 def register(app: typer.Typer, run_command: CommandRunner | None = None) -> None:
     """Add `serve`, `user add` and `token add` to the `nabd` application; ``serve`` hands the CLI's
     commands on a served DuckDB file to ``run_command`` (the composition root's; None: no hand-off)."""
@@ -126,4 +160,6 @@ def register(app: typer.Typer, run_command: CommandRunner | None = None) -> None
     app.add_typer(users, name="user")
     tokens = typer.Typer(help="Tokens for the REST API (/api/v1).", no_args_is_help=True)
     tokens.command("add")(token_add)
+    tokens.command("list")(token_list)
+    tokens.command("revoke")(token_revoke)
     app.add_typer(tokens, name="token")

@@ -112,3 +112,23 @@ class Language:
 def choose_language(requested: str | None, default: str = "en") -> str:
     """``requested`` when it is a language the app speaks, else ``default``."""
     return requested if requested in LANGUAGES else default
+
+
+def browser_language(accept_language: str, default: str = "en") -> str:
+    """The language the app speaks that an Accept-Language header prefers most (``ar-SA,ar;q=0.9,en;q=0.8``
+    -> ar), else ``default``; a language with q=0 is refused, equal weights keep the header's order."""
+    ranked = []
+    for position, part in enumerate(accept_language.split(",")[:32]):
+        tag, _, parameters = part.strip().partition(";")
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = tag.strip().lower().split("-")[0]
+        if code in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, code))
+    return min(ranked)[2] if ranked else default

@@ -23,13 +23,13 @@ from nabd.health.portfolio import PortfolioFilter
 from nabd.playbooks import tasks
 from nabd.store import reading_connection
 from nabd.store.calendar import today
-from nabd.web.i18n import LANGUAGES, Language, choose_language
+from nabd.web.i18n import LANGUAGES, Language, browser_language, choose_language
 from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
-from nabd.web.read.permissions import may_write_account
+from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
 from nabd.web.security import (
     anonymous_guard,
@@ -39,9 +39,18 @@ from nabd.web.security import (
     start_session,
     store_of,
 )
-from nabd.web.users import DIGITS, authenticate, record_failure, set_preferences, too_many_failures
+from nabd.web.users import (
+    DIGITS,
+    authenticate,
+    end_sessions,
+    record_failure,
+    session_generation,
+    set_preferences,
+    too_many_failures,
+)
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000  # 50 million accounts: far beyond any portfolio, well inside a 64-bit OFFSET
 _environment = Environment(
     loader=FileSystemLoader(str(files("nabd.web") / "templates")),
     autoescape=select_autoescape(["html"]),
@@ -56,12 +65,16 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
 
 
 def language_of(request: Request) -> Language:
-    """The user's language and digits; for an anonymous visitor, the language in their session."""
+    """The user's saved language and digits; before login, ``?lang=``, else the language chosen on the
+    login page (kept in the session), else the browser's (Accept-Language), else English."""
     user = session_user(request)
     if user is not None:
         return Language(choose_language(user.language), user.digits)
     session = getattr(request.state, "session", {})
-    return Language(choose_language(session.get("lang")))
+    for asked in (request.query_params.get("lang"), session.get("lang")):
+        if asked in LANGUAGES:
+            return Language(asked)
+    return Language(browser_language(request.headers.get("accept-language", "")))
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -102,7 +115,10 @@ async def _query(request: Request, function, *args, **kwargs):
 # --- login --------------------------------------------------------------------------------
 
 @login.get("/login")
-async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+async def login_form(request: Request, next: str | None = None, lang: str | None = None) -> HTMLResponse:
+    if lang in LANGUAGES:  # ?lang=ar: kept for the rest of the visit (a failed login's page too)
+        request.state.session["lang"] = lang
+        request.state.session_changed = True
     return render(request, "login.html", next=_local_target(next), failed=False)
 
 
@@ -118,19 +134,20 @@ async def log_in(
     def check():
         with store_of(request) as store:
             if too_many_failures(store, login_name, client_ip):
-                return "limited", None
+                return "limited", None, None
             user = authenticate(store, login_name, password)
             if user is None:
                 record_failure(store, login_name, client_ip)
-            return "checked", user
+                return "checked", None, None
+            return "checked", user, session_generation(store, user.login)
 
-    outcome, user = await run_in_threadpool(check)
+    outcome, user, generation = await run_in_threadpool(check)
     if outcome == "limited":
         return render(request, "login.html", status_code=429, next=_local_target(next), failed=False,
                       limited=True)
     if user is None:
         return render(request, "login.html", status_code=401, next=_local_target(next), failed=True)
-    start_session(request, user.login)
+    start_session(request, user.login, generation=generation)
     return RedirectResponse(_local_target(next), status_code=303)
 
 
@@ -146,6 +163,8 @@ async def anonymous_language(request: Request, language: Annotated[str, Form()])
 
 @own.post("/logout")
 async def log_out(request: Request) -> Response:
+    """Log out: every session of the user ends (on every browser), not only this one."""
+    await _query(request, end_sessions, request.state.user.login)
     start_session(request, None, request.state.user.language)
     return RedirectResponse("/login", status_code=303)
 
@@ -180,7 +199,7 @@ async def portfolio_page(
     trend: str | None = None,
     sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     wanted = PortfolioFilter(
         band=band or None, segment=segment or None, csm=csm or None, search=q or None, trend=trend or None,
@@ -235,8 +254,7 @@ async def add_task(
     due_at: Annotated[date | None, Form()] = None,
 ) -> Response:
     def write(store):
-        if not may_write_account(store, request.state.user, account_id):
-            raise HTTPException(403, "only the account's CSM or an admin can add its tasks")
+        writable_account(store, request.state.user, account_id, "add its tasks")
         tasks.add_task(store, account_id, title, request.state.user.login, due_at)
 
     await _query(request, write)
@@ -250,12 +268,16 @@ async def dashboard_page(
     currency = load_settings().reporting_currency
 
     def read(store):
-        return dashboards.dashboard_key(store, today(), months, segment or None, currency), filter_choices(store)
+        named = dashboards.segment_named(store, segment) if segment else None  # as the accounts spell it
+        return named, dashboards.dashboard_key(store, today(), months, named, currency), filter_choices(store)
 
-    key, choices = await _query(request, read)
-    shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
+    named, key, choices = await _query(request, read)
+    if segment and named is None:  # no account is in it: nothing to compute
+        shown = dashboards.empty_dashboard(today(), months, currency)
+    else:
+        shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
     if shown is None:
-        shown = await _query(request, dashboards.dashboard, today(), months, segment or None, currency)
+        shown = await _query(request, dashboards.dashboard, today(), months, named, currency)
     return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months,
                   retention=dashboards.by_period(shown, "churn", "revenue"),
                   voice=dashboards.by_period(shown, "nps", "csat", "ces"))
@@ -277,8 +299,7 @@ async def scorecard_page(request: Request, name: str, version: str | None = None
 
 @router.post("/scorecards/{name}")
 async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(alias="yaml")]) -> HTMLResponse:
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can change a scorecard")
+    require_admin(request.state.user, "change a scorecard")
 
     def write(store):
         saved, problems = scorecards.save_scorecard(store, text, name, request.state.user)
@@ -293,8 +314,7 @@ async def save_scorecard(request: Request, name: str, text: Annotated[str, Form(
 @router.post("/scorecards/{name}/activate")
 async def activate_scorecard(request: Request, name: str, version: Annotated[str, Form()]) -> Response:
     """Make a version the active scorecard (admins): the one `nabd score` and the daily run use."""
-    if request.state.user.role != "admin":
-        raise HTTPException(403, "only an admin can choose the active scorecard")
+    require_admin(request.state.user, "choose the active scorecard")
     card = await _query(request, scorecards.activate_scorecard, version, request.state.user)
     return RedirectResponse(f"/scorecards/{card.name}?version={card.version}", status_code=303)
 

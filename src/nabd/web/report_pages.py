@@ -21,12 +21,13 @@ from nabd.report.monthly import MonthlyReport, monthly_report
 from nabd.report.wording import month_name, plain, why_sentence
 from nabd.store import Store
 from nabd.store.calendar import today
+from nabd.web.api import ERRORS
 from nabd.web.pages import _query, language_of, render
 from nabd.web.read.generation import data_generation
 from nabd.web.security import api_guard, page_guard
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
-api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)])
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)], responses=ERRORS)
 LISTED_MONTHS = 24
 _kept: dict[tuple[Any, ...], MonthlyReport] = {}
 _kept_lock = threading.Lock()
@@ -118,7 +119,10 @@ def report_json(made: MonthlyReport) -> dict[str, Any]:
     })
 
 
-@api.get("/reports/monthly")
+@api.get("/reports/monthly", responses={200: {
+    "description": "The report: its figures and why (json), the page (html) or the document (pdf)",
+    "content": {"application/json": {}, "text/html": {}, "application/pdf": {}},
+}})
 async def monthly_report_api(
     request: Request, month: Annotated[str | None, Query(description="YYYY-MM; default the last closed month")] = None,
     lang: Annotated[str, Query(description="ar or en")] = "en",

@@ -1,8 +1,9 @@
 """Who is asking: signed session cookies, CSRF tokens, API bearer tokens, and the role rules.
 
-The session is a signed (itsdangerous), HttpOnly, SameSite=Lax cookie holding the login and a
-CSRF token; an anonymous visitor gets one too (CSRF token and language only), so the login form
-is protected like every other. Guards are router dependencies, so every route of a router is
+The session is a signed (itsdangerous), HttpOnly, SameSite=Lax cookie holding the login, the
+user's session generation (nabd.web.users: logging out, a password reset, disabling and a role
+change replace it, ending every session of the user) and a CSRF token; an anonymous visitor gets
+one too (CSRF token and language only), so the login form is protected like every other. Guards are router dependencies, so every route of a router is
 covered, including routes added later:
 
 - :func:`page_guard`: pages need a logged-in user (else a redirect to the login page), every
@@ -26,7 +27,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
 from nabd.store import Store
-from nabd.web.users import User, find_user, token_user
+from nabd.web.users import User, session_owner, token_user
 
 SESSION_COOKIE = "nabd_session"
 SESSION_MAX_AGE = 12 * 3600
@@ -78,9 +79,13 @@ def session_cookie(request: Request, session: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def start_session(request: Request, login: str | None, lang: str | None = None) -> None:
-    """Replace the session (a new CSRF token too, so a token seen before login is worthless after)."""
+def start_session(request: Request, login: str | None, lang: str | None = None,
+                  generation: str | None = None) -> None:
+    """Replace the session (a new CSRF token too, so a token seen before login is worthless after);
+    a logged-in session carries the user's session ``generation``."""
     request.state.session = {"login": login, "csrf": secrets.token_urlsafe(32), "lang": lang}
+    if login:
+        request.state.session["generation"] = generation
     request.state.session_changed = True
 
 
@@ -93,9 +98,11 @@ async def _user_from_session(request: Request) -> User | None:
     if not login:
         return None
 
+    generation = request.state.session.get("generation")
+
     def lookup() -> User | None:
         with store_of(request) as store:
-            return find_user(store, login)
+            return session_owner(store, login, generation)
 
     return await run_in_threadpool(lookup)
 

@@ -24,12 +24,14 @@ from nabd.feedback.responses import (
     record_response,
 )
 from nabd.feedback.themes import THEME_NAMES
-from nabd.web.i18n import LANGUAGES, Language, choose_language
+from nabd.web.api import ERRORS
+from nabd.web.i18n import LANGUAGES, Language, browser_language
 from nabd.web.pages import templates
+from nabd.web.read.permissions import writable_response
 from nabd.web.security import api_guard, store_of
 
 public = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)])
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)], responses=ERRORS)
 PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 409}
 
 
@@ -40,8 +42,7 @@ def _language(request: Request, invitation_language: str | None = None) -> Langu
         return Language(asked)
     if invitation_language in LANGUAGES:
         return Language(invitation_language)
-    accepted = request.headers.get("accept-language", "")
-    return Language(choose_language(accepted[:2].lower()))
+    return Language(browser_language(request.headers.get("accept-language", "")))
 
 
 def _page(request: Request, template: str, lang: Language, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -99,8 +100,10 @@ async def survey_answer(
 
 @api.post("/survey-responses", status_code=201)
 async def post_survey_response(request: Request, posted: PostedResponse) -> dict[str, Any]:
-    """Store a survey response run in another tool; its comment is analysed at once."""
+    """Store a survey response run in another tool (admins, or the CSM of its account and of the response it
+    replaces); its comment is analysed at once."""
     def write(store):
+        writable_response(store, request.state.user, posted.account_id, posted.response_id)
         try:
             response_id = record_response(store, posted)
         except NabdError as error:

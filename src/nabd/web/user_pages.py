@@ -22,20 +22,22 @@ from nabd.web.users import (
     ROLES,
     add_user,
     delete_user,
+    list_tokens,
     list_users,
+    revoke_token,
     set_disabled,
     set_password,
     set_role,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(admin_guard)])
-DONE = ("added", "role", "password", "disabled", "enabled", "deleted")
+DONE = ("added", "role", "password", "disabled", "enabled", "deleted", "revoked")
 
 
 async def _users_page(request: Request, status_code: int = 200, problem: str | None = None,
                       done: str | None = None, login: str | None = None, **form: str) -> HTMLResponse:
-    users = await _query(request, list_users)
-    return render(request, "users.html", status_code=status_code, users=users, roles=ROLES,
+    users, api_tokens = await _query(request, lambda store: (list_users(store), list_tokens(store)))
+    return render(request, "users.html", status_code=status_code, users=users, api_tokens=api_tokens, roles=ROLES,
                   user_languages=LANGUAGES, minimum_password=MINIMUM_PASSWORD_LENGTH, problem=problem,
                   done=done if done in DONE else None, done_login=login, form=form)
 
@@ -113,3 +115,9 @@ async def delete(request: Request, login: str) -> Response:
         delete_user(store, name)
 
     return await _change(request, change, "deleted", login)
+
+
+@router.post("/users/tokens/{token_id}/revoke")
+async def revoke(request: Request, token_id: str) -> Response:
+    """Revoke one API token for good (enabling its user again does not bring it back)."""
+    return await _change(request, lambda store, name: revoke_token(store, name), "revoked", token_id)

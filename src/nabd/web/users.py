@@ -2,6 +2,11 @@
 
 Roles: ``admin`` may do everything; ``csm`` reads everything and writes only the accounts whose
 ``accounts.csm`` is their login (and tasks they own); ``viewer`` only reads.
+
+Every session cookie carries its user's session generation, a random value replaced by
+:func:`end_sessions` (logging out, a password reset, disabling, a role change), which ends every
+session of the user at once. API tokens are listed and revoked one by one; a revoked token stays
+revoked whatever happens to its user.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 MINIMUM_PASSWORD_LENGTH = 8
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+TOKEN_ID_LENGTH = 12  # hex digits of a token's sha256 that name it in lists (nothing to log in with)
+TOKEN_USE_PRECISION = timedelta(minutes=1)  # a token's last_used_at is written at most this often
 
 _hasher = PasswordHasher()
 # Verifying against this when the login is unknown keeps the response time the same either way.
@@ -68,9 +75,9 @@ def add_user(
                 _keep_an_admin(store, login)
         store.execute("DELETE FROM users WHERE login = ?", [login])
         store.execute(
-            "INSERT INTO users (login, password_hash, role, language, digits, created_at) "
-            "VALUES (?, ?, ?, ?, 'latn', ?)",
-            [login, password_hash, role, language, utc_now()],
+            "INSERT INTO users (login, password_hash, role, language, digits, created_at, session_generation) "
+            "VALUES (?, ?, ?, ?, 'latn', ?, ?)",
+            [login, password_hash, role, language, utc_now(), _new_generation()],
         )
     return User(login, role, language)  # type: ignore[arg-type]
 
@@ -116,21 +123,24 @@ def set_role(store: Store, login: str, role: str) -> None:
     _existing(store, login)
     if role != "admin":
         _keep_an_admin(store, login)
-    store.execute("UPDATE users SET role = ? WHERE login = ?", [role, login])
+    store.execute("UPDATE users SET role = ?, session_generation = ? WHERE login = ?", [role, _new_generation(), login])
 
 
 def set_password(store: Store, login: str, password: str) -> None:
-    """Replace ``login``'s password (stored as an argon2 hash)."""
+    """Replace ``login``'s password (stored as an argon2 hash); every session of the user ends."""
     _existing(store, login)
-    store.execute("UPDATE users SET password_hash = ? WHERE login = ?", [_password_hash(password), login])
+    store.execute("UPDATE users SET password_hash = ?, session_generation = ? WHERE login = ?",
+                  [_password_hash(password), _new_generation(), login])
 
 
 def set_disabled(store: Store, login: str, disabled: bool) -> None:
-    """Disable ``login`` (no login, no session, no API token works; nothing is deleted) or enable it again."""
+    """Disable ``login`` (no login, no session, no API token works; nothing is deleted; its sessions end
+    for good) or enable it again (tokens revoked one by one stay revoked)."""
     _existing(store, login)
     if disabled:
         _keep_an_admin(store, login)
-    store.execute("UPDATE users SET disabled_at = ? WHERE login = ?", [utc_now() if disabled else None, login])
+    store.execute("UPDATE users SET disabled_at = ?, session_generation = ? WHERE login = ?",
+                  [utc_now() if disabled else None, _new_generation(), login])
 
 
 def delete_user(store: Store, login: str) -> None:
@@ -140,6 +150,33 @@ def delete_user(store: Store, login: str) -> None:
     with store.transaction():
         store.execute("DELETE FROM api_tokens WHERE login = ?", [login])
         store.execute("DELETE FROM users WHERE login = ?", [login])
+
+
+def _new_generation() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def session_generation(store: Store, login: str) -> str:
+    """The generation a new session of ``login`` carries (one is made for a user who has none yet)."""
+    generation = store.scalar("SELECT session_generation FROM users WHERE login = ?", [login])
+    if generation is None:
+        end_sessions(store, login)
+        generation = store.scalar("SELECT session_generation FROM users WHERE login = ?", [login])
+    return generation
+
+
+def end_sessions(store: Store, login: str) -> None:
+    """End every session of ``login`` at once (its cookies name a generation that is no more)."""
+    store.execute("UPDATE users SET session_generation = ? WHERE login = ?", [_new_generation(), login])
+
+
+def session_owner(store: Store, login: str, generation: str | None) -> User | None:
+    """The enabled user ``login`` when ``generation`` is still theirs, else None (the session ended)."""
+    rows = store.fetchall(
+        "SELECT login, role, language, digits FROM users "
+        "WHERE login = ? AND disabled_at IS NULL AND session_generation = ?", [login, generation or ""]
+    )
+    return User(*rows[0]) if rows else None
 
 
 def find_user(store: Store, login: str) -> User | None:
@@ -197,9 +234,43 @@ def add_token(store: Store, login: str, name: str) -> str:
 
 
 def token_user(store: Store, token: str) -> User | None:
-    """The user an API token belongs to, or None for an unknown token."""
-    rows = store.fetchall("SELECT login FROM api_tokens WHERE token_hash = ?", [_token_hash(token)])
-    return find_user(store, rows[0][0]) if rows else None
+    """The user an API token belongs to, or None for an unknown or revoked token (or a disabled user);
+    its last use is noted (at most once a minute, to keep reads from writing on every request)."""
+    token_hash = _token_hash(token)
+    rows = store.fetchall(
+        "SELECT login, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", [token_hash]
+    )
+    if not rows:
+        return None
+    user = find_user(store, rows[0][0])
+    now = utc_now()
+    if user is not None and (rows[0][1] is None or now - rows[0][1] >= TOKEN_USE_PRECISION):
+        store.execute("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", [now, token_hash])
+    return user
+
+
+def list_tokens(store: Store, login: str | None = None) -> list[dict]:
+    """API tokens (of ``login``, else everyone's) by login and creation: token_id (the first
+    TOKEN_ID_LENGTH hex digits of its hash, never the token), login, name, created_at, last_used_at, revoked_at."""
+    where, params = ("WHERE login = ?", [login]) if login else ("", [])
+    return store.records(
+        f"SELECT substr(token_hash, 1, {TOKEN_ID_LENGTH}) AS token_id, login, name, created_at, last_used_at, "
+        f"revoked_at FROM api_tokens {where} ORDER BY login, created_at, token_hash", params,
+    )
+
+
+def revoke_token(store: Store, token_id: str) -> dict:
+    """Revoke the token whose id (see :func:`list_tokens`) is ``token_id``, for good; returns its row."""
+    token_id = token_id.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{%d}" % TOKEN_ID_LENGTH, token_id):
+        raise NabdError("a token id is the %(length)s hex digits `nabd token list` shows, not %(token_id)r",
+                        length=TOKEN_ID_LENGTH, token_id=token_id)
+    found = [row for row in list_tokens(store) if row["token_id"] == token_id]
+    if not found:
+        raise NabdError("there is no API token %(token_id)s (see `nabd token list`)", token_id=token_id)
+    store.execute("UPDATE api_tokens SET revoked_at = ? WHERE substr(token_hash, 1, ?) = ? AND revoked_at IS NULL",
+                  [utc_now(), TOKEN_ID_LENGTH, token_id])
+    return found[0]
 
 
 def _token_hash(token: str) -> str:

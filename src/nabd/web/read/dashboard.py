@@ -47,6 +47,14 @@ def dashboard_key(
     return DashboardKey(str(store.url), today, months, segment, reporting_currency, data_generation(store))
 
 
+def segment_named(store: Store, segment: str) -> str | None:
+    """The segment as accounts spell it that ``segment`` names in any letter case, or None when no account
+    is in it (a dashboard is computed only for segments that exist: each new one costs a computation)."""
+    return store.scalar(
+        "SELECT min(segment) FROM accounts WHERE lower(segment) = lower(?) AND segment <> ''", [segment.strip()]
+    )
+
+
 def kept_dashboard(key: DashboardKey, *, fresh: bool = True) -> dict[str, Any] | None:
     """The dashboard kept under ``key``; with ``fresh``, only if kept less than CACHE_SECONDS ago."""
     with _dashboards_lock:
@@ -69,7 +77,13 @@ def dashboard(
     store: Store, today: date, months: int = 12, segment: str | None = None, reporting_currency: str = "USD"
 ) -> dict[str, Any]:
     """The dashboard of the last ``months`` whole months before ``today`` (see the module), kept per
-    :class:`DashboardKey`. A segment's dashboard is computed with every segment's, and all are kept."""
+    :class:`DashboardKey`. A segment's dashboard is computed with every segment's, and all are kept;
+    ``segment`` is matched in any letter case, and one no account is in is empty without any computation."""
+    if segment is not None:
+        named = segment_named(store, segment)
+        if named is None:  # nothing is computed (nor kept) for a segment no account is in
+            return empty_dashboard(today, months, reporting_currency)
+        segment = named
     key = dashboard_key(store, today, months, segment, reporting_currency)
     kept = kept_dashboard(key)
     if kept is not None:
