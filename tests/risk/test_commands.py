@@ -59,7 +59,9 @@ def test_a_horizon_longer_than_the_history_is_one_line(tmp_path):
 
 
 def test_an_empty_store_has_nothing_to_fit(tmp_path):
-    result = nabd("fit", url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    open_store(url).close()  # an empty Nabd database (only init, import, demo and serve make one)
+    result = nabd("fit", url=url)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "error: no subscriptions or invoices to fit a lifetime value model on: import some first"
