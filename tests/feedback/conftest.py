@@ -15,7 +15,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from nabd.feedback.sending import SmtpSettings
+from nabd.config import SmtpSettings
 from nabd.store import Store
 from tests.serving import free_port
 

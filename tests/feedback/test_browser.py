@@ -18,7 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from nabd.feedback.sending import SmtpSettings, send_survey
+from nabd.config import SmtpSettings
+from nabd.feedback.sending import send_survey
 from nabd.metrics.voice import nps
 from nabd.store import open_store
 from nabd.store.clock import utc_now

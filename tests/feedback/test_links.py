@@ -81,7 +81,7 @@ def test_a_contact_without_email_is_reported_not_mailed(store, mailbox):
 
 
 def test_an_unreachable_smtp_server_is_one_clear_error(store):
-    from nabd.feedback.sending import SmtpSettings
+    from nabd.config import SmtpSettings
 
     seed_contacts(store)
     with pytest.raises(NabdError, match="cannot reach the SMTP server 127.0.0.1:1"):

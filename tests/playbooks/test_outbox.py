@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from nabd.playbooks.outbox import SmtpSettings, backoff, deliver, outbox_rows, retry_failed
+from nabd.config import SmtpSettings
+from nabd.playbooks.outbox import backoff, deliver, outbox_rows, retry_failed
 from tests.serving import free_port
 
 NOW = datetime(2026, 6, 30, 8, 0)

@@ -8,7 +8,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from nabd.config import recipients
-from nabd.playbooks.outbox import SmtpSettings, deliver, outbox_rows
+from nabd.config import SmtpSettings
+from nabd.playbooks.outbox import deliver, outbox_rows
 from nabd.report.delivery import queue_monthly_reports
 from nabd.store import open_store
 from tests.metrics.metrics_history import acct, given, sub

@@ -22,11 +22,6 @@ from nabd.store import Store
 from nabd.store.clock import utc_now
 
 
-def smtp_settings() -> SmtpSettings:
-    """The SMTP settings of nabd.config (one reader of the NABD_SMTP_* variables for surveys and alerts)."""
-    return load_settings().smtp
-
-
 @dataclass
 class SendReport:
     """What one sending run did: links sent (send ids), contacts skipped and why."""
@@ -72,7 +67,7 @@ def send_survey(
     a personal link to ``base_url``/survey/TOKEN; every send is recorded in ``survey_sends``."""
     book = book or load_surveys()
     survey = book.survey(survey_id)
-    smtp = smtp or smtp_settings()
+    smtp = smtp or load_settings().smtp
     now = now or utc_now()
     report = SendReport()
     if not contact_ids:

@@ -13,7 +13,8 @@ import ibis
 
 from nabd.metrics.breakdown import with_groups
 from nabd.metrics.periods import dated, periods
-from nabd.metrics.ratios import float_literal, ratio
+from nabd.metrics.ratios import ratio
+from nabd.store.sql import float_literal
 from nabd.store import Store
 from nabd.store.calendar import local_day
 

@@ -23,11 +23,15 @@ def is_active(periods: ibis.Table, day: ibis.Value | date) -> ibis.BooleanValue:
     return (periods.start_date <= day) & (periods.end_date.isnull() | (periods.end_date > day))
 
 
+def customer_accounts(store: Store) -> ibis.Table:
+    """The accounts that are customers: every account but the ``unmatched`` ones the event API made."""
+    return store.table("accounts").filter(lambda a: a.status != "unmatched")
+
+
 def customer_subscriptions(store: Store) -> ibis.Table:
-    """Subscription periods of matched accounts (an ``unmatched`` account is not a customer)."""
-    accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
+    """Subscription periods of customer accounts (an ``unmatched`` account is not a customer)."""
     periods = store.table("subscriptions")
-    return periods.filter(periods.account_id.isin(accounts.account_id))
+    return periods.filter(periods.account_id.isin(customer_accounts(store).account_id))
 
 
 def active_subscriptions(store: Store, day: date | ibis.DateValue) -> ibis.Table:

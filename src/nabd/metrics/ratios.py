@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import ibis
 
-from nabd.store.sql import float_literal
-
-__all__ = ["float_literal", "note", "ratio"]  # float_literal: one definition, in nabd.store.sql
-
 
 def ratio(numerator: ibis.NumericValue, denominator: ibis.NumericValue) -> ibis.FloatingValue:
     """numerator / denominator as float64, null when the denominator is 0 or null."""

@@ -11,7 +11,8 @@ from nabd.metrics.breakdown import check_breakdown, every_period, side_by_side, 
 from nabd.metrics.currency import convert_on
 from nabd.metrics.mrr import MONEY, account_movements
 from nabd.metrics.periods import MONTHS_PER_PERIOD, dated, periods
-from nabd.metrics.ratios import float_literal, note, ratio
+from nabd.metrics.ratios import note, ratio
+from nabd.store.sql import float_literal
 from nabd.store import Store
 
 DEFAULT_GROSS_MARGIN = 0.8

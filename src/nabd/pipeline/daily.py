@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from nabd.config import load_settings
+from nabd.config import SmtpSettings, load_settings
 from nabd.errors import NabdError
 from nabd.health.scorecard import Scorecard
 from nabd.health.versions import active_scorecard
@@ -29,7 +29,7 @@ from nabd.playbooks.indicators import (
     load_indicator_settings,
 )
 from nabd.playbooks.onboarding import Onboarding, load_onboarding, refresh_onboarding
-from nabd.playbooks.outbox import Delivery, SmtpSettings, deliver
+from nabd.playbooks.outbox import Delivery, deliver
 from nabd.playbooks.playbook import Playbooks, load_playbooks
 from nabd.playbooks.runner import PlaybookRun, run_playbooks
 from nabd.report.delivery import queue_monthly_reports

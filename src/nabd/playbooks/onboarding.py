@@ -14,6 +14,7 @@ from pathlib import Path
 import ibis
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from nabd.metrics.active import customer_accounts
 from nabd.yamlfile import load_model
 from nabd.store import Store
 
@@ -57,7 +58,7 @@ def load_onboarding(path: str | Path | None = None) -> Onboarding:
 
 
 def _plan_accounts(store: Store, onboarding: Onboarding, plan: str) -> ibis.Table:
-    accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
+    accounts = customer_accounts(store)
     named = [p for p in onboarding.plans if p != "default"]
     if plan == "default":
         return accounts.filter(accounts.plan.isnull() | ~accounts.plan.isin(named)) if named else accounts

@@ -19,7 +19,7 @@ import ibis
 from nabd.config import environment
 from nabd.health.scorecard import Scorecard
 from nabd.health.scoring import score_trend
-from nabd.metrics.active import account_mrr, next_renewals
+from nabd.metrics.active import account_mrr, customer_accounts, next_renewals
 from nabd.playbooks.playbook import (
     AddTag,
     BandChangeTrigger,
@@ -95,7 +95,7 @@ def triggered(store: Store, playbook: Playbook, as_of: date, scorecard: Scorecar
         renewals = next_renewals(store, as_of, trigger.renewal_in_days)
         return renewals.select("account_id", reason="renews on " + renewals.renewal_date.cast("string"))
     if isinstance(trigger, NewAccountTrigger):
-        accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
+        accounts = customer_accounts(store)
         new = accounts.filter(Window(as_of_value(as_of), trigger.new_account_days).contains(accounts.created_at))
         return new.select("account_id", reason="created on " + local_day(new.created_at).cast("string"))
     raise TypeError(f"unhandled trigger {trigger!r}")

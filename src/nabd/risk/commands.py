@@ -25,7 +25,7 @@ from nabd.risk.lifetime_value import (
     retention_parameters,
 )
 from nabd.store import Store
-from nabd.store.clock import utc_now
+from nabd.store.calendar import today
 
 
 class Model(str, Enum):
@@ -42,7 +42,7 @@ ByOption = Annotated[str | None, typer.Option(
     "--by", help=f"sBG: fit one model per {', '.join(ACCOUNT_BREAKDOWNS)} (and cadence).", show_default=False,
 )]
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", help="Use only facts known on this day (YYYY-MM-DD); default today (UTC).", show_default=False,
+    "--as-of", help="Use only facts known on this day (YYYY-MM-DD); default today in NABD_TIMEZONE.", show_default=False,
 )]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")]
 CurrencyOption = Annotated[str | None, typer.Option(
@@ -52,7 +52,7 @@ CurrencyOption = Annotated[str | None, typer.Option(
 
 def _as_of(text: str | None) -> date:
     if text is None:
-        return utc_now().date()
+        return today()
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -13,6 +13,7 @@ from datetime import date
 
 import ibis
 
+from nabd.metrics.active import customer_accounts
 from nabd.metrics.currency import convert_on
 from nabd.store import Store
 
@@ -21,7 +22,7 @@ DAYS_PER_UNIT = 7.0  # the models' time unit is the week, as in Fader, Hardie & 
 
 def purchase_days(store: Store, as_of: date, reporting_currency: str = "USD") -> ibis.Table:
     """(account_id, day, amount): each day with invoices issued on or before ``as_of``, matched accounts only."""
-    accounts = store.table("accounts").filter(lambda a: a.status != "unmatched")
+    accounts = customer_accounts(store)
     invoices = store.table("invoices")
     invoices = invoices.filter((invoices.issued_at <= as_of) & invoices.account_id.isin(accounts.account_id))
     converted = convert_on(
