@@ -23,6 +23,7 @@ from nabd.store import Store
 from nabd.store.calendar import today
 from nabd.web.api import ERRORS
 from nabd.web.pages import _query, language_of, render
+from nabd.web.read import competitors as competitor_watch
 from nabd.web.read.generation import data_generation
 from nabd.web.security import api_guard, page_guard
 
@@ -138,3 +139,17 @@ async def monthly_report_api(
         return Response(await run_in_threadpool(made.pdf), media_type="application/pdf")
     return report_json(made)
 
+
+
+@pages.get("/accounts/{account_id}/competitors")
+async def account_competitors(request: Request, account_id: str) -> HTMLResponse:
+    """The account page's competitor mentions by month (loaded by htmx from competitor_account.html)."""
+    rows = await _query(request, competitor_watch.account_mentions, account_id)
+    return render(request, "competitor_mentions.html", rows=rows)
+
+
+@pages.get("/dashboard/competitors")
+async def dashboard_competitors(request: Request, months: Annotated[int, Query(ge=2, le=36)] = 12) -> HTMLResponse:
+    """The dashboard's competitor mentions per competitor per month (loaded by htmx from competitor_dashboard.html)."""
+    shown = await _query(request, competitor_watch.monthly_mentions, today(), months)
+    return render(request, "competitor_months.html", shown=shown)
