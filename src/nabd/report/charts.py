@@ -57,4 +57,6 @@ def draw_svgs(specs: list[dict[str, Any]], rtl: bool, width: int = 680, height: 
                           timeout=NODE_TIMEOUT_SECONDS, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"drawing the report's charts failed: {done.stderr.strip()[:500]}")
-    return json.loads(done.stdout)
+    # ECharts marks texts with spaces xml:space="preserve"; WeasyPrint then lays Arabic out letter by letter,
+    # left to right (reversed, unjoined). Single spaces are all a label has, so the mark is dropped.
+    return [svg.replace(' xml:space="preserve"', "") for svg in json.loads(done.stdout)]

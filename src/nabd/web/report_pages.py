@@ -18,6 +18,7 @@ from nabd.metrics.progress import last_complete_period
 from nabd.report.figures import months_before
 from nabd.report.month import check_language, parse_month
 from nabd.report.monthly import MonthlyReport, monthly_report
+from nabd.report.render import left_sentences
 from nabd.report.wording import month_name, plain, why_sentence
 from nabd.store import Store
 from nabd.store.calendar import today
@@ -117,7 +118,22 @@ def report_json(made: MonthlyReport) -> dict[str, Any]:
                                        "contribution": r["contribution"]} for r in rows]}
                       for by, rows in splits.items()}
                 for key, splits in made.why.items()},
+        "left": left_json(made),
     })
+
+
+def left_json(made: MonthlyReport) -> dict[str, Any]:
+    """Why customers left (nabd.report.reasons) as data, with the report's sentences in its language."""
+    reasons = made.figures["reasons"]
+    weakest = [{"measure": m["measure"], "name": getattr(m["name"], made.language, None) if m["name"] else m["measure"],
+                "accounts": m["accounts"]} for m in reasons["weakest"]["measures"]]
+    month_text = month_name(made.month, made.language)
+    return {
+        "churned": reasons["churned"], "scored": reasons["weakest"]["scored"], "weakest_measures": weakest,
+        "exit_reasons": reasons["exit"], "detractor_themes": reasons["themes"], "competitors": reasons["competitors"],
+        "warnings": reasons["warnings"], "notes": reasons["notes"],
+        "sentences": [plain(sentence) for sentence in left_sentences(reasons, month_text, made.language)],
+    }
 
 
 @api.get("/reports/monthly", responses={200: {
