@@ -65,6 +65,7 @@ def render_html(figures: dict[str, Any], why: dict[str, dict[str, list[dict[str,
     return environment().get_template("monthly.html").render(
         left=left_sentences(figures["reasons"], month_text, language), charts=report_charts(figures, language),
         waterfall_floor=chart_specs(figures, language)["waterfall"]["floor"],
+        waterfall_labels=chart_specs(figures, language)["waterfall"]["labels"],
         floor=min(shares, default=0.0),
         f=figures, lang=language, dir="rtl" if language == "ar" else "ltr", text=text, called=called,
         month_name=wording.month_name(figures["month"], language),
@@ -87,20 +88,11 @@ def left_sentences(reasons: dict[str, Any], month_text: str, language: str) -> l
     return said
 
 
-def wrap(label: str, width: int = 10) -> str:
-    """``label`` broken into lines of about ``width`` characters at spaces."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
-
-
 def chart_specs(figures: dict[str, Any], language: str) -> dict[str, dict[str, Any]]:
     """The report's charts as the dashboard's data-chart specs (web/static/charts.js): the MRR waterfall from
-    a floor near the MRR, churn on its own scale, GRR/NRR on theirs, CSAT % and the CES average apart."""
+    a floor near the MRR, churn on its own scale, GRR/NRR on theirs, CSAT % and the CES average apart. Words
+    stay out of the SVG (WeasyPrint draws an SVG text letter by letter, so Arabic would come out unjoined and
+    reversed): the page writes the waterfall's labels under it and each single-series chart's name above it."""
     w, t = figures["waterfall"], figures["trend"]
     keys = ["opening_mrr", *figures["movement_names"], "closing_mrr"]
     signs = [0, *(-1 if m in ("contraction", "churned") else 1 for m in figures["movement_names"]), 0]
@@ -110,15 +102,16 @@ def chart_specs(figures: dict[str, Any], language: str) -> dict[str, dict[str, A
              for v, s in zip(values, signs, strict=True)]
     lines = {"kind": "lines", "labels": t["labels"], "width": 340, "height": 220}
     return {
-        "waterfall": {"kind": "waterfall", "wrapped": True,
-                      "labels": [wrap(short.get(k) or wording.name(k, language)) for k in keys],
+        "waterfall": {"kind": "waterfall", "labelsOutside": True,
+                      "labels": [short.get(k) or wording.name(k, language) for k in keys],
                       "values": values, "signs": signs, "texts": texts,
                       "floor": waterfall_floor(values[0], [v * s for v, s in zip(values[1:-1], signs[1:-1], strict=True)], values[-1])},
-        "churn": {**lines, "percent": True, "min": 0, "series": [{"name": wording.name("customer_churn", language), "values": t["churn_rate"]}]},
+        "churn": {**lines, "percent": True, "min": 0, "hideLegend": True,
+                  "series": [{"name": wording.name("customer_churn", language), "values": t["churn_rate"]}]},
         "retention": {**lines, "percent": True, "scale": True, "series": [
             {"name": "GRR", "values": t["grr"]}, {"name": "NRR", "values": t["nrr"]}]},
-        "csat": {**lines, "scale": True, "series": [{"name": wording.name("csat", language), "values": t["csat"]}]},
-        "ces": {**lines, "min": 1, "max": 7, "series": [{"name": wording.name("ces_mean", language), "values": t["ces_mean"]}]},
+        "csat": {**lines, "scale": True, "hideLegend": True, "series": [{"name": wording.name("csat", language), "values": t["csat"]}]},
+        "ces": {**lines, "min": 1, "max": 7, "hideLegend": True, "series": [{"name": wording.name("ces_mean", language), "values": t["ces_mean"]}]},
     }
 
 

@@ -346,11 +346,11 @@ def warnings_sentence(found: dict[str, Any], language: str) -> Sentence:
                            ("text", ", warnings "), *window, ("text", " days before the churn day; "),
                            *_count(found["runs"]), ("text", " indicator runs)")]
         if found["median_lead"] is not None:
-            parts += [("text", ", a median "), ("number", f"{found['median_lead']:.0f}"), ("text", " days ahead")]
+            parts += [("text", ", a median "), ("number", f"{found['median_lead']:g}"), ("text", " days ahead")]
         return parts + [("text", ".")]
     parts = [("text", "التقطت الإنذارات المبكرة "), *_count(found["warned"]), ("text", " من "), *_count(found["churned"]),
              ("text", " حسابات مغادرة (الاستدعاء "), *recall, ("text", "، إنذارات قبل يوم المغادرة بـ "), *window,
              ("text", " يومًا؛ "), *_count(found["runs"]), ("text", " تشغيلًا للمؤشرات)")]
     if found["median_lead"] is not None:
-        parts += [("text", "، بوسيط "), ("number", f"{found['median_lead']:.0f}"), ("text", " يومًا قبلها")]
+        parts += [("text", "، بوسيط "), ("number", f"{found['median_lead']:g}"), ("text", " يومًا قبلها")]
     return parts + [("text", ".")]

@@ -53,6 +53,12 @@
     var width = Math.max(44, Math.floor((spec.chartWidth || 640) * 0.8 / spec.labels.length));  // every label, wrapped
     // spec.wrapped: labels already broken into lines ("\n"), as the server-side renderer reverses Arabic it breaks
     o.xAxis.axisLabel = { interval: 0, width: width, overflow: spec.wrapped ? "none" : "break", lineHeight: 14, hideOverlap: false };
+    if (spec.labelsOutside) {
+      // The page writes the labels under the plot (the PDF: WeasyPrint cannot shape Arabic inside an SVG),
+      // so the plot keeps fixed margins: the value axis' side 64 px, the other 16 px.
+      o.xAxis.axisLabel = { show: false };
+      o.grid = { left: rtl ? 16 : 64, right: rtl ? 64 : 16, top: 24, bottom: 4, containLabel: false };
+    }
     o.yAxis.min = spec.floor;
     o.yAxis.scale = spec.floor !== undefined;
     o.grid.bottom = 8;
@@ -118,6 +124,7 @@
       return waterfall(spec, rtl);
     }
     var lines = axes(spec, rtl);
+    if (spec.hideLegend) { lines.legend = { show: false }; lines.grid.top = 16; }
     lines.series = spec.series.map(function (s) {
       return { name: s.name, type: "line", connectNulls: true, data: aligned(spec.labels, s) };
     });
