@@ -13,6 +13,7 @@ DuckDB or PostgreSQL. Shown on the account page and the dashboard; the early-war
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
@@ -74,10 +75,14 @@ def pattern(competitor: Competitor) -> str:
     return f"(^|[^{_LETTER}])({'|'.join(english + arabic)})($|[^{_LETTER}])"
 
 
-def named_comments(store: Store, competitors: CompetitorList) -> ibis.Table:
+def named_comments(store: Store, competitors: CompetitorList,
+                   within: Callable[[ibis.DateValue], ibis.BooleanValue] | None = None) -> ibis.Table:
     """One row per comment (survey comment or ticket) and competitor it names: source, source_id, account_id,
-    day, competitor, sentiment, sentiment_score."""
+    day, competitor, sentiment, sentiment_score; only comments whose day is ``within`` when given (the days
+    are chosen before any text is searched)."""
     found = comments(store)
+    if within is not None:
+        found = found.filter(within(found.day))
     text = found.text.lower().translate(_FOLD_FROM, _FOLD_TO)
     named = [
         found.filter(text.re_search(pattern(c))).mutate(competitor=ibis.literal(c.name))
@@ -87,10 +92,11 @@ def named_comments(store: Store, competitors: CompetitorList) -> ibis.Table:
     return rows.select("source", "source_id", "account_id", "day", "competitor", "sentiment", "sentiment_score")
 
 
-def competitor_mentions(store: Store, competitors: CompetitorList) -> ibis.Table:
+def competitor_mentions(store: Store, competitors: CompetitorList,
+                        within: Callable[[ibis.DateValue], ibis.BooleanValue] | None = None) -> ibis.Table:
     """month, account_id, competitor, mentions, negative, mean_score (one row per month, account and
-    competitor named at least once)."""
-    mentions = named_comments(store, competitors)
+    competitor named at least once; only comments whose day is ``within`` when given)."""
+    mentions = named_comments(store, competitors, within)
     mentions = mentions.mutate(month=mentions.day.truncate("M"))
     return mentions.group_by(["month", "account_id", "competitor"]).aggregate(
         mentions=mentions.count(), negative=(mentions.sentiment == "negative").sum().cast("int64"),

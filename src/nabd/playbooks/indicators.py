@@ -263,8 +263,7 @@ def competitor_mentioned(
     """Fires when the account's survey comments or tickets of the window name a competitor
     (nabd.feedback.competitors; only negative ones with negative_only) and, with ``bands``, its latest score
     on or before as_of (the scorecard's version) is in one of them. Evidence: mentions, negative, competitors, band."""
-    named = named_comments(store, load_competitors())
-    named = named.filter(Window(as_of, settings.window_days).contains_day(named.day))
+    named = named_comments(store, load_competitors(), Window(as_of, settings.window_days).contains_day)
     if settings.negative_only:
         named = named.filter(named.sentiment == "negative")
     per = named.group_by(["account_id", "competitor"]).aggregate(

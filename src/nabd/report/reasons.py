@@ -127,7 +127,9 @@ def competitor_counts(store: Store, month: date, lost: ibis.Table | None = None)
     mentions, negative, accounts; and how many churned accounts named any competitor in the 90 days to the
     month's end."""
     before = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
-    mentions = competitor_mentions(store, load_competitors())
+    start = date(month.year - (month.month <= 2), (month.month - 3) % 12 + 1, 1)
+    following = next_period_start(month, "month")
+    mentions = competitor_mentions(store, load_competitors(), lambda day: (day >= start) & (day < following))
     recent = mentions.filter(mentions.month.cast("date").isin([before, month]))
     this = recent.month.cast("date") == month
     per = recent.group_by("competitor").aggregate(
@@ -139,9 +141,7 @@ def competitor_counts(store: Store, month: date, lost: ibis.Table | None = None)
     rows = per.order_by([per.mentions.desc(), "competitor"]).to_pyarrow().to_pylist()
     churned_naming = None
     if lost is not None:
-        start = date(month.year - (month.month <= 2), (month.month - 3) % 12 + 1, 1)
-        window = mentions.filter((mentions.month.cast("date") >= start) & (mentions.month.cast("date") <= month))
-        churned_naming = int(window.semi_join(lost, "account_id").account_id.nunique().to_pyarrow().as_py())
+        churned_naming = int(mentions.semi_join(lost, "account_id").account_id.nunique().to_pyarrow().as_py())
     return {"competitors": rows, "mentions": sum(r["mentions"] for r in rows),
             "before": sum(r["before"] for r in rows), "churned_naming": churned_naming}
 

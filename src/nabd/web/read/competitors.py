@@ -26,9 +26,7 @@ def monthly_mentions(store: Store, today: date, months: int = SHOWN_MONTHS) -> d
     end = today.replace(day=1)
     index = end.year * 12 + end.month - 1 - months
     start = date(index // 12, index % 12 + 1, 1)
-    found = competitor_mentions(store, load_competitors())
-    month = found.month.cast("date")
-    found = found.filter((month >= start) & (month < end))
+    found = competitor_mentions(store, load_competitors(), lambda day: (day >= start) & (day < end))
     per = found.group_by([found.month.cast("date").name("month"), "competitor"]).aggregate(
         mentions=found.mentions.sum().cast("int64"), negative=found.negative.sum().cast("int64"),
         accounts=found.account_id.nunique().cast("int64"))

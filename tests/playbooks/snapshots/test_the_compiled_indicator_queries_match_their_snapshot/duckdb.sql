@@ -1220,7 +1220,11 @@ FROM (
                     'ChurnZero' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(churnzero|churn zero|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}شيرن زيرو|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}تشيرن زيرو)($|[^a-z0-9ء-ي])'
                     )
@@ -1242,7 +1246,11 @@ FROM (
                     'Planhat' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(planhat|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}بلانهات|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}بلان هات)($|[^a-z0-9ء-ي])'
                     )
@@ -1268,7 +1276,11 @@ FROM (
                     'HubSpot' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(hubspot|hub spot|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}هب سبوت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}هوب سبوت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}هبسبوت)($|[^a-z0-9ء-ي])'
                     )
@@ -1290,7 +1302,11 @@ FROM (
                     'Zendesk' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(zendesk|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زندسك|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زين ديسك|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زنديسك)($|[^a-z0-9ء-ي])'
                     )
@@ -1320,7 +1336,11 @@ FROM (
                     'Freshdesk' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(freshdesk|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}فريش ديسك|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}فريشديسك)($|[^a-z0-9ء-ي])'
                     )
@@ -1342,7 +1362,11 @@ FROM (
                     'Salesforce' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(salesforce|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}سيلزفورس|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}سيلز فورس)($|[^a-z0-9ء-ي])'
                     )
@@ -1368,7 +1392,11 @@ FROM (
                     'Zoho' AS "competitor"
                   FROM "t22" AS "t24"
                   WHERE
-                    REGEXP_MATCHES(
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                    )
+                    AND REGEXP_MATCHES(
                       TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                       '(^|[^a-z0-9ء-ي])(zoho|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زوهو)($|[^a-z0-9ء-ي])'
                     )
@@ -1393,7 +1421,11 @@ FROM (
                       'Gainsight' AS "competitor"
                     FROM "t22" AS "t24"
                     WHERE
-                      REGEXP_MATCHES(
+                      "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                      AND "t24"."day" > (
+                        MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                      )
+                      AND REGEXP_MATCHES(
                         TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                         '(^|[^a-z0-9ء-ي])(gainsight|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}جينسايت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}جين سايت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}قينسايت)($|[^a-z0-9ء-ي])'
                       )
@@ -1415,7 +1447,11 @@ FROM (
                       'Totango' AS "competitor"
                     FROM "t22" AS "t24"
                     WHERE
-                      REGEXP_MATCHES(
+                      "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                      AND "t24"."day" > (
+                        MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
+                      )
+                      AND REGEXP_MATCHES(
                         TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه'),
                         '(^|[^a-z0-9ء-ي])(totango|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}توتانجو|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}توتانقو)($|[^a-z0-9ء-ي])'
                       )
@@ -1424,11 +1460,6 @@ FROM (
               ) AS "t41"
             ) AS "t42"
           ) AS "t43"
-          WHERE
-            "t43"."day" <= MAKE_DATE(2026, 6, 30)
-            AND "t43"."day" > (
-              MAKE_DATE(2026, 6, 30) - INTERVAL '30' DAY
-            )
         ) AS "t44"
         GROUP BY
           1,
