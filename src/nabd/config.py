@@ -74,6 +74,7 @@ class Settings(BaseModel):
     alert_email: str | None = Field(None, description="NABD_ALERT_EMAIL: the default playbooks' e-mail alerts")
     public_url: str | None = Field(None, description="NABD_PUBLIC_URL: the address survey links point to")
     inbox: Path | None = Field(None, description="NABD_INBOX: folder of files `nabd run` imports first")
+    journeys: Path | None = Field(None, description="NABD_JOURNEYS: the journeys YAML the daily run follows")
     run_every: timedelta | None = Field(DEFAULT_RUN_EVERY, description="NABD_RUN_EVERY: None = off")
     intake: IntakeVariables = Field(IntakeVariables(), description="NABD_INTAKE_*")
     years: tuple[int, int] = Field(DEFAULT_YEARS, description="NABD_DATE_RANGE: the years a date may fall in")
@@ -92,6 +93,7 @@ VARIABLES = (
     "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
+    "NABD_JOURNEYS",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -270,6 +272,7 @@ def load_settings(database_url: str | None = None) -> Settings:
         alert_email=read("NABD_ALERT_EMAIL"),
         public_url=read("NABD_PUBLIC_URL", url),
         inbox=read("NABD_INBOX", Path),
+        journeys=read("NABD_JOURNEYS", Path),
         run_every=read("NABD_RUN_EVERY", duration, DEFAULT_RUN_EVERY),
         intake=IntakeVariables(
             value_property=read("NABD_INTAKE_VALUE_PROPERTY"),

@@ -1,7 +1,8 @@
 """Deliver the notification outbox: webhooks (JSON, Slack-compatible ``text``) and email over SMTP.
 
-Channels: webhook, email, survey (e-mailed by nabd.feedback.sending with personal links) and report
-(the monthly report, made when sent: HTML inline, PDF attached; nabd.report.delivery).
+Channels: webhook, email, survey (e-mailed by nabd.feedback.sending with personal links), report
+(the monthly report, made when sent: HTML inline, PDF attached; nabd.report.delivery) and message (an
+e-mail composed when queued, kept whole in the payload: a journey's, nabd.outreach).
 A notification is due when pending and its ``next_attempt_at`` has come. A failed attempt keeps
 the error and waits ``backoff(attempts)`` = min(base x 2^(attempts-1), cap) before the next one;
 after ``max_attempts`` it is marked failed (visible with ``nabd outbox``). Rows are written in the
@@ -17,6 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import message_from_string, policy
 from email.message import EmailMessage
 
 from nabd.config import SmtpSettings, load_settings
@@ -87,6 +89,10 @@ def _send(store: Store, row: tuple, smtp: SmtpSettings | None, timeout: float) -
         if smtp is None or not smtp.host:
             raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
         send_email(smtp, target, subject, json.loads(payload)["text"], timeout)
+    elif channel == "message":
+        if smtp is None or not smtp.host:
+            raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
+        send_message(smtp, message_from_string(json.loads(payload)["mime"], policy=policy.default), timeout)
     elif channel == "report":
         if smtp is None or not smtp.host:
             raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
