@@ -48,11 +48,67 @@ class JourneyRun:
 
 @dataclass(frozen=True)
 class Enrolment:
+    """One account in one journey, with what the day's run knows of it: its fields (for templates) and the
+    facts its conditions read, fetched for every due enrolment of a journey in one query (:func:`due_enrolments`)."""
+
     journey: Journey
     account_id: str
     entered_on: date
     reason: str
     entry_score: int | None
+    step: int
+    due_on: date
+    fields: dict[str, Any]
+    answered: bool
+    opened_ticket: bool
+    score: int | None
+    active: bool
+
+    def holds(self, condition: str) -> bool:
+        """Whether ``condition`` holds for the account between the day it entered (from midnight) and as_of."""
+        if condition == "answered":
+            return self.answered
+        if condition == "opened_ticket":
+            return self.opened_ticket
+        if condition in ("score_rose", "score_fell"):
+            if self.score is None or self.entry_score is None:
+                return False
+            return self.score > self.entry_score if condition == "score_rose" else self.score < self.entry_score
+        if condition == "churned":
+            return not self.active
+        raise ValueError(f"unknown condition {condition!r}")
+
+
+FIELDS = ("account_name", "segment", "plan", "csm", "country", "account_language", "band", "score")
+
+
+def due_enrolments(store: Store, journey: Journey, as_of: date, scorecard: Scorecard) -> list[Enrolment]:
+    """The active enrolments of ``journey`` with a step due by as_of, with their fields and facts: answered
+    (a survey response since entering), opened_ticket (a ticket opened since), score (the latest by as_of,
+    of the active scorecard), active (a subscription active on as_of, nabd.metrics.active)."""
+    active = store.ibis.compile(active_accounts(store, as_of))
+    until = datetime.combine(as_of + timedelta(days=1), time())
+    latest = ("(SELECT h.{column} FROM health_scores h WHERE h.account_id = e.account_id AND h.as_of <= ? "
+              "AND h.scorecard_version = ? ORDER BY h.as_of DESC LIMIT 1)")
+    rows = store.fetchall(
+        "SELECT e.account_id, e.entered_on, e.reason, e.entry_score, e.step, e.due_on, "
+        "a.name, a.segment, a.plan, a.csm, a.country, a.language, "
+        f"{latest.format(column='band')}, {latest.format(column='score')}, "
+        "EXISTS (SELECT 1 FROM survey_responses r WHERE r.account_id = e.account_id "
+        "  AND r.responded_at >= CAST(e.entered_on AS TIMESTAMP) AND r.responded_at < ?), "
+        "EXISTS (SELECT 1 FROM tickets t WHERE t.account_id = e.account_id "
+        "  AND t.opened_at >= CAST(e.entered_on AS TIMESTAMP) AND t.opened_at < ?), "
+        f"EXISTS (SELECT 1 FROM ({active}) x WHERE x.account_id = e.account_id) "
+        "FROM journey_enrolments e LEFT JOIN accounts a ON a.account_id = e.account_id "
+        "WHERE e.journey = ? AND e.status = 'active' AND e.due_on <= ? ORDER BY e.account_id, e.entered_on",
+        [as_of, scorecard.version, as_of, scorecard.version, until, until, journey.id, as_of],
+    )
+    found = []
+    for account_id, entered_on, reason, entry_score, step, due_on, *values, answered, ticket, active_now in rows:
+        fields = {"account_id": account_id, **dict(zip(FIELDS, values)), "reason": reason, "journey": journey.id}
+        found.append(Enrolment(journey, account_id, entered_on, reason, entry_score, step, due_on, fields,
+                               bool(answered), bool(ticket), fields["score"], bool(active_now)))
+    return found
 
 
 def _digest(*parts: object) -> str:
@@ -88,47 +144,6 @@ def enrol(store: Store, journey: Journey, as_of: date, scorecard: Scorecard, now
     return after - before, held
 
 
-def condition_holds(store: Store, enrolment: Enrolment, condition: str, as_of: date, scorecard: Scorecard) -> bool:
-    """Whether ``condition`` holds for the account between entering (its day, from midnight) and as_of."""
-    since = datetime.combine(enrolment.entered_on, time())
-    until = datetime.combine(as_of + timedelta(days=1), time())
-    account = enrolment.account_id
-    if condition == "answered":
-        return bool(store.scalar(
-            "SELECT count(*) FROM survey_responses WHERE account_id = ? AND responded_at >= ? AND responded_at < ?",
-            [account, since, until]))
-    if condition == "opened_ticket":
-        return bool(store.scalar(
-            "SELECT count(*) FROM tickets WHERE account_id = ? AND opened_at >= ? AND opened_at < ?",
-            [account, since, until]))
-    if condition in ("score_rose", "score_fell"):
-        score = store.scalar(
-            "SELECT score FROM health_scores WHERE account_id = ? AND as_of <= ? AND scorecard_version = ? "
-            "ORDER BY as_of DESC LIMIT 1", [account, as_of, scorecard.version])
-        if score is None or enrolment.entry_score is None:
-            return False
-        return score > enrolment.entry_score if condition == "score_rose" else score < enrolment.entry_score
-    if condition == "churned":
-        active = active_accounts(store, as_of)
-        return not active.filter(active.account_id == account).count().to_pyarrow().as_py()
-    raise ValueError(f"unknown condition {condition!r}")
-
-
-def _account_fields(store: Store, enrolment: Enrolment, as_of: date, scorecard: Scorecard) -> dict[str, Any]:
-    rows = store.fetchall(
-        "SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, "
-        "(SELECT h.band FROM health_scores h WHERE h.account_id = a.account_id AND h.as_of <= ? "
-        " AND h.scorecard_version = ? ORDER BY h.as_of DESC LIMIT 1), "
-        "(SELECT h.score FROM health_scores h WHERE h.account_id = a.account_id AND h.as_of <= ? "
-        " AND h.scorecard_version = ? ORDER BY h.as_of DESC LIMIT 1), a.language "
-        "FROM accounts a WHERE a.account_id = ?",
-        [as_of, scorecard.version, as_of, scorecard.version, enrolment.account_id],
-    )
-    names = ("account_id", "account_name", "segment", "plan", "csm", "country", "band", "score", "account_language")
-    found = dict(zip(names, rows[0])) if rows else {"account_id": enrolment.account_id}
-    return {**{name: found.get(name) for name in names}, "reason": enrolment.reason, "journey": enrolment.journey.id}
-
-
 def _expand(value: str) -> str:
     """``${VAR}`` replaced by the environment's value ('' when unset)."""
     variables = environment()
@@ -157,6 +172,7 @@ class Context:
     sender: str
     limit: ContactLimit
     run: JourneyRun
+    key: bytes  # signs the unsubscribe and onboarding links
 
 
 def _email(store: Store, enrolment: Enrolment, number: int, step: Step, context: Context) -> str:
@@ -165,13 +181,13 @@ def _email(store: Store, enrolment: Enrolment, number: int, step: Step, context:
                                  "the unsubscribe link needs it)")
         return "skipped: NABD_PUBLIC_URL is not set"
     assert step.email is not None
-    fields = _account_fields(store, enrolment, context.as_of, context.scorecard)
+    fields = enrolment.fields
     contacts = store.fetchall(
         "SELECT contact_id, name, email, coalesce(language, ?, 'en') FROM contacts WHERE account_id = ? "
         "ORDER BY contact_id", [fields.get("account_language"), enrolment.account_id],
     )
     barred = unreachable_contacts(store, [c[0] for c in contacts], context.now, context.limit)
-    key = link_key(store)
+    key = context.key
     base = context.base_url.rstrip("/")
     counts: dict[str, int] = {}
     for contact_id, name, address, language in contacts:
@@ -204,7 +220,7 @@ def _email(store: Store, enrolment: Enrolment, number: int, step: Step, context:
 
 def _task(store: Store, enrolment: Enrolment, number: int, step: Step, context: Context) -> str:
     assert step.task is not None
-    fields = {**_account_fields(store, enrolment, context.as_of, context.scorecard),
+    fields = {**enrolment.fields,
               "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": ""}
     task_id = "task-" + _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number)[:16]
     owner = fields.get("csm") if step.task.owner == "csm" else step.task.owner
@@ -226,7 +242,7 @@ def _webhook(store: Store, enrolment: Enrolment, number: int, step: Step, contex
     url = _expand(step.webhook.url)
     if not url:
         return "skipped: the webhook's variable is not set"
-    fields = {**_account_fields(store, enrolment, context.as_of, context.scorecard),
+    fields = {**enrolment.fields,
               "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": ""}
     text = render(step.webhook.text, fields)
     notification_id = "jrn-" + _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number)[:20]
@@ -253,7 +269,7 @@ def _run_step(store: Store, enrolment: Enrolment, number: int, context: Context)
     if step.wait is not None:
         return f"wait {step.wait.days} days", number + 1, context.as_of + timedelta(days=step.wait.days)
     if step.branch is not None:
-        holds = condition_holds(store, enrolment, step.branch.condition, context.as_of, context.scorecard)
+        holds = enrolment.holds(step.branch.condition)
         target = step.branch.then if holds else step.branch.otherwise
         return f"{step.branch.condition}: {'yes' if holds else 'no'} -> {target}", journey.target(number, target), \
             context.as_of
@@ -261,9 +277,9 @@ def _run_step(store: Store, enrolment: Enrolment, number: int, context: Context)
     return action(store, enrolment, number, step, context), number + 1, context.as_of
 
 
-def advance_enrolment(store: Store, enrolment: Enrolment, step: int, due_on: date, context: Context) -> None:
+def advance_enrolment(store: Store, enrolment: Enrolment, context: Context) -> None:
     """Run the enrolment's steps due by as_of, each in its own transaction; check the exits before each."""
-    journey = enrolment.journey
+    journey, step, due_on = enrolment.journey, enrolment.step, enrolment.due_on
     key = [journey.id, enrolment.account_id, enrolment.entered_on]
     while due_on <= context.as_of:
         if step >= len(journey.steps):
@@ -271,7 +287,7 @@ def advance_enrolment(store: Store, enrolment: Enrolment, step: int, due_on: dat
                           "WHERE journey = ? AND account_id = ? AND entered_on = ?", [context.now, *key])
             return
         for condition in journey.exit:
-            if condition_holds(store, enrolment, condition, context.as_of, context.scorecard):
+            if enrolment.holds(condition):
                 store.execute("UPDATE journey_enrolments SET status = 'exited', exit_reason = ?, updated_at = ? "
                               "WHERE journey = ? AND account_id = ? AND entered_on = ?",
                               [condition, context.now, *key])
@@ -306,18 +322,12 @@ def advance_journeys(
     now = now or utc_now()
     run = JourneyRun(as_of)
     context = Context(as_of, scorecard, now, base_url or settings.public_url, sender or settings.smtp.sender,
-                      limit or load_surveys().contact_limit, run)
+                      limit or load_surveys().contact_limit, run, link_key(store))
     for journey in journeys.journeys:
         if not journey.enabled:
             continue
         run.entered[journey.id], run.held_out[journey.id] = enrol(store, journey, as_of, scorecard, now)
-        due = store.fetchall(
-            "SELECT account_id, entered_on, reason, entry_score, step, due_on FROM journey_enrolments "
-            "WHERE journey = ? AND status = 'active' AND due_on <= ? ORDER BY account_id, entered_on",
-            [journey.id, as_of],
-        )
-        for account_id, entered_on, reason, entry_score, step, due_on in due:
-            enrolment = Enrolment(journey, account_id, entered_on, reason, entry_score)
-            advance_enrolment(store, enrolment, step, due_on, context)
+        for enrolment in due_enrolments(store, journey, as_of, scorecard):
+            advance_enrolment(store, enrolment, context)
     return run
 
