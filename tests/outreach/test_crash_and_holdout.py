@@ -8,11 +8,12 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from nabd.feedback.throttle import ContactLimit
-from nabd.outreach.advance import advance_journeys
+from nabd.health.versions import active_scorecard
+from nabd.outreach.advance import advance_journeys, insert_rows
 from nabd.outreach.journey import parse_journeys
 from nabd.playbooks.outbox import deliver
 from nabd.playbooks.tasks import task_list
@@ -34,15 +35,15 @@ CRASHING_RUN = textwrap.dedent("""
     from nabd.outreach.journey import parse_journeys
     from nabd.store import open_store
 
-    running = advance._run_step
+    running = advance.run_step
 
-    def run_step(store, enrolment, number, context):
+    def run_step(store, journey, number, group, context):
         if number == 1:
             print("inside step 1", flush=True)
             time.sleep(120)
-        return running(store, enrolment, number, context)
+        return running(store, journey, number, group, context)
 
-    advance._run_step = run_step
+    advance.run_step = run_step
     store = open_store(sys.argv[1])
     advance.advance_journeys(store, date(2026, 6, 1), journeys=parse_journeys(sys.stdin.read(), "save.yaml"),
                              base_url="https://nabd.example.test", sender="cs@nabd.test",
@@ -88,26 +89,37 @@ def test_a_sigkill_between_steps_sends_nothing_twice(store_url, mailbox):
 
 
 def _many_red_accounts(store, count: int) -> None:
-    for number in range(count):
-        account_id = f"a{number:03d}"
-        add_account(store, account_id, f"Account {number}")
-        add_contact(store, f"c{number:03d}", account_id, f"Contact {number}", f"c{number}@example.test", "en")
-        band_change(store, account_id, DAY, "red", 40)
+    """``count`` accounts (one contact each) that all entered the red band on DAY, written in bulk."""
+    version = active_scorecard(store).version
+    numbers = range(count)
+    insert_rows(store, "accounts", ("account_id", "name", "segment", "plan", "csm", "language", "created_at"),
+                [(f"a{n:03d}", f"Account {n}", "smb", "pro", "carla", "en", datetime(2025, 1, 1)) for n in numbers])
+    insert_rows(store, "subscriptions", ("subscription_id", "account_id", "product", "mrr", "currency", "quantity",
+                                         "start_date"),
+                [(f"s{n:03d}", f"a{n:03d}", "core", 100, "USD", 5, date(2025, 1, 1)) for n in numbers])
+    insert_rows(store, "contacts", ("contact_id", "account_id", "name", "email", "language"),
+                [(f"c{n:03d}", f"a{n:03d}", f"Contact {n}", f"c{n}@example.test", "en") for n in numbers])
+    insert_rows(store, "health_scores", ("account_id", "as_of", "scorecard_version", "scorecard", "score", "band",
+                                         "computed_at"),
+                [(f"a{n:03d}", DAY, version, "default", 40, "red", NOW) for n in numbers])
+    insert_rows(store, "health_band_changes", ("account_id", "as_of", "scorecard_version", "from_band", "to_band",
+                                               "score"),
+                [(f"a{n:03d}", DAY, version, "yellow", "red", 40) for n in numbers])
 
 
 def test_the_held_out_share_is_random_recorded_and_sent_nothing(store, mailbox):
     box, smtp = mailbox
-    _many_red_accounts(store, 200)
+    _many_red_accounts(store, 120)
     two = parse_journeys(SAVE_JOURNEY.replace("    exit:", "    holdout: 0.3\n    exit:")
                          + SAVE_JOURNEY.split("journeys:\n", 1)[1].replace("id: save", "id: save_again")
                          .replace("    exit:", "    holdout: 0.3\n    exit:"), "two.yaml")
     run = advance(store, DAY, two)
-    assert run.entered == {"save": 200, "save_again": 200}
+    assert run.entered == {"save": 120, "save_again": 120}
     held = {journey: {a for (a,) in store.fetchall(
         "SELECT account_id FROM journey_enrolments WHERE journey = ? AND held_out AND status = 'held_out'",
         [journey])} for journey in ("save", "save_again")}
-    # 30% of 200 = 60, standard deviation sqrt(200 x 0.3 x 0.7) = 6.5: far outside 30..90 is a broken draw.
-    assert all(30 <= len(accounts) <= 90 for accounts in held.values())
+    # 30% of 120 = 36, standard deviation sqrt(120 x 0.3 x 0.7) = 5.0: outside 18..54 (3.6 sd) is a broken draw.
+    assert all(18 <= len(accounts) <= 54 for accounts in held.values())
     assert held["save"] != held["save_again"]  # drawn at random, not from the account id
     deliver(store, smtp=smtp, now=NOW + timedelta(hours=1))
     mailed = {m["To"] for m in box.messages}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -150,15 +150,25 @@ def _expand(value: str) -> str:
     return _VARIABLE.sub(lambda match: variables.get(match.group(1), ""), value).strip()
 
 
-def _queue(store: Store, notification_id: str, channel: str, target: str, subject: str, payload: dict,
-           account_id: str, journey: Journey, now: datetime, task_id: str | None = None) -> None:
-    store.execute(
-        "INSERT INTO outbox (notification_id, channel, target, subject, payload, account_id, playbook, task_id, "
-        "status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        [notification_id, channel, target, subject[:500], json.dumps(payload, ensure_ascii=False), account_id,
-         f"journey:{journey.id}", task_id, now, now],
-    )
+def insert_rows(store: Store, table: str, columns: tuple[str, ...], rows: list[tuple], suffix: str = "") -> None:
+    """Multi-row INSERT of ``rows`` (500 a statement): one statement per batch, not one per row."""
+    marks = "(" + ", ".join("?" for _ in columns) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        store.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(marks for _ in chunk)} {suffix}",
+            [value for row in chunk for value in row],
+        )
+
+
+OUTBOX_COLUMNS = ("notification_id", "channel", "target", "subject", "payload", "account_id", "playbook", "task_id",
+                  "status", "attempts", "next_attempt_at", "created_at")
+
+
+def _outbox_row(notification_id: str, channel: str, target: str, subject: str, payload: dict, account_id: str,
+                journey: Journey, now: datetime) -> tuple:
+    return (notification_id, channel, target, subject[:500], json.dumps(payload, ensure_ascii=False), account_id,
+            f"journey:{journey.id}", None, "pending", 0, now, now)
 
 
 @dataclass
@@ -175,136 +185,180 @@ class Context:
     key: bytes  # signs the unsubscribe and onboarding links
 
 
-def _email(store: Store, enrolment: Enrolment, number: int, step: Step, context: Context) -> str:
+def _step_id(enrolment: Enrolment, number: int) -> str:
+    return _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number)
+
+
+def _blank_contact(fields: dict[str, Any]) -> dict[str, Any]:
+    return {**fields, "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": ""}
+
+
+def _emails(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
+    """Queue the step's e-mail to every contact of the group's accounts within the contact limit; one outcome each."""
     if not context.base_url:
-        context.run.notes.append(f"{enrolment.journey.id}: e-mail step skipped (NABD_PUBLIC_URL is not set: "
+        context.run.notes.append(f"{group[0].journey.id}: e-mail step skipped (NABD_PUBLIC_URL is not set: "
                                  "the unsubscribe link needs it)")
-        return "skipped: NABD_PUBLIC_URL is not set"
+        return ["skipped: NABD_PUBLIC_URL is not set"] * len(group)
     assert step.email is not None
-    fields = enrolment.fields
-    contacts = store.fetchall(
-        "SELECT contact_id, name, email, coalesce(language, ?, 'en') FROM contacts WHERE account_id = ? "
-        "ORDER BY contact_id", [fields.get("account_language"), enrolment.account_id],
-    )
-    barred = unreachable_contacts(store, [c[0] for c in contacts], context.now, context.limit)
-    key = context.key
+    accounts = sorted({e.account_id for e in group})
+    marks = ", ".join("?" for _ in accounts)
+    contacts: dict[str, list[tuple]] = {}
+    for account_id, *contact in store.fetchall(
+        f"SELECT account_id, contact_id, name, email, language FROM contacts WHERE account_id IN ({marks}) "
+        "ORDER BY account_id, contact_id", accounts,
+    ):
+        contacts.setdefault(account_id, []).append(tuple(contact))
+    barred = unreachable_contacts(store, [c[0] for each in contacts.values() for c in each], context.now,
+                                  context.limit)
     base = context.base_url.rstrip("/")
-    counts: dict[str, int] = {}
-    for contact_id, name, address, language in contacts:
-        language = language if language in ("ar", "en") else "en"
-        message_id = _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number, contact_id)
-        status = barred.get(contact_id) or ("no_email" if not address else "queued")
-        notification_id = None
-        if status == "queued":
-            notification_id = f"jrn-{message_id[:20]}"
-            filled = {
-                **fields, "contact_name": name or "", "contact_email": address,
-                "unsubscribe_url": f"{base}/unsubscribe/{signed_token(key, 'unsubscribe', contact_id, context.now)}",
-                "onboarding_url": f"{base}/onboarding/{signed_token(key, 'onboarding', enrolment.account_id, context.now)}",
-            }
-            message = compose(step.email, filled, language=language, sender=context.sender, to=address,
-                              message_id=f"journey-{message_id}")
-            _queue(store, notification_id, "message", address, str(message["Subject"]),
-                   {"mime": message.as_string(), "account_id": enrolment.account_id, "contact_id": contact_id},
-                   enrolment.account_id, enrolment.journey, context.now)
-        store.execute(
-            "INSERT INTO journey_messages (message_id, journey, account_id, contact_id, step, language, status, "
-            "notification_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [message_id, enrolment.journey.id, enrolment.account_id, contact_id, number, language, status,
-             notification_id, context.now],
-        )
-        counts[status] = counts.get(status, 0) + 1
-    context.run.emails += counts.get("queued", 0)
-    return ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "no contacts"
+    outbox, messages, outcomes = [], [], []
+    for enrolment in group:
+        counts: dict[str, int] = {}
+        onboarding_url = f"{base}/onboarding/{signed_token(context.key, 'onboarding', enrolment.account_id, context.now)}"
+        for contact_id, name, address, language in contacts.get(enrolment.account_id, []):
+            language = language or enrolment.fields.get("account_language")
+            language = language if language in ("ar", "en") else "en"
+            message_id = _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number, contact_id)
+            status = barred.get(contact_id) or ("no_email" if not address else "queued")
+            notification_id = None
+            if status == "queued":
+                notification_id = f"jrn-{message_id[:20]}"
+                filled = {
+                    **enrolment.fields, "contact_name": name or "", "contact_email": address,
+                    "unsubscribe_url": f"{base}/unsubscribe/"
+                                       f"{signed_token(context.key, 'unsubscribe', contact_id, context.now)}",
+                    "onboarding_url": onboarding_url,
+                }
+                message = compose(step.email, filled, language=language, sender=context.sender, to=address,
+                                  message_id=f"journey-{message_id}")
+                outbox.append(_outbox_row(
+                    notification_id, "message", address, str(message["Subject"]),
+                    {"mime": message.as_string(), "account_id": enrolment.account_id, "contact_id": contact_id},
+                    enrolment.account_id, enrolment.journey, context.now))
+            messages.append((message_id, enrolment.journey.id, enrolment.account_id, contact_id, number, language,
+                             status, notification_id, context.now))
+            counts[status] = counts.get(status, 0) + 1
+        context.run.emails += counts.get("queued", 0)
+        outcomes.append(", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "no contacts")
+    insert_rows(store, "outbox", OUTBOX_COLUMNS, outbox, "ON CONFLICT DO NOTHING")
+    insert_rows(store, "journey_messages", ("message_id", "journey", "account_id", "contact_id", "step", "language",
+                                            "status", "notification_id", "created_at"), messages,
+                "ON CONFLICT DO NOTHING")
+    return outcomes
 
 
-def _task(store: Store, enrolment: Enrolment, number: int, step: Step, context: Context) -> str:
+def _tasks(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
+    """Open the step's task on each account of the group (nabd.playbooks.tasks.open_tasks, one statement)."""
     assert step.task is not None
-    fields = {**enrolment.fields,
-              "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": ""}
-    task_id = "task-" + _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number)[:16]
-    owner = fields.get("csm") if step.task.owner == "csm" else step.task.owner
     due = datetime.combine(context.as_of + timedelta(days=step.task.due_in_days), time())
-    open_tasks(
-        store,
-        "SELECT CAST(? AS TEXT) AS task_id, CAST(? AS TEXT) AS account_id, CAST(? AS TEXT) AS playbook, "
-        "CAST(? AS TEXT) AS title, CAST(? AS TEXT) AS owner, CAST(? AS TEXT) AS priority, "
-        "CAST(? AS TIMESTAMP) AS due_at",
-        [task_id, enrolment.account_id, f"journey:{enrolment.journey.id}", render(step.task.title, fields)[:300],
-         owner, step.task.priority, due], context.now,
-    )
-    context.run.tasks += 1
-    return f"task {task_id}"
+    rows = []
+    for enrolment in group:
+        owner = enrolment.fields.get("csm") if step.task.owner == "csm" else step.task.owner
+        title = render(step.task.title, _blank_contact(enrolment.fields))[:300]
+        rows.append((f"task-{_step_id(enrolment, number)[:16]}", enrolment.account_id,
+                     f"journey:{enrolment.journey.id}", title, owner, step.task.priority, due))
+    values = ", ".join("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+                       "CAST(? AS TEXT), CAST(? AS TIMESTAMP))" for _ in rows)
+    open_tasks(store, f"SELECT * FROM (VALUES {values}) v (task_id, account_id, playbook, title, owner, priority, "
+                      "due_at)", [value for row in rows for value in row], context.now)
+    context.run.tasks += len(rows)
+    return [f"task {row[0]}" for row in rows]
 
 
-def _webhook(store: Store, enrolment: Enrolment, number: int, step: Step, context: Context) -> str:
+def _webhooks(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
     assert step.webhook is not None
     url = _expand(step.webhook.url)
     if not url:
-        return "skipped: the webhook's variable is not set"
-    fields = {**enrolment.fields,
-              "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": ""}
-    text = render(step.webhook.text, fields)
-    notification_id = "jrn-" + _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number)[:20]
-    _queue(store, notification_id, "webhook", url, text,
-           {"text": text, "account_id": enrolment.account_id, "journey": enrolment.journey.id},
-           enrolment.account_id, enrolment.journey, context.now)
-    return "webhook queued"
+        return ["skipped: the webhook's variable is not set"] * len(group)
+    rows = []
+    for enrolment in group:
+        text = render(step.webhook.text, _blank_contact(enrolment.fields))
+        rows.append(_outbox_row(f"jrn-{_step_id(enrolment, number)[:20]}", "webhook", url, text,
+                                {"text": text, "account_id": enrolment.account_id, "journey": enrolment.journey.id},
+                                enrolment.account_id, enrolment.journey, context.now))
+    insert_rows(store, "outbox", OUTBOX_COLUMNS, rows, "ON CONFLICT DO NOTHING")
+    return ["webhook queued"] * len(group)
 
 
-def _survey(store: Store, enrolment: Enrolment, number: int, step: Step, context: Context) -> str:
+def _surveys(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
+    """Queue the survey for each account: the outbox e-mails it to the account's contacts (nabd.feedback)."""
     assert step.survey is not None
     if not context.base_url:
-        return "skipped: NABD_PUBLIC_URL is not set"
-    notification_id = "jrn-" + _digest(enrolment.journey.id, enrolment.account_id, enrolment.entered_on, number)[:20]
-    _queue(store, notification_id, "survey", context.base_url, step.survey.survey_id,
-           {"survey_id": step.survey.survey_id, "account_id": enrolment.account_id},
-           enrolment.account_id, enrolment.journey, context.now)
-    return f"survey {step.survey.survey_id} queued"
+        return ["skipped: NABD_PUBLIC_URL is not set"] * len(group)
+    survey_id = step.survey.survey_id
+    rows = [_outbox_row(f"jrn-{_step_id(e, number)[:20]}", "survey", context.base_url, survey_id,
+                        {"survey_id": survey_id, "account_id": e.account_id}, e.account_id, e.journey, context.now)
+            for e in group]
+    insert_rows(store, "outbox", OUTBOX_COLUMNS, rows, "ON CONFLICT DO NOTHING")
+    return [f"survey {survey_id} queued"] * len(group)
 
 
-def _run_step(store: Store, enrolment: Enrolment, number: int, context: Context) -> tuple[str, int, date]:
-    """Run step ``number``: (outcome, the next step's index, the day it is due)."""
-    journey, step = enrolment.journey, enrolment.journey.steps[number]
+ACTIONS = {"email": _emails, "task": _tasks, "webhook": _webhooks, "survey": _surveys}
+
+
+def run_step(store: Store, journey: Journey, number: int, group: list[Enrolment], context: Context) -> list[Enrolment]:
+    """Run step ``number`` for every enrolment of ``group`` (all at that step) and record it, in the caller's
+    transaction; returns the enrolments moved to their next step and its day."""
+    step = journey.steps[number]
     if step.wait is not None:
-        return f"wait {step.wait.days} days", number + 1, context.as_of + timedelta(days=step.wait.days)
-    if step.branch is not None:
-        holds = enrolment.holds(step.branch.condition)
-        target = step.branch.then if holds else step.branch.otherwise
-        return f"{step.branch.condition}: {'yes' if holds else 'no'} -> {target}", journey.target(number, target), \
-            context.as_of
-    action = {"email": _email, "task": _task, "webhook": _webhook, "survey": _survey}[step.kind]
-    return action(store, enrolment, number, step, context), number + 1, context.as_of
+        moved = [(e, f"wait {step.wait.days} days", number + 1, context.as_of + timedelta(days=step.wait.days))
+                 for e in group]
+    elif step.branch is not None:
+        moved = []
+        for enrolment in group:
+            holds = enrolment.holds(step.branch.condition)
+            target = step.branch.then if holds else step.branch.otherwise
+            moved.append((enrolment, f"{step.branch.condition}: {'yes' if holds else 'no'} -> {target}",
+                          journey.target(number, target), context.as_of))
+    else:
+        outcomes = ACTIONS[step.kind](store, group, number, step, context)
+        moved = [(e, outcome, number + 1, context.as_of) for e, outcome in zip(group, outcomes)]
+    insert_rows(store, "journey_steps", ("journey", "account_id", "entered_on", "step", "kind", "outcome", "ran_on"),
+                [(journey.id, e.account_id, e.entered_on, number, step.kind, outcome[:500], context.as_of)
+                 for e, outcome, _, _ in moved])
+    following = [replace(e, step=to, due_on=day) for e, _, to, day in moved]
+    set_state(store, journey, following, "active", context.now)
+    context.run.steps += len(group)
+    return following
 
 
-def advance_enrolment(store: Store, enrolment: Enrolment, context: Context) -> None:
-    """Run the enrolment's steps due by as_of, each in its own transaction; check the exits before each."""
-    journey, step, due_on = enrolment.journey, enrolment.step, enrolment.due_on
-    key = [journey.id, enrolment.account_id, enrolment.entered_on]
-    while due_on <= context.as_of:
-        if step >= len(journey.steps):
-            store.execute("UPDATE journey_enrolments SET status = 'done', updated_at = ? "
-                          "WHERE journey = ? AND account_id = ? AND entered_on = ?", [context.now, *key])
-            return
+def set_state(store: Store, journey: Journey, group: list[Enrolment], status: str, now: datetime,
+              exit_reason: str | None = None) -> None:
+    """Write each enrolment's step, due day and ``status`` (one UPDATE for the group)."""
+    for start in range(0, len(group), 500):
+        chunk = group[start:start + 500]
+        values = ", ".join("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS DATE), CAST(? AS INTEGER), CAST(? AS DATE), "
+                           "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMP))" for _ in chunk)
+        store.execute(  # every parameter inside VALUES: DuckDB numbers those of FROM before those of SET
+            "UPDATE journey_enrolments SET step = v.step, due_on = v.due_on, status = v.status, "
+            f"exit_reason = v.exit_reason, updated_at = v.updated_at FROM (VALUES {values}) "
+            "v (journey, account_id, entered_on, step, due_on, status, exit_reason, updated_at) "
+            "WHERE journey_enrolments.journey = v.journey AND journey_enrolments.account_id = v.account_id "
+            "AND journey_enrolments.entered_on = v.entered_on",
+            [x for e in chunk for x in (journey.id, e.account_id, e.entered_on, e.step, e.due_on, status, exit_reason,
+                                        now)],
+        )
+
+
+def advance_journey(store: Store, journey: Journey, context: Context) -> None:
+    """Run the due steps of every active enrolment of ``journey``, round by round: the enrolments at one step
+    run it together in one transaction (with their step log and new state); exits are checked before each."""
+    pending = due_enrolments(store, journey, context.as_of, context.scorecard)
+    while pending:
+        finished = [e for e in pending if e.step >= len(journey.steps)]
+        if finished:
+            set_state(store, journey, finished, "done", context.now)
+        pending = [e for e in pending if e.step < len(journey.steps)]
         for condition in journey.exit:
-            if enrolment.holds(condition):
-                store.execute("UPDATE journey_enrolments SET status = 'exited', exit_reason = ?, updated_at = ? "
-                              "WHERE journey = ? AND account_id = ? AND entered_on = ?",
-                              [condition, context.now, *key])
-                return
-        with store.transaction():
-            outcome, following, following_due = _run_step(store, enrolment, step, context)
-            store.execute(
-                "INSERT INTO journey_steps (journey, account_id, entered_on, step, kind, outcome, ran_on) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", [*key, step, journey.steps[step].kind, outcome[:500], context.as_of],
-            )
-            store.execute(
-                "UPDATE journey_enrolments SET step = ?, due_on = ?, updated_at = ? "
-                "WHERE journey = ? AND account_id = ? AND entered_on = ?",
-                [following, following_due, context.now, *key],
-            )
-        context.run.steps += 1
-        step, due_on = following, following_due
+            leaving = [e for e in pending if e.holds(condition)]
+            if leaving:
+                set_state(store, journey, leaving, "exited", context.now, condition)
+            pending = [e for e in pending if not e.holds(condition)]
+        moved: list[Enrolment] = []
+        for number in sorted({e.step for e in pending}):
+            with store.transaction():
+                moved += run_step(store, journey, number, [e for e in pending if e.step == number], context)
+        pending = [e for e in moved if e.due_on <= context.as_of]
 
 
 def advance_journeys(
@@ -327,7 +381,6 @@ def advance_journeys(
         if not journey.enabled:
             continue
         run.entered[journey.id], run.held_out[journey.id] = enrol(store, journey, as_of, scorecard, now)
-        for enrolment in due_enrolments(store, journey, as_of, scorecard):
-            advance_enrolment(store, enrolment, context)
+        advance_journey(store, journey, context)
     return run
 
