@@ -75,7 +75,7 @@ def seed_company(store: Store) -> None:
     add_contact(store, "c3", "a2", "Omar", "omar@beta.test", "ar")
 
 
-def band_change(store: Store, account_id: str, day: date, to_band: str, score: int, from_band: str = "yellow") -> None:
+def band_change(store: Store, account_id: str, day: date, to_band: str, score: int, from_band: str = "neutral") -> None:
     version = active_scorecard(store).version
     store.execute(
         "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, band, computed_at) "

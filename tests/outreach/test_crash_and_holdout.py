@@ -62,7 +62,7 @@ def test_a_sigkill_between_steps_sends_nothing_twice(store_url, mailbox):
         add_account(store, "a1", "Acme Trading")
         add_contact(store, "c1", "a1", "Huda", "huda@acme.test", "ar")
         add_contact(store, "c2", "a1", "Sam", "sam@acme.test", "en")
-        band_change(store, "a1", DAY, "red", 42)
+        band_change(store, "a1", DAY, "unhealthy", 42)
     process = subprocess.Popen(
         [sys.executable, "-c", CRASHING_RUN, store_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
@@ -83,7 +83,7 @@ def test_a_sigkill_between_steps_sends_nothing_twice(store_url, mailbox):
         assert sorted(m["To"] for m in box.messages) == ["huda@acme.test", "sam@acme.test"]
         assert store.scalar("SELECT count(*) FROM journey_messages") == 2
         assert [t["title"] for t in task_list(store, owner="carla")] == [
-            "Call Acme Trading (band yellow -> red, score 42)"]
+            "Call Acme Trading (band neutral -> unhealthy, score 42)"]
         assert store.fetchall("SELECT step, kind FROM journey_steps ORDER BY step") == [
             (0, "email"), (1, "wait"), (2, "branch"), (3, "task")]
 
@@ -101,10 +101,10 @@ def _many_red_accounts(store, count: int) -> None:
                 [(f"c{n:03d}", f"a{n:03d}", f"Contact {n}", f"c{n}@example.test", "en") for n in numbers])
     insert_rows(store, "health_scores", ("account_id", "as_of", "scorecard_version", "scorecard", "score", "band",
                                          "computed_at"),
-                [(f"a{n:03d}", DAY, version, "default", 40, "red", NOW) for n in numbers])
+                [(f"a{n:03d}", DAY, version, "default", 40, "unhealthy", NOW) for n in numbers])
     insert_rows(store, "health_band_changes", ("account_id", "as_of", "scorecard_version", "from_band", "to_band",
                                                "score"),
-                [(f"a{n:03d}", DAY, version, "yellow", "red", 40) for n in numbers])
+                [(f"a{n:03d}", DAY, version, "neutral", "unhealthy", 40) for n in numbers])
 
 
 def test_the_held_out_share_is_random_recorded_and_sent_nothing(store, mailbox):

@@ -32,7 +32,7 @@ def text_part(message):
 
 def test_a_band_change_sends_each_contact_the_email_in_their_language(company, mailbox):
     box, smtp = mailbox
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     run = advance(company, DAY)
     assert run.entered == {"save": 1} and run.emails == 2
     assert deliver(company, smtp=smtp, now=NOW + timedelta(hours=1)).sent == 2
@@ -51,19 +51,19 @@ def test_a_band_change_sends_each_contact_the_email_in_their_language(company, m
 
 def test_the_journey_waits_then_branches_to_a_task_for_the_csm_when_no_one_answered(company, mailbox):
     box, smtp = mailbox
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY)
     advance(company, DAY + timedelta(days=6))  # still waiting
     assert task_list(company, owner="carla") == []
     advance(company, DAY + timedelta(days=7))
     tasks = task_list(company, owner="carla")
     assert [(t["account_id"], t["title"], t["priority"], t["playbook"]) for t in tasks] == [
-        ("a1", "Call Acme Trading (band yellow -> red, score 42)", "high", "journey:save")]
+        ("a1", "Call Acme Trading (band neutral -> unhealthy, score 42)", "high", "journey:save")]
     assert company.fetchall("SELECT status, step FROM journey_enrolments") == [("done", 4)]
 
 
 def test_an_answer_since_entering_takes_the_other_branch(company, mailbox):
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY)
     company.execute(
         "INSERT INTO survey_responses (response_id, account_id, contact_id, kind, score, responded_at) "
@@ -82,7 +82,7 @@ def test_the_contact_limit_is_shared_with_surveys(company, mailbox):
         "sent_at, expires_at) VALUES ('s1', 'relationship-nps', 'nps', 'quarterly relationship', 'a1', 'c1', "
         "'huda@acme.test', 'ar', ?, ?)", [NOW - timedelta(days=5), NOW + timedelta(days=9)],
     )
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY, limit=ContactLimit(messages=1, days=30))
     deliver(company, smtp=smtp, now=NOW + timedelta(hours=1))
     assert [m["To"] for m in box.messages] == ["sam@acme.test"]
@@ -94,7 +94,7 @@ def test_an_unsubscribed_contact_gets_no_more_email(company, mailbox):
     box, smtp = mailbox
     token = signed_token(link_key(company), "unsubscribe", "c1", NOW)
     assert unsubscribe(company, token, NOW).contact_id == "c1"
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY)
     deliver(company, smtp=smtp, now=NOW + timedelta(hours=1))
     assert [m["To"] for m in box.messages] == ["sam@acme.test"]
@@ -104,7 +104,7 @@ def test_an_unsubscribed_contact_gets_no_more_email(company, mailbox):
 
 def test_the_unsubscribe_link_of_a_sent_email_unsubscribes_its_contact(company, mailbox):
     box, smtp = mailbox
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY)
     deliver(company, smtp=smtp, now=NOW + timedelta(hours=1))
     english = next(m for m in box.messages if m["To"] == "sam@acme.test")
@@ -115,7 +115,7 @@ def test_the_unsubscribe_link_of_a_sent_email_unsubscribes_its_contact(company, 
 
 def test_a_rerun_of_the_same_day_sends_nothing_twice(company, mailbox):
     box, smtp = mailbox
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY)
     advance(company, DAY)
     deliver(company, smtp=smtp, now=NOW + timedelta(hours=1))
@@ -126,7 +126,7 @@ def test_a_rerun_of_the_same_day_sends_nothing_twice(company, mailbox):
 
 
 def test_a_churned_account_leaves_the_journey_before_its_next_step(company, mailbox):
-    band_change(company, "a1", DAY, "red", 42)
+    band_change(company, "a1", DAY, "unhealthy", 42)
     advance(company, DAY)
     company.execute("UPDATE subscriptions SET end_date = ? WHERE account_id = 'a1'", [DAY + timedelta(days=3)])
     advance(company, DAY + timedelta(days=7))

@@ -1,5 +1,6 @@
 """Send surveys by e-mail (SMTP) with a personal signed link, within the one contact limit (``contact_limit``
-of the survey book, shared with journeys: nabd.feedback.throttle) and never to an unsubscribed contact.
+of the survey book, shared with journeys: nabd.feedback.throttle), never to an unsubscribed contact, and
+never while a link of the same survey to the contact is still open.
 
 SMTP settings are nabd.config's :class:`SmtpSettings`: NABD_SMTP_HOST (default localhost), NABD_SMTP_PORT
 (25), NABD_SMTP_FROM, NABD_SMTP_USER / NABD_SMTP_PASSWORD (optional login), NABD_SMTP_STARTTLS (true = on).
@@ -76,10 +77,12 @@ def send_survey(
         return report
     marks = ", ".join("?" for _ in contact_ids)
     contacts = store.fetchall(
-        f"""SELECT c.contact_id, c.account_id, c.name, c.email, coalesce(c.language, a.language, 'en')
+        f"""SELECT c.contact_id, c.account_id, c.name, c.email, coalesce(c.language, a.language, 'en'),
+                   EXISTS (SELECT 1 FROM survey_sends s WHERE s.contact_id = c.contact_id AND s.survey_id = ?
+                           AND s.used_at IS NULL AND s.expires_at > ?)
             FROM contacts c LEFT JOIN accounts a ON a.account_id = c.account_id
             WHERE c.contact_id IN ({marks}) ORDER BY c.contact_id""",
-        list(contact_ids),
+        [survey.id, now, *contact_ids],
     )
     unknown = set(contact_ids) - {row[0] for row in contacts}
     if unknown:
@@ -88,9 +91,12 @@ def send_survey(
     key = link_key(store)
     expires_at = now + timedelta(days=book.link_days)
     with _smtp_connection(smtp) as connection:
-        for contact_id, account_id, name, email, language in contacts:
+        for contact_id, account_id, name, email, language, open_link in contacts:
             if barred := unreachable.get(contact_id):
                 (report.unsubscribed if barred == "unsubscribed" else report.throttled).append(contact_id)
+                continue
+            if open_link:  # a link of this survey is still open: one is enough (a playbook and a journey may both ask)
+                report.throttled.append(contact_id)
                 continue
             if not email:
                 report.without_email.append(contact_id)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import ibis
 
+from nabd.health.portfolio import band_ids
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import active_accounts, customer_accounts, customer_subscriptions, next_renewals
 from nabd.outreach.journey import Entry
@@ -35,9 +36,10 @@ def entering(store: Store, entry: Entry, as_of: date, scorecard: Scorecard) -> i
     """account_id, reason: the accounts ``entry`` selects on as_of (before dedup, holdout and re-entry rules)."""
     if entry.band_entered is not None:
         changes = store.table("health_band_changes")
+        ids = band_ids(scorecard.bands, entry.band_entered)  # a band's id, colour or name
         changes = changes.filter(
             (changes.as_of == as_of) & (changes.scorecard_version == scorecard.version)
-            & (changes.to_band == entry.band_entered)
+            & (changes.to_band.isin(ids) if ids else ibis.literal(False))
         )
         return changes.select(
             "account_id", reason="band " + changes.from_band.fill_null("none") + " -> " + changes.to_band
@@ -76,8 +78,9 @@ def _segment(store: Store, entry: Entry, as_of: date, scorecard: Scorecard) -> i
         accounts = accounts.filter(accounts.csm.isin(wanted.csms))
     if wanted.bands:
         scores = store.table("health_scores")
+        ids = [found for band in wanted.bands for found in band_ids(scorecard.bands, band)]
         scores = scores.filter(
-            (scores.as_of == as_of) & (scores.scorecard_version == scorecard.version) & scores.band.isin(wanted.bands)
+            (scores.as_of == as_of) & (scores.scorecard_version == scorecard.version) & scores.band.isin(ids or [""])
         )
         accounts = accounts.semi_join(scores, "account_id")
     return accounts.select("account_id", reason=ibis.literal("in the segment"))
