@@ -117,6 +117,7 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(survey_pages.api)
     app.include_router(outreach_pages.public)  # /unsubscribe, /onboarding: the signed links of journey e-mails
     app.include_router(outreach_pages.router)  # /journeys
+    app.include_router(outreach_pages.widget)  # /widget/v1: the in-app survey widget (signed users, CORS)
     intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key
     app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only
     _add_handlers(app)
@@ -152,7 +153,7 @@ async def _session_and_headers(request: Request, call_next) -> Response:
     security headers. An unexpected error is answered 500 here, so the connection stays open for the next."""
     started = time.perf_counter()
     problem = None
-    if not request.url.path.startswith(("/static/", "/v1/", "/admin/")):  # write keys, admin token: no sessions
+    if not request.url.path.startswith(("/static/", "/v1/", "/admin/", "/widget/")):  # keys, signatures: no sessions
         request.state.session = load_session(request)
         request.state.session_changed = request.state.session.get("new", False)
         problem = await nul_character_in(request)

@@ -5,21 +5,27 @@ form, or a mail client's RFC 8058 one-click ``List-Unsubscribe=One-Click``) reco
 /onboarding/{token}``: the account's onboarding milestones with a progress bar and the next step. Both speak
 the contact's (account's) language, ``?lang=`` switching; a bad or expired link gets a 404 / 410 page.
 
+The in-app survey widget (``/static/nabd-widget.js``): ``GET /widget/v1/question`` and ``POST
+/widget/v1/answers`` answer only the origins of NABD_WIDGET_ORIGINS (CORS), for users their company signed
+(nabd.feedback.widget), without cookies; anything else is a 403 and stores nothing.
+
 Logged in: ``/journeys`` (each journey with its accounts by state) and ``/journeys/{id}`` (its steps, the
 dry run of today and treated vs held-out churn, band moves and NPS with 95% intervals).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.feedback.links import LinkProblem
+from nabd.feedback.widget import WidgetRefused, widget_answer, widget_question
 from nabd.health.versions import active_scorecard
 from nabd.outreach.dry_run import dry_run, journey_states
 from nabd.outreach.effect import journey_effect
@@ -119,3 +125,64 @@ async def journey_page(request: Request, journey_id: str) -> HTMLResponse:
 
     found, effect = await _query(request, read)
     return render(request, "journey.html", active="journeys", journey=journey, dry=found, effect=effect, day=day)
+
+
+# --- the in-app survey widget ---------------------------------------------------------------------
+
+widget = APIRouter(include_in_schema=False)
+_NPS_ENDS = {"en": ("Not at all likely", "Extremely likely"), "ar": ("غير محتمل إطلاقاً", "محتمل جداً")}
+_WIDGET_TEXT = {"en": {"send": "Send", "thanks": "Thank you!", "close": "Close"},
+                "ar": {"send": "أرسل", "thanks": "شكراً لك!", "close": "إغلاق"}}
+
+
+def _allowed_origin(request: Request) -> str | None:
+    """The request's Origin when NABD_WIDGET_ORIGINS lists it, else None."""
+    origin = (request.headers.get("origin") or "").lower().rstrip("/")
+    return origin if origin and origin in load_settings().widget_origins else None
+
+
+def _cors(origin: str, body: dict, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(body, status_code, headers={"Access-Control-Allow-Origin": origin, "Vary": "Origin"})
+
+
+@widget.get("/widget/v1/question")
+async def widget_question_route(request: Request, account: str = "", contact: str = "",
+                                signature: str = "") -> JSONResponse:
+    """The question for a signed user (or ``ask: false``); only for the configured origins."""
+    origin = _allowed_origin(request)
+    if origin is None:
+        return JSONResponse({"error": "this origin may not use the widget: add it to NABD_WIDGET_ORIGINS"}, 403)
+    try:
+        asked = await _run(request, widget_question, account, contact, signature)
+    except WidgetRefused as refused:
+        return _cors(origin, {"error": str(refused)}, 403)
+    if asked is None:
+        return _cors(origin, {"ask": False})
+    language = asked.language
+    low, high = asked.survey.scale
+    return _cors(origin, {
+        "ask": True, "survey_id": asked.survey.id, "language": language, "direction": "rtl" if language == "ar" else "ltr",
+        "question": asked.survey.question.text(language), "follow_up": asked.survey.follow_up.text(language),
+        "low": low, "high": high, "ends": _NPS_ENDS[language], **_WIDGET_TEXT[language],
+    })
+
+
+@widget.post("/widget/v1/answers")
+async def widget_answer_route(request: Request) -> JSONResponse:
+    """A signed user's answer, posted as text/plain JSON (no preflight, no cookies); 403 and nothing stored for
+    a foreign origin or a bad signature, 422 for a bad score."""
+    origin = _allowed_origin(request)
+    if origin is None:
+        return JSONResponse({"error": "this origin may not use the widget: add it to NABD_WIDGET_ORIGINS"}, 403)
+    try:
+        posted = json.loads((await request.body())[:20000] or b"{}")
+        fields = (str(posted["account"]), str(posted["contact"]), str(posted["signature"]), int(posted["score"]))
+    except (ValueError, KeyError, TypeError):
+        return _cors(origin, {"error": "send JSON with account, contact, signature and score"}, 422)
+    try:
+        response_id = await _run(request, widget_answer, *fields, posted.get("comment"), posted.get("language"))
+    except WidgetRefused as refused:
+        return _cors(origin, {"error": str(refused)}, 403)
+    except NabdError as error:
+        return _cors(origin, {"error": str(error)}, 422)
+    return _cors(origin, {"response_id": response_id}, 201)
