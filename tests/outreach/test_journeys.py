@@ -132,3 +132,14 @@ def test_a_churned_account_leaves_the_journey_before_its_next_step(company, mail
     advance(company, DAY + timedelta(days=7))
     assert company.fetchall("SELECT status, exit_reason FROM journey_enrolments") == [("exited", "churned")]
     assert task_list(company, owner="carla") == []
+
+
+def test_a_contact_who_unsubscribes_after_the_email_was_queued_is_not_sent_it(company, mailbox):
+    box, smtp = mailbox
+    band_change(company, "a1", DAY, "unhealthy", 42)
+    advance(company, DAY)
+    unsubscribe(company, signed_token(link_key(company), "unsubscribe", "c1", NOW), NOW)
+    done = deliver(company, smtp=smtp, now=NOW + timedelta(hours=1))
+    assert (done.sent, done.cancelled) == (1, 1) and [m["To"] for m in box.messages] == ["sam@acme.test"]
+    assert company.fetchall("SELECT target, status FROM outbox ORDER BY target") == [
+        ("huda@acme.test", "cancelled"), ("sam@acme.test", "sent")]

@@ -80,7 +80,8 @@ def print_run(run: DailyRun) -> None:
             console.print(f"  note: {note}")
     if run.delivery:
         console.print(f"notifications: {run.delivery.sent} sent, {run.delivery.retrying} to retry, "
-                      f"{run.delivery.failed} failed (see `nabd outbox`)")
+                      f"{run.delivery.failed} failed{f', {run.delivery.cancelled} cancelled' if run.delivery.cancelled else ''} "
+                      "(see `nabd outbox`)")
     for note in run.notes:
         errors.print(f"note: {note}", highlight=False)
 
