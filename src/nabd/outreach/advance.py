@@ -214,7 +214,8 @@ def _emails(store: Store, group: list[Enrolment], number: int, step: Step, conte
     outbox, messages, outcomes = [], [], []
     for enrolment in group:
         counts: dict[str, int] = {}
-        onboarding_url = f"{base}/onboarding/{signed_token(context.key, 'onboarding', enrolment.account_id, context.now)}"
+        onboarding_token = signed_token(context.key, "onboarding", enrolment.account_id, context.now)
+        onboarding_url = f"{base}/onboarding/{onboarding_token}"
         for contact_id, name, address, language in contacts.get(enrolment.account_id, []):
             language = language or enrolment.fields.get("account_language")
             language = language if language in ("ar", "en") else "en"

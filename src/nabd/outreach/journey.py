@@ -84,7 +84,8 @@ class SegmentFilter(_Strict):
 
 
 class Entry(_Strict):
-    """Exactly one of: a band entered on the day (its id, colour or name, as the portfolio filter reads it), an indicator fired on the day, a lifecycle event
+    """Exactly one of: a band entered on the day (its id, colour or name, as the portfolio filter reads
+    it), an indicator fired on the day, a lifecycle event
     (signed_up: created in the last 7 days; onboarding_stalled: its indicator fired; churned: the last
     subscription ended in the last 7 days with none active), renewal within N days, or a saved segment."""
 

@@ -79,9 +79,9 @@ def print_run(run: DailyRun) -> None:
         for note in sorted(set(run.journeys.notes)):
             console.print(f"  note: {note}")
     if run.delivery:
+        cancelled = f", {run.delivery.cancelled} cancelled" if run.delivery.cancelled else ""
         console.print(f"notifications: {run.delivery.sent} sent, {run.delivery.retrying} to retry, "
-                      f"{run.delivery.failed} failed{f', {run.delivery.cancelled} cancelled' if run.delivery.cancelled else ''} "
-                      "(see `nabd outbox`)")
+                      f"{run.delivery.failed} failed{cancelled} (see `nabd outbox`)")
     for note in run.notes:
         errors.print(f"note: {note}", highlight=False)
 

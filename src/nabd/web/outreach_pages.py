@@ -161,7 +161,8 @@ async def widget_question_route(request: Request, account: str = "", contact: st
     language = asked.language
     low, high = asked.survey.scale
     return _cors(origin, {
-        "ask": True, "survey_id": asked.survey.id, "language": language, "direction": "rtl" if language == "ar" else "ltr",
+        "ask": True, "survey_id": asked.survey.id, "language": language,
+        "direction": "rtl" if language == "ar" else "ltr",
         "question": asked.survey.question.text(language), "follow_up": asked.survey.follow_up.text(language),
         "low": low, "high": high, "ends": _NPS_ENDS[language], **_WIDGET_TEXT[language],
     })
