@@ -314,6 +314,9 @@ def init_command(
     last: BacktestToOption = None,
     every: BacktestEveryOption = "week",
     name: Annotated[str, typer.Option("--name", help="The scorecard's name.")] = "starter",
+    make_active: Annotated[bool, typer.Option("--activate", help="Also keep it as a version and make it the "
+                                              "active scorecard (as `nabd scorecard save FILE --activate`).")] = False,
+    by: ByOption = "cli",
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table or json.")] = OutputFormat.table,
     database: DatabaseOption = None,
 ) -> None:
@@ -327,14 +330,19 @@ def init_command(
     with open_configured_store(database) as store:
         dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
         starter = init_scorecard(store, dates, horizon_days, name)
-    write_starter(starter, write)
+        write_starter(starter, write)
+        if make_active:
+            save_version(store, write.read_text(encoding="utf-8"), by, str(write))
+            activate(store, starter.scorecard.version, by)
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps({**starter_record(starter), "file": str(write)}, ensure_ascii=False, indent=2) + "\n")
+        record = {**starter_record(starter), "file": str(write), "active": make_active}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return
     for line in render_starter(starter):
         console.print(line, highlight=False, soft_wrap=True)
-    console.print(f"wrote {write} (version {starter.scorecard.version}): `nabd scorecard save {write} --activate` "
-                  "makes `nabd score` use it", highlight=False, soft_wrap=True)
+    then = ("and made it the active scorecard: `nabd score` uses it" if make_active else
+            f"`nabd scorecard save {write} --activate` makes `nabd score` use it")
+    console.print(f"wrote {write} (version {starter.scorecard.version}) {then}", highlight=False, soft_wrap=True)
 
 
 def profile_command(
