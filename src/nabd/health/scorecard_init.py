@@ -209,12 +209,19 @@ def starter_yaml(starter: Starter) -> str:
         direction = "higher is better" if pick.spec.rule.higher_is_better else "lower is better"
         body.append(f"  # why: alone it ranks churn with AUC {pick.auc:.3f} on the fit dates ({direction}); "
                     f"fitted coefficient {pick.coefficient:.2f}")
-        dumped = yaml.safe_dump([measure], allow_unicode=True, sort_keys=False, width=100)
+        dumped = yaml.safe_dump([_without_none(measure)], allow_unicode=True, sort_keys=False, width=100)
         body.extend("  " + line for line in dumped.rstrip().splitlines())
     rest = {k: card[k] for k in ("missing_data", "bands")}
     body += ["", "# a missing score counts as 50; an account needs values for half the weight to get a score",
              yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=100).rstrip()]
     return "\n".join(head + body) + "\n"
+
+
+def _without_none(content: object) -> object:
+    """The mapping without its unset (None) fields, which are the defaults: shorter to read, the same scorecard."""
+    if isinstance(content, dict):
+        return {k: _without_none(v) for k, v in content.items() if v is not None}
+    return content
 
 
 def write_starter(starter: Starter, path: Path) -> None:
