@@ -90,9 +90,10 @@ def subscriptions_at_edges(store: Store, bounds: ibis.Table) -> ibis.Table:
     that starts and ends inside a period touches neither edge and is left out.
     """
     periods = customer_subscriptions(store)
-    touching = periods.join(
-        bounds, (periods.start_date <= bounds.next_start) & (periods.end_date.isnull() | (periods.end_date > bounds.period_start))
-    ).select(
+    touches = (periods.start_date <= bounds.next_start) & (
+        periods.end_date.isnull() | (periods.end_date > bounds.period_start)
+    )
+    touching = periods.join(bounds, touches).select(
         bounds.period_start, bounds.next_start, periods.account_id, periods.currency, periods.mrr,
         at_start=is_active(periods, bounds.period_start), at_end=is_active(periods, bounds.next_start),
     )

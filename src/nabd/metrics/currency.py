@@ -54,8 +54,8 @@ def convert_on(store: Store, table: ibis.Table, amount: str, reporting_currency:
     """
     rates = rates_on(store, table, reporting_currency)
     foreign = table.filter(table.currency != reporting_currency)
-    _refuse_missing(foreign.select("rate_day", "currency").distinct().anti_join(rates, ["rate_day", "currency"]),
-                    reporting_currency)
+    needed = foreign.select("rate_day", "currency").distinct()
+    _refuse_missing(needed.anti_join(rates, ["rate_day", "currency"]), reporting_currency)
     joined = table.join(rates, ["rate_day", "currency"])
     return joined.mutate(**{amount: (joined[amount] * joined.rate).cast("decimal(18, 4)")}).drop("rate")
 
@@ -64,16 +64,17 @@ def with_rates(
     store: Store, table: ibis.Table, days: ibis.Table, rate_days: dict[str, tuple[str, str | None]],
     reporting_currency: str,
 ) -> ibis.Table:
-    """``table`` with a rate column per entry of ``rate_days`` (name: (day column, boolean column of the rows
-    that need it, or None for all)): the rate of the row's currency in force on that day. The rates are looked up for the
-    distinct ``days.rate_day`` only (the periods' edges, not every row); a needed rate that does not exist
-    is refused in one query over the rows in a foreign currency, before the result is read.
+    """``table`` with a rate column per entry of ``rate_days`` (name: (day column, boolean column of the
+    rows that need it, or None for all)): the rate of the row's currency in force on that day.
+
+    The rates are looked up for the distinct ``days.rate_day`` only (the periods' edges, not every row);
+    a needed rate that does not exist is refused in one query over the rows in a foreign currency.
     """
     rates = rates_on(store, days, reporting_currency)
     for name, (day, _) in rate_days.items():
         found = rates.rename(**{f"{name}_day": "rate_day", name: "rate"})
-        table = table.left_join(found, [table[day] == found[f"{name}_day"], table.currency == found.currency]).drop(
-            f"{name}_day", "currency_right")
+        keys = [table[day] == found[f"{name}_day"], table.currency == found.currency]
+        table = table.left_join(found, keys).drop(f"{name}_day", "currency_right")
     foreign = table.filter(table.currency != reporting_currency)
     checks = []
     for name, (day, needed) in rate_days.items():

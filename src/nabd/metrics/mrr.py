@@ -33,8 +33,8 @@ def account_movements(
     """
     touching = subscriptions_at_edges(store, bounds)
     edges = bounds.select(rate_day=bounds.period_start).union(bounds.select(rate_day=bounds.next_start))
-    rated = with_rates(store, touching, edges, {"rate": ("period_start", None), "rate_next": ("next_start", "at_end")},
-                       reporting_currency)
+    rate_days = {"rate": ("period_start", None), "rate_next": ("next_start", "at_end")}
+    rated = with_rates(store, touching, edges, rate_days, reporting_currency)
     zero = ibis.literal(0, MONEY)
     at_rate = (rated.mrr * rated.rate).cast(MONEY)  # each period converted and rounded to 4 places, then summed
     at_next_rate = (rated.mrr * rated.rate_next).cast(MONEY)

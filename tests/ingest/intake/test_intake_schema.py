@@ -45,7 +45,8 @@ def running_intake(tmp_path_factory) -> Iterator[None]:
 @settings(max_examples=12, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_the_intake_answers_as_its_document_says(running_intake, case):
-    case.call_and_validate(app=RUNNING["app"], headers=RUNNING["auth"], excluded_checks=[positive_data_acceptance, ignored_auth])
+    case.call_and_validate(app=RUNNING["app"], headers=RUNNING["auth"],
+                           excluded_checks=[positive_data_acceptance, ignored_auth])
 
 
 def test_the_document_is_served_to_a_write_key_at_v1_openapi_json(running_intake):
