@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+import json
+import subprocess
+import sys
+from functools import cache
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[1] / "src"
@@ -79,13 +82,21 @@ def layer(name: str) -> int:
     raise AssertionError(f"{name} is in no layer: add its package to LAYERS in tests/test_layers.py")
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Parsed on a fresh thread: CPython 3.11.7 can leave a worker thread's recursion count skewed after
-    deep recursion elsewhere in the session (schemathesis), and ast.parse then raises "AST constructor
-    recursion depth mismatch" on that thread only."""
+def parsed_graph() -> dict[str, set[str]]:
     known = modules()
-    with ThreadPoolExecutor(max_workers=1) as fresh:
-        return fresh.submit(lambda: {name: imported(name, path, set(known)) for name, path in known.items()}).result()
+    return {name: imported(name, path, set(known)) for name, path in known.items()}
+
+
+@cache
+def import_graph() -> dict[str, set[str]]:
+    """The graph parsed in a fresh interpreter: CPython 3.11.7's ast module keeps a recursion count in
+    interpreter state that deep recursion elsewhere in a session (schemathesis) can leave skewed, after
+    which ast.parse raises "AST constructor recursion depth mismatch" in that process."""
+    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); from tests.test_layers import parsed_graph; "
+              "print(json.dumps({k: sorted(v) for k, v in parsed_graph().items()}))")
+    answer = subprocess.run([sys.executable, "-c", script, str(SOURCE.parent)], capture_output=True, text=True,
+                            check=True)
+    return {name: set(targets) for name, targets in json.loads(answer.stdout).items()}
 
 
 def violations() -> set[tuple[str, str]]:
