@@ -99,8 +99,8 @@ def check_enough_churn(examples: Examples, fit: list[date], validate: list[date]
             f"{fitted} accounts churned within {horizon_days} days of the fit dates ({fit[0]} to {fit[-1]}) "
             f"and {judged} of the validation dates ({validate[0]} to {validate[-1]})")
         raise NabdError(
-            f"cannot fit a churn model: {what}; it needs at least {MIN_CHURNED_ACCOUNTS} and "
-            f"{MIN_VALIDATION_CHURNED}: until then the health scorecard (nabd score) is the risk signal"
+            f"cannot fit a churn model: {what}; it needs at least {MIN_CHURNED_ACCOUNTS} churned accounts to fit "
+            f"on and {MIN_VALIDATION_CHURNED} to validate on: until then the health scorecard (nabd score) is the risk signal"
         )
 
 
