@@ -96,3 +96,27 @@ def test_a_company_without_churn_is_refused_with_the_scorecard_as_fallback(store
     assert str(refused.value) == (
         "cannot fit a churn model: no account churned; it needs at least 20 churned accounts to fit on and 5 to "
         "validate on: until then the health scorecard (nabd score) is the risk signal")
+
+
+def test_the_daily_step_stores_the_days_risk_only_once_a_model_exists(demo):
+    from nabd.risk.churn_refresh import refresh_churn_risk
+
+    url, unfitted, _ = demo
+    day = date(2026, 10, 29)
+    with open_store(unfitted) as store:
+        assert refresh_churn_risk(store, day) == []
+    with open_store(url) as store:
+        notes = refresh_churn_risk(store, day)
+        stored = store.scalar("SELECT count(*) FROM churn_risk WHERE as_of = ?", [day])
+    assert stored > 100 and notes == [notes[-1]] and notes[-1].startswith(f"churn risk of {stored} accounts stored")
+
+
+def test_new_outcomes_count_accounts_lost_since_the_models_last_label(store):
+    from nabd.risk.churn_refresh import new_outcomes
+    from tests.health.health_history import period
+
+    customer(store, "A")
+    given(store, accounts=[("B", "B", "SMB", "basic", "csm.a", "SA", "ar", None, "active")],
+          subscriptions=[period("S-B", "B", end=date(2024, 5, 1))])
+    assert new_outcomes(store, date(2024, 4, 1), date(2024, 6, 1)) == 1
+    assert new_outcomes(store, date(2024, 5, 2), date(2024, 6, 1)) == 0

@@ -152,6 +152,7 @@ def account_risk(store: Store, account_id: str) -> dict | None:
 
 def latest_risk_sql() -> str:
     """SQL of (account_id, probability) from the newest as_of of the newest model: what lists of accounts join."""
-    return ("SELECT account_id, probability FROM churn_risk WHERE (as_of, model_version) = "
-            "(SELECT r.as_of, r.model_version FROM churn_risk r JOIN churn_models m ON m.version = r.model_version "
-            "ORDER BY r.as_of DESC, m.fitted_at DESC LIMIT 1)")
+    return ("SELECT r.account_id, r.probability FROM churn_risk r JOIN (SELECT n.as_of, n.model_version FROM "
+            "churn_risk n JOIN churn_models m ON m.version = n.model_version "
+            "ORDER BY n.as_of DESC, m.fitted_at DESC LIMIT 1) newest "
+            "ON r.as_of = newest.as_of AND r.model_version = newest.model_version")
