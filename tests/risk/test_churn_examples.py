@@ -93,6 +93,35 @@ def _rating_later(store):
     given(store, relationship_ratings=[("A", AFTER, 1, None), ("B", AFTER, 2, None)])
 
 
+def _price_cut_later(store):
+    store.execute("UPDATE subscriptions SET end_date = ? WHERE subscription_id = 'S-B'", [AFTER])
+    given(store, subscriptions=[period("S-B2", "B", mrr=40, start=AFTER, renewal=date(2025, 6, 30))])
+
+
+def _csat_ces(store):
+    given(store, survey_responses=[response("C1", "A", 4, ts(AS_OF - timedelta(days=5)), "csat"),
+                                   response("E1", "A", 6, ts(AS_OF - timedelta(days=5)), "ces")])
+
+
+def _csat_ces_later(store):
+    given(store, survey_responses=[response("C2", "A", 1, ts(AFTER), "csat"),
+                                   response("E2", "A", 1, ts(AFTER), "ces")])
+
+
+def _sentiment(store):
+    given(store, survey_responses=[response("S1", "A", 9, ts(AS_OF - timedelta(days=5)))])
+    store.execute("INSERT INTO feedback_analysis (source, source_id, account_id, language, sentiment, "
+                  "sentiment_score, themes, text_md5, model_version, analysed_at) VALUES "
+                  "('survey_response', 'S1', 'A', 'en', 'positive', 0.8, '[]', 'x', 'm', ?)", [ts(AS_OF)])
+
+
+def _sentiment_later(store):
+    given(store, survey_responses=[response("S2", "A", 0, ts(AFTER))])
+    store.execute("INSERT INTO feedback_analysis (source, source_id, account_id, language, sentiment, "
+                  "sentiment_score, themes, text_md5, model_version, analysed_at) VALUES "
+                  "('survey_response', 'S2', 'A', 'en', 'negative', -0.9, '[]', 'y', 'm', ?)", [ts(AFTER)])
+
+
 # family -> (facts known by AS_OF, facts after it, the measure types of the family)
 FAMILIES = {
     "activity": (lambda store: None, _activity_later,
@@ -105,6 +134,9 @@ FAMILIES = {
     "surveys": (_answers, _answer_later, {"nps_latest", "nps_trend"}),
     "referrals": (_referrals, _referral_later, {"referrals"}),
     "ratings": (_ratings, _rating_later, {"csm_rating"}),
+    "mrr": (lambda store: None, _price_cut_later, {"mrr_change"}),
+    "csat and ces": (_csat_ces, _csat_ces_later, {"csat_mean", "ces_mean"}),
+    "sentiment": (_sentiment, _sentiment_later, {"sentiment"}),
 }
 
 

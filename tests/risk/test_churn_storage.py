@@ -32,6 +32,8 @@ def test_sentences_tell_the_accounts_numbers_in_english_and_arabic():
                                          "انخفض post 62% مقارنة بالـ28 يومًا السابقة")
     assert sentence(SPECS[1], 3.0) == ("3 tickets in 14 days", "3 تذاكر دعم خلال 14 يومًا")
     assert sentence(SPECS[2], float("nan"))[0] == "no data for payment_days_overdue in the last 30 days"
+    assert sentence(spec("mrr_change", "mrr_change", 90), -0.25) == ("MRR fell 25% over 90 days",
+                                                                    "انخفض الإيراد الشهري 25% خلال 90 يومًا")
 
 
 def test_reasons_are_the_features_raising_risk_largest_first():

@@ -96,6 +96,18 @@ def sentence(spec: MeasureSpec, value: float | None) -> tuple[str, str]:
             return f"{_signed(v)} licences in {w} days", f"تغيّر التراخيص {_signed(v)} خلال {w} يومًا"
         case "licence_utilisation":
             return f"{_n(v * 100)}% of licences in use", f"{_n(v * 100)}% من التراخيص مستخدمة"
+        case "mrr_change":
+            pct = _n(abs(v) * 100)
+            if v < 0:
+                return f"MRR fell {pct}% over {w} days", f"انخفض الإيراد الشهري {pct}% خلال {w} يومًا"
+            return f"MRR rose {pct}% over {w} days", f"ارتفع الإيراد الشهري {pct}% خلال {w} يومًا"
+        case "csat_mean":
+            return f"mean CSAT answer {_n(v, 1)}/5 over {w} days", f"متوسط إجابات CSAT ‏{_n(v, 1)}/5 خلال {w} يومًا"
+        case "ces_mean":
+            return f"mean CES answer {_n(v, 1)}/7 over {w} days", f"متوسط إجابات CES ‏{_n(v, 1)}/7 خلال {w} يومًا"
+        case "sentiment":
+            return (f"comment sentiment {_n(v, 2)} (-1 to 1) over {w} days",
+                    f"مشاعر التعليقات {_n(v, 2)} (من -1 إلى 1) خلال {w} يومًا")
         case "days_to_renewal":
             return f"renewal in {_n(v)} days", f"التجديد بعد {_n(v)} يومًا"
     return f"{name_en}: {_n(v, 2)}", f"{name_ar}: {_n(v, 2)}"
