@@ -139,6 +139,9 @@ def fit_churn_model(
     in_fit = frame["as_of"].isin(fit_dates).to_numpy()
     X = frame[examples.features].to_numpy(dtype=np.float32)
     y = frame["churned"].to_numpy().astype(int)
+    known = ~np.isnan(X[in_fit]).all(axis=0)  # a measure with no value on any fit date cannot be learnt from
+    specs, X = [s for s, k in zip(specs, known) if k], X[:, known]
+    features = [s.id for s in specs]
     model = fitter.fit(X[in_fit], y[in_fit])
     baseline = model if isinstance(model, LogisticChurn) else LogisticChurn().fit(X[in_fit], y[in_fit])
     validation = frame[~in_fit].reset_index(drop=True)
@@ -150,7 +153,7 @@ def fit_churn_model(
     contributions = churn_model.contributions(Xv)
     importance = np.abs(contributions).mean(axis=0)
     churn_model.importances = dict(sorted(
-        ((f, float(v)) for f, v in zip(examples.features, importance)), key=lambda kv: -kv[1]))
+        ((f, float(v)) for f, v in zip(features, importance)), key=lambda kv: -kv[1]))
     churn_model.metrics = {
         "engine": engine,
         "fit_pairs": int(in_fit.sum()), "validate_pairs": int(len(yv)),
