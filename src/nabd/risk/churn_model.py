@@ -42,7 +42,8 @@ def require(module: str):
 
 
 def default_engine() -> str:
-    """LightGBM when installed (measured better here: benchmarks/RESULTS.md), else HistGradientBoosting."""
+    """LightGBM when installed (on a par with HistGradientBoosting here, and it gives TreeSHAP reasons:
+    benchmarks/RESULTS.md), else HistGradientBoosting."""
     try:
         import lightgbm  # noqa: F401
     except ImportError:
