@@ -117,10 +117,15 @@ def outcomes(
     columns = ["account_id", "segment", "weighted_score", "score", "band"]
     if with_measures:
         columns += [f"s__{m.id}" for m in scorecard.measures]
-    scores = scores.select(*columns)
+    return with_churn(store, scores.select(*columns), as_of, horizon_days)
+
+
+def with_churn(store: Store, accounts: ibis.Table, as_of: date | ibis.DateValue, horizon_days: int) -> ibis.Table:
+    """``accounts`` (active on as_of) with ``churned`` = 1 when not active on as_of + horizon, else 0: the one
+    label of churn within a horizon (the subscription definition), read by the backtest and the churn model."""
     later = (as_of_value(as_of) + ibis.interval(days=horizon_days)).cast("date")
     still_active = active_accounts(store, later).select(later_account="account_id")
-    joined = scores.left_join(still_active, scores.account_id == still_active.later_account)
+    joined = accounts.left_join(still_active, accounts.account_id == still_active.later_account)
     return joined.mutate(churned=ibis.ifelse(joined.later_account.isnull(), 1, 0)).drop("later_account")
 
 

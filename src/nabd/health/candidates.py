@@ -98,4 +98,17 @@ def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list
             specs.append(_spec("licence_utilisation", "licence_utilisation", "ratio", 30, True, "licence utilisation"))
     if store.scalar("SELECT count(*) FROM subscriptions WHERE renewal_date IS NOT NULL"):
         specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True, "days to renewal"))
+    return specs + _more_candidates(store)
+
+
+def _more_candidates(store: Store) -> list[MeasureSpec]:
+    """Further families (issue 22): MRR change over a quarter, CSAT and CES answers, comment sentiment."""
+    specs = []
+    if store.scalar("SELECT count(*) FROM subscriptions WHERE mrr > 0"):
+        specs.append(_spec("mrr_change", "mrr_change", "ratio", 90, True, "MRR change over 90 days"))
+    for kind in ("csat", "ces"):
+        if store.scalar("SELECT count(*) FROM survey_responses WHERE kind = ?", [kind]):
+            specs.append(_spec(f"{kind}_mean", f"{kind}_mean", "score", 180, True, f"mean {kind.upper()} answer"))
+    if store.scalar("SELECT count(*) FROM feedback_analysis"):
+        specs.append(_spec("sentiment", "sentiment", "score", 90, True, "comment sentiment"))
     return specs

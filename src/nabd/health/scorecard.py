@@ -32,6 +32,8 @@ MeasureType = Literal[
     # vocabulary-free measures over any event types (params.events selectors: nabd.health.selectors)
     "active_days", "events_per_active_day", "event_types_used", "event_rate", "days_since_last_event",
     "event_trend", "tenure_days",
+    # the churn model's further families (nabd.health.measures.changes)
+    "mrr_change", "csat_mean", "ces_mean",
 ]
 MEASURE_TYPES: tuple[str, ...] = get_args(MeasureType)
 

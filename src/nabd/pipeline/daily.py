@@ -34,6 +34,7 @@ from nabd.playbooks.outbox import Delivery, deliver
 from nabd.playbooks.playbook import Playbooks, load_playbooks
 from nabd.playbooks.runner import PlaybookRun, run_playbooks
 from nabd.report.delivery import queue_monthly_reports
+from nabd.risk.churn_refresh import refresh_churn_risk
 from nabd.store import Store
 
 
@@ -108,6 +109,7 @@ def _run_daily(
         import_pending(store, inbox, run)
     run.comments_analysed = analyse_comments(store)  # sentiment feeds a measure and an indicator
     run.scoring = run_scoring(store, scorecard, as_of)
+    run.notes += refresh_churn_risk(store, as_of)  # when a churn model was fitted: retrain by its rule, predict
     run.milestones = refresh_onboarding(store, onboarding)
     run.indicators = evaluate_indicators(
         store, as_of, indicators or load_indicator_settings(), scorecard=scorecard, onboarding=onboarding

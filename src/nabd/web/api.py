@@ -20,6 +20,7 @@ from nabd.playbooks.tasks import add_task, close_task, find_task, reopen_task, t
 from nabd.store.calendar import today
 from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
+from nabd.web.read import risk as risks
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table
 from nabd.web.read.permissions import require_admin, task_owner, writable_account, writable_task
@@ -230,7 +231,7 @@ async def list_accounts(
     csm: str | None = None,
     q: Annotated[str | None, Query(description="part of the account name")] = None,
     trend: Annotated[str | None, Query(pattern="^(up|down|flat)$")] = None,
-    sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
+    sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend|risk)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
 ) -> dict[str, Any]:
     """Accounts with their latest health score, band, trend, MRR and next renewal."""
@@ -267,6 +268,39 @@ async def account_explanation(request: Request, account_id: str) -> dict[str, An
         found = accounts.account_explanation(store, account_id)
         if found is None:
             raise HTTPException(404, f"account {account_id} has no score to explain: run `nabd score` first")
+        return found
+
+    return await _query(request, read)
+
+
+class RiskReason(BaseModel):
+    measure: str
+    value: float | None
+    contribution: float = Field(description="log-odds of churn this measure adds (SHAP or coefficient x z)")
+    en: str
+    ar: str
+
+
+class ChurnRisk(BaseModel):
+    """The account's newest predicted churn risk (nabd risk predict, or the daily run) and its reasons."""
+
+    account_id: str
+    as_of: date
+    model_version: str
+    horizon_days: int
+    probability: float = Field(description="calibrated P(churn within horizon_days of as_of)")
+    reasons: list[RiskReason]
+
+
+@router.get("/accounts/{account_id}/risk", response_model=ChurnRisk)
+async def account_churn_risk(request: Request, account_id: str) -> dict[str, Any]:
+    """The account's probability of churning within the model's horizon, with the reasons, largest first."""
+    def read(store):
+        if accounts.account(store, account_id) is None:
+            raise HTTPException(404, f"there is no account {account_id}")
+        found = risks.risk_of(store, account_id)
+        if found is None:
+            raise HTTPException(404, f"account {account_id} has no churn risk: run `nabd risk fit` and `nabd risk predict`")
         return found
 
     return await _query(request, read)

@@ -26,6 +26,7 @@ from nabd.store.calendar import today
 from nabd.web.i18n import LANGUAGES, Language, browser_language, choose_language
 from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
+from nabd.web.read import risk as risks
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
@@ -198,7 +199,7 @@ async def portfolio_page(
     csm: str | None = None,
     q: str | None = None,
     trend: str | None = None,
-    sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
+    sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend|risk)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
@@ -238,6 +239,7 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
             "usage": accounts.usage_trend(store, account_id, today()),
             "onboarding": accounts.account_onboarding(store, account_id, today()),
             "writable": may_write_account(store, request.state.user, account_id),
+            "risk": risks.risk_of(store, account_id),
             "unscored": account_unscored(store, account_id),
         }
 
@@ -261,6 +263,11 @@ async def add_task(
 
     await _query(request, write)
     return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
+
+
+@router.get("/risk/model")
+async def risk_model_page(request: Request) -> HTMLResponse:
+    return render(request, "risk_model.html", model=await _query(request, risks.model_page))
 
 
 @router.get("/dashboard")

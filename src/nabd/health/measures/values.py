@@ -8,6 +8,7 @@ import ibis
 from ibis import _
 
 from nabd.health.measures.activity import ACTIVITY_MEASURES, with_activity
+from nabd.health.measures.changes import ces_mean, csat_mean, mrr_change
 from nabd.health.measures.custom import custom
 from nabd.health.measures.payments import late_invoice_share, payment_days_overdue
 from nabd.health.measures.relationship import csm_rating, days_to_renewal, referrals
@@ -26,6 +27,7 @@ TABLE_MEASURES: dict[str, TableMeasure] = {
     "payment_days_overdue": payment_days_overdue, "late_invoice_share": late_invoice_share,
     "nps_latest": nps_latest, "nps_trend": nps_trend, "sentiment": sentiment, "referrals": referrals,
     "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "custom": custom, "tenure_days": tenure_days,
+    "mrr_change": mrr_change, "csat_mean": csat_mean, "ces_mean": ces_mean,
 }
 # An account absent from these measures' tables has the value 0 (nothing happened), not "no data".
 ZERO_WHEN_ABSENT = {"solution_upgrade", "ticket_frequency", "ticket_trend", "referrals"}

@@ -25,15 +25,16 @@ from nabd.errors import NabdError
 from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import account_mrr, next_renewals
+from nabd.risk.churn_storage import latest_risk_sql
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
 from nabd.web.read.bands import bands_of, scorecard_shown
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
 
-SORTS = ("score", "mrr", "renewal", "name", "trend")
+SORTS = ("score", "mrr", "renewal", "name", "trend", "risk")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
-    "renewal_date", "mrr", "onboarding",
+    "renewal_date", "mrr", "onboarding", "risk",
 )
 
 
@@ -97,7 +98,8 @@ def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[s
 def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[str, list[Any]]:
     """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
     (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
-    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh)."""
+    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh) and churn risk
+    (the newest stored prediction, nabd.risk.churn_storage)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
     onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
     run = latest_run(store)
@@ -106,18 +108,20 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
 WITH mrr AS ({mrr_sql}),
 renewals AS ({renewal_sql}),
 onboarding AS ({onboarding_sql}),
+risk AS ({latest_risk_sql()}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 portfolio AS (
   SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, s.score, s.band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
-         o.progress AS onboarding
+         o.progress AS onboarding, k.probability AS risk
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
   LEFT JOIN mrr m ON m.account_id = a.account_id
   LEFT JOIN renewals r ON r.account_id = a.account_id
   LEFT JOIN onboarding o ON o.account_id = a.account_id
+  LEFT JOIN risk k ON k.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
     return sql, [version, as_of, version, previous]
