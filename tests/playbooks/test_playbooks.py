@@ -247,7 +247,7 @@ def test_a_csm_gets_at_most_the_cap_of_tasks_a_day_the_richest_and_most_urgent_f
     assert store.fetchall("SELECT owner, account_id, playbook FROM tasks ORDER BY owner, account_id") == [
         ("carla", "a1", "call"), ("carla", "a2", "save"), ("dan", "b1", "save"),
     ]
-    assert run.waiting == {"save": 3} and "3 accounts wait in the risk inbox" in run.notes[0]
+    assert run.waiting == {"save": 3} and "3 tasks wait for the next days" in run.notes[0]
     # a re-run of the same day opens nothing more; the next day takes up the accounts that waited
     assert run_playbooks(store, rules, AS_OF, SCORECARD, cap=2).tasks == 0
     for number in (1, 2, 3, 4):

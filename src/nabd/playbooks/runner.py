@@ -426,7 +426,7 @@ def run_playbooks(
         run.accounts[playbook.id] = run_playbook(store, playbook, as_of, scorecard, run, cap)
     if run.waiting:
         run.notes.append(
-            f"{sum(run.waiting.values())} accounts wait in the risk inbox: at most {cap} tasks per CSM a day "
-            "(NABD_TASKS_PER_CSM_PER_DAY)"
+            f"{sum(run.waiting.values())} tasks wait for the next days (their accounts are in the risk inbox): "
+            f"at most {cap} tasks per CSM a day (NABD_TASKS_PER_CSM_PER_DAY)"
         )
     return run
