@@ -18,7 +18,8 @@ from nabd.demo.companies import COMPANIES, build_company, export_company
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
-from nabd.health.scoring import ScoringRun, run_backfill
+from nabd.health.scoring import ScoringRun, as_of_dates, run_backfill
+from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
 from nabd.pipeline.daily import DailyRun, run_daily
 from nabd.store import Store
 from nabd.store.calendar import today
@@ -28,6 +29,7 @@ from nabd.web.users import LOGIN_PATTERN, add_user
 DEMO_LOGIN, DEMO_PASSWORD = "demo", "nabd-demo"
 HISTORY_WEEKS = 8
 ANALYSED_DAYS = 180
+WARNING_EVERY_DAYS = 14
 
 
 def register(app: typer.Typer) -> None:
@@ -93,6 +95,7 @@ def demo_command(
         runs = score_history(store, summary.as_of)
         add_user(store, DEMO_LOGIN, DEMO_PASSWORD, "admin")
         csms = add_csm_logins(store)
+        warning_history(store, summary.as_of)
         daily = run_daily(store, summary.as_of, notify=False)  # tasks, warnings: what a CSM finds in the morning
         per_csm = store.fetchall(
             "SELECT owner, count(*) FROM tasks WHERE status = 'open' GROUP BY owner ORDER BY 2 DESC, 1"
@@ -132,6 +135,17 @@ def _print_daily_run(daily: DailyRun, per_csm: list[tuple[str, int]]) -> None:
         f"{len(per_csm)} CSMs (at most {load_settings().tasks_per_csm} a day each; {waiting:,} more wait for the next "
         "days, their accounts in the risk inbox, /inbox)"
     )
+
+
+def warning_history(store: Store, as_of: date) -> int:
+    """Evaluate the early-warning indicators every WARNING_EVERY_DAYS over the last year before ``as_of``, so
+    that the risk inbox shows each indicator's measured precision and lead time; returns the days evaluated."""
+    onboarding = load_onboarding()
+    compiled = indicator_sql(store, load_indicator_settings(), active_scorecard(store), onboarding)
+    days = as_of_dates(as_of - timedelta(days=364), as_of - timedelta(days=1), WARNING_EVERY_DAYS)
+    for day in days:
+        evaluate_indicators(store, day, compiled=compiled)
+    return len(days)
 
 
 def score_history(store: Store, as_of: date) -> list[ScoringRun]:

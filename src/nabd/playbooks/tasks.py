@@ -36,19 +36,33 @@ _TYPES = {"due_at": "TIMESTAMP", "as_of": "DATE"}  # the other new-task columns 
 ROWS_PER_INSERT = 500
 
 
+def _where(
+    owner: str | None, status: str | None, account_id: str | None, task_id: str | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (over tasks ``t``) of the filters given, and its parameters."""
+    wanted = [(column, value) for column, value in
+              (("owner", owner), ("status", status), ("account_id", account_id), ("task_id", task_id)) if value]
+    clause = " AND ".join(f"t.{column} = ?" for column, _ in wanted)
+    return (f"WHERE {clause}" if clause else ""), [value for _, value in wanted]
+
+
 def _listed(
     store: Store, *, owner: str | None, status: str | None, account_id: str | None, task_id: str | None,
-    now: datetime,
-) -> ibis.Table:
-    """Tasks matching the filters, with their account's name and ``overdue`` (open and due before now)."""
-    tasks = store.table("tasks")
-    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id), ("task_id", task_id)):
-        if wanted:
-            tasks = tasks.filter(tasks[column] == wanted)
-    accounts = store.table("accounts").select(named_account="account_id", account_name="name")
-    joined = tasks.left_join(accounts, tasks.account_id == accounts.named_account)
-    overdue = (joined.status == "open") & joined.due_at.notnull() & (joined.due_at < now)
-    return joined.mutate(overdue=overdue.fill_null(False)).select(*TASK_COLUMNS)
+    now: datetime, limit: int | None = None, offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Tasks matching the filters, with their account's name and ``overdue`` (open and due before now):
+    overdue first, then soonest due (plain SQL: the tasks page runs it on every request)."""
+    where, params = _where(owner, status, account_id, task_id)
+    columns = ", ".join(f"t.{column}" for column in TASK_COLUMNS if column not in ("account_name", "overdue"))
+    overdue = "(t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at < ?)"
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = store.records(
+        f"SELECT {columns}, a.name AS account_name, {overdue} AS overdue FROM tasks t "
+        f"LEFT JOIN accounts a ON a.account_id = t.account_id {where} "
+        f"ORDER BY {overdue} DESC, t.due_at ASC NULLS LAST, t.task_id{page}",
+        [now, *params, now],
+    )
+    return [{column: row[column] for column in TASK_COLUMNS} for row in rows]
 
 
 def task_list(
@@ -56,26 +70,21 @@ def task_list(
     now: datetime | None = None, limit: int = 200, offset: int = 0,
 ) -> list[dict]:
     """Tasks with their account's name and ``overdue`` (open and due before now): overdue first, then soonest due."""
-    shown = _listed(store, owner=owner, status=status, account_id=account_id, task_id=None, now=now or utc_now())
-    ordered = shown.order_by([ibis.desc("overdue"), ibis.asc("due_at"), "task_id"]).limit(limit, offset=offset)
-    return ordered.to_pyarrow().to_pylist()
+    return _listed(store, owner=owner, status=status, account_id=account_id, task_id=None, now=now or utc_now(),
+                   limit=limit, offset=offset)
 
 
 def task_count(
     store: Store, *, owner: str | None = None, status: str | None = "open", account_id: str | None = None,
 ) -> int:
     """How many tasks :func:`task_list` would list with these filters and no limit."""
-    tasks = store.table("tasks")
-    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id)):
-        if wanted:
-            tasks = tasks.filter(tasks[column] == wanted)
-    return int(tasks.count().to_pyarrow().as_py())
+    where, params = _where(owner, status, account_id, None)
+    return int(store.scalar(f"SELECT count(*) FROM tasks t {where}", params))
 
 
 def find_task(store: Store, task_id: str, now: datetime | None = None) -> dict[str, Any] | None:
     """The task ``task_id`` as :func:`task_list` shows it (with account_name and overdue), or None."""
-    rows = _listed(store, owner=None, status=None, account_id=None, task_id=task_id, now=now or utc_now())
-    found = rows.to_pyarrow().to_pylist()
+    found = _listed(store, owner=None, status=None, account_id=None, task_id=task_id, now=now or utc_now())
     return found[0] if found else None
 
 

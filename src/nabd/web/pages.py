@@ -50,6 +50,7 @@ from nabd.web.users import (
 )
 
 PAGE_SIZE = 50
+HOME = "/inbox"  # where a login lands: the risk inbox
 MAX_PAGE = 1_000_000  # 50 million accounts: far beyond any portfolio, well inside a 64-bit OFFSET
 _environment = Environment(
     loader=FileSystemLoader(str(files("nabd.web") / "templates")),
@@ -119,7 +120,7 @@ async def login_form(request: Request, next: str | None = None, lang: str | None
     if lang in LANGUAGES:  # ?lang=ar: kept for the rest of the visit (a failed login's page too)
         request.state.session["lang"] = lang
         request.state.session_changed = True
-    return render(request, "login.html", next=_local_target(next), failed=False)
+    return render(request, "login.html", next=_local_target(next, HOME), failed=False)
 
 
 @login.post("/login")
@@ -127,7 +128,7 @@ async def log_in(
     request: Request,
     login_name: Annotated[str, Form(alias="login")],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/portfolio",
+    next: Annotated[str, Form()] = HOME,
 ) -> Response:
     client_ip = request.client.host if request.client else "unknown"
 
@@ -143,12 +144,12 @@ async def log_in(
 
     outcome, user, generation = await run_in_threadpool(check)
     if outcome == "limited":
-        return render(request, "login.html", status_code=429, next=_local_target(next), failed=False,
+        return render(request, "login.html", status_code=429, next=_local_target(next, HOME), failed=False,
                       limited=True)
     if user is None:
-        return render(request, "login.html", status_code=401, next=_local_target(next), failed=True)
+        return render(request, "login.html", status_code=401, next=_local_target(next, HOME), failed=True)
     start_session(request, user.login, generation=generation)
-    return RedirectResponse(_local_target(next), status_code=303)
+    return RedirectResponse(_local_target(next, HOME), status_code=303)
 
 
 @login.post("/language")
@@ -186,7 +187,8 @@ async def preferences(
 
 @router.get("/")
 async def home() -> Response:
-    return RedirectResponse("/portfolio", status_code=303)
+    """The risk inbox is everyone's home page (nabd.web.inbox_pages)."""
+    return RedirectResponse(HOME, status_code=303)
 
 
 @router.get("/portfolio")
