@@ -83,6 +83,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/preferences"): Case("/preferences", {"language": "ar", "digits": "latn"}, allowed=LOGGED_IN),
     ("POST", "/accounts/{account_id}/tasks"): Case("/accounts/a1/tasks", {"title": "Not yours"}, state=_a1_tasks),
     ("POST", "/tasks/{task_id}/outcome"): Case("/tasks/k1/outcome", {"status": "done", "outcome": "x"}, state=_task),
+    # carla's red account a1: open a task from its at-risk warning
+    ("POST", "/inbox/act"): Case("/inbox/act", {"account_id": "a1", "cause": "band:unhealthy", "action": "task"},
+                                 state=_a1_tasks),
     ("POST", "/scorecards/{name}"): Case("/scorecards/default", _yaml, done=200, state=_versions),
     ("POST", "/scorecards/{name}/activate"): Case("/scorecards/default/activate", _version, state=_activations),
     ("POST", "/users"): Case("/users", {"login": "eve", "password": "a long password", "role": "admin"},
