@@ -202,9 +202,14 @@ async def portfolio_page(
     sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    churned: bool = False,
 ) -> HTMLResponse:
+    """A CSM lands on her own accounts (``csm=*``: everyone's); churned accounts only with ``churned``."""
+    if csm is None and request.state.user.role == "csm":
+        csm = request.state.user.login
     wanted = PortfolioFilter(
-        band=band or None, segment=segment or None, csm=csm or None, search=q or None, trend=trend or None,
+        band=band or None, segment=segment or None, csm=None if csm in (None, "", "*") else csm, search=q or None,
+        trend=trend or None, churned=churned,
     )
     shown = PortfolioPage(wanted, sort=sort, descending=order == "desc", limit=PAGE_SIZE,
                           offset=(page - 1) * PAGE_SIZE)
