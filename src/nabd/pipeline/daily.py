@@ -29,6 +29,7 @@ from nabd.playbooks.indicators import (
     load_indicator_settings,
 )
 from nabd.playbooks.inbox import record_warning_figures
+from nabd.playbooks.renewals import record_renewal_figures
 from nabd.playbooks.onboarding import Onboarding, load_onboarding, refresh_onboarding
 from nabd.playbooks.outbox import Delivery, deliver
 from nabd.playbooks.playbook import Playbooks, load_playbooks
@@ -113,6 +114,7 @@ def _run_daily(
     )
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
     record_warning_figures(store, as_of)  # each indicator's precision and lead time, for the risk inbox
+    record_renewal_figures(store, as_of, scorecard, load_settings().reporting_currency)  # weekly: forecast accuracy
     if notify:
         run.notes += queue_monthly_reports(store, load_settings().report_recipients, as_of)
         run.delivery = deliver(store, smtp=smtp)
