@@ -43,4 +43,9 @@ def test_every_firing_of_the_last_30_days_is_reachable_from_the_inbox(demo_url, 
         assert fired <= reached and page > 1
         mine = browser.get("/inbox", params={"csm": csm}).text
         assert re.findall(r'data-account="([^"]+)"', mine)
+        # the renewals page shows last quarter's forecast (made on 1 July) with its error
+        renewals = browser.get("/renewals").text
+        quarter = renewals[renewals.index("<td>2026-Q3</td>"):]
+        cells = re.findall(r'<td class="num">([^<]+)</td>', quarter[:quarter.index("</tr>")])
+        assert len(cells) == 5 and "%" in cells[-1]
 
