@@ -68,9 +68,10 @@ def renewals(
     windows = []
     for days in WINDOWS:
         due = [row for row in mine if row["days"] <= days]
+        known = [row for row in due if _p(row, rates) is not None]  # no probability yet: no forecast
         windows.append({
             "days": days, "accounts": len(due), "mrr": sum(float(row["mrr"]) for row in due),
-            "forecast": sum(float(row["mrr"]) * (1 - _p(row, rates)) for row in due if _p(row, rates) is not None),
+            "forecast": sum(float(row["mrr"]) * (1 - _p(row, rates)) for row in known) if known else None,
         })
     chosen = [row for row in mine if row["days"] <= within]
     page = [dict(row, p=_p(row, rates)) for row in chosen[offset:offset + limit]]
