@@ -34,6 +34,7 @@ class PortfolioFilter:
     search: str | None = None  # part of the account's name, any case
     trend: str | None = None  # up | down | flat: the score's change since the run before
     churned: bool = False  # also the churned accounts (no active subscription): left out by default
+    renewal_by: date | None = None  # only accounts whose next renewal is on or before this day
 
 
 def band_ids(bands: Iterable[Band], wanted: str) -> list[str]:
@@ -50,6 +51,8 @@ def filter_accounts(
     ``churned`` column are kept only when ``wanted.churned`` (churned accounts are not the portfolio's)."""
     if not wanted.churned and "churned" in rows.columns:
         rows = rows.filter(~rows.churned)
+    if wanted.renewal_by is not None:
+        rows = rows.filter(rows.renewal_date.notnull() & (rows.renewal_date <= wanted.renewal_by))
     if wanted.segment:
         rows = rows.filter(rows.segment.lower() == wanted.segment.lower())
     if wanted.csm:

@@ -6,7 +6,7 @@ the user's preferences), ``router`` (everything else). Each page reads through i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 from typing import Annotated, Any
 
@@ -31,6 +31,7 @@ from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
 from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
+from nabd.web.read.views import find_view, view_query, views_of
 from nabd.web.security import (
     anonymous_guard,
     page_guard,
@@ -203,26 +204,31 @@ async def portfolio_page(
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     churned: bool = False,
+    renewal: Annotated[int | None, Query(ge=1, le=366)] = None,
+    view: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    """A CSM lands on her own accounts (``csm=*``: everyone's); churned accounts only with ``churned``."""
+    """A CSM lands on her own accounts (``csm=*``: everyone's); churned accounts only with ``churned``;
+    ``renewal``: renewing within that many days; ``view``: the saved view shown (nabd.web.view_pages)."""
     if csm is None and request.state.user.role == "csm":
         csm = request.state.user.login
     wanted = PortfolioFilter(
         band=band or None, segment=segment or None, csm=None if csm in (None, "", "*") else csm, search=q or None,
-        trend=trend or None, churned=churned,
+        trend=trend or None, churned=churned, renewal_by=today() + timedelta(days=renewal) if renewal else None,
     )
     shown = PortfolioPage(wanted, sort=sort, descending=order == "desc", limit=PAGE_SIZE,
                           offset=(page - 1) * PAGE_SIZE)
     currency = load_settings().reporting_currency
 
     def read(store):
-        return portfolio(store, shown, today(), currency), filter_choices(store)
+        saved = views_of(store, request.state.user.login)
+        shown_view = find_view(store, view) if view else None
+        return portfolio(store, shown, today(), currency), filter_choices(store), saved, shown_view
 
-    found, choices = await _query(request, read)
+    found, choices, saved, shown_view = await _query(request, read)
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
         request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
-        page=page,
+        page=page, views=saved, view=shown_view, renewal=renewal, query=view_query(request.url.query),
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
