@@ -28,6 +28,7 @@ from nabd.playbooks.indicators import (
     evaluate_indicators,
     load_indicator_settings,
 )
+from nabd.playbooks.digest import queue_digests
 from nabd.playbooks.inbox import record_warning_figures
 from nabd.playbooks.renewals import record_renewal_figures
 from nabd.playbooks.onboarding import Onboarding, load_onboarding, refresh_onboarding
@@ -117,5 +118,7 @@ def _run_daily(
     record_renewal_figures(store, as_of, scorecard, load_settings().reporting_currency)  # weekly: forecast accuracy
     if notify:
         run.notes += queue_monthly_reports(store, load_settings().report_recipients, as_of)
+        queue_digests(store, as_of, reporting_currency=load_settings().reporting_currency,
+                      public_url=load_settings().public_url)  # each user's morning digest, once a day
         run.delivery = deliver(store, smtp=smtp)
     return run

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nabd.config import load_settings
+from nabd.playbooks.digest import digest_of, set_digest
 from nabd.playbooks.inbox import DISMISSED_DAYS, act_on_warning, warning_of
 from nabd.playbooks.tasks import add_task, open_task_of
 from nabd.playbooks.wording import INBOX_TASK, Words, cause_name, word_task
@@ -49,14 +50,14 @@ async def risk_inbox(
             limit=ITEMS_PER_PAGE, offset=(page - 1) * ITEMS_PER_PAGE, currency=currency, language=lang.code,
             digits=lang.digits,
         )
-        return found, filter_choices(store)["csm"], band_table(store, None)
+        return found, filter_choices(store)["csm"], band_table(store, None), digest_of(store, user.login)
 
-    found, csms, bands = await _query(request, read)
+    found, csms, bands, digest = await _query(request, read)
     words = Words(lang.code, lang.digits)
     return render(
         request, "inbox.html", active="inbox", inbox=found, csm=shown_csm, csms=csms, everyone=EVERYONE,
         cause=cause, kind=kind, kinds=KINDS, page=page, pages=max(1, -(-found.total // ITEMS_PER_PAGE)),
-        bands=bands, currency=currency, snooze_days=SNOOZE_DAYS,
+        bands=bands, currency=currency, snooze_days=SNOOZE_DAYS, digest=digest,
         cause_names={c: cause_name(c, words) for c in found.causes},
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
@@ -95,3 +96,16 @@ async def act(
 
     await _query(request, write)
     return RedirectResponse(_local_target(next, "/inbox"), status_code=303)
+
+
+@router.post("/digest")
+async def digest_settings(
+    request: Request,
+    email: Annotated[str, Form(max_length=300)] = "",
+    webhook_url: Annotated[str, Form(max_length=1000)] = "",
+    enabled: Annotated[bool, Form()] = False,
+) -> Response:
+    """The user's own morning digest: where it goes and whether it is sent (every role: it is theirs)."""
+    await _query(request, set_digest, request.state.user.login, email=email.strip() or None,
+                 webhook_url=webhook_url.strip() or None, enabled=enabled)
+    return RedirectResponse("/inbox#digest", status_code=303)
