@@ -21,7 +21,7 @@ from typing import Any
 from nabd.errors import NabdError
 from nabd.health.versions import active_scorecard, scorecard_of_version
 from nabd.metrics.active import account_mrr, next_renewals
-from nabd.playbooks.backtest import _CHURNS, warning_backtest
+from nabd.playbooks.backtest import _CHURNS as CHURNS_SQL, warning_backtest
 from nabd.store import Store
 from nabd.store.clock import utc_now
 from nabd.store.sql import string_literal
@@ -52,7 +52,7 @@ def inbox_day(store: Store, today: date) -> date:
     return newest or today
 
 
-def _churn_risk_sql(store: Store) -> str:
+def churn_risk_sql(store: Store) -> str:
     """account_id, risk: each account's churn probability on the newest as_of of ``churn_risk`` (a churn
     model's predictions); no rows when the table is missing."""
     if "churn_risk" not in store.tables():
@@ -90,7 +90,7 @@ at_risk AS (
          CAST(NULL AS TEXT) AS evidence
   FROM scored WHERE band = ?),
 items AS (SELECT * FROM warnings UNION ALL SELECT * FROM at_risk),
-risk AS ({_churn_risk_sql(store)})
+risk AS ({churn_risk_sql(store)})
 SELECT i.account_id, i.cause, i.kind, i.as_of, i.days, i.evidence, a.name, a.csm, s.score, s.band,
        CASE s.band {ranks} ELSE 1000 END AS band_rank, coalesce(m.mrr, 0) AS mrr, r.renewal_date, k.risk,
        coalesce(m.mrr, 0) * k.risk AS value_at_risk
@@ -168,14 +168,14 @@ def record_warning_figures(store: Store, as_of: date, lead_min: int = 30, lead_m
     result = warning_backtest(store, first, as_of, lead_min, lead_max)
     leads: dict[str, list[int]] = {}
     for indicator, lead in store.fetchall(
-        f"WITH c AS ({_CHURNS}) SELECT f.indicator, min(c.churn_day - f.as_of) FROM indicator_firings f "
+        f"WITH c AS ({CHURNS_SQL}) SELECT f.indicator, min(c.churn_day - f.as_of) FROM indicator_firings f "
         "JOIN c ON c.account_id = f.account_id AND c.churn_day - f.as_of BETWEEN ? AND ? "
         "WHERE f.as_of BETWEEN ? AND ? GROUP BY f.indicator, f.account_id, f.as_of",
         [lead_min, lead_max, first, as_of],
     ):
         leads.setdefault(indicator, []).append(int(lead))
     dismissed = {indicator: (count, churned) for indicator, count, churned in store.fetchall(
-        f"WITH c AS ({_CHURNS}) SELECT w.cause, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM c "
+        f"WITH c AS ({CHURNS_SQL}) SELECT w.cause, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM c "
         "WHERE c.account_id = w.account_id AND c.churn_day - w.as_of BETWEEN 0 AND ?)) "
         "FROM warning_actions w WHERE w.action = 'dismissed' GROUP BY w.cause", [lead_max],
     )}

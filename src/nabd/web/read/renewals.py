@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from nabd.metrics.active import account_mrr, next_renewals
-from nabd.playbooks.inbox import _churn_risk_sql, latest_run
+from nabd.playbooks.inbox import churn_risk_sql, latest_run
 from nabd.playbooks.renewals import WINDOWS, renewal_figures
 from nabd.store import Store
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
@@ -40,7 +40,7 @@ def _rows(store: Store, today: date, currency: str) -> list[dict[str, Any]]:
     renewals = store.ibis.compile(next_renewals(store, today, max(WINDOWS)))
     mrr = store.ibis.compile(account_mrr(store, today, currency))
     return store.records(f"""
-WITH renewing AS ({renewals}), mrr AS ({mrr}), risk AS ({_churn_risk_sql(store)}),
+WITH renewing AS ({renewals}), mrr AS ({mrr}), risk AS ({churn_risk_sql(store)}),
 scored AS (SELECT account_id, score, band FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 work AS (SELECT account_id, count(*) FILTER (WHERE status = 'open') AS open_tasks,
                 max(closed_at) FILTER (WHERE status = 'done') AS last_touch FROM tasks GROUP BY account_id)
