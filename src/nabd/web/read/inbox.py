@@ -44,8 +44,33 @@ def _all_items(store: Store, today: date, currency: str) -> tuple[list[dict[str,
     with _lock:
         if _kept["key"] != key or time.monotonic() - _kept["at"] >= CACHE_SECONDS:
             _kept.update(key=key, at=time.monotonic(), items=inbox_items(store, today, currency),
-                         figures=warning_figures(store))
+                         figures=warning_figures(store), selections={})
         return _kept["items"], _kept["figures"]
+
+
+@dataclass
+class _Selection:
+    """The kept items of one (csm, cause, kind), in rank order, with what a page needs counted once."""
+
+    items: list[dict[str, Any]]
+    keys: set[tuple[str, str]]
+    warnings: int
+    causes: list[str]
+
+
+def _selection(items: list[dict[str, Any]], csm: str | None, cause: str | None, kind: str | None) -> _Selection:
+    """The items of ``csm``, ``cause`` and ``kind`` (None: any), computed once per kept generation."""
+    wanted = (csm, cause, kind)
+    with _lock:
+        kept = _kept.setdefault("selections", {})
+        if wanted not in kept:
+            chosen = [item for item in items if (csm is None or item["csm"] == csm)
+                      and (cause is None or item["cause"] == cause) and (kind is None or item["kind"] == kind)]
+            kept[wanted] = _Selection(
+                chosen, {(item["account_id"], item["cause"]) for item in chosen},
+                sum(item["kind"] == "warning" for item in chosen), sorted({item["cause"] for item in chosen}),
+            )
+        return kept[wanted]
 
 
 def inbox_page(
@@ -54,12 +79,16 @@ def inbox_page(
 ) -> InboxPage:
     """One page of the inbox of ``csm`` (None: everyone's), of one ``cause`` and ``kind`` when given."""
     items, figures = _all_items(store, today, currency)
-    hidden = hidden_warnings(store, today)
-    mine = [item for item in items
-            if (csm is None or item["csm"] == csm) and (item["account_id"], item["cause"]) not in hidden]
-    causes = sorted({item["cause"] for item in mine})
-    chosen = [item for item in mine if (cause is None or item["cause"] == cause) and (kind is None or item["kind"] == kind)]
-    shown = [dict(item) for item in chosen[offset:offset + limit]]
+    selection = _selection(items, csm, cause, kind)
+    hidden = {key for key in hidden_warnings(store, today) if key in selection.keys}
+    if hidden:  # few: skip them while walking to the page
+        visible = (item for item in selection.items if (item["account_id"], item["cause"]) not in hidden)
+        shown = [dict(item) for _, item in zip(range(offset + limit), visible)][offset:]
+        hidden_warnings_count = sum(1 for item in selection.items if item["kind"] == "warning"
+                                    and (item["account_id"], item["cause"]) in hidden)
+    else:
+        shown = [dict(item) for item in selection.items[offset:offset + limit]]
+        hidden_warnings_count = 0
     tasks = open_causes(store, sorted({item["account_id"] for item in shown}))
     words = Words(language, digits)
     measured = (figures or {}).get("indicators", {})
@@ -72,7 +101,9 @@ def inbox_page(
         item["reason"] = reason(item["cause"], {**evidence, "renewal_date": None}, words)
         item["task_id"] = tasks.get((item["account_id"], item["cause"]))
         item["measured"] = measured.get(item["cause"])
+    every = _selection(items, None, None, None).items  # ranked: an item with a model's risk comes first
     return InboxPage(
-        items=shown, total=len(chosen), warnings=sum(item["kind"] == "warning" for item in chosen), causes=causes,
-        figures_as_of=(figures or {}).get("as_of"), with_risk=any(item["risk"] is not None for item in items),
+        items=shown, total=len(selection.items) - len(hidden), warnings=selection.warnings - hidden_warnings_count,
+        causes=_selection(items, csm, None, None).causes, figures_as_of=(figures or {}).get("as_of"),
+        with_risk=bool(every) and every[0]["risk"] is not None,
     )

@@ -31,7 +31,7 @@ class Renewals:
     total: int
     windows: list[dict[str, Any]] = field(default_factory=list)  # days, accounts, mrr, forecast
     quarters: list[dict[str, Any]] = field(default_factory=list)  # the forecast accuracy of past quarters
-    model: bool = False  # a churn model's probabilities are used
+    model: bool = False  # a churn model's probabilities are used (on this page)
 
 
 def _rows(store: Store, today: date, currency: str) -> list[dict[str, Any]]:
@@ -61,9 +61,20 @@ def renewals(
     with _lock:
         if _kept["key"] != key or time.monotonic() - _kept["at"] >= CACHE_SECONDS:
             _kept.update(key=key, at=time.monotonic(), rows=_rows(store, today, currency),
-                         figures=renewal_figures(store))
+                         figures=renewal_figures(store), selections={})
         rows, figures = _kept["rows"], _kept["figures"] or {}
+        selections = _kept["selections"]
+        if (csm, within) not in selections:  # computed once per kept generation
+            selections[(csm, within)] = _select(rows, figures.get("band_rates", {}), csm, within)
+        chosen, windows = selections[(csm, within)]
     rates = figures.get("band_rates", {})
+    page = [dict(row, p=_p(row, rates)) for row in chosen[offset:offset + limit]]
+    return Renewals(rows=page, total=len(chosen), windows=windows, quarters=figures.get("quarters", []),
+                    model=any(row["risk"] is not None for row in page))
+
+
+def _select(rows: list[dict[str, Any]], rates: dict[str, float], csm: str | None, within: int) -> tuple[list, list]:
+    """The rows of ``csm`` renewing within ``within`` days, and the forecast of each window."""
     mine = [row for row in rows if csm is None or row["csm"] == csm]
     windows = []
     for days in WINDOWS:
@@ -73,10 +84,7 @@ def renewals(
             "days": days, "accounts": len(due), "mrr": sum(float(row["mrr"]) for row in due),
             "forecast": sum(float(row["mrr"]) * (1 - _p(row, rates)) for row in known) if known else None,
         })
-    chosen = [row for row in mine if row["days"] <= within]
-    page = [dict(row, p=_p(row, rates)) for row in chosen[offset:offset + limit]]
-    return Renewals(rows=page, total=len(chosen), windows=windows, quarters=figures.get("quarters", []),
-                    model=any(row["risk"] is not None for row in rows))
+    return [row for row in mine if row["days"] <= within], windows
 
 
 def _p(row: dict[str, Any], rates: dict[str, float]) -> float | None:
