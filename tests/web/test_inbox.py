@@ -58,6 +58,8 @@ def test_an_admin_sees_everyones_and_filters_by_csm_and_cause(warned):
                              ("a4", "band:unhealthy"), ("a2", "negative_feedback")}
     assert _rows(warned.get("/inbox", params={"csm": "dan"}).text)[0][0] in ("a2", "a4")
     assert _rows(warned.get("/inbox", params={"cause": "negative_feedback"}).text) == [("a2", "negative_feedback")]
+    # the filter form as a browser sends it: empty fields mean any
+    assert len(_rows(warned.get("/inbox", params={"csm": "*", "cause": "", "kind": ""}).text)) == 5
 
 
 def test_opening_a_task_from_a_warning_keeps_its_cause_once_and_words_it_in_arabic(warned):

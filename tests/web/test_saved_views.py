@@ -34,3 +34,4 @@ def test_the_renewal_window_keeps_the_accounts_renewing_in_it(client):
     names = lambda page: re.findall(r'<td><a href="/accounts/[^"]+">([^<]+)</a></td>', page)  # noqa: E731
     assert len(names(client.get("/portfolio", params={"renewal": 30}).text)) == 4
     assert names(client.get("/portfolio", params={"renewal": 29}).text) == []
+    assert len(names(client.get("/portfolio", params={"renewal": "", "band": ""}).text)) == 4  # "" = any

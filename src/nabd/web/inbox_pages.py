@@ -35,7 +35,7 @@ async def risk_inbox(
     request: Request,
     csm: Annotated[str | None, Query(max_length=200)] = None,
     cause: Annotated[str | None, Query(max_length=100)] = None,
-    kind: Annotated[str | None, Query(pattern="^(warning|account)$")] = None,
+    kind: Annotated[str | None, Query(pattern="^(warning|account)?$")] = None,  # "" = any
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     """A CSM sees her own accounts only; admins and viewers everyone's, or one CSM's (``csm``)."""
@@ -46,7 +46,7 @@ async def risk_inbox(
 
     def read(store):
         found = inbox_page(
-            store, today(), csm=None if shown_csm == EVERYONE else shown_csm, cause=cause or None, kind=kind,
+            store, today(), csm=None if shown_csm == EVERYONE else shown_csm, cause=cause or None, kind=kind or None,
             limit=ITEMS_PER_PAGE, offset=(page - 1) * ITEMS_PER_PAGE, currency=currency, language=lang.code,
             digits=lang.digits,
         )

@@ -204,7 +204,7 @@ async def portfolio_page(
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     churned: bool = False,
-    renewal: Annotated[int | None, Query(ge=1, le=366)] = None,
+    renewal: Annotated[str | None, Query(pattern="^([1-9][0-9]{0,2})?$")] = None,  # days; "" = any
     view: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
     """A CSM lands on her own accounts (``csm=*``: everyone's); churned accounts only with ``churned``;
@@ -213,7 +213,7 @@ async def portfolio_page(
         csm = request.state.user.login
     wanted = PortfolioFilter(
         band=band or None, segment=segment or None, csm=None if csm in (None, "", "*") else csm, search=q or None,
-        trend=trend or None, churned=churned, renewal_by=today() + timedelta(days=renewal) if renewal else None,
+        trend=trend or None, churned=churned, renewal_by=today() + timedelta(days=int(renewal)) if renewal else None,
     )
     shown = PortfolioPage(wanted, sort=sort, descending=order == "desc", limit=PAGE_SIZE,
                           offset=(page - 1) * PAGE_SIZE)
@@ -228,7 +228,8 @@ async def portfolio_page(
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
         request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
-        page=page, views=saved, view=shown_view, renewal=renewal, query=view_query(request.url.query),
+        page=page, views=saved, view=shown_view, renewal=int(renewal) if renewal else None,
+        query=view_query(request.url.query),
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
