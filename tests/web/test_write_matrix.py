@@ -93,7 +93,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/preferences"): Case("/preferences", {"language": "ar", "digits": "latn"}, allowed=LOGGED_IN),
     ("POST", "/accounts/{account_id}/tasks"): Case("/accounts/a1/tasks", {"title": "Not yours"}, state=_a1_tasks),
     ("POST", "/tasks/{task_id}/outcome"): Case("/tasks/k1/outcome", {"status": "done", "outcome": "x"}, state=_task),
-    ("POST", "/digest"): Case("/digest", {"email": "me@example.com", "enabled": "true"}, allowed=LOGGED_IN),  # one's own
+    ("POST", "/digest"): Case("/digest", {"email": "me@example.com", "enabled": "true"},  # one's own; viewers read
+                              allowed=frozenset({"csm", "admin"})),
     # a view is the user's own: CSMs and admins save, viewers only read; only its owner or an admin deletes it
     ("POST", "/views"): Case("/views", {"name": "Mine", "query": "band=red"}, allowed=frozenset({"csm", "admin"}),
                              state=_views),

@@ -105,7 +105,9 @@ async def digest_settings(
     webhook_url: Annotated[str, Form(max_length=1000)] = "",
     enabled: Annotated[bool, Form()] = False,
 ) -> Response:
-    """The user's own morning digest: where it goes and whether it is sent (every role: it is theirs)."""
+    """The user's own morning digest: where it goes and whether it is sent (CSMs and admins; viewers only read)."""
+    if request.state.user.role == "viewer":
+        raise HTTPException(403, "only a CSM or an admin can set a morning digest")
     await _query(request, set_digest, request.state.user.login, email=email.strip() or None,
                  webhook_url=webhook_url.strip() or None, enabled=enabled)
     return RedirectResponse("/inbox#digest", status_code=303)
