@@ -89,6 +89,9 @@ class Settings(BaseModel):
                                              "reverse proxies whose X-Forwarded-For/-Proto are believed")
     tasks_per_csm: int = Field(DEFAULT_TASKS_PER_CSM, description="NABD_TASKS_PER_CSM_PER_DAY: the most tasks the "
                                "playbooks open for one CSM on one day (the rest wait in the risk inbox)")
+    working_days: tuple[int, ...] = Field((0, 1, 2, 3, 4), description="NABD_WORKING_DAYS: the company's working "
+                                          "weekdays (Monday = 0), 'mon-fri' or 'sun-thu'; the monthly report goes out "
+                                          "on the first of them in each month")
 
 
 # Every variable load_settings reads: what a hand-off job carries from its caller.
@@ -100,6 +103,7 @@ VARIABLES = (
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
     "NABD_TASKS_PER_CSM_PER_DAY",
     "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS",
+    "NABD_WORKING_DAYS",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -272,6 +276,27 @@ def origins(value: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekdays(value: str) -> tuple[int, ...]:
+    """Weekdays (Monday = 0) from day names and ranges: "mon-fri", "sun-thu", "sun,mon,tue,wed,thu" (a range may
+    wrap round the week: "sat-wed")."""
+    days: set[int] = set()
+    for part in (p.strip().lower() for p in value.split(",")):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        first, last = first.strip()[:3], (last.strip()[:3] or first.strip()[:3])
+        if first not in WEEKDAYS or last not in WEEKDAYS:
+            raise ValueError("working days like mon-fri, sun-thu or sun,mon,tue,wed,thu")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last)
+        days.update((start + k) % 7 for k in range((end - start) % 7 + 1))
+    if not days:
+        raise ValueError("working days like mon-fri, sun-thu or sun,mon,tue,wed,thu")
+    return tuple(sorted(days))
+
+
 def years(value: str) -> tuple[int, int]:
     """A range of years, first-last (1970-2100), both included."""
     match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", value)
@@ -313,4 +338,5 @@ def load_settings(database_url: str | None = None) -> Settings:
         report_recipients=read("NABD_REPORT_RECIPIENTS", recipients, ()),
         trusted_proxies=read("NABD_TRUSTED_PROXIES", networks, ()),
         tasks_per_csm=read("NABD_TASKS_PER_CSM_PER_DAY", count, DEFAULT_TASKS_PER_CSM),
+        working_days=read("NABD_WORKING_DAYS", weekdays, (0, 1, 2, 3, 4)),
     )

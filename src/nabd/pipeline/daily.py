@@ -120,8 +120,9 @@ def _run_daily(
     record_renewal_figures(store, as_of, scorecard, load_settings().reporting_currency)  # weekly: forecast accuracy
     run.journeys = advance_journeys(store, as_of, scorecard=scorecard)
     if notify:
-        run.notes += queue_monthly_reports(store, load_settings().report_recipients, as_of)
-        queue_digests(store, as_of, reporting_currency=load_settings().reporting_currency,
-                      public_url=load_settings().public_url)  # each user's morning digest, once a day
+        settings = load_settings()
+        run.notes += queue_monthly_reports(store, settings.report_recipients, as_of, settings.working_days)
+        queue_digests(store, as_of, reporting_currency=settings.reporting_currency,
+                      public_url=settings.public_url)  # each user's morning digest, once a day
         run.delivery = deliver(store, smtp=smtp)
     return run
