@@ -1,4 +1,5 @@
-"""Web benchmark: p50/p95 latency of the portfolio, an account page and the dashboard at 100,000 accounts.
+"""Web benchmark: p50/p95 latency of the portfolio, an account page, the dashboard, the risk inbox, the
+renewals and the tasks pages at 100,000 accounts.
 
     .venv/bin/python benchmarks/web.py [--accounts 100000] [--events 5000000] [--requests 40] [--reuse] [--settle 0]
 
@@ -15,6 +16,7 @@ computed the dashboard ahead meanwhile).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import socket
@@ -32,10 +34,13 @@ from metrics import generate  # the metrics benchmark's company generator
 
 from nabd.health.scorecard import load_scorecard
 from nabd.health.scoring import run_scoring
+from nabd.playbooks.indicators import evaluate_indicators
+from nabd.playbooks.playbook import load_playbooks
+from nabd.playbooks.runner import run_playbooks
 from nabd.store import open_store
 from nabd.web.users import add_user
 
-WORK = Path("/tmp/nabd_bench_web")
+WORK = Path(os.environ.get("NABD_BENCH_WEB_DIR", "/tmp/nabd_bench_web"))  # one folder per concurrent run
 AS_OF = date(2024, 6, 30)
 
 
@@ -46,7 +51,10 @@ def build(accounts: int, events: int) -> Path:
     path = WORK / "nabd.duckdb"
     store = open_store(f"duckdb:///{path}")
     generate(store, accounts, events, 18)
-    run_scoring(store, load_scorecard(), AS_OF)
+    card = load_scorecard()
+    run_scoring(store, card, AS_OF)
+    evaluate_indicators(store, AS_OF, scorecard=card)  # the risk inbox's warnings
+    run_playbooks(store, load_playbooks(), AS_OF, card)  # tasks, at most the cap per CSM
     add_user(store, "bench", "bench-password", "admin")
     store.close()
     return path
@@ -103,6 +111,8 @@ def main() -> None:
                 "/health (floor)": lambda n: "/health", "portfolio": lambda n: f"/portfolio?page={n % 5 + 1}",
                 "portfolio red": lambda n: f"/portfolio?band=red&sort=mrr&order=desc&page={n % 3 + 1}",
                 "account": lambda n: f"/accounts/A{n + 1}", "dashboard": lambda n: "/dashboard",
+                "inbox": lambda n: f"/inbox?page={n % 5 + 1}", "inbox warnings": lambda n: f"/inbox?kind=warning&page={n % 3 + 1}",
+                "renewals": lambda n: f"/renewals?page={n % 3 + 1}", "tasks": lambda n: f"/tasks?page={n % 2 + 1}",
             }
             print(f"{'page':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
             for name, target in pages.items():

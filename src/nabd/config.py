@@ -30,6 +30,7 @@ from nabd.errors import NabdError
 DEFAULT_DATABASE_URL = "duckdb:///nabd.duckdb"
 DEFAULT_RUN_EVERY = timedelta(hours=1)
 DEFAULT_YEARS = (1970, 2100)
+DEFAULT_TASKS_PER_CSM = 10
 
 T = TypeVar("T")
 
@@ -86,6 +87,8 @@ class Settings(BaseModel):
         (), description="NABD_REPORT_RECIPIENTS: who gets the monthly report, 'ceo@example.com:ar, cfo@example.com:en'")
     trusted_proxies: tuple[str, ...] = Field((), description="NABD_TRUSTED_PROXIES: addresses or networks of the "
                                              "reverse proxies whose X-Forwarded-For/-Proto are believed")
+    tasks_per_csm: int = Field(DEFAULT_TASKS_PER_CSM, description="NABD_TASKS_PER_CSM_PER_DAY: the most tasks the "
+                               "playbooks open for one CSM on one day (the rest wait in the risk inbox)")
     working_days: tuple[int, ...] = Field((0, 1, 2, 3, 4), description="NABD_WORKING_DAYS: the company's working "
                                           "weekdays (Monday = 0), 'mon-fri' or 'sun-thu'; the monthly report goes out "
                                           "on the first of them in each month")
@@ -98,6 +101,7 @@ VARIABLES = (
     "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
+    "NABD_TASKS_PER_CSM_PER_DAY",
     "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS",
     "NABD_WORKING_DAYS",
 )
@@ -166,6 +170,14 @@ def integer(value: str) -> int:
     if not re.fullmatch(r"[+-]?\d+", value):
         raise ValueError("a whole number")
     return int(value)
+
+
+def count(value: str) -> int:
+    """A whole number of at least 1."""
+    number = integer(value)
+    if number < 1:
+        raise ValueError("a whole number of at least 1")
+    return number
 
 
 def port(value: str) -> int:
@@ -325,5 +337,6 @@ def load_settings(database_url: str | None = None) -> Settings:
         survey_key=read("NABD_SURVEY_KEY"),
         report_recipients=read("NABD_REPORT_RECIPIENTS", recipients, ()),
         trusted_proxies=read("NABD_TRUSTED_PROXIES", networks, ()),
+        tasks_per_csm=read("NABD_TASKS_PER_CSM_PER_DAY", count, DEFAULT_TASKS_PER_CSM),
         working_days=read("NABD_WORKING_DAYS", weekdays, (0, 1, 2, 3, 4)),
     )

@@ -3,12 +3,16 @@
 The demo is copied into its own DuckDB file first (the session's demo_store stays untouched).
 """
 
+import json
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
+from nabd.config import load_settings
 from nabd.health.scorecard import load_scorecard
+from nabd.playbooks.wording import task_title
 from nabd.health.scoring import as_of_dates, run_backfill
 from nabd.playbooks.backtest import render_warning_backtest, warning_backtest
 from nabd.pipeline.daily import run_daily
@@ -37,7 +41,36 @@ def demo_copy(demo_store: Store, tmp_path_factory) -> Iterator[Store]:
     copied.close()
 
 
-def test_the_daily_run_gives_red_accounts_the_save_play_and_yellow_ones_a_survey(demo_copy):
+def _copy(demo_store: Store, path) -> Store:
+    source = demo_store.scalar("SELECT current_database()")
+    demo_store.execute(f"ATTACH '{path}' AS playbooks_first_run")
+    demo_store.execute(f'COPY FROM DATABASE "{source}" TO playbooks_first_run')
+    demo_store.execute("DETACH playbooks_first_run")
+    return open_store(f"duckdb:///{path}")
+
+
+def test_the_first_run_on_the_demo_opens_at_most_the_cap_per_csm_worded_without_json(demo_store, tmp_path):
+    with _copy(demo_store, tmp_path / "first.duckdb") as store:
+        run = run_daily(store, END, notify=False, scorecard=SCORECARD)
+        tasks = store.records("SELECT * FROM tasks")
+        per_owner = Counter(task["owner"] for task in tasks)
+        csms = store.scalar("SELECT count(DISTINCT csm) FROM accounts")
+    cap = load_settings().tasks_per_csm
+    assert 0 < len(tasks) <= cap * csms and max(per_owner.values()) <= cap
+    assert sum(run.playbooks.waiting.values()) > 0  # the rest wait: 150 accounts make more than the cap
+    for task in tasks:
+        for language in ("en", "ar"):
+            title = task_title(task, language)
+            assert not any(mark in title for mark in '{}"_'), title
+        assert task_title(task, "en") == task["title"]
+        assert not any("a" <= ch <= "z" for ch in task_title(task, "ar").replace(task["evidence"] and
+                       json.loads(task["evidence"])["account_name"] or "", ""))
+    print(f"\nfirst run on the demo ({END}): {len(tasks)} tasks, per CSM {dict(per_owner)}, "
+          f"waiting {run.playbooks.waiting}")
+
+
+def test_the_daily_run_gives_red_accounts_the_save_play_and_yellow_ones_a_survey(demo_copy, monkeypatch):
+    monkeypatch.setenv("NABD_TASKS_PER_CSM_PER_DAY", "100000")  # every account: no cap here
     run = run_daily(demo_copy, END, notify=False, scorecard=SCORECARD)
     by_band = {
         band: {a for (a,) in demo_copy.fetchall(
@@ -51,6 +84,7 @@ def test_the_daily_run_gives_red_accounts_the_save_play_and_yellow_ones_a_survey
     assert all(t.endswith("offer a discount or a free upgrade; call to find what is not working") for t in red_tasks.values())
     assert set(survey_tasks) == by_band["neutral"]
     assert all(t.startswith("Send an NPS survey to") for t in survey_tasks.values())
+    assert all("{" not in t for t in [*red_tasks.values(), *survey_tasks.values()])
     assert run.playbooks.accounts["red_save"] == len(by_band["unhealthy"])
     print(f"\ndemo {END}: {run.scoring.bands}; tasks {run.playbooks.accounts}")
 

@@ -47,3 +47,34 @@ def test_the_page_speaks_arabic(client):  # noqa: F811
     log_in(client, "carla")
     client.post("/preferences", data={"language": "ar", "csrf_token": page_csrf(client)})
     assert "مهامي" in client.get("/tasks").text
+
+
+def test_an_admin_lists_everyones_tasks_fifty_a_page(client):  # noqa: F811
+    store = client.app.state.store
+    with client.app.state.store_lock:
+        for number in range(55):
+            store.execute(
+                "INSERT INTO tasks (task_id, account_id, title, owner, status, created_at) "
+                "VALUES (?, 'a3', ?, 'carla', 'open', ?)", [f"m{number:02d}", f"Task {number}", utc_now()])
+    log_in(client, "ana")
+    first = client.get("/tasks").text
+    assert "Tasks: 57" in first and "Page 1 of 2" in first and "Send the survey" in first  # dan's too
+    assert first.count('class="close-task"') == 50
+    assert client.get("/tasks", params={"page": 2}).text.count('class="close-task"') == 7
+    assert client.get("/tasks", params={"owner": "dan"}).text.count('class="close-task"') == 1
+
+
+def test_a_playbook_task_reads_in_the_readers_language(client):  # noqa: F811
+    import json
+    with client.app.state.store_lock:
+        client.app.state.store.execute(
+            "INSERT INTO tasks (task_id, account_id, playbook, title, owner, status, created_at, cause, evidence, wording) "
+            "VALUES ('p1', 'a1', 'renewal_review', 'Renewal review for Acme Trading: renews on 5 Jan 2027', 'carla', "
+            "'open', ?, 'renewal', ?, ?)",
+            [utc_now(), json.dumps({"account_name": "Acme Trading", "renewal_date": "2027-01-05"}),
+             json.dumps({"en": "Renewal review for {account_name}: {reason}", "ar": "مراجعة تجديد {account_name}: {reason}"})],
+        )
+    log_in(client, "carla")
+    assert "Renewal review for Acme Trading: renews on 5 Jan 2027" in client.get("/tasks").text
+    client.post("/preferences", data={"language": "ar", "csrf_token": page_csrf(client)})
+    assert "مراجعة تجديد Acme Trading: يتجدد في 5 يناير 2027" in client.get("/tasks").text

@@ -67,7 +67,7 @@ def test_login_never_redirects_to_another_site(client):
         "/login", data={"login": "ana", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"},
         follow_redirects=False,
     )
-    assert response.headers["location"] == "/portfolio"
+    assert response.headers["location"] == "/inbox"  # the home page, the risk inbox
 
 
 def test_pages_carry_a_content_security_policy_that_allows_only_this_site(client):

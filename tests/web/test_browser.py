@@ -152,7 +152,7 @@ def test_an_admin_adds_a_user_who_then_logs_in(server, browser):
     page.get_by_label("Login", exact=True).fill("nour")
     page.get_by_label("Password").fill("nour-password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    expect(page.get_by_role("heading", name="Risk inbox")).to_be_visible()  # a CSM's home page
     expect(page.locator(".who")).to_contain_text("nour")
     expect(page.get_by_role("link", name="Users")).to_have_count(0)  # a CSM has no users page
 

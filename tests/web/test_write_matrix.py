@@ -58,6 +58,16 @@ def _response(store: Store) -> Any:
     return store.fetchall("SELECT account_id, score FROM survey_responses WHERE response_id = 'r1'")
 
 
+def _carlas_view(store: Store) -> str:
+    """A fresh view saved by carla: the object the delete route is tried on."""
+    from nabd.web.read.views import save_view
+    return f"/views/{save_view(store, 'Red SMB', 'band=red&segment=smb', 'carla')}/delete"
+
+
+def _views(store: Store) -> Any:
+    return store.fetchall("SELECT view_id, owner FROM saved_views ORDER BY 1")
+
+
 def _versions(store: Store) -> Any:
     return store.fetchall("SELECT name, version FROM scorecard_versions ORDER BY 1, 2")
 
@@ -83,6 +93,15 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/preferences"): Case("/preferences", {"language": "ar", "digits": "latn"}, allowed=LOGGED_IN),
     ("POST", "/accounts/{account_id}/tasks"): Case("/accounts/a1/tasks", {"title": "Not yours"}, state=_a1_tasks),
     ("POST", "/tasks/{task_id}/outcome"): Case("/tasks/k1/outcome", {"status": "done", "outcome": "x"}, state=_task),
+    ("POST", "/digest"): Case("/digest", {"email": "me@example.com", "enabled": "true"},  # one's own; viewers read
+                              allowed=frozenset({"csm", "admin"})),
+    # a view is the user's own: CSMs and admins save, viewers only read; only its owner or an admin deletes it
+    ("POST", "/views"): Case("/views", {"name": "Mine", "query": "band=red"}, allowed=frozenset({"csm", "admin"}),
+                             state=_views),
+    ("POST", "/views/{view_id}/delete"): Case(_carlas_view, state=_views),
+    # carla's red account a1: open a task from its at-risk warning
+    ("POST", "/inbox/act"): Case("/inbox/act", {"account_id": "a1", "cause": "band:unhealthy", "action": "task"},
+                                 state=_a1_tasks),
     ("POST", "/scorecards/{name}"): Case("/scorecards/default", _yaml, done=200, state=_versions),
     ("POST", "/scorecards/{name}/activate"): Case("/scorecards/default/activate", _version, state=_activations),
     ("POST", "/users"): Case("/users", {"login": "eve", "password": "a long password", "role": "admin"},

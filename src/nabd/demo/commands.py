@@ -11,21 +11,25 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.demo.build import DemoSummary
 from nabd.demo.companies import COMPANIES, build_company, export_company
 from nabd.feedback.analysis import analyse_comments
 from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
-from nabd.health.scoring import ScoringRun, run_backfill
+from nabd.health.scoring import ScoringRun, as_of_dates, run_backfill
+from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
+from nabd.pipeline.daily import DailyRun, run_daily
 from nabd.store import Store
 from nabd.store.calendar import today
 from nabd.web.commands import serve
-from nabd.web.users import add_user
+from nabd.web.users import LOGIN_PATTERN, add_user
 
 DEMO_LOGIN, DEMO_PASSWORD = "demo", "nabd-demo"
 HISTORY_WEEKS = 8
 ANALYSED_DAYS = 180
+WARNING_EVERY_DAYS = 14
 
 
 def register(app: typer.Typer) -> None:
@@ -90,6 +94,12 @@ def demo_command(
         refresh_onboarding(store, load_onboarding())
         runs = score_history(store, summary.as_of)
         add_user(store, DEMO_LOGIN, DEMO_PASSWORD, "admin")
+        csms = add_csm_logins(store)
+        warning_history(store, summary.as_of)
+        daily = run_daily(store, summary.as_of, notify=False)  # tasks, warnings: what a CSM finds in the morning
+        per_csm = store.fetchall(
+            "SELECT owner, count(*) FROM tasks WHERE status = 'open' GROUP BY owner ORDER BY 2 DESC, 1"
+        )
     latest = runs[-1]
     console.print(f"Analysed the {analysed:,} comments of the last {ANALYSED_DAYS} days (sentiment and themes, "
                   "Arabic and English); `nabd feedback analyse` analyses the older ones")
@@ -97,11 +107,45 @@ def demo_command(
         f"Scored {latest.accounts:,} accounts on {latest.as_of} ({len(runs)} weekly scores of history): "
         + ", ".join(f"{band} {count:,}" for band, count in latest.bands.items())
     )
-    console.print(f"Web login: [bold]{DEMO_LOGIN}[/] / [bold]{DEMO_PASSWORD}[/]", highlight=False)
+    _print_daily_run(daily, per_csm)
+    console.print(f"Web login: [bold]{DEMO_LOGIN}[/] / [bold]{DEMO_PASSWORD}[/] (admin); each CSM logs in with their "
+                  f"login and the same password: {', '.join(csms)}", highlight=False)
     if no_serve:
         console.print("Next: nabd portfolio, nabd metrics, nabd serve (the web app)")
         return
     serve(host="127.0.0.1", port=port, database=database)
+
+
+def add_csm_logins(store: Store) -> list[str]:
+    """A web login (role csm, password DEMO_PASSWORD) for each CSM the demo's accounts name; their logins."""
+    logins = [login for (login,) in store.fetchall(
+        "SELECT DISTINCT csm FROM accounts WHERE csm IS NOT NULL AND csm <> '' ORDER BY 1"
+    ) if LOGIN_PATTERN.match(login)]
+    for login in logins:
+        add_user(store, login, DEMO_PASSWORD, "csm")
+    return logins
+
+
+def _print_daily_run(daily: DailyRun, per_csm: list[tuple[str, int]]) -> None:
+    fired = sum(daily.indicators.fired.values()) if daily.indicators else 0
+    opened = sum(count for _, count in per_csm)
+    waiting = sum(daily.playbooks.waiting.values()) if daily.playbooks else 0
+    console.print(
+        f"Ran the daily pipeline on {daily.as_of}: {fired:,} early warnings, {opened:,} open tasks for "
+        f"{len(per_csm)} CSMs (at most {load_settings().tasks_per_csm} a day each; {waiting:,} more wait for the next "
+        "days, their accounts in the risk inbox, /inbox)"
+    )
+
+
+def warning_history(store: Store, as_of: date) -> int:
+    """Evaluate the early-warning indicators every WARNING_EVERY_DAYS over the last year before ``as_of``, so
+    that the risk inbox shows each indicator's measured precision and lead time; returns the days evaluated."""
+    onboarding = load_onboarding()
+    compiled = indicator_sql(store, load_indicator_settings(), active_scorecard(store), onboarding)
+    days = as_of_dates(as_of - timedelta(days=364), as_of - timedelta(days=1), WARNING_EVERY_DAYS)
+    for day in days:
+        evaluate_indicators(store, day, compiled=compiled)
+    return len(days)
 
 
 def score_history(store: Store, as_of: date) -> list[ScoringRun]:

@@ -52,16 +52,23 @@ def register(app: typer.Typer) -> None:
         base_url: Annotated[str, typer.Option(help="Public URL of the Nabd server the links point to.")],
         contact: Annotated[list[str] | None, typer.Option(help="Contact id to survey (repeat); default: the contacts its touchpoint makes due today.")] = None,
         surveys_file: Annotated[Path | None, typer.Option("--surveys", help="Survey definitions YAML (default: the shipped ones).")] = None,
+        include_churned: Annotated[bool, typer.Option("--include-churned", help="Also survey the contacts of churned accounts (skipped with a warning otherwise; an exit survey always includes them).")] = False,
         database: DatabaseOption = None,
     ) -> None:
         """E-mail a survey with personal signed links (SMTP from NABD_SMTP_HOST/PORT/FROM), throttled."""
-        from nabd.feedback.sending import contacts_due, send_survey
+        from nabd.feedback.sending import churned_contacts, contacts_due, send_survey
         from nabd.feedback.surveys import load_surveys
         from nabd.store.calendar import today
 
         book = load_surveys(surveys_file)
         with open_configured_store(database) as store:
             chosen = contact or contacts_due(store, book.survey(survey), today())
+            churned = churned_contacts(store, chosen, today())
+            if churned and not include_churned and book.survey(survey).touchpoint != "exit survey":
+                console.print(f"[yellow]warning:[/] {len(churned)} of these contacts belong to churned accounts "
+                              f"({', '.join(churned[:5])}{', ...' if len(churned) > 5 else ''}): not surveyed; "
+                              "pass --include-churned to survey them too", highlight=False)
+                chosen = [contact_id for contact_id in chosen if contact_id not in set(churned)]
             report = send_survey(store, survey, chosen, base_url=base_url, book=book)
         console.print(f"sent {len(report.sent)}; throttled {len(report.throttled)}; "
                       f"unsubscribed {len(report.unsubscribed)}; without e-mail {len(report.without_email)}")

@@ -62,6 +62,21 @@ def contacts_due(store: Store, survey: Survey, as_of: date) -> list[str]:
     return [row[0] for row in rows]
 
 
+def churned_contacts(store: Store, contact_ids: Sequence[str], as_of: date) -> list[str]:
+    """The contacts of ``contact_ids`` whose account was a customer and has no active subscription on ``as_of``
+    (churned): a survey to them needs a second thought (``nabd feedback send`` skips them unless told)."""
+    if not contact_ids:
+        return []
+    marks = ", ".join("?" for _ in contact_ids)
+    return [row[0] for row in store.fetchall(
+        f"SELECT c.contact_id FROM contacts c WHERE c.contact_id IN ({marks}) "
+        "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = c.account_id AND s.start_date <= ?) "
+        "AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = c.account_id AND s.start_date <= ? "
+        "  AND (s.end_date IS NULL OR s.end_date > ?)) ORDER BY 1",
+        [*contact_ids, as_of, as_of, as_of],
+    )]
+
+
 def send_survey(
     store: Store, survey_id: str, contact_ids: Sequence[str], *, base_url: str,
     smtp: SmtpSettings | None = None, book: SurveyBook | None = None, now: datetime | None = None,

@@ -2,7 +2,8 @@
 
 The portfolio filter (:class:`PortfolioFilter`, :func:`filter_accounts`) is the one used by
 ``nabd portfolio``, the web portfolio and ``/api/v1/accounts``: segment in any case; band by id,
-colour or name in English or Arabic, in any case; CSM; part of the name; trend.
+colour or name in English or Arabic, in any case; CSM; part of the name; trend; churned accounts
+(customers with no active subscription) only when asked for.
 
 MRR per band = sum of the accounts' MRR on the scores' as_of, in the reporting currency
 (:func:`nabd.metrics.active.account_mrr`).
@@ -32,6 +33,8 @@ class PortfolioFilter:
     csm: str | None = None  # the CSM's login, exactly
     search: str | None = None  # part of the account's name, any case
     trend: str | None = None  # up | down | flat: the score's change since the run before
+    churned: bool = False  # also the churned accounts (no active subscription): left out by default
+    renewal_by: date | None = None  # only accounts whose next renewal is on or before this day
 
 
 def band_ids(bands: Iterable[Band], wanted: str) -> list[str]:
@@ -44,7 +47,12 @@ def filter_accounts(
     rows: ibis.Table, wanted: PortfolioFilter, bands: Iterable[Band], *, by_band: bool = True
 ) -> ibis.Table:
     """The rows (columns segment, csm, name, band, and trend when it is asked for) that ``wanted`` keeps;
-    the band filter only ``by_band`` (a band no band of ``bands`` answers to keeps no row)."""
+    the band filter only ``by_band`` (a band no band of ``bands`` answers to keeps no row). Rows with a
+    ``churned`` column are kept only when ``wanted.churned`` (churned accounts are not the portfolio's)."""
+    if not wanted.churned and "churned" in rows.columns:
+        rows = rows.filter(~rows.churned)
+    if wanted.renewal_by is not None:
+        rows = rows.filter(rows.renewal_date.notnull() & (rows.renewal_date <= wanted.renewal_by))
     if wanted.segment:
         rows = rows.filter(rows.segment.lower() == wanted.segment.lower())
     if wanted.csm:

@@ -29,6 +29,9 @@ from nabd.playbooks.indicators import (
     evaluate_indicators,
     load_indicator_settings,
 )
+from nabd.playbooks.digest import queue_digests
+from nabd.playbooks.inbox import record_warning_figures
+from nabd.playbooks.renewals import record_renewal_figures
 from nabd.playbooks.onboarding import Onboarding, load_onboarding, refresh_onboarding
 from nabd.playbooks.outbox import Delivery, deliver
 from nabd.playbooks.playbook import Playbooks, load_playbooks
@@ -115,9 +118,13 @@ def _run_daily(
         store, as_of, indicators or load_indicator_settings(), scorecard=scorecard, onboarding=onboarding
     )
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
+    record_warning_figures(store, as_of)  # each indicator's precision and lead time, for the risk inbox
+    record_renewal_figures(store, as_of, scorecard, load_settings().reporting_currency)  # weekly: forecast accuracy
     run.journeys = advance_journeys(store, as_of, scorecard=scorecard)
     if notify:
         settings = load_settings()
         run.notes += queue_monthly_reports(store, settings.report_recipients, as_of, settings.working_days)
+        queue_digests(store, as_of, reporting_currency=settings.reporting_currency,
+                      public_url=settings.public_url)  # each user's morning digest, once a day
         run.delivery = deliver(store, smtp=smtp)
     return run

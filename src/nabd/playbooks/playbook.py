@@ -134,16 +134,29 @@ class Conditions(_Strict):
 
 # --- steps ----------------------------------------------------------------------------------------
 
+class Wording(_Strict):
+    """A task title in English and (optionally) Arabic; shown in the reader's language, English when it
+    has no Arabic. ``{reason}`` is worded from the task's cause and evidence in that language."""
+
+    en: str = Field(min_length=1, max_length=300)
+    ar: str | None = Field(None, min_length=1, max_length=300)
+
+    @field_validator("en", "ar")
+    @classmethod
+    def _placeholders(cls, title: str | None) -> str | None:
+        return None if title is None else _checked(title)
+
+
 class TaskStep(_Strict):
-    title: str = Field(min_length=1, max_length=300)
+    title: Wording = Field(description="a template, or {en: ..., ar: ...}")
     owner: str = Field("csm", description="'csm' (the account's CSM) or a user's login")
     due_in_days: int = Field(3, ge=0)
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
 
-    @field_validator("title")
+    @field_validator("title", mode="before")
     @classmethod
-    def _placeholders(cls, title: str) -> str:
-        return _checked(title)
+    def _one_language(cls, title: Any) -> Any:
+        return {"en": _checked(title)} if isinstance(title, str) else title
 
 
 class Task(_Strict):

@@ -9,8 +9,9 @@ accounts whose save-play was done churn less than those whose play was dismissed
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -24,26 +25,44 @@ from nabd.store.clock import utc_now
 CLOSED = ("done", "dismissed")
 TASK_COLUMNS = (
     "task_id", "account_id", "account_name", "playbook", "title", "owner", "priority", "due_at", "status",
-    "created_at", "closed_at", "outcome", "overdue",
+    "created_at", "closed_at", "outcome", "overdue", "cause", "evidence", "wording",
 )
 
 
-NEW_TASK_COLUMNS = ("task_id", "account_id", "playbook", "title", "owner", "priority", "due_at")
+NEW_TASK_COLUMNS = (
+    "task_id", "account_id", "playbook", "title", "owner", "priority", "due_at", "cause", "evidence", "wording", "as_of",
+)
+_TYPES = {"due_at": "TIMESTAMP", "as_of": "DATE"}  # the other new-task columns are text
+ROWS_PER_INSERT = 500
+
+
+def _where(
+    owner: str | None, status: str | None, account_id: str | None, task_id: str | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (over tasks ``t``) of the filters given, and its parameters."""
+    wanted = [(column, value) for column, value in
+              (("owner", owner), ("status", status), ("account_id", account_id), ("task_id", task_id)) if value]
+    clause = " AND ".join(f"t.{column} = ?" for column, _ in wanted)
+    return (f"WHERE {clause}" if clause else ""), [value for _, value in wanted]
 
 
 def _listed(
     store: Store, *, owner: str | None, status: str | None, account_id: str | None, task_id: str | None,
-    now: datetime,
-) -> ibis.Table:
-    """Tasks matching the filters, with their account's name and ``overdue`` (open and due before now)."""
-    tasks = store.table("tasks")
-    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id), ("task_id", task_id)):
-        if wanted:
-            tasks = tasks.filter(tasks[column] == wanted)
-    accounts = store.table("accounts").select(named_account="account_id", account_name="name")
-    joined = tasks.left_join(accounts, tasks.account_id == accounts.named_account)
-    overdue = (joined.status == "open") & joined.due_at.notnull() & (joined.due_at < now)
-    return joined.mutate(overdue=overdue.fill_null(False)).select(*TASK_COLUMNS)
+    now: datetime, limit: int | None = None, offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Tasks matching the filters, with their account's name and ``overdue`` (open and due before now):
+    overdue first, then soonest due (plain SQL: the tasks page runs it on every request)."""
+    where, params = _where(owner, status, account_id, task_id)
+    columns = ", ".join(f"t.{column}" for column in TASK_COLUMNS if column not in ("account_name", "overdue"))
+    overdue = "(t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at < ?)"
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = store.records(
+        f"SELECT {columns}, a.name AS account_name, {overdue} AS overdue FROM tasks t "
+        f"LEFT JOIN accounts a ON a.account_id = t.account_id {where} "
+        f"ORDER BY {overdue} DESC, t.due_at ASC NULLS LAST, t.task_id{page}",
+        [now, *params, now],
+    )
+    return [{column: row[column] for column in TASK_COLUMNS} for row in rows]
 
 
 def task_list(
@@ -51,27 +70,31 @@ def task_list(
     now: datetime | None = None, limit: int = 200, offset: int = 0,
 ) -> list[dict]:
     """Tasks with their account's name and ``overdue`` (open and due before now): overdue first, then soonest due."""
-    shown = _listed(store, owner=owner, status=status, account_id=account_id, task_id=None, now=now or utc_now())
-    ordered = shown.order_by([ibis.desc("overdue"), ibis.asc("due_at"), "task_id"]).limit(limit, offset=offset)
-    return ordered.to_pyarrow().to_pylist()
+    return _listed(store, owner=owner, status=status, account_id=account_id, task_id=None, now=now or utc_now(),
+                   limit=limit, offset=offset)
 
 
 def task_count(
     store: Store, *, owner: str | None = None, status: str | None = "open", account_id: str | None = None,
 ) -> int:
     """How many tasks :func:`task_list` would list with these filters and no limit."""
-    tasks = store.table("tasks")
-    for column, wanted in (("owner", owner), ("status", status), ("account_id", account_id)):
-        if wanted:
-            tasks = tasks.filter(tasks[column] == wanted)
-    return int(tasks.count().to_pyarrow().as_py())
+    where, params = _where(owner, status, account_id, None)
+    return int(store.scalar(f"SELECT count(*) FROM tasks t {where}", params))
 
 
 def find_task(store: Store, task_id: str, now: datetime | None = None) -> dict[str, Any] | None:
     """The task ``task_id`` as :func:`task_list` shows it (with account_name and overdue), or None."""
-    rows = _listed(store, owner=None, status=None, account_id=None, task_id=task_id, now=now or utc_now())
-    found = rows.to_pyarrow().to_pylist()
+    found = _listed(store, owner=None, status=None, account_id=None, task_id=task_id, now=now or utc_now())
     return found[0] if found else None
+
+
+def new_task_rows(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[str, list[Any]]]:
+    """(SELECT, parameters) for :func:`open_tasks` of ``rows`` (dicts of NEW_TASK_COLUMNS), ROWS_PER_INSERT at a time."""
+    one = ", ".join(f"CAST(? AS {_TYPES.get(column, 'TEXT')}) AS {column}" for column in NEW_TASK_COLUMNS)
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        sql = " UNION ALL ".join(f"SELECT {one}" for _ in chunk)
+        yield sql, [row.get(column) for row in chunk for column in NEW_TASK_COLUMNS]
 
 
 def open_tasks(store: Store, rows_sql: str, params: Sequence[Any] = (), now: datetime | None = None) -> None:
@@ -89,23 +112,35 @@ def open_tasks(store: Store, rows_sql: str, params: Sequence[Any] = (), now: dat
 
 
 def add_task(
-    store: Store, account_id: str, title: str, owner: str, due_at: date | None, playbook: str | None = None,
+    store: Store, account_id: str, title: str, owner: str, due_at: date | None, playbook: str | None = None, *,
+    cause: str | None = None, evidence: dict[str, Any] | None = None, wording: dict[str, str] | None = None,
 ) -> str:
-    """Open a task on the account for ``owner`` (due at the start of ``due_at``); returns its id."""
+    """Open a task on the account for ``owner`` (due at the start of ``due_at``); returns its id. A task
+    opened from a warning keeps its ``cause``, ``evidence`` and ``wording`` (shown in the reader's language)."""
     if not title.strip():
         raise NabdError("a task needs a title")
     if store.scalar("SELECT count(*) FROM accounts WHERE account_id = ?", [account_id]) == 0:
         raise NabdError(f"there is no account {account_id!r}")
     task_id = f"task-{uuid.uuid4().hex[:16]}"
     due = datetime.combine(due_at, datetime.min.time()) if due_at else None
-    open_tasks(
-        store,
-        "SELECT CAST(? AS TEXT) AS task_id, CAST(? AS TEXT) AS account_id, CAST(? AS TEXT) AS playbook, "
-        "CAST(? AS TEXT) AS title, CAST(? AS TEXT) AS owner, CAST(NULL AS TEXT) AS priority, "
-        "CAST(? AS TIMESTAMP) AS due_at",
-        [task_id, account_id, playbook, title.strip(), owner, due],
-    )
+    row = {
+        "task_id": task_id, "account_id": account_id, "playbook": playbook, "title": title.strip(), "owner": owner,
+        "due_at": due, "cause": cause,
+        "evidence": None if evidence is None else json.dumps(evidence, ensure_ascii=False, default=str),
+        "wording": None if wording is None else json.dumps(wording, ensure_ascii=False),
+    }
+    for sql, params in new_task_rows([row]):
+        open_tasks(store, sql, params)
     return task_id
+
+
+def open_task_of(store: Store, account_id: str, cause: str) -> str | None:
+    """The id of the account's open task of ``cause``, or None (one open task per account and cause)."""
+    found = store.fetchall(
+        "SELECT task_id FROM tasks WHERE account_id = ? AND cause = ? AND status = 'open' ORDER BY created_at LIMIT 1",
+        [account_id, cause],
+    )
+    return found[0][0] if found else None
 
 
 def close_task(store: Store, task_id: str, status: str, outcome: str) -> None:

@@ -87,6 +87,7 @@ class AccountSummary(BaseModel):
     as_of: date | None
     renewal_date: date | None
     mrr: Decimal = Field(description="MRR today in the reporting currency")
+    churned: bool = Field(False, description="a customer before today with no active subscription today")
 
 
 class Score(BaseModel):
@@ -233,9 +234,10 @@ async def list_accounts(
     trend: Annotated[str | None, Query(pattern="^(up|down|flat)$")] = None,
     sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend|risk)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    churned: Annotated[bool, Query(description="also churned accounts (no active subscription)")] = False,
 ) -> dict[str, Any]:
-    """Accounts with their latest health score, band, trend, MRR and next renewal."""
-    shown = PortfolioPage(PortfolioFilter(band, segment, csm, q, trend), sort, order == "desc", limit, offset)
+    """Accounts with their latest health score, band, trend, MRR and next renewal (churned ones on request)."""
+    shown = PortfolioPage(PortfolioFilter(band, segment, csm, q, trend, churned), sort, order == "desc", limit, offset)
     found = await _query(request, portfolio, shown, today(), load_settings().reporting_currency)
     return {"items": found.accounts, "total": found.total, "limit": limit, "offset": offset,
             "next": _next(request, limit, offset, found.total)}
@@ -312,7 +314,7 @@ async def health_scores(
     band: Annotated[str | None, Query(description="band id or colour")] = None,
 ) -> dict[str, Any]:
     """Latest health score of every account, lowest first."""
-    return await list_accounts(request, limit, offset, band, None, None, None, None, "score", "asc")
+    return await list_accounts(request, limit, offset, band, None, None, None, None, "score", "asc", False)
 
 
 @router.get("/metrics")

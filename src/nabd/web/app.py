@@ -34,7 +34,10 @@ from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import Store, open_store
 from nabd.store.signing import signing_keys
-from nabd.web import api, monitoring, outreach_pages, pages, report_pages, survey_pages, task_pages, user_pages
+from nabd.web import (
+    api, inbox_pages, monitoring, outreach_pages, pages, renewal_pages, report_pages, survey_pages, task_pages,
+    user_pages, view_pages,
+)
 from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
@@ -109,6 +112,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(pages.own)
     app.include_router(pages.router)
     app.include_router(task_pages.router)  # My tasks (nabd.playbooks)
+    app.include_router(inbox_pages.router)  # the risk inbox, the home page (nabd.playbooks.inbox)
+    app.include_router(renewal_pages.router)  # renewals and their forecast (nabd.playbooks.renewals)
+    app.include_router(view_pages.router)  # saved portfolio views, shareable links
     app.include_router(user_pages.router)  # Users (admins only)
     app.include_router(api.router)
     app.include_router(report_pages.pages)  # /reports: the monthly reports (nabd.report)

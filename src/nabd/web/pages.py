@@ -6,7 +6,7 @@ the user's preferences), ``router`` (everything else). Each page reads through i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 from typing import Annotated, Any
 
@@ -33,6 +33,7 @@ from nabd.web.read.data import data_overview
 from nabd.web.read.unscored import account_unscored, portfolio_unscored
 from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
+from nabd.web.read.views import find_view, view_query, views_of
 from nabd.web.security import (
     anonymous_guard,
     page_guard,
@@ -52,6 +53,7 @@ from nabd.web.users import (
 )
 
 PAGE_SIZE = 50
+HOME = "/inbox"  # where a login lands: the risk inbox
 MAX_PAGE = 1_000_000  # 50 million accounts: far beyond any portfolio, well inside a 64-bit OFFSET
 _environment = Environment(
     loader=FileSystemLoader(str(files("nabd.web") / "templates")),
@@ -121,7 +123,7 @@ async def login_form(request: Request, next: str | None = None, lang: str | None
     if lang in LANGUAGES:  # ?lang=ar: kept for the rest of the visit (a failed login's page too)
         request.state.session["lang"] = lang
         request.state.session_changed = True
-    return render(request, "login.html", next=_local_target(next), failed=False)
+    return render(request, "login.html", next=_local_target(next, HOME), failed=False)
 
 
 @login.post("/login")
@@ -129,7 +131,7 @@ async def log_in(
     request: Request,
     login_name: Annotated[str, Form(alias="login")],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/portfolio",
+    next: Annotated[str, Form()] = HOME,
 ) -> Response:
     client_ip = request.client.host if request.client else "unknown"
 
@@ -145,12 +147,12 @@ async def log_in(
 
     outcome, user, generation = await run_in_threadpool(check)
     if outcome == "limited":
-        return render(request, "login.html", status_code=429, next=_local_target(next), failed=False,
+        return render(request, "login.html", status_code=429, next=_local_target(next, HOME), failed=False,
                       limited=True)
     if user is None:
-        return render(request, "login.html", status_code=401, next=_local_target(next), failed=True)
+        return render(request, "login.html", status_code=401, next=_local_target(next, HOME), failed=True)
     start_session(request, user.login, generation=generation)
-    return RedirectResponse(_local_target(next), status_code=303)
+    return RedirectResponse(_local_target(next, HOME), status_code=303)
 
 
 @login.post("/language")
@@ -188,7 +190,8 @@ async def preferences(
 
 @router.get("/")
 async def home() -> Response:
-    return RedirectResponse("/portfolio", status_code=303)
+    """The risk inbox is everyone's home page (nabd.web.inbox_pages)."""
+    return RedirectResponse(HOME, status_code=303)
 
 
 @router.get("/portfolio")
@@ -202,22 +205,34 @@ async def portfolio_page(
     sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend|risk)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    churned: bool = False,
+    renewal: Annotated[str | None, Query(pattern="^([1-9][0-9]{0,2})?$")] = None,  # days; "" = any
+    view: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
+    """A CSM lands on her own accounts (``csm=*``: everyone's); churned accounts only with ``churned``;
+    ``renewal``: renewing within that many days; ``view``: the saved view shown (nabd.web.view_pages)."""
+    if csm is None and request.state.user.role == "csm":
+        csm = request.state.user.login
     wanted = PortfolioFilter(
-        band=band or None, segment=segment or None, csm=csm or None, search=q or None, trend=trend or None,
+        band=band or None, segment=segment or None, csm=None if csm in (None, "", "*") else csm, search=q or None,
+        trend=trend or None, churned=churned, renewal_by=today() + timedelta(days=int(renewal)) if renewal else None,
     )
     shown = PortfolioPage(wanted, sort=sort, descending=order == "desc", limit=PAGE_SIZE,
                           offset=(page - 1) * PAGE_SIZE)
     currency = load_settings().reporting_currency
 
     def read(store):
-        return portfolio(store, shown, today(), currency), filter_choices(store), portfolio_unscored(store)
+        saved = views_of(store, request.state.user.login)
+        shown_view = find_view(store, view) if view else None
+        return (portfolio(store, shown, today(), currency), filter_choices(store), portfolio_unscored(store), saved,
+                shown_view)
 
-    found, choices, unscored = await _query(request, read)
+    found, choices, unscored, saved, shown_view = await _query(request, read)
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
         request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
-        page=page, unscored=unscored,
+        page=page, unscored=unscored, views=saved, view=shown_view, renewal=int(renewal) if renewal else None,
+        query=view_query(request.url.query),
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )

@@ -24,17 +24,18 @@ import pyarrow as pa
 from nabd.errors import NabdError
 from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
-from nabd.metrics.active import account_mrr, next_renewals
+from nabd.metrics.active import account_mrr, active_accounts, next_renewals
 from nabd.risk.churn_storage import latest_risk_sql
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
+from nabd.store.sql import date_literal
 from nabd.web.read.bands import bands_of, scorecard_shown
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
 
 SORTS = ("score", "mrr", "renewal", "name", "trend", "risk")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
-    "renewal_date", "mrr", "onboarding", "risk",
+    "renewal_date", "mrr", "onboarding", "risk", "churned",
 )
 
 
@@ -98,9 +99,11 @@ def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[s
 def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[str, list[Any]]:
     """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
     (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
-    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh) and churn risk
-    (the newest stored prediction, nabd.risk.churn_storage)."""
+    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh), churn risk
+    (the newest stored prediction, nabd.risk.churn_storage) and churned: a customer before ``today`` with no
+    active subscription on it (left out unless asked for)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
+    active_sql = store.ibis.compile(active_accounts(store, today))
     onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
     run = latest_run(store)
     version, as_of, previous = run if run else (None, None, None)
@@ -109,12 +112,15 @@ WITH mrr AS ({mrr_sql}),
 renewals AS ({renewal_sql}),
 onboarding AS ({onboarding_sql}),
 risk AS ({latest_risk_sql()}),
+active AS ({active_sql}),
+customers AS (SELECT DISTINCT account_id FROM subscriptions WHERE start_date <= {date_literal(today)}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 portfolio AS (
   SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, s.score, s.band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
-         o.progress AS onboarding, k.probability AS risk
+         o.progress AS onboarding, k.probability AS risk,
+         (act.account_id IS NULL AND c.account_id IS NOT NULL) AS churned
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
@@ -122,6 +128,8 @@ portfolio AS (
   LEFT JOIN renewals r ON r.account_id = a.account_id
   LEFT JOIN onboarding o ON o.account_id = a.account_id
   LEFT JOIN risk k ON k.account_id = a.account_id
+  LEFT JOIN active act ON act.account_id = a.account_id
+  LEFT JOIN customers c ON c.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
     return sql, [version, as_of, version, previous]

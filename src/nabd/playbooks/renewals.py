@@ -1,0 +1,108 @@
+"""Renewals: the accounts renewing in the next 30/60/90 days, and a forecast of the MRR that renews,
+compared afterwards with what happened.
+
+p(churn) of an account = its churn model probability (the newest row of ``churn_risk``) when there is one,
+else the observed churn rate of its band within HORIZON_DAYS in the scorecard backtest (the year of as-of
+dates the data can label, every 28 days: :func:`nabd.health.backtest.run_backtest`).
+forecast renewing MRR = sum over renewing accounts of MRR x (1 - p(churn)).
+Accuracy per quarter: for each of the last QUARTERS closed quarters, the accounts whose next renewal fell in
+the quarter, scored on its first day (the scorecard, computed as the backtest does: nothing stored),
+forecast = sum MRR(first day) x (1 - band rate), actual = the MRR of those still customers on the first day of
+the next quarter; error = forecast - actual, relative error = error / actual. The band rates are measured
+over the year of the backtest, which may include the quarter they are compared with.
+The figures are computed by the daily run at most once every REFRESH_DAYS and kept in ``nabd_meta``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from nabd.errors import NabdError
+from nabd.health.backtest import backtest_dates, outcomes, run_backtest
+from nabd.health.scorecard import Scorecard
+from nabd.metrics.active import account_mrr, active_accounts, next_renewals
+from nabd.store import Store
+
+FIGURES_KEY = "renewal_figures"
+HORIZON_DAYS = 90
+QUARTERS = 4
+REFRESH_DAYS = 7
+WINDOWS = (30, 60, 90)
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _next_quarter(start: date) -> date:
+    return date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+
+
+def band_churn_rates(store: Store, scorecard: Scorecard) -> dict[str, float]:
+    """band id -> churn rate within HORIZON_DAYS in the scorecard backtest (empty when the data cannot label churn)."""
+    try:
+        dates = backtest_dates(store, None, None, 28, HORIZON_DAYS)
+    except NabdError:
+        return {}
+    result = run_backtest(store, scorecard, dates, HORIZON_DAYS)
+    return {band.band: band.churn_rate for band in result.bands if band.churn_rate is not None}
+
+
+def quarter_accuracy(
+    store: Store, scorecard: Scorecard, rates: dict[str, float], start: date, currency: str,
+) -> dict[str, Any]:
+    """The forecast of the quarter starting ``start`` made on its first day, and what renewed."""
+    end = _next_quarter(start)
+    scored = outcomes(store, scorecard, start, HORIZON_DAYS).select("account_id", "band")
+    renewing = next_renewals(store, start, (end - start).days - 1).select(renewing_account="account_id")
+    mrr = account_mrr(store, start, currency).rename(mrr_account="account_id")
+    later = active_accounts(store, end).select(kept_account="account_id")
+    rows = renewing.join(mrr, renewing.renewing_account == mrr.mrr_account)
+    rows = rows.left_join(scored, rows.renewing_account == scored.account_id)
+    rows = rows.left_join(later, rows.renewing_account == later.kept_account)
+    money = rows.mrr.cast("float64")
+    per_band = rows.group_by("band").aggregate(
+        accounts=rows.count(), mrr=money.sum(), kept=money.sum(where=rows.kept_account.notnull()).fill_null(0),
+    ).to_pyarrow().to_pylist()
+    known = [row for row in per_band if row["band"] in rates]
+    forecast = sum(row["mrr"] * (1 - rates[row["band"]]) for row in known)
+    actual = sum(row["kept"] for row in known)
+    due = sum(row["mrr"] for row in known)
+    return {
+        "quarter": f"{start.year}-Q{(start.month - 1) // 3 + 1}", "first": start.isoformat(),
+        "accounts": sum(row["accounts"] for row in known), "renewing_mrr": due, "forecast": forecast,
+        "actual": actual, "error": forecast - actual if known else None,
+        "relative_error": (forecast - actual) / actual if actual else None,
+        "unscored": sum(row["accounts"] for row in per_band if row["band"] not in rates),
+    }
+
+
+def record_renewal_figures(
+    store: Store, as_of: date, scorecard: Scorecard, currency: str = "USD", *, force: bool = False,
+) -> dict[str, Any] | None:
+    """Measure the band churn rates and the last QUARTERS quarters' forecast accuracy, and keep them; done at
+    most once every REFRESH_DAYS (or when the scorecard changes) unless ``force``."""
+    kept = renewal_figures(store)
+    if (not force and kept and kept["version"] == scorecard.version
+            and 0 <= (as_of - date.fromisoformat(kept["as_of"])).days < REFRESH_DAYS):
+        return kept
+    rates = band_churn_rates(store, scorecard)
+    quarters, start = [], quarter_start(as_of)
+    first_data = store.scalar("SELECT min(start_date) FROM subscriptions")
+    for _ in range(QUARTERS):
+        start = quarter_start(start - timedelta(days=1))
+        if rates and first_data is not None and start > first_data:
+            quarters.append(quarter_accuracy(store, scorecard, rates, start, currency))
+    figures = {"as_of": as_of.isoformat(), "version": scorecard.version, "horizon_days": HORIZON_DAYS,
+               "band_rates": rates, "quarters": quarters}
+    with store.transaction():
+        store.execute("DELETE FROM nabd_meta WHERE key = ?", [FIGURES_KEY])
+        store.execute("INSERT INTO nabd_meta (key, value) VALUES (?, ?)", [FIGURES_KEY, json.dumps(figures)])
+    return figures
+
+
+def renewal_figures(store: Store) -> dict[str, Any] | None:
+    value = store.scalar("SELECT value FROM nabd_meta WHERE key = ?", [FIGURES_KEY])
+    return json.loads(value) if value else None
