@@ -11,11 +11,15 @@ import json
 import threading
 from collections import OrderedDict
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from nabd.health import versions
 from nabd.health.explain import Explanation, explain, render_explanation, rounded_points
+from nabd.health.overrides import current_override
 from nabd.health.scorecard import Scorecard
+from nabd.metrics.active import account_mrr, customer_subscriptions, is_active, next_renewals
+from nabd.metrics.currency import to_reporting_currency
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
 
@@ -148,3 +152,72 @@ def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> 
         "FROM account_days WHERE day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
         [account_id, today - timedelta(weeks=weeks), today],
     )
+
+
+def _renewing_mrr(store: Store, today: date, reporting_currency: str):
+    """Per active account: its next renewal (metrics.active.next_renewals) and the MRR of the periods renewing
+    then, in the reporting currency: renewal_mrr = sum(period mrr x rate(currency, today))."""
+    periods = customer_subscriptions(store)
+    periods = periods.filter(is_active(periods, today))
+    renewals = next_renewals(store, today)
+    renewing = periods.join(renewals, ["account_id", "renewal_date"]).select(
+        "account_id", "renewal_date", "mrr", "currency")
+    converted = to_reporting_currency(store, renewing, "mrr", reporting_currency, today)
+    return converted.group_by("account_id", "renewal_date").aggregate(renewal_mrr=converted.mrr.sum())
+
+
+def account_header(store: Store, account_id: str, today: date, reporting_currency: str) -> dict[str, Any]:
+    """The account's 360 header: status (customer, churned or none: never a customer), churned_on,
+    customer_since and tenure_days (since its first subscription period), MRR and ARR (= 12 x MRR) today in
+    the reporting currency (metrics.active.account_mrr), next renewal and the MRR renewing then
+    (metrics.active.next_renewals: never a past date), the latest score with its trend (score minus the one
+    before) and the override in force (health.overrides), the computed score staying beside it."""
+    mrr = store.account_rows(("account_mrr", today, reporting_currency),
+                             lambda: account_mrr(store, today, reporting_currency), account_id)
+    renewal = store.account_rows(("renewing_mrr", today, reporting_currency),
+                                 lambda: _renewing_mrr(store, today, reporting_currency), account_id)
+    first, last_end, open_periods, periods = store.fetchall(
+        "SELECT min(start_date), max(end_date), count(*) - count(end_date), count(*) FROM subscriptions "
+        "WHERE account_id = ?", [account_id])[0]
+    active = bool(mrr) or store.scalar(
+        "SELECT count(*) FROM subscriptions WHERE account_id = ? AND start_date <= ? "
+        "AND (end_date IS NULL OR end_date > ?)", [account_id, today, today]) > 0
+    status = "customer" if active else ("churned" if periods and first <= today else "none")
+    scores = store.records(
+        "SELECT as_of, score, band, scorecard_version FROM health_scores WHERE account_id = ? "
+        "ORDER BY as_of DESC, computed_at DESC LIMIT 2", [account_id])
+    latest = scores[0] if scores else None
+    trend = (latest["score"] - scores[1]["score"]
+             if latest and len(scores) > 1 and latest["score"] is not None and scores[1]["score"] is not None
+             else None)
+    monthly = mrr[0]["mrr"] if mrr else Decimal(0)
+    return {
+        "status": status,
+        "churned_on": last_end if status == "churned" and not open_periods else None,
+        "customer_since": first,
+        "tenure_days": (min(today, last_end or today) - first).days if first and first <= today else None,
+        "mrr": monthly,
+        "arr": monthly * 12,
+        "currency": reporting_currency,
+        "renewal_date": renewal[0]["renewal_date"] if renewal else None,
+        "renewal_mrr": renewal[0]["renewal_mrr"] if renewal else None,
+        "score": latest["score"] if latest else None,
+        "band": latest["band"] if latest else None,
+        "as_of": latest["as_of"] if latest else None,
+        "trend": trend,
+        "override": current_override(store, account_id, today),
+    }
+
+
+def usage_weeks(store: Store, account_id: str, today: date, weeks: int = 26) -> dict[str, Any]:
+    """The usage chart: every ISO week (Monday) of the last ``weeks`` weeks with its events and value, zero for
+    a week without activity (a silent week shows), and the account's last day with any activity."""
+    found = {row["week"]: row for row in usage_trend(store, account_id, today, weeks)}
+    monday = today - timedelta(days=today.weekday())
+    shown = [monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    first_day = today - timedelta(weeks=weeks)
+    rows = [{"week": week, "events": found[week]["events"] if week in found else 0,
+             "value": found[week]["value"] if week in found else 0}
+            for week in shown if week + timedelta(days=6) > first_day]
+    last = store.scalar("SELECT max(day) FROM activity_daily WHERE account_id = ? AND day <= ?", [account_id, today])
+    return {"weeks": rows, "last_activity": last}
