@@ -6,6 +6,7 @@ the user's preferences), ``router`` (everything else). Each page reads through i
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from importlib.resources import files
 from typing import Annotated, Any
@@ -96,7 +97,24 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
 
 
+# Error messages the pages raise, as templates a language translates (messages.po); others show as they are.
+ERROR_TEMPLATES = (
+    (re.compile(r"there is no account (?P<account>.+)", re.S), "there is no account %(account)s"),
+    (re.compile(r"there is no page at (?P<path>.+)", re.S), "there is no page at %(path)s"),
+    (re.compile(r"there is no task (?P<task>.+)", re.S), "there is no task %(task)s"),
+    (re.compile(r"only the account's CSM or an admin can (?P<what>.+)", re.S),
+     "only the account's CSM or an admin can change this account"),
+)
+
+
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """The error page in the visitor's language: a known message (ERROR_TEMPLATES) is translated."""
+    lang = language_of(request)
+    for pattern, template in ERROR_TEMPLATES:
+        found = pattern.fullmatch(message)
+        if found:
+            message = lang.gettext(template, **found.groupdict())
+            break
     return render(request, "error.html", status_code=status_code, status=status_code, message=message)
 
 

@@ -2,7 +2,7 @@
 score, band, trend, MRR and next renewal, with band counts and MRR.
 
 Speed (issue 6: p95 < 200 ms at 100,000 accounts): the portfolio's rows (score of the newest run,
-trend, MRR in the reporting currency, next renewal, onboarding) are computed by the store's engine
+or the manual override in force with the computed score beside it, trend, MRR in the reporting currency, next renewal, onboarding) are computed by the store's engine
 once per :class:`PortfolioKey` and kept in the process in an in-memory DuckDB table; each request
 filters (with the one portfolio filter, :func:`nabd.health.portfolio.filter_accounts`), sorts,
 paginates and counts bands there. Kept at most ``CACHE_SECONDS``. The SQL of a filter and sort order
@@ -22,6 +22,7 @@ import ibis
 import pyarrow as pa
 
 from nabd.errors import NabdError
+from nabd.health.overrides import overrides_in_force
 from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import account_mrr, next_renewals
@@ -33,7 +34,7 @@ from nabd.web.read.generation import CACHE_SECONDS, data_generation
 SORTS = ("score", "mrr", "renewal", "name", "trend")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
-    "renewal_date", "mrr", "onboarding",
+    "renewal_date", "mrr", "onboarding", "computed_score", "overridden",
 )
 
 
@@ -100,24 +101,28 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
     progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
     onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
+    overrides_sql = store.ibis.compile(overrides_in_force(store, today))
     run = latest_run(store)
     version, as_of, previous = run if run else (None, None, None)
     sql = f"""
 WITH mrr AS ({mrr_sql}),
 renewals AS ({renewal_sql}),
 onboarding AS ({onboarding_sql}),
+overrides AS ({overrides_sql}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 portfolio AS (
-  SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, s.score, s.band,
+  SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country,
+         coalesce(v.score, s.score) AS score, coalesce(v.band, s.band) AS band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
-         o.progress AS onboarding
+         o.progress AS onboarding, s.score AS computed_score, v.account_id IS NOT NULL AS overridden
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
   LEFT JOIN mrr m ON m.account_id = a.account_id
   LEFT JOIN renewals r ON r.account_id = a.account_id
   LEFT JOIN onboarding o ON o.account_id = a.account_id
+  LEFT JOIN overrides v ON v.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
     return sql, [version, as_of, version, previous]
