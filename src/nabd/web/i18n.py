@@ -94,10 +94,13 @@ class Language:
         if amount is None:
             return "–"
         pattern = self.locale.currency_formats["standard"].pattern.replace(".00", "")
-        return self.number_text(format_currency(
+        text = self.number_text(format_currency(
             amount, currency, format=pattern, locale=self.code, numbering_system=self.digits,
             currency_digits=False,
         ))
+        # In right-to-left text the "$" of "US$" would take the paragraph's direction and show as "$US":
+        # a left-to-right mark after it keeps the symbol whole.
+        return text + "\u200e" if self.direction == "rtl" else text
 
     def country(self, code: str | None) -> str:
         """The country's name in this language (CLDR) for an ISO code such as ``SA``; other text as it is."""
