@@ -52,16 +52,23 @@ def register(app: typer.Typer) -> None:
         base_url: Annotated[str, typer.Option(help="Public URL of the Nabd server the links point to.")],
         contact: Annotated[list[str] | None, typer.Option(help="Contact id to survey (repeat); default: the contacts its touchpoint makes due today.")] = None,
         surveys_file: Annotated[Path | None, typer.Option("--surveys", help="Survey definitions YAML (default: the shipped ones).")] = None,
+        churned: Annotated[bool, typer.Option("--churned", help="Send to contacts of churned accounts too (refused without it, except the exit survey).")] = False,
         database: DatabaseOption = None,
     ) -> None:
         """E-mail a survey with personal signed links (SMTP from NABD_SMTP_HOST/PORT/FROM), throttled."""
-        from nabd.feedback.sending import contacts_due, send_survey
+        from nabd.errors import NabdError
+        from nabd.feedback.sending import churned_contacts, contacts_due, send_survey
         from nabd.feedback.surveys import load_surveys
         from nabd.store.calendar import today
 
         book = load_surveys(surveys_file)
         with open_configured_store(database) as store:
             chosen = contact or contacts_due(store, book.survey(survey), today())
+            former = churned_contacts(store, chosen, today()) if book.survey(survey).touchpoint != "exit survey" else []
+            if former and not churned:
+                shown = ", ".join(former[:5]) + (f" and {len(former) - 5} more" if len(former) > 5 else "")
+                raise NabdError(f"{len(former)} of these contacts belong to churned accounts ({shown}): "
+                                "add --churned to survey them anyway, or leave them out")
             report = send_survey(store, survey, chosen, base_url=base_url, book=book)
         console.print(f"sent {len(report.sent)}; throttled {len(report.throttled)}; "
                       f"without e-mail {len(report.without_email)}")

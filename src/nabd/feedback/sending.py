@@ -48,13 +48,30 @@ def contacts_due(store: Store, survey: Survey, as_of: date) -> list[str]:
                                 [day - timedelta(days=1), day]),
         "after onboarding": ("SELECT account_id FROM accounts WHERE created_at >= ? AND created_at < ?",
                              [day - timedelta(days=30), day - timedelta(days=29)]),
-        "quarterly relationship": ("SELECT account_id FROM accounts WHERE status = 'active'", []),
+        "quarterly relationship": (  # customers today: an active subscription period (metrics.active.is_active)
+            "SELECT account_id FROM subscriptions WHERE start_date <= ? AND (end_date IS NULL OR end_date > ?) "
+            "AND account_id IN (SELECT account_id FROM accounts WHERE status = 'active')", [as_of, as_of]),
         "exit survey": ("SELECT account_id FROM subscriptions GROUP BY account_id "
                         "HAVING max(coalesce(end_date, ?)) >= ? AND max(coalesce(end_date, ?)) < ?",
                         [next_day, as_of - timedelta(days=7), next_day, as_of]),
     }[survey.touchpoint]
     rows = store.fetchall(
         f"SELECT contact_id FROM contacts WHERE account_id IN ({accounts[0]}) ORDER BY contact_id", accounts[1]
+    )
+    return [row[0] for row in rows]
+
+
+def churned_contacts(store: Store, contact_ids: Sequence[str], as_of: date) -> list[str]:
+    """The contacts of ``contact_ids`` whose account churned: it had subscription periods, none active on ``as_of``."""
+    if not contact_ids:
+        return []
+    marks = ", ".join("?" for _ in contact_ids)
+    rows = store.fetchall(
+        f"SELECT c.contact_id FROM contacts c WHERE c.contact_id IN ({marks}) "
+        "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = c.account_id AND s.start_date <= ?) "
+        "AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = c.account_id AND s.start_date <= ? "
+        "AND (s.end_date IS NULL OR s.end_date > ?)) ORDER BY c.contact_id",
+        [*contact_ids, as_of, as_of, as_of],
     )
     return [row[0] for row in rows]
 
