@@ -81,3 +81,37 @@ def test_the_feed_filters_by_kind_and_pages(store_url):
 def test_a_filter_names_groups_or_kinds_and_ignores_unknown_names():
     assert kinds_of(None) == KINDS
     assert kinds_of(["tasks", "ticket", "nonsense"]) == ("task_opened", "task_closed", "ticket")
+
+
+def test_a_band_change_names_the_measures_that_moved_it(store_url):
+    # v1 weighs usage 60 and tickets 40; usage's score fell from 80 to 20: its contribution from
+    # 60 x 80 / 100 = 48 to 60 x 20 / 100 = 12, so -36 points; tickets stayed at 40 x 50 / 100 = 20.
+    with open_store(store_url) as store:
+        seed_company(store)
+        today = utc_now().date()
+        store.execute("DELETE FROM health_scores WHERE account_id = 'a1'")
+        store.execute("INSERT INTO health_score_layouts VALUES ('v1', 1, 'usage'), ('v1', 2, 'tickets')")
+        store.execute("INSERT INTO health_score_weights VALUES ('v1', 0, 1, 60, NULL), ('v1', 0, 2, 40, NULL)")
+        for days_ago, score, band, usage in ((14, 68, "neutral", 80.0), (7, 32, "unhealthy", 20.0)):
+            store.execute(
+                "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
+                "band, coverage, measure_values, weight_set, computed_at) VALUES ('a1', ?, 'v1', 'default', ?, ?, ?, "
+                "1.0, ?, 0, ?)",
+                [today - timedelta(days=days_ago), score, float(score), band, [1.0, usage, 3.0, 50.0], utc_now()])
+        store.execute("INSERT INTO health_band_changes VALUES ('a1', ?, 'v1', 'neutral', 'unhealthy', 68, 32)",
+                      [today - timedelta(days=7)])
+        found = timeline(store, "a1", today, kinds_of(["scores"]))
+    assert [(item["kind"], item["value"], item["previous"]) for item in found.items] == [("band", 32, 68)]
+    moved = found.items[0]["moved"]
+    assert [(m["measure"], round(m["points"], 9)) for m in moved] == [("usage", -36.0)]
+
+
+def test_a_score_move_of_ten_points_within_a_band_is_on_the_timeline_and_a_smaller_one_is_not(store_url):
+    with open_store(store_url) as store:
+        seed_company(store)  # a3: 80 then 88, both healthy: 8 points, not shown
+        today = utc_now().date()
+        store.execute("INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, band, "
+                      "coverage, computed_at) VALUES ('a3', ?, 'v1', 'default', 98, 'healthy', 1.0, ?)",
+                      [today, utc_now()])
+        found = timeline(store, "a3", today, kinds_of(["scores"]))
+    assert [(item["kind"], item["previous"], item["value"]) for item in found.items] == [("score", 88, 98)]
