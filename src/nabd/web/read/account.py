@@ -18,10 +18,9 @@ from nabd.health import versions
 from nabd.health.explain import Explanation, explain, render_explanation, rounded_points
 from nabd.health.overrides import current_override
 from nabd.health.scorecard import Scorecard
-from nabd.metrics.active import account_mrr, customer_subscriptions, is_active, next_renewals
-from nabd.metrics.currency import to_reporting_currency
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
+from nabd.web.read.portfolio import portfolio_row
 
 
 def account(store: Store, account_id: str) -> dict[str, Any] | None:
@@ -154,43 +153,24 @@ def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> 
     )
 
 
-def _renewing_mrr(store: Store, today: date, reporting_currency: str):
-    """Per active account: its next renewal (metrics.active.next_renewals) and the MRR of the periods renewing
-    then, in the reporting currency: renewal_mrr = sum(period mrr x rate(currency, today))."""
-    periods = customer_subscriptions(store)
-    periods = periods.filter(is_active(periods, today))
-    renewals = next_renewals(store, today)
-    renewing = periods.join(renewals, ["account_id", "renewal_date"]).select(
-        "account_id", "renewal_date", "mrr", "currency")
-    converted = to_reporting_currency(store, renewing, "mrr", reporting_currency, today)
-    return converted.group_by("account_id", "renewal_date").aggregate(renewal_mrr=converted.mrr.sum())
-
-
 def account_header(store: Store, account_id: str, today: date, reporting_currency: str) -> dict[str, Any]:
     """The account's 360 header: status (customer, churned or none: never a customer), churned_on,
     customer_since and tenure_days (since its first subscription period), MRR and ARR (= 12 x MRR) today in
     the reporting currency (metrics.active.account_mrr), next renewal and the MRR renewing then
-    (metrics.active.next_renewals: never a past date), the latest score with its trend (score minus the one
-    before) and the override in force (health.overrides), the computed score staying beside it."""
-    mrr = store.account_rows(("account_mrr", today, reporting_currency),
-                             lambda: account_mrr(store, today, reporting_currency), account_id)
-    renewal = store.account_rows(("renewing_mrr", today, reporting_currency),
-                                 lambda: _renewing_mrr(store, today, reporting_currency), account_id)
-    first, last_end, open_periods, periods = store.fetchall(
-        "SELECT min(start_date), max(end_date), count(*) - count(end_date), count(*) FROM subscriptions "
-        "WHERE account_id = ?", [account_id])[0]
-    active = bool(mrr) or store.scalar(
-        "SELECT count(*) FROM subscriptions WHERE account_id = ? AND start_date <= ? "
-        "AND (end_date IS NULL OR end_date > ?)", [account_id, today, today]) > 0
+    (metrics.active.renewing_mrr: never a past date), the score of the newest run with its trend (score minus
+    the one before) and the override in force (health.overrides), the computed score staying beside it.
+
+    The money, score and trend are the account's row of the kept portfolio (nabd.web.read.portfolio), computed
+    once for every account: one account's MRR alone costs as much as everyone's (the currency conversion).
+    """
+    row = portfolio_row(store, account_id, today, reporting_currency) or {}
+    first, last_end, open_periods, periods, active = store.fetchall(
+        "SELECT min(start_date), max(end_date), count(*) - count(end_date), count(*), "
+        "count(CASE WHEN start_date <= ? AND (end_date IS NULL OR end_date > ?) THEN 1 END) "
+        "FROM subscriptions WHERE account_id = ?", [today, today, account_id])[0]
     status = "customer" if active else ("churned" if periods and first <= today else "none")
-    scores = store.records(
-        "SELECT as_of, score, band, scorecard_version FROM health_scores WHERE account_id = ? "
-        "ORDER BY as_of DESC, computed_at DESC LIMIT 2", [account_id])
-    latest = scores[0] if scores else None
-    trend = (latest["score"] - scores[1]["score"]
-             if latest and len(scores) > 1 and latest["score"] is not None and scores[1]["score"] is not None
-             else None)
-    monthly = mrr[0]["mrr"] if mrr else Decimal(0)
+    override = current_override(store, account_id, today)
+    monthly = row.get("mrr") or Decimal(0)
     return {
         "status": status,
         "churned_on": last_end if status == "churned" and not open_periods else None,
@@ -199,13 +179,13 @@ def account_header(store: Store, account_id: str, today: date, reporting_currenc
         "mrr": monthly,
         "arr": monthly * 12,
         "currency": reporting_currency,
-        "renewal_date": renewal[0]["renewal_date"] if renewal else None,
-        "renewal_mrr": renewal[0]["renewal_mrr"] if renewal else None,
-        "score": latest["score"] if latest else None,
-        "band": latest["band"] if latest else None,
-        "as_of": latest["as_of"] if latest else None,
-        "trend": trend,
-        "override": current_override(store, account_id, today),
+        "renewal_date": row.get("renewal_date"),
+        "renewal_mrr": row.get("renewal_mrr"),
+        "score": row.get("computed_score"),
+        "band": None if override else row.get("band"),  # the kept band is the override's while one is in force
+        "as_of": row.get("as_of"),
+        "trend": row.get("trend"),
+        "override": override,
     }
 
 

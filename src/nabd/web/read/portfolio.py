@@ -25,7 +25,7 @@ from nabd.errors import NabdError
 from nabd.health.overrides import overrides_in_force
 from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
-from nabd.metrics.active import account_mrr, next_renewals
+from nabd.metrics.active import account_mrr, renewing_mrr
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
 from nabd.web.read.bands import bands_of, scorecard_shown
@@ -34,7 +34,7 @@ from nabd.web.read.generation import CACHE_SECONDS, data_generation
 SORTS = ("score", "mrr", "renewal", "name", "trend")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
-    "renewal_date", "mrr", "onboarding", "computed_score", "overridden",
+    "renewal_date", "mrr", "onboarding", "computed_score", "overridden", "renewal_mrr",
 )
 
 
@@ -84,13 +84,13 @@ _money_sql: dict[tuple[str, date, str], tuple[str, str]] = {}
 
 
 def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[str, str]:
-    """The SQL of account_mrr and of the next renewals on ``today``, compiled by Ibis once per
+    """The SQL of account_mrr and of the next renewals (with the MRR renewing then) on ``today``, compiled by Ibis once per
     (database, day, currency) and kept for the life of the process."""
     key = (str(store.url), today, reporting_currency)
     if key not in _money_sql:
         _money_sql[key] = (
             store.ibis.compile(account_mrr(store, today, reporting_currency)),
-            store.ibis.compile(next_renewals(store, today)),
+            store.ibis.compile(renewing_mrr(store, today, reporting_currency)),
         )
     return _money_sql[key]
 
@@ -115,7 +115,8 @@ portfolio AS (
   SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country,
          coalesce(v.score, s.score) AS score, coalesce(v.band, s.band) AS band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
-         o.progress AS onboarding, s.score AS computed_score, v.account_id IS NOT NULL AS overridden
+         o.progress AS onboarding, s.score AS computed_score, v.account_id IS NOT NULL AS overridden,
+         r.renewal_mrr
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
@@ -203,6 +204,15 @@ def portfolio(
     chosen = band_ids(card.bands, wanted.band) if wanted.band else None
     total = sum(row["accounts"] for row in bands if chosen is None or row["band"] in chosen)
     return Portfolio(accounts=accounts, total=total, bands=bands, band_table=bands_of(card))
+
+
+def portfolio_row(store: Store, account_id: str, today: date, reporting_currency: str = "USD") -> dict[str, Any] | None:
+    """The account's kept portfolio row (PORTFOLIO_COLUMNS: score of the newest run or its override, trend,
+    MRR, next renewal and the MRR renewing then...), or None for an account the portfolio leaves out."""
+    with _lock:
+        _kept_portfolio(store, today, reporting_currency)
+        found = _records("SELECT * FROM portfolio WHERE account_id = ?", [account_id])
+    return found[0] if found else None
 
 
 def filter_choices(store: Store) -> dict[str, list[str]]:

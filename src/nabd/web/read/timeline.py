@@ -179,18 +179,23 @@ def timeline(store: Store, account_id: str, today: date, kinds: tuple[str, ...] 
              offset: int = 0) -> Timeline:
     """One page of the account's timeline, newest first (ties: kind, ref), with the measures that moved each
     score or band change, the total of the chosen kinds and the count of every kind."""
-    params = _feed_params(account_id, today)
-    counts = dict(store.fetchall(f"SELECT kind, count(*) FROM ({_FEED}) AS feed GROUP BY kind", params))
-    counts = {kind: int(counts.get(kind, 0)) for kind in KINDS}
+    marks = ", ".join("?" for _ in kinds) or "NULL"
+    # The page and the count of every kind in one pass over the account's feed: count rows carry the kind and
+    # its count (in ``value``) with no time.
+    rows = store.records(
+        f"WITH feed AS MATERIALIZED ({_FEED}), "
+        f"page AS (SELECT {', '.join(COLUMNS)} FROM feed WHERE kind IN ({marks}) "
+        "ORDER BY happened_at DESC, kind, ref LIMIT ? OFFSET ?) "
+        f"SELECT 0 AS part, {', '.join(COLUMNS)} FROM page "
+        "UNION ALL SELECT 1, NULL, kind, NULL, NULL, NULL, CAST(count(*) AS DOUBLE PRECISION), NULL, NULL, NULL, NULL "
+        "FROM feed GROUP BY kind "
+        "ORDER BY part, happened_at DESC, kind, ref",
+        [*_feed_params(account_id, today), *kinds, limit, offset],
+    )
+    counts = {kind: 0 for kind in KINDS}
+    counts.update({row["kind"]: int(row["value"]) for row in rows if row["part"] == 1})
     total = sum(counts[kind] for kind in kinds)
-    items: list[dict[str, Any]] = []
-    if kinds and total > offset:
-        marks = ", ".join("?" for _ in kinds)
-        items = store.records(
-            f"SELECT {', '.join(COLUMNS)} FROM ({_FEED}) AS feed WHERE kind IN ({marks}) "
-            "ORDER BY happened_at DESC, kind, ref LIMIT ? OFFSET ?",
-            [*params, *kinds, limit, offset],
-        )
+    items = [{column: row[column] for column in COLUMNS} for row in rows if row["part"] == 0]
     for item in items:
         item["evidence"] = _evidence(item) if item["kind"] == "warning" else None
         item["until"] = date.fromisoformat(item["detail"][:10]) if item["kind"] == "override" else None
