@@ -406,7 +406,10 @@ async def dashboard_page(
         shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
     if shown is None:
         shown = await _query(request, dashboards.dashboard, today(), months, named, currency)
+    last = shown["movements"][-1] if shown["movements"] else None
     return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months,
+                  kpis=dashboards.headline_kpis(shown) if shown["churn"] else [],
+                  falls=last and {**dashboards.waterfall(last), "month": last["period_start"]},
                   retention=dashboards.by_period(shown, "churn", "revenue"),
                   voice=dashboards.by_period(shown, "nps", "csat", "ces"))
 
