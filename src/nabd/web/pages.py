@@ -34,6 +34,7 @@ from nabd.web.read import scorecards
 from nabd.web.read import timeline as timelines
 from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
+from nabd.web.read.unscored import account_unscored, portfolio_unscored
 from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
 from nabd.web.security import (
@@ -231,13 +232,13 @@ async def portfolio_page(
     currency = load_settings().reporting_currency
 
     def read(store):
-        return portfolio(store, shown, today(), currency), filter_choices(store)
+        return portfolio(store, shown, today(), currency), filter_choices(store), portfolio_unscored(store)
 
-    found, choices = await _query(request, read)
+    found, choices, unscored = await _query(request, read)
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
         request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
-        page=page,
+        page=page, unscored=unscored,
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
@@ -275,6 +276,7 @@ async def account_page(
                                            (page - 1) * TIMELINE_PAGE),
             "contacts": timelines.contacts(store, account_id),
             "audit": override_audit(store, account_id, 10),
+            "unscored": account_unscored(store, account_id),
         }
 
     shown = await _query(request, read)
