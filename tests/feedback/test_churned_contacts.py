@@ -1,17 +1,49 @@
-"""Before a survey goes out, the contacts of churned accounts are found (``nabd feedback send`` warns and skips them)."""
+"""Surveys and churned accounts: the relationship survey goes to customers only, and ``nabd feedback send``
+warns about and skips a churned account's contacts unless asked for (``--include-churned``)."""
+
+from __future__ import annotations
 
 from datetime import date
 
-from nabd.feedback.sending import churned_contacts
+from typer.testing import CliRunner
+
+from nabd.cli import app
+from nabd.feedback.sending import churned_contacts, contacts_due
+from nabd.feedback.surveys import load_surveys
+from nabd.store import open_store
+
+TODAY = date(2026, 3, 1)
+
+
+def _company(store) -> None:
+    """al (customer), bo (churned on 2026-02-01), cy (not yet a customer); one contact each."""
+    store.execute("INSERT INTO accounts (account_id, name) VALUES ('al', 'Al'), ('bo', 'Bo'), ('cy', 'Cy')")
+    store.execute("INSERT INTO subscriptions VALUES ('s1', 'al', 'core', 10, 'USD', 1, '2025-01-01', NULL, NULL), "
+                  "('s2', 'bo', 'core', 10, 'USD', 1, '2025-01-01', '2026-02-01', NULL), "
+                  "('s3', 'cy', 'core', 10, 'USD', 1, '2026-09-01', NULL, NULL)")
+    store.execute("INSERT INTO contacts VALUES ('c-al', 'al', 'A', 'a@x.test', 'CEO', 'en'), "
+                  "('c-bo', 'bo', 'B', 'b@x.test', 'CEO', 'ar'), ('c-cy', 'cy', 'C', 'c@x.test', 'CEO', 'en')")
+
+
+def test_the_relationship_survey_is_due_for_customers_only(store):
+    _company(store)
+    survey = next(s for s in load_surveys().surveys if s.touchpoint == "quarterly relationship")
+    assert contacts_due(store, survey, TODAY) == ["c-al"]
 
 
 def test_the_contacts_of_accounts_without_an_active_subscription_are_churned(store):
-    store.execute("INSERT INTO accounts (account_id, name) VALUES ('gone', 'Gone'), ('here', 'Here'), ('soon', 'Soon')")
-    store.execute(
-        "INSERT INTO subscriptions VALUES ('s1', 'gone', 'core', 10, 'USD', 1, '2025-01-01', '2026-05-01', NULL), "
-        "('s2', 'here', 'core', 10, 'USD', 1, '2025-01-01', NULL, NULL), "
-        "('s3', 'soon', 'core', 10, 'USD', 1, '2026-09-01', NULL, NULL)"  # not yet a customer: not churned
-    )
-    store.execute("INSERT INTO contacts (contact_id, account_id) VALUES ('c1', 'gone'), ('c2', 'here'), ('c3', 'soon')")
-    assert churned_contacts(store, ["c1", "c2", "c3"], date(2026, 6, 30)) == ["c1"]
-    assert churned_contacts(store, ["c1"], date(2026, 4, 30)) == []  # still a customer then
+    _company(store)
+    assert churned_contacts(store, ["c-al", "c-bo", "c-cy"], TODAY) == ["c-bo"]
+    assert churned_contacts(store, ["c-bo"], date(2026, 1, 15)) == []  # still a customer then
+
+
+def test_sending_to_a_churned_accounts_contact_warns_and_skips_it_without_include_churned(tmp_path):
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    with open_store(url) as store:
+        _company(store)
+    survey = next(s for s in load_surveys().surveys if s.touchpoint == "quarterly relationship")
+    result = CliRunner().invoke(app, ["feedback", "send", survey.id, "--base-url", "https://nabd.test",
+                                      "--contact", "c-bo", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "1 of these contacts belong to churned accounts (c-bo): not surveyed" in " ".join(result.output.split())
+    assert "sent 0;" in result.output

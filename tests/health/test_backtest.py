@@ -1,6 +1,6 @@
 """Backtest statistics and suggested weights on small histories with known answers."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -141,3 +141,25 @@ def test_a_suggested_scorecard_is_written_to_a_new_file_only(tmp_path):
     assert load_scorecard(target).version == card.version
     with pytest.raises(NabdError, match="already exists"):
         write_scorecard(card, target)
+
+
+def _override(store, account_id: str, score: int, starts: date, expires: date) -> None:
+    store.execute(
+        "INSERT INTO score_overrides (override_id, account_id, score, reason, owner, starts_on, expires_on, created_at) "
+        "VALUES (?, ?, ?, 'CSM knows better', 'carla', ?, ?, ?)",
+        [f"o-{account_id}-{starts}", account_id, score, starts, expires, datetime(2024, 1, 1)],
+    )
+
+
+def test_the_backtest_reports_the_auc_with_the_overrides_in_force_on_each_date(store, history):
+    # B (60, churned) ranked below C (55, stayed): the one wrong pair. A CSM overrode B to 20 on 06-20 until 07-20:
+    # with it, B's risk -20 > C's -55 and every pair is right (AUC 1). D's override ended before 06-30: ignored.
+    _override(store, "B", 20, date(2024, 6, 20), date(2024, 7, 20))
+    _override(store, "D", 5, date(2024, 5, 1), AS_OF)
+    result = run_backtest(store, history, [AS_OF], 30)
+    assert (result.auc, result.overridden, result.auc_with_overrides) == (0.75, 1, 1.0)
+
+
+def test_without_overrides_the_auc_with_overrides_is_the_auc(store, history):
+    result = run_backtest(store, history, [AS_OF], 30)
+    assert (result.overridden, result.auc_with_overrides) == (0, 0.75)

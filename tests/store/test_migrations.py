@@ -181,8 +181,9 @@ def test_each_migration_applied_to_an_existing_store_is_announced_before_it_runs
     store = _store_at(store_url, 7)
     heard = []  # (migration announced, the store's schema version at that moment)
     migrate(store, upgrading=lambda migration: heard.append((migration.version, schema_version(store))))
+    later = [m.version for m in available_migrations(store.kind) if m.version > 7]  # 8, 9, ... (numbers may skip)
     store.close()
-    assert heard == [(8, 7), (9, 8), (10, 9), (11, 10), (12, 11), (13, 12), (16, 13)]
+    assert heard == list(zip(later, [7, *later[:-1]]))
 
 
 def test_a_new_store_is_made_without_announcing_its_migrations(store_url):

@@ -47,3 +47,20 @@ def test_an_anonymous_visitor_can_read_the_login_page_in_arabic(client):
     token = csrf_of(client.get("/login").text)
     page = client.post("/language", data={"language": "ar", "csrf_token": token}).text
     assert 'dir="rtl"' in page and "تسجيل الدخول" in page and "كلمة المرور" in page
+
+
+def test_arabic_plurals_follow_cldr():
+    arabic = Language("ar")
+    assert [arabic.ngettext("%(num)s point", "%(num)s points", n) for n in (1, 2, 5, 11, 100)] == [
+        "نقطة واحدة", "نقطتان", "5 نقاط", "11 نقطة", "100 نقطة"]
+    assert Language("en").ngettext("%(num)s point", "%(num)s points", 1) == "1 point"
+
+
+def test_money_uses_the_locales_currency_pattern():
+    assert Language("en").money(187218, "USD") == "$187,218"
+    assert Language("ar", "arab").money(187218, "USD") == "\u200f١٨٧٬٢١٨\xa0US$\u200e"  # not ١٨٧٬٢١٨$US
+
+
+def test_country_names_are_in_the_readers_language():
+    assert (Language("ar").country("sa"), Language("en").country("EG"), Language("en").country("Atlantis")) == (
+        "المملكة العربية السعودية", "Egypt", "Atlantis")

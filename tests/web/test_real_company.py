@@ -9,6 +9,7 @@ import pytest
 from nabd.health.explain import explain, rounded_points
 from nabd.health.scorecard import load_scorecard
 from nabd.store import open_store
+from nabd.web.i18n import Language
 from tests.web.conftest import DEMO_LAST, page_csrf
 
 
@@ -167,7 +168,7 @@ def test_what_would_move_the_red_account_reads_in_arabic_with_the_users_digits(a
     assert len(lines) == len(moves) >= 1
     for line, move in zip(lines, moves):
         assert card.measure(move.measure).name.ar in line and "يضيف" in line
-        assert f"يضيف {rounded_points(move.points)} نقطة" in line
+        assert f"يضيف {Language('ar').ngettext('%(num)s point', '%(num)s points', rounded_points(move.points))}" in line
         assert "adds" not in line and " from " not in line
     arabic.post("/preferences", data={"language": "ar", "digits": "arab", "csrf_token": page_csrf(arabic)})
     digits = _moves_list(arabic.get(f"/accounts/{account_id}").text)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from nabd.store import Store
+from nabd.store.calendar import today
+from nabd.store.clock import utc_now
+from nabd.web.account_input import override_score
 from nabd.web.read.scorecards import active_scorecard
 from nabd.web.users import list_tokens
 from tests.web.conftest import log_in, page_csrf
@@ -80,6 +84,38 @@ def _tokens(store: Store) -> Any:
     return store.fetchall("SELECT token_hash, revoked_at FROM api_tokens ORDER BY 1")
 
 
+def _a1_notes(store: Store) -> Any:
+    return store.scalar("SELECT count(*) FROM account_notes WHERE account_id = 'a1'")
+
+
+def _a1_overrides(store: Store) -> Any:
+    return store.fetchall("SELECT score, ended_at FROM score_overrides WHERE account_id = 'a1' ORDER BY created_at")
+
+
+def _a1_ratings(store: Store) -> Any:
+    return store.fetchall("SELECT rating, note FROM relationship_ratings WHERE account_id = 'a1'")
+
+
+def _a1_referrals(store: Store) -> Any:
+    return store.scalar("SELECT count(*) FROM referrals WHERE account_id = 'a1'")
+
+
+def _with_a1_override(store: Store) -> str:
+    """Put an override in force on carla's a1 (so that ending it can be tried), and name the route."""
+    if not store.scalar("SELECT count(*) FROM score_overrides WHERE account_id = 'a1' AND ended_at IS NULL"):
+        override_score(store, "a1", score=80, reason="renewal signed", expires_on=today() + timedelta(days=20),
+                       by="carla", today=today(), now=utc_now())
+    return "/accounts/a1/override/end"
+
+
+def _with_a1_override_api(store: Store) -> str:
+    _with_a1_override(store)
+    return "/api/v1/accounts/a1/override"
+
+
+_OVERRIDE = {"score": 75, "reason": "signed a 2-year extension", "expires_on": str(today() + timedelta(days=30))}
+
+
 def _yaml(store: Store) -> dict[str, Any]:
     return {"yaml": active_scorecard(store)["yaml"]}
 
@@ -92,6 +128,24 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/logout"): Case("/logout", allowed=LOGGED_IN),  # the user's own session
     ("POST", "/preferences"): Case("/preferences", {"language": "ar", "digits": "latn"}, allowed=LOGGED_IN),
     ("POST", "/accounts/{account_id}/tasks"): Case("/accounts/a1/tasks", {"title": "Not yours"}, state=_a1_tasks),
+    ("POST", "/accounts/{account_id}/notes"): Case("/accounts/a1/notes", {"kind": "call", "body": "Not yours"},
+                                                   state=_a1_notes),
+    ("POST", "/accounts/{account_id}/override"): Case("/accounts/a1/override", _OVERRIDE, state=_a1_overrides),
+    ("POST", "/accounts/{account_id}/override/end"): Case(_with_a1_override, state=_a1_overrides),
+    ("POST", "/accounts/{account_id}/rating"): Case("/accounts/a1/rating", {"rating": 1, "note": "x"},
+                                                    state=_a1_ratings),
+    ("POST", "/accounts/{account_id}/referrals"): Case("/accounts/a1/referrals", {"referred": "a2"},
+                                                       state=_a1_referrals),
+    ("POST", "/api/v1/accounts/{account_id}/notes"): Case("/api/v1/accounts/a1/notes", {"body": "Not yours"},
+                                                          done=201, state=_a1_notes),
+    ("POST", "/api/v1/accounts/{account_id}/override"): Case("/api/v1/accounts/a1/override", _OVERRIDE, done=201,
+                                                             state=_a1_overrides),
+    ("DELETE", "/api/v1/accounts/{account_id}/override"): Case(_with_a1_override_api, done=204,
+                                                               state=_a1_overrides),
+    ("POST", "/api/v1/accounts/{account_id}/ratings"): Case("/api/v1/accounts/a1/ratings", {"rating": 1}, done=201,
+                                                            state=_a1_ratings),
+    ("POST", "/api/v1/accounts/{account_id}/referrals"): Case("/api/v1/accounts/a1/referrals", {"referred": "a2"},
+                                                              done=201, state=_a1_referrals),
     ("POST", "/tasks/{task_id}/outcome"): Case("/tasks/k1/outcome", {"status": "done", "outcome": "x"}, state=_task),
     ("POST", "/digest"): Case("/digest", {"email": "me@example.com", "enabled": "true"},  # one's own; viewers read
                               allowed=frozenset({"csm", "admin"})),

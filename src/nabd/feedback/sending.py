@@ -51,7 +51,9 @@ def contacts_due(store: Store, survey: Survey, as_of: date) -> list[str]:
                                 [day - timedelta(days=1), day]),
         "after onboarding": ("SELECT account_id FROM accounts WHERE created_at >= ? AND created_at < ?",
                              [day - timedelta(days=30), day - timedelta(days=29)]),
-        "quarterly relationship": ("SELECT account_id FROM accounts WHERE status = 'active'", []),
+        "quarterly relationship": (  # customers today: an active subscription period (metrics.active.is_active)
+            "SELECT account_id FROM subscriptions WHERE start_date <= ? AND (end_date IS NULL OR end_date > ?) "
+            "AND account_id IN (SELECT account_id FROM accounts WHERE status = 'active')", [as_of, as_of]),
         "exit survey": ("SELECT account_id FROM subscriptions GROUP BY account_id "
                         "HAVING max(coalesce(end_date, ?)) >= ? AND max(coalesce(end_date, ?)) < ?",
                         [next_day, as_of - timedelta(days=7), next_day, as_of]),

@@ -20,6 +20,7 @@ import pandas as pd
 
 from nabd.errors import NabdError
 from nabd.health.coverage import unscored_cause
+from nabd.health.overrides import overrides_on_days
 from nabd.health.scorecard import Scorecard
 from nabd.health.score_expression import scored
 from nabd.health.scoring import as_of_dates
@@ -63,6 +64,8 @@ class Backtest:
     calibration: list[CalibrationRow]
     unscored: int = 0  # (account, as-of) pairs with no score (coverage below the minimum)
     missing: dict[str, int] = field(default_factory=dict)  # unscored pairs without each measure's value
+    overridden: int = 0  # scored pairs with a manual override in force on their as-of date
+    auc_with_overrides: float | None = None  # AUC when each override's score replaces the computed one
 
 
 def data_end(store: Store) -> date:
@@ -204,9 +207,26 @@ def _rate(flags: pd.Series) -> float | None:
 
 
 def run_backtest(store: Store, scorecard: Scorecard, dates: list[date], horizon_days: int) -> Backtest:
-    """Score each as-of date as it stands (nothing stored) and compare with churn within the horizon."""
+    """Score each as-of date as it stands (nothing stored) and compare with churn within the horizon; and again
+    with the manual overrides in force on each date in place of the computed scores (:func:`with_overrides`)."""
     frame = outcome_frame(store, scorecard, dates, horizon_days, with_measures=True)
-    return summarise(frame, scorecard, horizon_days)
+    overrides = overrides_on_days(store, dates).to_pyarrow().to_pandas() if dates else pd.DataFrame()
+    return with_overrides(summarise(frame, scorecard, horizon_days), frame, overrides)
+
+
+def with_overrides(result: Backtest, frame: pd.DataFrame, overrides: pd.DataFrame) -> Backtest:
+    """``result`` with the AUC of the scored pairs when the override in force on a pair's as-of date (``overrides``:
+    as_of, account_id, score) replaces its computed score, and how many pairs were overridden: does overriding help?"""
+    banded = frame[frame["score"].notna()]
+    if overrides.empty or banded.empty:
+        return dataclasses.replace(result, overridden=0, auc_with_overrides=result.auc)
+    keyed = overrides.assign(as_of=pd.to_datetime(overrides["as_of"]).dt.date,
+                             override=overrides["score"].astype(float)).drop(columns="score")
+    joined = banded.assign(as_of=pd.to_datetime(banded["as_of"]).dt.date).merge(
+        keyed, on=["as_of", "account_id"], how="left")
+    risk = -joined["override"].fillna(joined["weighted_score"]).to_numpy()
+    return dataclasses.replace(result, overridden=int(joined["override"].notna().sum()),
+                               auc_with_overrides=auc(risk, joined["churned"].to_numpy().astype(int)))
 
 
 def auc_undefined(result: Backtest) -> str:
@@ -235,7 +255,8 @@ def backtest_rows(result: Backtest) -> list[dict]:
     first, last = (result.dates[0].isoformat(), result.dates[-1].isoformat()) if result.dates else (None, None)
     headline = {"scorecard": result.scorecard, "version": result.version, "horizon_days": result.horizon_days,
                 "first_as_of": first, "last_as_of": last, "as_of_dates": len(result.dates), "auc": result.auc,
-                "lowest_decile_lift": result.lowest_decile_lift}
+                "lowest_decile_lift": result.lowest_decile_lift, "overridden_pairs": result.overridden,
+                "auc_with_overrides": result.auc_with_overrides}
     return [{**headline, "band": b.band, "colour": b.colour, "pairs": b.accounts, "churned": b.churned,
              "churn_rate": b.churn_rate, "mrr_lost_per_date": b.mrr_lost_per_date} for b in result.bands]
 
@@ -251,6 +272,9 @@ def render_backtest(result: Backtest, scorecard: Scorecard | None = None) -> lis
         f"backtest of scorecard {r.scorecard} ({r.version}), {r.horizon_days}-day churn, {span}",
         f"{r.accounts} scored (account, as-of) pairs, {r.churned} churned ({pct(r.churn_rate)})",
         f"AUC {r.auc:.3f} (0.5 = no better than chance)" if r.auc is not None else f"AUC: undefined: {auc_undefined(r)}",
+        (f"with the manual overrides in force ({r.overridden} pairs): AUC "
+         + (f"{r.auc_with_overrides:.3f}" if r.auc_with_overrides is not None else "undefined")
+         if r.overridden else "no manual override was in force on these dates"),
         "band        colour   pairs  churned  churn rate  MRR lost per as-of date",
     ]
     for b in r.bands:

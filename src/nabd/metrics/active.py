@@ -58,6 +58,19 @@ def next_renewals(store: Store, day: date | ibis.DateValue, within_days: int | N
     return periods.group_by("account_id").aggregate(renewal_date=periods.renewal_date.min())
 
 
+def renewing_mrr(store: Store, day: date, reporting_currency: str = "USD") -> ibis.Table:
+    """(account_id, renewal_date, renewal_mrr): per active customer account on ``day``, its next renewal
+    (:func:`next_renewals`) and the MRR renewing then = sum(mrr x rate(currency, day)) of its active periods
+    whose renewal_date is that date, in the reporting currency."""
+    periods = customer_subscriptions(store)
+    periods = periods.filter(is_active(periods, day))
+    renewals = next_renewals(store, day)
+    renewing = periods.join(renewals, ["account_id", "renewal_date"]).select(
+        "account_id", "renewal_date", "mrr", "currency")
+    converted = to_reporting_currency(store, renewing, "mrr", reporting_currency, day)
+    return converted.group_by("account_id", "renewal_date").aggregate(renewal_mrr=converted.mrr.sum())
+
+
 def account_mrr(
     store: Store, day: date, reporting_currency: str = "USD", rate_day: date | None = None
 ) -> ibis.Table:

@@ -15,10 +15,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
+from nabd.health.overrides import current_override, end_override
 from nabd.health.portfolio import PortfolioFilter
 from nabd.playbooks.tasks import add_task, close_task, find_task, reopen_task, task_count, task_list
 from nabd.store.calendar import today
+from nabd.store.clock import utc_now
+from nabd.web import account_input
 from nabd.web.read import account as accounts
+from nabd.web.read import timeline as timelines
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import risk as risks
 from nabd.web.read import scorecards
@@ -88,6 +92,9 @@ class AccountSummary(BaseModel):
     renewal_date: date | None
     mrr: Decimal = Field(description="MRR today in the reporting currency")
     churned: bool = Field(False, description="a customer before today with no active subscription today")
+    computed_score: int | None = Field(None, description="the score the scorecard computed (score is the "
+                                       "manual override's while one is in force)")
+    overridden: bool = Field(False, description="a manual score override is in force: score and band are its")
 
 
 class Score(BaseModel):
@@ -141,9 +148,24 @@ class Explanation(BaseModel):
     text: list[str] = Field(description="the explanation as plain text lines")
 
 
+class Override(BaseModel):
+    """A manual score override (in force from starts_on until expires_on, exclusive, unless ended before)."""
+
+    override_id: str
+    account_id: str
+    score: int
+    band: str | None
+    reason: str
+    owner: str
+    starts_on: date
+    expires_on: date
+
+
 class AccountHealth(BaseModel):
     account_id: str
     latest: Score | None
+    override: Override | None = Field(None, description="the manual override in force: it replaces the latest "
+                                      "score and band wherever a score is shown")
     action: dict[str, str] | None = Field(description="the latest band's action, in English and Arabic")
     explanation: Explanation | None
     history: list[Score]
@@ -251,14 +273,15 @@ async def account_health(request: Request, account_id: str) -> dict[str, Any]:
             raise HTTPException(404, f"there is no account {account_id}")
         history = accounts.score_history(store, account_id)
         bands = band_table(store, history[-1]["scorecard_version"] if history else None)
-        return history, accounts.account_explanation(store, account_id), bands
+        return (history, accounts.account_explanation(store, account_id), bands,
+                current_override(store, account_id, today()))
 
-    history, explanation, bands = await _query(request, read)
+    history, explanation, bands, override = await _query(request, read)
     latest = history[-1] if history else None
-    band = bands.get(latest["band"]) if latest else None
-    action = explanation["action"] if explanation else (band["action"] if band else None)
-    return {"account_id": account_id, "latest": latest, "action": action, "explanation": explanation,
-            "history": history}
+    band = bands.get(override["band"] if override else latest["band"]) if latest or override else None
+    action = explanation["action"] if explanation and not override else (band["action"] if band else None)
+    return {"account_id": account_id, "latest": latest, "override": override, "action": action,
+            "explanation": explanation, "history": history}
 
 
 @router.get("/accounts/{account_id}/explanation", response_model=Explanation)
@@ -404,5 +427,208 @@ async def put_active_scorecard(request: Request, activation: Activation) -> dict
     def write(store):
         scorecards.activate_scorecard(store, activation.version, request.state.user)
         return scorecards.active_scorecard(store)
+
+    return await _query(request, write)
+
+
+# --- the account 360: timeline, contacts, notes and what a CSM records ---------------------------------
+
+class MovedMeasure(BaseModel):
+    measure: str
+    name: dict[str, str]
+    points: float = Field(description="change of the measure's contribution since the score before")
+
+
+class TimelineItem(BaseModel):
+    """One event of an account's timeline; what each column holds depends on ``kind`` (see the README)."""
+
+    happened_at: UtcDateTime = Field(description="when it happened (a day's event at its midnight)")
+    kind: str = Field(description=", ".join(timelines.KINDS))
+    ref: str | None = Field(description="the row's id (task, note, ticket, response, invoice, subscription...)")
+    title: str | None
+    body: str | None
+    value: float | None
+    previous: float | None
+    label: str | None
+    detail: str | None
+    actor: str | None
+    evidence: dict[str, Any] | None = Field(None, description="a warning's numbers (indicator firings)")
+    moved: list[MovedMeasure] = Field(default_factory=list, description="the measures that moved a score or band")
+
+
+class TimelinePage(Page[TimelineItem]):
+    counts: dict[str, int] = Field(description="events per kind (every kind, whatever the filter)")
+
+
+class Contact(BaseModel):
+    contact_id: str
+    name: str | None
+    email: str | None
+    role: str | None
+    language: str | None
+    last_active: date | None = Field(description="the contact's latest day with activity")
+    answers: list[dict[str, Any]] = Field(description="latest survey answers: kind, score, comment, responded_at")
+
+
+class Note(BaseModel):
+    note_id: str
+    account_id: str
+    kind: str
+    happened_on: date
+    participants: str | None
+    outcome: str | None
+    body: str
+    author: str
+    created_at: UtcDateTime
+
+
+class NewNote(BaseModel):
+    kind: str = Field("note", pattern="^(note|call|meeting|email|qbr)$")
+    body: str = Field(min_length=1, max_length=4000)
+    happened_on: DayText | None = Field(None, description="the day it happened (default today)")
+    participants: str | None = Field(None, max_length=500)
+    outcome: str | None = Field(None, max_length=500)
+
+
+class NewOverride(BaseModel):
+    score: int = Field(ge=0, le=100)
+    reason: str = Field(min_length=1, max_length=500)
+    expires_on: DayText = Field(description="the day it stops applying (after today, within a year)")
+
+
+class NewRating(BaseModel):
+    rating: int = Field(ge=1, le=5)
+    note: str | None = Field(None, max_length=1000)
+
+
+class NewReferral(BaseModel):
+    referred: str = Field(min_length=1, max_length=200, description="the referred company's account id or name")
+
+
+class Referral(BaseModel):
+    referral_id: str
+    account_id: str
+    referred_account_id: str | None
+    referred_at: UtcDateTime
+
+
+class Rating(BaseModel):
+    account_id: str
+    rated_at: date
+    rating: int
+    note: str | None
+
+
+def _known(store, account_id: str) -> None:
+    if accounts.account(store, account_id) is None:
+        raise HTTPException(404, f"there is no account {account_id}")
+
+
+@router.get("/accounts/{account_id}/timeline", response_model=TimelinePage)
+async def account_timeline(
+    request: Request, account_id: str, limit: Limit = 50, offset: Offset = 0,
+    kind: Annotated[list[str] | None, Query(max_length=20, description="kinds or groups ("
+                                            + ", ".join(timelines.KIND_GROUPS) + "); default every kind")] = None,
+) -> dict[str, Any]:
+    """The account's timeline, newest first: score and band changes (with the measures that moved them),
+    warnings, tasks, notes and activities, overrides, ratings, referrals, tickets, survey answers, invoices
+    paid late and subscription changes."""
+    def read(store):
+        _known(store, account_id)
+        return timelines.timeline(store, account_id, today(), timelines.kinds_of(kind), limit, offset)
+
+    found = await _query(request, read)
+    return {"items": found.items, "total": found.total, "limit": limit, "offset": offset, "counts": found.counts,
+            "next": _next(request, limit, offset, found.total)}
+
+
+@router.get("/accounts/{account_id}/contacts", response_model=list[Contact])
+async def account_contacts(request: Request, account_id: str) -> list[dict[str, Any]]:
+    """The account's contacts with role, language, last activity and their latest survey answers."""
+    def read(store):
+        _known(store, account_id)
+        return timelines.contacts(store, account_id)
+
+    return await _query(request, read)
+
+
+@router.get("/accounts/{account_id}/notes", response_model=Page[Note])
+async def account_notes(request: Request, account_id: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """The account's notes and logged activities (call, meeting, email, qbr), newest first."""
+    def read(store):
+        _known(store, account_id)
+        return timelines.notes(store, account_id, limit, offset)
+
+    items, total = await _query(request, read)
+    return {"items": items, "total": total, "limit": limit, "offset": offset,
+            "next": _next(request, limit, offset, total)}
+
+
+@router.post("/accounts/{account_id}/notes", response_model=Note, status_code=201)
+async def post_note(request: Request, account_id: str, new: NewNote) -> dict[str, Any]:
+    """Add a note or log a call, meeting, e-mail or QBR (the account's CSM or an admin)."""
+    user = request.state.user
+
+    def write(store):
+        writable_account(store, user, account_id, "add its notes")
+        note_id = account_input.add_note(  # a bad value is a NabdError: 400 naming the field
+            store, account_id, kind=new.kind, happened_on=new.happened_on or today(), body=new.body,
+            author=user.login, today=today(), now=utc_now(), participants=new.participants, outcome=new.outcome)
+        return store.records("SELECT * FROM account_notes WHERE note_id = ?", [note_id])[0]
+
+    return await _query(request, write)
+
+
+@router.post("/accounts/{account_id}/override", response_model=Override, status_code=201)
+async def post_override(request: Request, account_id: str, new: NewOverride) -> dict[str, Any]:
+    """Override the account's score until ``expires_on`` with a reason (the account's CSM or an admin); it
+    replaces the override in force, and the change is kept in the audit log."""
+    user = request.state.user
+
+    def write(store):
+        writable_account(store, user, account_id, "override its score")
+        account_input.override_score(store, account_id, score=new.score, reason=new.reason,
+                                     expires_on=new.expires_on, by=user.login, today=today(), now=utc_now())
+        return current_override(store, account_id, today())
+
+    return await _query(request, write)
+
+
+@router.delete("/accounts/{account_id}/override", status_code=204, response_model=None)
+async def delete_override(request: Request, account_id: str) -> None:
+    """End the override in force (the computed score shows again); 404 when none is in force."""
+    user = request.state.user
+
+    def write(store):
+        writable_account(store, user, account_id, "end its score override")
+        if not end_override(store, account_id, by=user.login, today=today(), now=utc_now()):
+            raise HTTPException(404, f"account {account_id} has no score override in force")
+
+    await _query(request, write)
+
+
+@router.post("/accounts/{account_id}/ratings", response_model=Rating, status_code=201)
+async def post_rating(request: Request, account_id: str, new: NewRating) -> dict[str, Any]:
+    """The CSM's relationship rating (1-5) with a note, for today (the account's CSM or an admin)."""
+    user = request.state.user
+
+    def write(store):
+        writable_account(store, user, account_id, "rate the relationship")
+        account_input.rate_relationship(store, account_id, rating=new.rating, note=new.note, rated_on=today())
+        return store.records("SELECT * FROM relationship_ratings WHERE account_id = ? AND rated_at = ?",
+                             [account_id, today()])[0]
+
+    return await _query(request, write)
+
+
+@router.post("/accounts/{account_id}/referrals", response_model=Referral, status_code=201)
+async def post_referral(request: Request, account_id: str, new: NewReferral) -> dict[str, Any]:
+    """A referral the account made (the account's CSM or an admin)."""
+    user = request.state.user
+
+    def write(store):
+        writable_account(store, user, account_id, "record its referrals")
+        referral_id = account_input.add_referral(store, account_id, referred=new.referred, now=utc_now())
+        return store.records("SELECT * FROM referrals WHERE referral_id = ?", [referral_id])[0]
 
     return await _query(request, write)

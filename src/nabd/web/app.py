@@ -40,7 +40,14 @@ from nabd.web import (
 )
 from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
-from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
+from nabd.web.security import (
+    LoginRequired,
+    load_session,
+    serializer,
+    session_cookie,
+    session_user,
+    user_from_session,
+)
 from nabd.web.warm import start_warming, stop_warming
 
 log = logging.getLogger("nabd.web")
@@ -237,6 +244,10 @@ def _add_handlers(app: FastAPI) -> None:
         if error.status_code == 405:
             message = f"{request.method} is not allowed at {request.url.path}"
         headers = dict(error.headers or {})
+        if error.status_code == 404 and not _is_api(request) and session_user(request) is None:
+            session = getattr(request.state, "session", {})  # a page no route matched: no guard read the user
+            if session.get("login"):
+                request.state.user = await user_from_session(request)  # their language and menu
         if error.status_code == 405:
             headers["Allow"] = _allowed_methods(request)
         if error.status_code == 401 and _is_api(request):

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from io import BytesIO
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -89,12 +89,30 @@ class Language:
         )
 
     def money(self, amount: float | Decimal | None, currency: str = "USD") -> str:
+        """``amount`` in whole units, in the locale's own currency pattern (CLDR: ``US$187,218`` in English,
+        ``187,218 US$`` with its right-to-left mark in Arabic)."""
         if amount is None:
             return "–"
-        return self.number_text(format_currency(
-            amount, currency, format="¤#,##0", locale=self.code, numbering_system=self.digits,
+        pattern = self.locale.currency_formats["standard"].pattern.replace(".00", "")
+        text = self.number_text(format_currency(
+            amount, currency, format=pattern, locale=self.code, numbering_system=self.digits,
             currency_digits=False,
         ))
+        # In right-to-left text the "$" of "US$" would take the paragraph's direction and show as "$US":
+        # a left-to-right mark after it keeps the symbol whole.
+        return text + "\u200e" if self.direction == "rtl" else text
+
+    def country(self, code: str | None) -> str:
+        """The country's name in this language (CLDR) for an ISO code such as ``SA``; other text as it is."""
+        if not code:
+            return "–"
+        return self.locale.territories.get(code.strip().upper(), code)
+
+    def duration(self, days: int) -> str:
+        """A span of ``days`` in words, in its largest unit (CLDR plurals): "1 year", "5 سنوات"."""
+        if days < 1:
+            return self.number_text(format_timedelta(timedelta(days=1), threshold=1, locale=self.code))
+        return self.number_text(format_timedelta(timedelta(days=days), threshold=1, locale=self.code))
 
     def date(self, day: date | datetime | None) -> str:
         if day is None:

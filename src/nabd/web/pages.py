@@ -6,6 +6,7 @@ the user's preferences), ``router`` (everything else). Each page reads through i
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from importlib.resources import files
 from typing import Annotated, Any
@@ -18,16 +19,20 @@ from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
 from nabd.feedback.themes import THEME_NAMES
-from nabd.health import versions
+from nabd.health import overrides, versions
+from nabd.health.overrides import override_audit
 from nabd.health.portfolio import PortfolioFilter
 from nabd.playbooks import tasks
 from nabd.store import reading_connection
 from nabd.store.calendar import today
+from nabd.store.clock import utc_now
+from nabd.web import account_input
 from nabd.web.i18n import LANGUAGES, Language, browser_language, choose_language
 from nabd.web.read import account as accounts
 from nabd.web.read import dashboard as dashboards
 from nabd.web.read import risk as risks
 from nabd.web.read import scorecards
+from nabd.web.read import timeline as timelines
 from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
 from nabd.web.read.unscored import account_unscored, portfolio_unscored
@@ -96,7 +101,24 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
 
 
+# Error messages the pages raise, as templates a language translates (messages.po); others show as they are.
+ERROR_TEMPLATES = (
+    (re.compile(r"there is no account (?P<account>.+)", re.S), "there is no account %(account)s"),
+    (re.compile(r"there is no page at (?P<path>.+)", re.S), "there is no page at %(path)s"),
+    (re.compile(r"there is no task (?P<task>.+)", re.S), "there is no task %(task)s"),
+    (re.compile(r"only the account's CSM or an admin can (?P<what>.+)", re.S),
+     "only the account's CSM or an admin can change this account"),
+)
+
+
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """The error page in the visitor's language: a known message (ERROR_TEMPLATES) is translated."""
+    lang = language_of(request)
+    for pattern, template in ERROR_TEMPLATES:
+        found = pattern.fullmatch(message)
+        if found:
+            message = lang.gettext(template, **found.groupdict())
+            break
     return render(request, "error.html", status_code=status_code, status=status_code, message=message)
 
 
@@ -238,8 +260,19 @@ async def portfolio_page(
     )
 
 
+TIMELINE_PAGE = 25
+
+
 @router.get("/accounts/{account_id}")
-async def account_page(request: Request, account_id: str) -> HTMLResponse:
+async def account_page(
+    request: Request,
+    account_id: str,
+    kind: Annotated[list[str] | None, Query(max_length=20)] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> HTMLResponse:
+    currency = load_settings().reporting_currency
+    kinds = timelines.kinds_of(kind)
+
     def read(store):
         found = accounts.account(store, account_id)
         if found is None:
@@ -251,10 +284,15 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
             "bands": band_table(store, history[-1]["scorecard_version"] if history else None),
             "explanation": accounts.account_explanation(store, account_id),
             "records": accounts.account_records(store, account_id),
-            "usage": accounts.usage_trend(store, account_id, today()),
+            "usage": accounts.usage_weeks(store, account_id, today()),
             "onboarding": accounts.account_onboarding(store, account_id, today()),
             "writable": may_write_account(store, request.state.user, account_id),
             "risk": risks.risk_of(store, account_id),
+            "header": accounts.account_header(store, account_id, today(), currency),
+            "timeline": timelines.timeline(store, account_id, today(), kinds, TIMELINE_PAGE,
+                                           (page - 1) * TIMELINE_PAGE),
+            "contacts": timelines.contacts(store, account_id),
+            "audit": override_audit(store, account_id, 10),
             "unscored": account_unscored(store, account_id),
         }
 
@@ -262,7 +300,97 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
     if shown is None:
         raise HTTPException(404, f"there is no account {account_id}")
     latest = shown["history"][-1] if shown["history"] else None
-    return render(request, "account.html", latest=latest, theme_names=THEME_NAMES, **shown)
+    return render(
+        request, "account.html", latest=latest, theme_names=THEME_NAMES, today=today(), chosen_kinds=kind or [],
+        kind_groups=timelines.KIND_GROUPS, activity_kinds=timelines.ACTIVITY_KINDS, timeline_page=page,
+        indicator_names=timelines.INDICATOR_NAMES, timedelta=timedelta,
+        timeline_pages=max(1, -(-shown["timeline"].total // TIMELINE_PAGE)),
+        page_url=lambda number: str(request.url.include_query_params(page=number)) + "#timeline",
+        **shown,
+    )
+
+
+def _back_to(account_id: str, part: str = "timeline") -> Response:
+    return RedirectResponse(f"/accounts/{account_id}#{part}", status_code=303)
+
+
+@router.post("/accounts/{account_id}/notes")
+async def add_note(
+    request: Request,
+    account_id: str,
+    body: Annotated[str, Form(min_length=1, max_length=4000)],
+    kind: Annotated[str, Form(pattern="^(note|call|meeting|email|qbr)$")] = "note",
+    happened_on: Annotated[date | None, Form()] = None,
+    participants: Annotated[str | None, Form(max_length=500)] = None,
+    outcome: Annotated[str | None, Form(max_length=500)] = None,
+) -> Response:
+    """A note or a logged call, meeting, e-mail or QBR (the account's CSM or an admin)."""
+    def write(store):
+        writable_account(store, request.state.user, account_id, "add its notes")
+        account_input.add_note(store, account_id, kind=kind, happened_on=happened_on or today(), body=body,
+                               author=request.state.user.login, today=today(), now=utc_now(),
+                               participants=participants, outcome=outcome)
+
+    await _query(request, write)
+    return _back_to(account_id)
+
+
+@router.post("/accounts/{account_id}/override")
+async def override_score(
+    request: Request,
+    account_id: str,
+    score: Annotated[int, Form(ge=0, le=100)],
+    reason: Annotated[str, Form(min_length=1, max_length=500)],
+    expires_on: Annotated[date, Form()],
+) -> Response:
+    """Override the account's score until an expiry date, with a reason (the account's CSM or an admin)."""
+    def write(store):
+        writable_account(store, request.state.user, account_id, "override its score")
+        account_input.override_score(store, account_id, score=score, reason=reason, expires_on=expires_on,
+                                     by=request.state.user.login, today=today(), now=utc_now())
+
+    await _query(request, write)
+    return _back_to(account_id, "score-title")
+
+
+@router.post("/accounts/{account_id}/override/end")
+async def end_score_override(request: Request, account_id: str) -> Response:
+    """End the override in force: the computed score shows again (the account's CSM or an admin)."""
+    def write(store):
+        writable_account(store, request.state.user, account_id, "end its score override")
+        overrides.end_override(store, account_id, by=request.state.user.login, today=today(), now=utc_now())
+
+    await _query(request, write)
+    return _back_to(account_id, "score-title")
+
+
+@router.post("/accounts/{account_id}/rating")
+async def rate_relationship(
+    request: Request,
+    account_id: str,
+    rating: Annotated[int, Form(ge=1, le=5)],
+    note: Annotated[str | None, Form(max_length=1000)] = None,
+) -> Response:
+    """The CSM's relationship rating (1-5) with a note, for today (the account's CSM or an admin)."""
+    def write(store):
+        writable_account(store, request.state.user, account_id, "rate the relationship")
+        account_input.rate_relationship(store, account_id, rating=rating, note=note, rated_on=today())
+
+    await _query(request, write)
+    return _back_to(account_id)
+
+
+@router.post("/accounts/{account_id}/referrals")
+async def add_referral(
+    request: Request, account_id: str, referred: Annotated[str, Form(min_length=1, max_length=200)],
+) -> Response:
+    """A referral the account made (the account's CSM or an admin)."""
+    def write(store):
+        writable_account(store, request.state.user, account_id, "record its referrals")
+        account_input.add_referral(store, account_id, referred=referred, now=utc_now())
+
+    await _query(request, write)
+    return _back_to(account_id)
 
 
 @router.post("/accounts/{account_id}/tasks")

@@ -93,7 +93,8 @@ def session_user(request: Request) -> User | None:
     return getattr(request.state, "user", None)
 
 
-async def _user_from_session(request: Request) -> User | None:
+async def user_from_session(request: Request) -> User | None:
+    """The user the request's session names (None without one, or when it ended)."""
     login = request.state.session.get("login")
     if not login:
         return None
@@ -121,13 +122,13 @@ async def _check_csrf(request: Request) -> None:
 
 async def anonymous_guard(request: Request) -> None:
     """The login form: CSRF on unsafe methods; the user (if any) is known to the page."""
-    request.state.user = await _user_from_session(request)
+    request.state.user = await user_from_session(request)
     await _check_csrf(request)
 
 
 async def self_guard(request: Request) -> None:
     """A logged-in user's own session and preferences: any role, CSRF on unsafe methods."""
-    request.state.user = await _user_from_session(request)
+    request.state.user = await user_from_session(request)
     if request.state.user is None:
         raise LoginRequired()
     await _check_csrf(request)

@@ -11,13 +11,16 @@ import json
 import threading
 from collections import OrderedDict
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from nabd.health import versions
 from nabd.health.explain import Explanation, explain, render_explanation, rounded_points
+from nabd.health.overrides import current_override
 from nabd.health.scorecard import Scorecard
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
+from nabd.web.read.portfolio import portfolio_row
 
 
 def account(store: Store, account_id: str) -> dict[str, Any] | None:
@@ -148,3 +151,53 @@ def usage_trend(store: Store, account_id: str, today: date, weeks: int = 26) -> 
         "FROM account_days WHERE day > ? AND day <= ? GROUP BY 1 ORDER BY 1",
         [account_id, today - timedelta(weeks=weeks), today],
     )
+
+
+def account_header(store: Store, account_id: str, today: date, reporting_currency: str) -> dict[str, Any]:
+    """The account's 360 header: status (customer, churned or none: never a customer), churned_on,
+    customer_since and tenure_days (since its first subscription period), MRR and ARR (= 12 x MRR) today in
+    the reporting currency (metrics.active.account_mrr), next renewal and the MRR renewing then
+    (metrics.active.renewing_mrr: never a past date), the score of the newest run with its trend (score minus
+    the one before) and the override in force (health.overrides), the computed score staying beside it.
+
+    The money, score and trend are the account's row of the kept portfolio (nabd.web.read.portfolio), computed
+    once for every account: one account's MRR alone costs as much as everyone's (the currency conversion).
+    """
+    row = portfolio_row(store, account_id, today, reporting_currency) or {}
+    first, last_end, open_periods, periods, active = store.fetchall(
+        "SELECT min(start_date), max(end_date), count(*) - count(end_date), count(*), "
+        "count(CASE WHEN start_date <= ? AND (end_date IS NULL OR end_date > ?) THEN 1 END) "
+        "FROM subscriptions WHERE account_id = ?", [today, today, account_id])[0]
+    status = "customer" if active else ("churned" if periods and first <= today else "none")
+    override = current_override(store, account_id, today)
+    monthly = row.get("mrr") or Decimal(0)
+    return {
+        "status": status,
+        "churned_on": last_end if status == "churned" and not open_periods else None,
+        "customer_since": first,
+        "tenure_days": (min(today, last_end or today) - first).days if first and first <= today else None,
+        "mrr": monthly,
+        "arr": monthly * 12,
+        "currency": reporting_currency,
+        "renewal_date": row.get("renewal_date"),
+        "renewal_mrr": row.get("renewal_mrr"),
+        "score": row.get("computed_score"),
+        "band": None if override else row.get("band"),  # the kept band is the override's while one is in force
+        "as_of": row.get("as_of"),
+        "trend": row.get("trend"),
+        "override": override,
+    }
+
+
+def usage_weeks(store: Store, account_id: str, today: date, weeks: int = 26) -> dict[str, Any]:
+    """The usage chart: every ISO week (Monday) of the last ``weeks`` weeks with its events and value, zero for
+    a week without activity (a silent week shows), and the account's last day with any activity."""
+    found = {row["week"]: row for row in usage_trend(store, account_id, today, weeks)}
+    monday = today - timedelta(days=today.weekday())
+    shown = [monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    first_day = today - timedelta(weeks=weeks)
+    rows = [{"week": week, "events": found[week]["events"] if week in found else 0,
+             "value": found[week]["value"] if week in found else 0}
+            for week in shown if week + timedelta(days=6) > first_day]
+    last = store.scalar("SELECT max(day) FROM activity_daily WHERE account_id = ? AND day <= ?", [account_id, today])
+    return {"weeks": rows, "last_activity": last}

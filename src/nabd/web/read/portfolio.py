@@ -2,7 +2,7 @@
 score, band, trend, MRR and next renewal, with band counts and MRR.
 
 Speed (issue 6: p95 < 200 ms at 100,000 accounts): the portfolio's rows (score of the newest run,
-trend, MRR in the reporting currency, next renewal, onboarding) are computed by the store's engine
+or the manual override in force with the computed score beside it, trend, MRR in the reporting currency, next renewal, onboarding) are computed by the store's engine
 once per :class:`PortfolioKey` and kept in the process in an in-memory DuckDB table; each request
 filters (with the one portfolio filter, :func:`nabd.health.portfolio.filter_accounts`), sorts,
 paginates and counts bands there. Kept at most ``CACHE_SECONDS``. The SQL of a filter and sort order
@@ -22,9 +22,10 @@ import ibis
 import pyarrow as pa
 
 from nabd.errors import NabdError
+from nabd.health.overrides import overrides_in_force
 from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
-from nabd.metrics.active import account_mrr, active_accounts, next_renewals
+from nabd.metrics.active import account_mrr, active_accounts, renewing_mrr
 from nabd.risk.churn_storage import latest_risk_sql
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
@@ -35,7 +36,7 @@ from nabd.web.read.generation import CACHE_SECONDS, data_generation
 SORTS = ("score", "mrr", "renewal", "name", "trend", "risk")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
-    "renewal_date", "mrr", "onboarding", "risk", "churned",
+    "renewal_date", "mrr", "onboarding", "risk", "churned", "computed_score", "overridden", "renewal_mrr",
 )
 
 
@@ -85,13 +86,13 @@ _money_sql: dict[tuple[str, date, str], tuple[str, str]] = {}
 
 
 def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[str, str]:
-    """The SQL of account_mrr and of the next renewals on ``today``, compiled by Ibis once per
+    """The SQL of account_mrr and of the next renewals (with the MRR renewing then) on ``today``, compiled by Ibis once per
     (database, day, currency) and kept for the life of the process."""
     key = (str(store.url), today, reporting_currency)
     if key not in _money_sql:
         _money_sql[key] = (
             store.ibis.compile(account_mrr(store, today, reporting_currency)),
-            store.ibis.compile(next_renewals(store, today)),
+            store.ibis.compile(renewing_mrr(store, today, reporting_currency)),
         )
     return _money_sql[key]
 
@@ -105,6 +106,7 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
     active_sql = store.ibis.compile(active_accounts(store, today))
     onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
+    overrides_sql = store.ibis.compile(overrides_in_force(store, today))
     run = latest_run(store)
     version, as_of, previous = run if run else (None, None, None)
     sql = f"""
@@ -114,13 +116,16 @@ onboarding AS ({onboarding_sql}),
 risk AS ({latest_risk_sql()}),
 active AS ({active_sql}),
 customers AS (SELECT DISTINCT account_id FROM subscriptions WHERE start_date <= {date_literal(today)}),
+overrides AS ({overrides_sql}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 portfolio AS (
-  SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country, s.score, s.band,
+  SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country,
+         coalesce(v.score, s.score) AS score, coalesce(v.band, s.band) AS band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
          o.progress AS onboarding, k.probability AS risk,
-         (act.account_id IS NULL AND c.account_id IS NOT NULL) AS churned
+         (act.account_id IS NULL AND c.account_id IS NOT NULL) AS churned,
+         s.score AS computed_score, v.account_id IS NOT NULL AS overridden, r.renewal_mrr
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
@@ -130,6 +135,7 @@ portfolio AS (
   LEFT JOIN risk k ON k.account_id = a.account_id
   LEFT JOIN active act ON act.account_id = a.account_id
   LEFT JOIN customers c ON c.account_id = a.account_id
+  LEFT JOIN overrides v ON v.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
     return sql, [version, as_of, version, previous]
@@ -210,6 +216,15 @@ def portfolio(
     chosen = band_ids(card.bands, wanted.band) if wanted.band else None
     total = sum(row["accounts"] for row in bands if chosen is None or row["band"] in chosen)
     return Portfolio(accounts=accounts, total=total, bands=bands, band_table=bands_of(card))
+
+
+def portfolio_row(store: Store, account_id: str, today: date, reporting_currency: str = "USD") -> dict[str, Any] | None:
+    """The account's kept portfolio row (PORTFOLIO_COLUMNS: score of the newest run or its override, trend,
+    MRR, next renewal and the MRR renewing then...), or None for an account the portfolio leaves out."""
+    with _lock:
+        _kept_portfolio(store, today, reporting_currency)
+        found = _records("SELECT * FROM portfolio WHERE account_id = ?", [account_id])
+    return found[0] if found else None
 
 
 def filter_choices(store: Store) -> dict[str, list[str]]:
