@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nabd.errors import NabdError
 
-from nabd.errors import NabdError
 
 DEFAULT_DATABASE_URL = "duckdb:///nabd.duckdb"
 DEFAULT_RUN_EVERY = timedelta(hours=1)

@@ -106,3 +106,16 @@ def test_nabd_writes_tasks_in_one_place():
     writers = [path.relative_to(source).as_posix() for path in source.rglob("*.py")
                if "INSERT INTO tasks" in path.read_text(encoding="utf-8")]
     assert writers == ["playbooks/tasks.py"]
+
+
+def test_nabd_tasks_outcomes_defaults_to_today_on_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from nabd.cli import app
+    from nabd.store import open_store
+
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    open_store(url).close()
+    result = CliRunner().invoke(app, ["tasks", "outcomes", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "churn rate" in result.output

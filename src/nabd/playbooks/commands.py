@@ -5,19 +5,20 @@ cli.py calls :func:`register`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from nabd.console import DatabaseOption, console, errors, open_configured_store
+from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.errors import NabdError
 from nabd.health.backtest import data_end
 from nabd.health.commands import date_option, days
 from nabd.health.scorecard import load_scorecard
 from nabd.health.scoring import as_of_dates
+from nabd.store.calendar import today
 from nabd.health.versions import active_scorecard
 from nabd.playbooks.backtest import render_warning_backtest, warning_backtest
 from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings

@@ -32,7 +32,7 @@ from nabd.ingest.activity import follow_timezone
 from nabd.ingest.intake import routes as intake_routes
 from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
-from nabd.store import Store, open_store
+from nabd.store import open_store
 from nabd.store.signing import signing_keys
 from nabd.web import (
     api, inbox_pages, monitoring, outreach_pages, pages, renewal_pages, report_pages, survey_pages, task_pages,

@@ -16,7 +16,6 @@ dry run of today and treated vs held-out churn, band moves and NPS with 95% inte
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -33,32 +32,12 @@ from nabd.outreach.journey import load_journeys
 from nabd.outreach.onboarding_page import customer_onboarding
 from nabd.outreach.unsubscribe import subscriber, unsubscribe
 from nabd.store.calendar import today
-from nabd.web.i18n import LANGUAGES, Language, browser_language
-from nabd.web.pages import _query, render, templates
+from nabd.web.pages import _query, render
+from nabd.web.survey_pages import PROBLEM_STATUS, visitor_language, visitor_page
 from nabd.web.security import page_guard, store_of
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
-PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 409}
-
-
-def _language(request: Request, known: str | None = None) -> Language:
-    """?lang= when given, else the contact's or account's language, else the browser's preference."""
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return Language(asked)
-    if known in LANGUAGES:
-        return Language(known)
-    return Language(browser_language(request.headers.get("accept-language", "")))
-
-
-def _page(request: Request, template: str, lang: Language, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, template,
-        {"user": None, "lang": lang, "_": lang.gettext, "ngettext": lang.ngettext, "csrf": "",
-         "languages": LANGUAGES, **context},
-        status_code=status_code,
-    )
 
 
 async def _run(request: Request, function, *args, **kwargs):
@@ -74,9 +53,9 @@ async def unsubscribe_form(request: Request, token: str) -> HTMLResponse:
     try:
         found = await _run(request, subscriber, token)
     except LinkProblem as problem:
-        return _page(request, "unsubscribe.html", _language(request), PROBLEM_STATUS[problem.reason],
+        return visitor_page(request, "unsubscribe.html", visitor_language(request), PROBLEM_STATUS[problem.reason],
                      state="problem", reason=problem.reason)
-    return _page(request, "unsubscribe.html", _language(request, found.language),
+    return visitor_page(request, "unsubscribe.html", visitor_language(request, found.language),
                  state="done" if found.unsubscribed else "confirm")
 
 
@@ -86,9 +65,9 @@ async def unsubscribe_now(request: Request, token: str) -> HTMLResponse:
     try:
         found = await _run(request, unsubscribe, token)
     except LinkProblem as problem:
-        return _page(request, "unsubscribe.html", _language(request), PROBLEM_STATUS[problem.reason],
+        return visitor_page(request, "unsubscribe.html", visitor_language(request), PROBLEM_STATUS[problem.reason],
                      state="problem", reason=problem.reason)
-    return _page(request, "unsubscribe.html", _language(request, found.language), state="done")
+    return visitor_page(request, "unsubscribe.html", visitor_language(request, found.language), state="done")
 
 
 @public.get("/onboarding/{token}")
@@ -96,9 +75,9 @@ async def onboarding_page(request: Request, token: str) -> HTMLResponse:
     try:
         found = await _run(request, customer_onboarding, token)
     except LinkProblem as problem:
-        return _page(request, "unsubscribe.html", _language(request), PROBLEM_STATUS[problem.reason],
+        return visitor_page(request, "unsubscribe.html", visitor_language(request), PROBLEM_STATUS[problem.reason],
                      state="problem", reason=problem.reason)
-    return _page(request, "customer_onboarding.html", _language(request, found["language"]), onboarding=found)
+    return visitor_page(request, "customer_onboarding.html", visitor_language(request, found["language"]), onboarding=found)
 
 
 def _journeys():

@@ -37,17 +37,18 @@ api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)], responses=E
 PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 409}
 
 
-def _language(request: Request, invitation_language: str | None = None) -> Language:
-    """?lang= when given, else the invitation's language, else the browser's preference."""
+def visitor_language(request: Request, known: str | None = None) -> Language:
+    """A visitor's language (survey, unsubscribe and onboarding links): ?lang= when given, else the one the
+    link's contact or account is known by, else the browser's preference."""
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
         return Language(asked)
-    if invitation_language in LANGUAGES:
-        return Language(invitation_language)
+    if known in LANGUAGES:
+        return Language(known)
     return Language(browser_language(request.headers.get("accept-language", "")))
 
 
-def _page(request: Request, template: str, lang: Language, status_code: int = 200, **context: Any) -> HTMLResponse:
+def visitor_page(request: Request, template: str, lang: Language, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(
         request, template,
         {"user": None, "lang": lang, "_": lang.gettext, "ngettext": lang.ngettext, "csrf": "",
@@ -66,7 +67,7 @@ async def _run(request: Request, function, *args, **kwargs):
 
 def _problem(request: Request, problem: LinkProblem) -> HTMLResponse:
     """The page of a link that cannot be answered, in the contact's language when the link is genuine."""
-    return _page(request, "survey_problem.html", _language(request, problem.language),
+    return visitor_page(request, "survey_problem.html", visitor_language(request, problem.language),
                  PROBLEM_STATUS[problem.reason], reason=problem.reason)
 
 
@@ -76,7 +77,7 @@ async def survey_form(request: Request, token: str) -> HTMLResponse:
         invitation = await _run(request, open_link, token)
     except LinkProblem as problem:
         return _problem(request, problem)
-    return _page(request, "survey_form.html", _language(request, invitation.language),
+    return visitor_page(request, "survey_form.html", visitor_language(request, invitation.language),
                  invitation=invitation, token=token, chosen=None, comment="", missing=False, reason="", competitor="")
 
 
@@ -89,23 +90,23 @@ async def survey_answer(
         invitation = await _run(request, open_link, token)
     except LinkProblem as problem:
         return _problem(request, problem)
-    lang = _language(request, invitation.language)
+    lang = visitor_language(request, invitation.language)
     low, high = invitation.survey.scale
     chosen = int(score) if score.strip().isdigit() else None
     if chosen is None or not low <= chosen <= high:
-        return _page(request, "survey_form.html", lang, 422, invitation=invitation, token=token,
+        return visitor_page(request, "survey_form.html", lang, 422, invitation=invitation, token=token,
                      chosen=None, comment=comment, missing=True, reason=reason, competitor=competitor)
     if invitation.survey.reasons:
         try:
             check_reason(reason, competitor)
         except NabdError:
-            return _page(request, "survey_form.html", lang, 422, invitation=invitation, token=token, chosen=chosen,
+            return visitor_page(request, "survey_form.html", lang, 422, invitation=invitation, token=token, chosen=chosen,
                          comment=comment, missing_reason=True, reason=reason, competitor=competitor)
     try:
         await _run(request, answer_link, token, chosen, comment, reason=reason or None, competitor=competitor)
     except LinkProblem as problem:
         return _problem(request, problem)
-    return _page(request, "survey_done.html", lang)
+    return visitor_page(request, "survey_done.html", lang)
 
 
 @api.post("/survey-responses", status_code=201)
