@@ -20,8 +20,9 @@ import ibis
 import ibis.expr.operations as ops
 
 from nabd.errors import NabdError
+from nabd.store.calendar import company_zone, rolled_up_zone
 from nabd.store.connection import DatabaseURL, Store
-from nabd.store.parquet import RESULTS_FOLDER, exported_tables
+from nabd.store.parquet import META_TABLE, RESULTS_FOLDER, exported_tables
 
 MISSING_EXTRA = "the Spark engine needs the spark extra: pip install 'nabd[spark]' (and a Java 17 runtime)"
 DEFAULT_MASTER = "local[*]"
@@ -115,7 +116,13 @@ def spark_store(folder: str | Path, master: str | None = None, session: Any = No
     backend.compiler = _dialect()
     for name, path in tables.items():
         backend.read_parquet(path, table_name=name)
-    return SparkStore(DatabaseURL(kind="spark", path=location), backend, session)  # type: ignore[arg-type]
+    store = SparkStore(DatabaseURL(kind="spark", path=location), backend, session)  # type: ignore[arg-type]
+    counted_in = rolled_up_zone(store) if META_TABLE in tables else "UTC"  # a folder written by another pipeline
+    zone = company_zone()
+    if counted_in != zone:  # the database recounts activity_daily when the zone changes; a folder cannot
+        raise NabdError(f"{location} counts activity_daily's days in {counted_in}, but NABD_TIMEZONE is {zone}: "
+                        "export it again (`nabd export parquet`) after a command has recounted them in the database")
+    return store
 
 
 def write_parquet(store: SparkStore, expression: ibis.Table, *parts: str) -> str:
