@@ -21,8 +21,10 @@ from tests.conftest import _drop_schema, fresh_url
 AS_OF = date(2026, 10, 31)
 ANALYSED_SINCE = datetime(2026, 4, 1)  # the comments the sentiment measure reads (as `nabd demo` analyses them)
 DEMO = {"accounts": 80, "months": 18, "seed": 7, "end_date": AS_OF}
-SMALL_SPARK = {  # a few rows per query: two shuffle partitions, not Spark's default 200
-    "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2", "spark.ui.enabled": "false",
+SMALL_SPARK = {  # a few rows per query: Spark's overheads per query, not its data, are the tests' time
+    "spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "2", "spark.ui.enabled": "false",
+    "spark.sql.adaptive.enabled": "false",  # no re-planning between stages of a few rows
+    "spark.sql.codegen.wholeStage": "false",  # no Java source compiled per query
 }
 
 
