@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from nabd.errors import NabdError
 from nabd.health.score_expression import scored
 from nabd.health.score_storage import store_scores
 from nabd.health.scorecard import Scorecard
@@ -54,12 +56,29 @@ def store_back(store: Store, scorecard: Scorecard, path: str | Path, as_of: date
     """Store the Parquet scores of ``path`` (from :func:`score_to_parquet`) in ``store``'s health_scores, with
     band changes, exactly as a scoring run on ``store`` would (re-running replaces); the rows stored."""
     files = sorted(str(p) for p in Path(path).glob("*.parquet"))
+    if not files:
+        raise NabdError(f"{path} holds no Parquet files of scores to store")
     if store.kind == "duckdb":
         scoring = f"SELECT * FROM read_parquet([{', '.join(string_literal(f) for f in files)}])"
-    else:  # PostgreSQL reads no Parquet: the rows go in through a temporary table of this connection
-        store.ibis.create_table("spark_scores", pq.read_table(files), temp=True, overwrite=True)
+    else:  # PostgreSQL reads no Parquet: the columns a run stores go in by COPY to a temporary table
+        _copy_to_temporary(store, scorecard, pq.read_table(files))
         scoring = "SELECT * FROM spark_scores"
     store_scores(store, scorecard, scoring, as_of, utc_now(microseconds=True))
     return int(store.scalar("SELECT count(*) FROM health_scores WHERE as_of = ? AND scorecard_version = ?",
                             [as_of, scorecard.version]))
 
+
+
+def _copy_to_temporary(store: Store, scorecard: Scorecard, rows: pa.Table) -> None:
+    """``rows``' columns that a scoring run stores, in the PostgreSQL temporary table spark_scores (by COPY)."""
+    types = {"account_id": "TEXT", "score": "BIGINT", "weighted_score": "DOUBLE PRECISION", "band": "TEXT",
+             "coverage": "DOUBLE PRECISION", "weight_set": "BIGINT",
+             **{f"{prefix}{m.id}": "DOUBLE PRECISION" for m in scorecard.measures for prefix in ("r__", "s__")}}
+    store.execute("DROP TABLE IF EXISTS spark_scores")
+    store.execute("CREATE TEMPORARY TABLE spark_scores ("
+                  + ", ".join(f'"{name}" {kind}' for name, kind in types.items()) + ")")
+    columns = rows.select(list(types)).to_pylist()
+    names = ", ".join(f'"{name}"' for name in types)
+    with store.raw.cursor() as cursor, cursor.copy(f"COPY spark_scores ({names}) FROM STDIN") as copy:
+        for row in columns:
+            copy.write_row(list(row.values()))
