@@ -144,7 +144,7 @@ def _score_on_spark(
     the scores in the database too (its active scorecard is then the default one)."""
     day = _day(as_of) or today()
     if back:
-        with open_configured_store(database) as target:
+        with open_configured_store(database, handoff=False) as target:  # Spark never starts inside `nabd serve`
             card = scorecard_for(target, scorecard)
     else:
         card = scorecard_for(None, scorecard) if scorecard else shipped_scorecard()  # type: ignore[arg-type]
@@ -156,7 +156,7 @@ def _score_on_spark(
     console.print(f"scorecard {card.name} version {card.version} on Spark, written to {run.path}", highlight=False)
     console.print(table)
     if back:
-        with open_configured_store(database) as target:
+        with open_configured_store(database, handoff=False) as target:  # Spark never starts inside `nabd serve`
             stored = store_back(target, card, run.path, day)
         console.print(f"stored {stored:,} scores of {day} in {target.url.display}", highlight=False)
 
