@@ -5,7 +5,7 @@ Layers, low to high (a module may import its own layer's package and any lower l
 
     base (nabd.errors, nabd.config, nabd.yamlfile)
     < store < console (nabd.console, nabd.servefile: they open the store a command names; nabd.secret)
-    < ingest < metrics < health, feedback < risk < report < playbooks < pipeline < cli, web, handoff, demo
+    < ingest < metrics < health, feedback < risk < report < playbooks < outreach < pipeline < cli, web, handoff, demo
 
 nabd.console is one step above the store, not in the base: it opens the configured store, and every
 package's ``commands.py`` (part of its package, importing only downward) uses it. Peers in one layer
@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     {"nabd.risk"},
     {"nabd.report"},
     {"nabd.playbooks"},
+    {"nabd.outreach"},
     {"nabd.pipeline"},
     {"nabd.cli", "nabd.web", "nabd.handoff", "nabd.demo", "nabd.__main__"},
 ]

@@ -74,6 +74,9 @@ class Settings(BaseModel):
     alert_email: str | None = Field(None, description="NABD_ALERT_EMAIL: the default playbooks' e-mail alerts")
     public_url: str | None = Field(None, description="NABD_PUBLIC_URL: the address survey links point to")
     inbox: Path | None = Field(None, description="NABD_INBOX: folder of files `nabd run` imports first")
+    journeys: Path | None = Field(None, description="NABD_JOURNEYS: the journeys YAML the daily run follows")
+    widget_origins: tuple[str, ...] = Field((), description="NABD_WIDGET_ORIGINS: the origins (https://app.example.com) "
+                                            "whose pages may embed the in-app survey widget")
     run_every: timedelta | None = Field(DEFAULT_RUN_EVERY, description="NABD_RUN_EVERY: None = off")
     intake: IntakeVariables = Field(IntakeVariables(), description="NABD_INTAKE_*")
     years: tuple[int, int] = Field(DEFAULT_YEARS, description="NABD_DATE_RANGE: the years a date may fall in")
@@ -92,6 +95,7 @@ VARIABLES = (
     "NABD_WEBHOOK_URL", "NABD_ALERT_EMAIL", "NABD_PUBLIC_URL", "NABD_INBOX", "NABD_RUN_EVERY",
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
+    "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -244,6 +248,18 @@ def recipients(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def origins(value: str) -> tuple[str, ...]:
+    """Comma-separated web origins: scheme://host[:port], no path (https://app.example.com, http://127.0.0.1:8080)."""
+    found = []
+    for part in (p.strip().rstrip("/") for p in value.split(",")):
+        if not part:
+            continue
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", part):
+            raise ValueError("a list of origins like https://app.example.com, http://127.0.0.1:8080 (no path)")
+        found.append(part.lower())
+    return tuple(found)
+
+
 def years(value: str) -> tuple[int, int]:
     """A range of years, first-last (1970-2100), both included."""
     match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", value)
@@ -270,6 +286,8 @@ def load_settings(database_url: str | None = None) -> Settings:
         alert_email=read("NABD_ALERT_EMAIL"),
         public_url=read("NABD_PUBLIC_URL", url),
         inbox=read("NABD_INBOX", Path),
+        journeys=read("NABD_JOURNEYS", Path),
+        widget_origins=read("NABD_WIDGET_ORIGINS", origins, ()),
         run_every=read("NABD_RUN_EVERY", duration, DEFAULT_RUN_EVERY),
         intake=IntakeVariables(
             value_property=read("NABD_INTAKE_VALUE_PROPERTY"),

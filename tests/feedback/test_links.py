@@ -8,6 +8,8 @@ from nabd.errors import NabdError
 from nabd.feedback.links import LinkProblem, sign_link, verify_link
 from nabd.feedback.responses import answer_link, open_link
 from nabd.feedback.sending import send_survey
+from nabd.feedback.surveys import load_surveys
+from nabd.feedback.throttle import ContactLimit
 from nabd.store.signing import rotate_keys
 from tests.feedback.conftest import seed_contacts, token_of
 
@@ -62,13 +64,14 @@ def test_sending_mails_each_contact_a_personal_link_in_their_language(store, mai
 def test_no_contact_is_surveyed_twice_within_the_throttle(store, mailbox):
     box, smtp = mailbox
     seed_contacts(store)
-    send_survey(store, "relationship-nps", ["c1"], base_url="http://nabd.test", smtp=smtp, now=NOW)
-    # 29 days later (throttle 30 days): c1 is skipped, c2 is new; 31 days later c1 is due again.
+    book = load_surveys().model_copy(update={"contact_limit": ContactLimit(messages=1, days=30)})
+    send_survey(store, "relationship-nps", ["c1"], base_url="http://nabd.test", smtp=smtp, now=NOW, book=book)
+    # 29 days later (one message in 30 days): c1 is skipped, c2 is new; 31 days later c1 is due again.
     again = send_survey(store, "ticket-csat", ["c1", "c2"], base_url="http://nabd.test", smtp=smtp,
-                        now=NOW + timedelta(days=29))
+                        now=NOW + timedelta(days=29), book=book)
     assert again.throttled == ["c1"] and len(again.sent) == 1
     later = send_survey(store, "ticket-csat", ["c1"], base_url="http://nabd.test", smtp=smtp,
-                        now=NOW + timedelta(days=31))
+                        now=NOW + timedelta(days=31), book=book)
     assert len(later.sent) == 1
     assert len(box.messages) == 3  # 1 + 1 + 1
 

@@ -64,7 +64,15 @@ def register(app: typer.Typer) -> None:
             chosen = contact or contacts_due(store, book.survey(survey), today())
             report = send_survey(store, survey, chosen, base_url=base_url, book=book)
         console.print(f"sent {len(report.sent)}; throttled {len(report.throttled)}; "
-                      f"without e-mail {len(report.without_email)}")
+                      f"unsubscribed {len(report.unsubscribed)}; without e-mail {len(report.without_email)}")
+
+    @feedback.command("widget-key")
+    def widget_key_command(database: DatabaseOption = None) -> None:
+        """The key your server signs in-app widget users with: hex HMAC-SHA256(key, "ACCOUNT_ID:CONTACT_ID")."""
+        from nabd.feedback.widget import widget_key
+
+        with open_configured_store(database) as store:
+            console.print(widget_key(store))
 
     @feedback.command("train")
     def train(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 from nabd.errors import NabdError
 from nabd.feedback.analysis import analyse_comments
 from nabd.feedback.links import LinkProblem, link_key, verify_link
-from nabd.feedback.surveys import SCALES, Survey, SurveyBook, load_surveys
+from nabd.feedback.surveys import EXIT_REASONS, SCALES, Survey, SurveyBook, load_surveys
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -52,15 +52,28 @@ def open_link(store: Store, token: str, *, book: SurveyBook | None = None, now: 
     return Invitation(send_id, survey, account_id, contact_id, language)
 
 
+def check_reason(reason: str | None, competitor: str | None) -> tuple[str, str | None]:
+    """An exit survey's reason code (and the competitor's name when the customer switched), or NabdError."""
+    if reason not in EXIT_REASONS:
+        raise NabdError(f"an exit reason is one of {', '.join(EXIT_REASONS)}, not {reason!r}")
+    competitor = (competitor or "").strip() or None
+    if reason == "competitor" and competitor is None:
+        raise NabdError("name the competitor you switched to")
+    return reason, competitor if reason == "competitor" else None
+
+
 def answer_link(
     store: Store, token: str, score: int, comment: str | None, *, book: SurveyBook | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, reason: str | None = None, competitor: str | None = None,
 ) -> str:
     """Store the answer to the link ``token`` once (the link is used up) and analyse its comment;
-    returns the response id. LinkProblem when the link cannot be answered, NabdError for a bad score."""
+    returns the response id. An exit survey (``reasons``) also stores its reason code in ``exit_reasons``.
+    LinkProblem when the link cannot be answered, NabdError for a bad score or reason."""
     now = now or utc_now()
     invitation = open_link(store, token, book=book, now=now)
     check_score(invitation.survey.kind, score)
+    if invitation.survey.reasons:
+        reason, competitor = check_reason(reason, competitor)
     response_id = f"survey-{invitation.send_id}"
     comment = (comment or "").strip() or None
     with store.transaction():
@@ -74,6 +87,12 @@ def answer_link(
             [response_id, invitation.account_id, invitation.contact_id, invitation.survey.kind, score, comment,
              invitation.language, invitation.survey.touchpoint, now],
         )
+        if invitation.survey.reasons:
+            store.execute(
+                "INSERT INTO exit_reasons (response_id, account_id, contact_id, reason, competitor, comment, "
+                "responded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [response_id, invitation.account_id, invitation.contact_id, reason, competitor, comment, now],
+            )
     analyse_comments(store, [response_id])
     return response_id
 
@@ -137,3 +156,13 @@ def account_feedback(store: Store, account_id: str, limit: int = 20) -> list[dic
              "sentiment_score", "themes")
     return [{**dict(zip(names, row)), "themes": row[9] if isinstance(row[9], list) else json.loads(row[9])}
             for row in rows]
+
+
+def exit_reasons(store: Store, account_id: str | None = None) -> list[dict]:
+    """Why churned accounts left (the exit survey, table ``exit_reasons``), newest first, optionally of one
+    account: response_id, account_id, contact_id, reason, competitor, comment, responded_at."""
+    where, params = ("WHERE account_id = ?", [account_id]) if account_id else ("", None)
+    return store.records(
+        "SELECT response_id, account_id, contact_id, reason, competitor, comment, responded_at FROM exit_reasons "
+        f"{where} ORDER BY responded_at DESC, response_id", params,
+    )

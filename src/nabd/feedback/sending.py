@@ -1,5 +1,6 @@
-"""Send surveys by e-mail (SMTP) with a personal signed link, never surveying a contact twice
-within the throttle (``throttle_days`` of the survey book).
+"""Send surveys by e-mail (SMTP) with a personal signed link, within the one contact limit (``contact_limit``
+of the survey book, shared with journeys: nabd.feedback.throttle), never to an unsubscribed contact, and
+never while a link of the same survey to the contact is still open.
 
 SMTP settings are nabd.config's :class:`SmtpSettings`: NABD_SMTP_HOST (default localhost), NABD_SMTP_PORT
 (25), NABD_SMTP_FROM, NABD_SMTP_USER / NABD_SMTP_PASSWORD (optional login), NABD_SMTP_STARTTLS (true = on).
@@ -18,6 +19,7 @@ from nabd.config import SmtpSettings, load_settings
 from nabd.errors import NabdError
 from nabd.feedback.links import link_key, sign_link
 from nabd.feedback.surveys import Survey, SurveyBook, load_surveys
+from nabd.feedback.throttle import unreachable_contacts
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -28,6 +30,7 @@ class SendReport:
 
     sent: list[str] = field(default_factory=list)
     throttled: list[str] = field(default_factory=list)
+    unsubscribed: list[str] = field(default_factory=list)
     without_email: list[str] = field(default_factory=list)
 
 
@@ -63,8 +66,8 @@ def send_survey(
     store: Store, survey_id: str, contact_ids: Sequence[str], *, base_url: str,
     smtp: SmtpSettings | None = None, book: SurveyBook | None = None, now: datetime | None = None,
 ) -> SendReport:
-    """E-mail ``survey_id`` to each contact not surveyed in the last ``throttle_days`` days, each with
-    a personal link to ``base_url``/survey/TOKEN; every send is recorded in ``survey_sends``."""
+    """E-mail ``survey_id`` to each contact within the contact limit and not unsubscribed, each with a
+    personal link to ``base_url``/survey/TOKEN; every send is recorded in ``survey_sends``."""
     book = book or load_surveys()
     survey = book.survey(survey_id)
     smtp = smtp or load_settings().smtp
@@ -75,19 +78,24 @@ def send_survey(
     marks = ", ".join("?" for _ in contact_ids)
     contacts = store.fetchall(
         f"""SELECT c.contact_id, c.account_id, c.name, c.email, coalesce(c.language, a.language, 'en'),
-                   EXISTS (SELECT 1 FROM survey_sends s WHERE s.contact_id = c.contact_id AND s.sent_at > ?)
+                   EXISTS (SELECT 1 FROM survey_sends s WHERE s.contact_id = c.contact_id AND s.survey_id = ?
+                           AND s.used_at IS NULL AND s.expires_at > ?)
             FROM contacts c LEFT JOIN accounts a ON a.account_id = c.account_id
             WHERE c.contact_id IN ({marks}) ORDER BY c.contact_id""",
-        [now - timedelta(days=book.throttle_days), *contact_ids],
+        [survey.id, now, *contact_ids],
     )
     unknown = set(contact_ids) - {row[0] for row in contacts}
     if unknown:
         raise NabdError(f"no contact {sorted(unknown)[0]!r} in the database: import contacts first")
+    unreachable = unreachable_contacts(store, [row[0] for row in contacts], now, book.contact_limit)
     key = link_key(store)
     expires_at = now + timedelta(days=book.link_days)
     with _smtp_connection(smtp) as connection:
-        for contact_id, account_id, name, email, language, surveyed in contacts:
-            if surveyed:
+        for contact_id, account_id, name, email, language, open_link in contacts:
+            if barred := unreachable.get(contact_id):
+                (report.unsubscribed if barred == "unsubscribed" else report.throttled).append(contact_id)
+                continue
+            if open_link:  # a link of this survey is still open: one is enough (a playbook and a journey may both ask)
                 report.throttled.append(contact_id)
                 continue
             if not email:

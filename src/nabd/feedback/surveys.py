@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from nabd.errors import NabdError
+from nabd.feedback.throttle import ContactLimit
 
 Kind = Literal["nps", "csat", "ces"]
 Touchpoint = Literal["after ticket closed", "after onboarding", "quarterly relationship", "exit survey"]
 SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+# Why a customer left (the exit survey's reason codes); "competitor" asks which one, "other" a comment.
+EXIT_REASONS = ("price", "missing_feature", "support", "competitor", "budget", "company_closed", "other")
 
 
 class Bilingual(BaseModel):
@@ -32,6 +35,7 @@ class Survey(BaseModel):
     touchpoint: Touchpoint
     question: Bilingual
     follow_up: Bilingual
+    reasons: bool = False  # an exit survey: also asks why the customer left (EXIT_REASONS), kept in exit_reasons
 
     @property
     def scale(self) -> tuple[int, int]:
@@ -40,9 +44,23 @@ class Survey(BaseModel):
 
 
 class SurveyBook(BaseModel):
-    throttle_days: int = Field(30, ge=0)
+    contact_limit: ContactLimit = ContactLimit()  # the one limit of messages per contact (surveys and journeys)
     link_days: int = Field(14, ge=1)
     surveys: list[Survey] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _throttle_days(cls, values: object) -> object:
+        """``throttle_days: N`` (the older setting) reads as ``contact_limit: {messages: 1, days: N}``."""
+        if isinstance(values, dict) and "throttle_days" in values:
+            values = dict(values)
+            days = values.pop("throttle_days")
+            values.setdefault("contact_limit", {"messages": 1, "days": days})
+        return values
+
+    @property
+    def throttle_days(self) -> int:
+        return self.contact_limit.days
 
     def survey(self, survey_id: str) -> Survey:
         for survey in self.surveys:

@@ -72,9 +72,16 @@ def print_run(run: DailyRun) -> None:
                       f"{run.playbooks.notifications} notifications queued, {run.playbooks.tags} tags")
         for note in run.playbooks.notes:
             console.print(f"  note: {note}")
+    if run.journeys:
+        entered = ", ".join(f"{name} {count}" for name, count in run.journeys.entered.items() if count)
+        console.print(f"journeys entered: {entered or 'none'}; {run.journeys.steps} steps, {run.journeys.emails} "
+                      f"e-mails queued, {run.journeys.tasks} tasks")
+        for note in sorted(set(run.journeys.notes)):
+            console.print(f"  note: {note}")
     if run.delivery:
+        cancelled = f", {run.delivery.cancelled} cancelled" if run.delivery.cancelled else ""
         console.print(f"notifications: {run.delivery.sent} sent, {run.delivery.retrying} to retry, "
-                      f"{run.delivery.failed} failed (see `nabd outbox`)")
+                      f"{run.delivery.failed} failed{cancelled} (see `nabd outbox`)")
     for note in run.notes:
         errors.print(f"note: {note}", highlight=False)
 

@@ -1,5 +1,5 @@
 """The daily run (``nabd run``, and ``nabd serve`` on its schedule): import pending files, analyse
-comments, score, onboarding, indicators, playbooks, the monthly report (queued once a month), notify.
+comments, score, onboarding, indicators, playbooks, journeys, the monthly report (queued once a month), notify.
 
 Re-running the same day repeats nothing: scores and indicator firings of the date are replaced,
 playbooks skip the accounts they already acted on that day, and only due notifications are sent.
@@ -21,6 +21,7 @@ from nabd.feedback.analysis import analyse_comments
 from nabd.health.scoring import ScoringRun, run_scoring
 from nabd.ingest.reading import file_format
 from nabd.ingest.tables import IMPORTABLE_TABLES
+from nabd.outreach.advance import JourneyRun, advance_journeys
 from nabd.pipeline.imports import AnalysedImport, import_and_analyse
 from nabd.playbooks.indicators import (
     IndicatorRun,
@@ -50,6 +51,7 @@ class DailyRun:
     milestones: int = 0
     indicators: IndicatorRun | None = None
     playbooks: PlaybookRun | None = None
+    journeys: JourneyRun | None = None
     delivery: Delivery | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -111,6 +113,7 @@ def _run_daily(
         store, as_of, indicators or load_indicator_settings(), scorecard=scorecard, onboarding=onboarding
     )
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
+    run.journeys = advance_journeys(store, as_of, scorecard=scorecard)
     if notify:
         run.notes += queue_monthly_reports(store, load_settings().report_recipients, as_of)
         run.delivery = deliver(store, smtp=smtp)

@@ -104,7 +104,7 @@ def outcomes(
 
 def outbox(
     database: DatabaseOption = None,
-    status: Annotated[str | None, typer.Option("--status", help="Only pending, sent or failed.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only pending, sent, failed or cancelled.")] = None,
     retry: Annotated[bool, typer.Option("--retry-failed", help="Give failed notifications new attempts.")] = False,
     limit: Annotated[int, typer.Option("--limit", help="How many to show, newest first.")] = 50,
 ) -> None:

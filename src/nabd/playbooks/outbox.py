@@ -1,10 +1,12 @@
 """Deliver the notification outbox: webhooks (JSON, Slack-compatible ``text``) and email over SMTP.
 
-Channels: webhook, email, survey (e-mailed by nabd.feedback.sending with personal links) and report
-(the monthly report, made when sent: HTML inline, PDF attached; nabd.report.delivery).
+Channels: webhook, email, survey (e-mailed by nabd.feedback.sending with personal links), report
+(the monthly report, made when sent: HTML inline, PDF attached; nabd.report.delivery) and message (an
+e-mail composed when queued, kept whole in the payload: a journey's, nabd.outreach).
 A notification is due when pending and its ``next_attempt_at`` has come. A failed attempt keeps
 the error and waits ``backoff(attempts)`` = min(base x 2^(attempts-1), cap) before the next one;
-after ``max_attempts`` it is marked failed (visible with ``nabd outbox``). Rows are written in the
+after ``max_attempts`` it is marked failed (visible with ``nabd outbox``). A journey's message to a contact
+who unsubscribed since it was queued is marked cancelled, never sent. Rows are written in the
 same transaction as their task, so a crash loses none; a crash between sending and recording the
 send can repeat one message (at-least-once delivery).
 """
@@ -17,6 +19,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import message_from_string, policy
 from email.message import EmailMessage
 
 from nabd.config import SmtpSettings, load_settings
@@ -37,7 +40,12 @@ class Delivery:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    cancelled: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+class Cancelled(Exception):
+    """A notification that must not be sent any more (its contact unsubscribed): marked cancelled, not retried."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -87,6 +95,13 @@ def _send(store: Store, row: tuple, smtp: SmtpSettings | None, timeout: float) -
         if smtp is None or not smtp.host:
             raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
         send_email(smtp, target, subject, json.loads(payload)["text"], timeout)
+    elif channel == "message":
+        if smtp is None or not smtp.host:
+            raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
+        contact = json.loads(payload).get("contact_id")
+        if contact and store.scalar("SELECT count(*) FROM contact_unsubscribes WHERE contact_id = ?", [contact]):
+            raise Cancelled("the contact unsubscribed after it was queued")
+        send_message(smtp, message_from_string(json.loads(payload)["mime"], policy=policy.default), timeout)
     elif channel == "report":
         if smtp is None or not smtp.host:
             raise NabdError("email is not configured: set NABD_SMTP_HOST (and NABD_SMTP_PORT, NABD_SMTP_FROM)")
@@ -131,6 +146,11 @@ def deliver(
     for *row, attempts in due:
         try:
             _send(store, tuple(row), smtp, timeout)
+        except Cancelled as cancelled:
+            store.execute("UPDATE outbox SET status = 'cancelled', last_error = ? WHERE notification_id = ?",
+                          [str(cancelled), row[0]])
+            done.cancelled += 1
+            continue
         except Exception as error:  # noqa: BLE001 - every failure is recorded on the row, never raised
             tries = attempts + 1
             status = "failed" if tries >= max_attempts else "pending"

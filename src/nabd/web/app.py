@@ -34,7 +34,7 @@ from nabd.ingest.intake.service import start_intake, stop_intake
 from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import Store, open_store
 from nabd.store.signing import signing_keys
-from nabd.web import api, monitoring, pages, report_pages, survey_pages, task_pages, user_pages
+from nabd.web import api, monitoring, outreach_pages, pages, report_pages, survey_pages, task_pages, user_pages
 from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
 from nabd.web.security import LoginRequired, load_session, serializer, session_cookie
@@ -115,6 +115,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(report_pages.api)  # /api/v1/reports/monthly
     app.include_router(survey_pages.public)
     app.include_router(survey_pages.api)
+    app.include_router(outreach_pages.public)  # /unsubscribe, /onboarding: the signed links of journey e-mails
+    app.include_router(outreach_pages.router)  # /journeys
+    app.include_router(outreach_pages.widget)  # /widget/v1: the in-app survey widget (signed users, CORS)
     intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key
     app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only
     _add_handlers(app)
@@ -150,7 +153,7 @@ async def _session_and_headers(request: Request, call_next) -> Response:
     security headers. An unexpected error is answered 500 here, so the connection stays open for the next."""
     started = time.perf_counter()
     problem = None
-    if not request.url.path.startswith(("/static/", "/v1/", "/admin/")):  # write keys, admin token: no sessions
+    if not request.url.path.startswith(("/static/", "/v1/", "/admin/", "/widget/")):  # keys, signatures: no sessions
         request.state.session = load_session(request)
         request.state.session_changed = request.state.session.get("new", False)
         problem = await nul_character_in(request)

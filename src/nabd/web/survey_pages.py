@@ -20,9 +20,11 @@ from nabd.feedback.responses import (
     PostedResponse,
     account_feedback,
     answer_link,
+    check_reason,
     open_link,
     record_response,
 )
+from nabd.feedback.surveys import EXIT_REASONS
 from nabd.feedback.themes import THEME_NAMES
 from nabd.web.api import ERRORS
 from nabd.web.i18n import LANGUAGES, Language, browser_language
@@ -49,7 +51,7 @@ def _page(request: Request, template: str, lang: Language, status_code: int = 20
     return templates.TemplateResponse(
         request, template,
         {"user": None, "lang": lang, "_": lang.gettext, "ngettext": lang.ngettext, "csrf": "",
-         "languages": LANGUAGES, **context},
+         "languages": LANGUAGES, "exit_reasons": EXIT_REASONS, **context},
         status_code=status_code,
     )
 
@@ -75,12 +77,13 @@ async def survey_form(request: Request, token: str) -> HTMLResponse:
     except LinkProblem as problem:
         return _problem(request, problem)
     return _page(request, "survey_form.html", _language(request, invitation.language),
-                 invitation=invitation, token=token, chosen=None, comment="", missing=False)
+                 invitation=invitation, token=token, chosen=None, comment="", missing=False, reason="", competitor="")
 
 
 @public.post("/survey/{token}")
 async def survey_answer(
     request: Request, token: str, score: Annotated[str, Form()] = "", comment: Annotated[str, Form(max_length=5000)] = "",
+    reason: Annotated[str, Form(max_length=40)] = "", competitor: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
     try:
         invitation = await _run(request, open_link, token)
@@ -88,11 +91,18 @@ async def survey_answer(
         return _problem(request, problem)
     lang = _language(request, invitation.language)
     low, high = invitation.survey.scale
-    if not score.strip().isdigit() or not low <= int(score) <= high:
+    chosen = int(score) if score.strip().isdigit() else None
+    if chosen is None or not low <= chosen <= high:
         return _page(request, "survey_form.html", lang, 422, invitation=invitation, token=token,
-                     chosen=None, comment=comment, missing=True)
+                     chosen=None, comment=comment, missing=True, reason=reason, competitor=competitor)
+    if invitation.survey.reasons:
+        try:
+            check_reason(reason, competitor)
+        except NabdError:
+            return _page(request, "survey_form.html", lang, 422, invitation=invitation, token=token, chosen=chosen,
+                         comment=comment, missing_reason=True, reason=reason, competitor=competitor)
     try:
-        await _run(request, answer_link, token, int(score), comment)
+        await _run(request, answer_link, token, chosen, comment, reason=reason or None, competitor=competitor)
     except LinkProblem as problem:
         return _problem(request, problem)
     return _page(request, "survey_done.html", lang)

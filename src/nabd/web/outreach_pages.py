@@ -1,0 +1,189 @@
+"""Reaching the customer on the web: the public pages of journey e-mails' signed links, and the journeys pages.
+
+Public (no login: the signed link is the key): ``GET /unsubscribe/{token}`` asks to confirm, ``POST`` (the
+form, or a mail client's RFC 8058 one-click ``List-Unsubscribe=One-Click``) records it; ``GET
+/onboarding/{token}``: the account's onboarding milestones with a progress bar and the next step. Both speak
+the contact's (account's) language, ``?lang=`` switching; a bad or expired link gets a 404 / 410 page.
+
+The in-app survey widget (``/static/nabd-widget.js``): ``GET /widget/v1/question`` and ``POST
+/widget/v1/answers`` answer only the origins of NABD_WIDGET_ORIGINS (CORS), for users their company signed
+(nabd.feedback.widget), without cookies; anything else is a 403 and stores nothing.
+
+Logged in: ``/journeys`` (each journey with its accounts by state) and ``/journeys/{id}`` (its steps, the
+dry run of today and treated vs held-out churn, band moves and NPS with 95% intervals).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from nabd.config import load_settings
+from nabd.errors import NabdError
+from nabd.feedback.links import LinkProblem
+from nabd.feedback.widget import WidgetRefused, widget_answer, widget_question
+from nabd.health.versions import active_scorecard
+from nabd.outreach.dry_run import dry_run, journey_states
+from nabd.outreach.effect import journey_effect
+from nabd.outreach.journey import load_journeys
+from nabd.outreach.onboarding_page import customer_onboarding
+from nabd.outreach.unsubscribe import subscriber, unsubscribe
+from nabd.store.calendar import today
+from nabd.web.i18n import LANGUAGES, Language, browser_language
+from nabd.web.pages import _query, render, templates
+from nabd.web.security import page_guard, store_of
+
+public = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
+PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 409}
+
+
+def _language(request: Request, known: str | None = None) -> Language:
+    """?lang= when given, else the contact's or account's language, else the browser's preference."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return Language(asked)
+    if known in LANGUAGES:
+        return Language(known)
+    return Language(browser_language(request.headers.get("accept-language", "")))
+
+
+def _page(request: Request, template: str, lang: Language, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, template,
+        {"user": None, "lang": lang, "_": lang.gettext, "ngettext": lang.ngettext, "csrf": "",
+         "languages": LANGUAGES, **context},
+        status_code=status_code,
+    )
+
+
+async def _run(request: Request, function, *args, **kwargs):
+    def run():
+        with store_of(request) as store:
+            return function(store, *args, **kwargs)
+
+    return await run_in_threadpool(run)
+
+
+@public.get("/unsubscribe/{token}")
+async def unsubscribe_form(request: Request, token: str) -> HTMLResponse:
+    try:
+        found = await _run(request, subscriber, token)
+    except LinkProblem as problem:
+        return _page(request, "unsubscribe.html", _language(request), PROBLEM_STATUS[problem.reason],
+                     state="problem", reason=problem.reason)
+    return _page(request, "unsubscribe.html", _language(request, found.language),
+                 state="done" if found.unsubscribed else "confirm")
+
+
+@public.post("/unsubscribe/{token}")
+async def unsubscribe_now(request: Request, token: str) -> HTMLResponse:
+    """Unsubscribe the link's contact: from the page's button or a mail client's one-click POST."""
+    try:
+        found = await _run(request, unsubscribe, token)
+    except LinkProblem as problem:
+        return _page(request, "unsubscribe.html", _language(request), PROBLEM_STATUS[problem.reason],
+                     state="problem", reason=problem.reason)
+    return _page(request, "unsubscribe.html", _language(request, found.language), state="done")
+
+
+@public.get("/onboarding/{token}")
+async def onboarding_page(request: Request, token: str) -> HTMLResponse:
+    try:
+        found = await _run(request, customer_onboarding, token)
+    except LinkProblem as problem:
+        return _page(request, "unsubscribe.html", _language(request), PROBLEM_STATUS[problem.reason],
+                     state="problem", reason=problem.reason)
+    return _page(request, "customer_onboarding.html", _language(request, found["language"]), onboarding=found)
+
+
+def _journeys():
+    return load_journeys(load_settings().journeys)
+
+
+@router.get("/journeys")
+async def journeys_page(request: Request) -> HTMLResponse:
+    journeys = _journeys()
+    rows = await _query(request, journey_states, journeys)
+    return render(request, "journeys.html", active="journeys", rows=rows)
+
+
+@router.get("/journeys/{journey_id}")
+async def journey_page(request: Request, journey_id: str) -> HTMLResponse:
+    try:
+        journey = _journeys().journey(journey_id)
+    except NabdError:
+        raise HTTPException(404, f"there is no journey {journey_id!r}") from None
+    day = today()
+
+    def read(store):
+        return dry_run(store, journey, day, active_scorecard(store)), journey_effect(store, journey.id, day)
+
+    found, effect = await _query(request, read)
+    return render(request, "journey.html", active="journeys", journey=journey, dry=found, effect=effect, day=day)
+
+
+# --- the in-app survey widget ---------------------------------------------------------------------
+
+widget = APIRouter(include_in_schema=False)
+_NPS_ENDS = {"en": ("Not at all likely", "Extremely likely"), "ar": ("غير محتمل إطلاقاً", "محتمل جداً")}
+_WIDGET_TEXT = {"en": {"send": "Send", "thanks": "Thank you!", "close": "Close"},
+                "ar": {"send": "أرسل", "thanks": "شكراً لك!", "close": "إغلاق"}}
+
+
+def _allowed_origin(request: Request) -> str | None:
+    """The request's Origin when NABD_WIDGET_ORIGINS lists it, else None."""
+    origin = (request.headers.get("origin") or "").lower().rstrip("/")
+    return origin if origin and origin in load_settings().widget_origins else None
+
+
+def _cors(origin: str, body: dict, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(body, status_code, headers={"Access-Control-Allow-Origin": origin, "Vary": "Origin"})
+
+
+@widget.get("/widget/v1/question")
+async def widget_question_route(request: Request, account: str = "", contact: str = "",
+                                signature: str = "") -> JSONResponse:
+    """The question for a signed user (or ``ask: false``); only for the configured origins."""
+    origin = _allowed_origin(request)
+    if origin is None:
+        return JSONResponse({"error": "this origin may not use the widget: add it to NABD_WIDGET_ORIGINS"}, 403)
+    try:
+        asked = await _run(request, widget_question, account, contact, signature)
+    except WidgetRefused as refused:
+        return _cors(origin, {"error": str(refused)}, 403)
+    if asked is None:
+        return _cors(origin, {"ask": False})
+    language = asked.language
+    low, high = asked.survey.scale
+    return _cors(origin, {
+        "ask": True, "survey_id": asked.survey.id, "language": language,
+        "direction": "rtl" if language == "ar" else "ltr",
+        "question": asked.survey.question.text(language), "follow_up": asked.survey.follow_up.text(language),
+        "low": low, "high": high, "ends": _NPS_ENDS[language], **_WIDGET_TEXT[language],
+    })
+
+
+@widget.post("/widget/v1/answers")
+async def widget_answer_route(request: Request) -> JSONResponse:
+    """A signed user's answer, posted as text/plain JSON (no preflight, no cookies); 403 and nothing stored for
+    a foreign origin or a bad signature, 422 for a bad score."""
+    origin = _allowed_origin(request)
+    if origin is None:
+        return JSONResponse({"error": "this origin may not use the widget: add it to NABD_WIDGET_ORIGINS"}, 403)
+    try:
+        posted = json.loads((await request.body())[:20000] or b"{}")
+        fields = (str(posted["account"]), str(posted["contact"]), str(posted["signature"]), int(posted["score"]))
+    except (ValueError, KeyError, TypeError):
+        return _cors(origin, {"error": "send JSON with account, contact, signature and score"}, 422)
+    try:
+        response_id = await _run(request, widget_answer, *fields, posted.get("comment"), posted.get("language"))
+    except WidgetRefused as refused:
+        return _cors(origin, {"error": str(refused)}, 403)
+    except NabdError as error:
+        return _cors(origin, {"error": str(error)}, 422)
+    return _cors(origin, {"response_id": response_id}, 201)
