@@ -15,6 +15,39 @@ POSTGRES_URL = os.environ.get("NABD_TEST_POSTGRES_URL", "postgresql://postgres@1
 BACKENDS = ["duckdb", "postgres"]
 
 
+def _needs_postgres(item: pytest.Item) -> bool:
+    """A test runs on PostgreSQL when one of its parameters is the backend "postgres" or it says so."""
+    callspec = getattr(item, "callspec", None)
+    parameters = callspec.params.values() if callspec is not None else ()
+    return any(isinstance(value, str) and value == "postgres" for value in parameters)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> Iterator[None]:
+    """Mark every test run on PostgreSQL `postgres` before `-m` selects (`-m "not postgres"` runs
+    the DuckDB half alone); then, when a selected one needs PostgreSQL and none answers, stop before
+    the first test with one line (a collection error: pytest and each xdist worker run nothing)."""
+    for item in items:
+        if _needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+    yield
+    if any(item.get_closest_marker("postgres") for item in items) and not _postgres_answers():
+        message = (
+            f"no PostgreSQL answers at NABD_TEST_POSTGRES_URL={POSTGRES_URL}: scripts/test starts "
+            'a private one; -m "not postgres" runs the DuckDB tests alone'
+        )
+        session.config.hook.pytest_collectreport(report=pytest.CollectReport("", "failed", message, []))
+        items.clear()
+
+
+def _postgres_answers() -> bool:
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
 def _drop_schema(schema: str) -> None:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[1] / "src"
@@ -79,8 +80,12 @@ def layer(name: str) -> int:
 
 
 def import_graph() -> dict[str, set[str]]:
+    """Parsed on a fresh thread: CPython 3.11.7 can leave a worker thread's recursion count skewed after
+    deep recursion elsewhere in the session (schemathesis), and ast.parse then raises "AST constructor
+    recursion depth mismatch" on that thread only."""
     known = modules()
-    return {name: imported(name, path, set(known)) for name, path in known.items()}
+    with ThreadPoolExecutor(max_workers=1) as fresh:
+        return fresh.submit(lambda: {name: imported(name, path, set(known)) for name, path in known.items()}).result()
 
 
 def violations() -> set[tuple[str, str]]:

@@ -86,6 +86,9 @@ class Settings(BaseModel):
         (), description="NABD_REPORT_RECIPIENTS: who gets the monthly report, 'ceo@example.com:ar, cfo@example.com:en'")
     trusted_proxies: tuple[str, ...] = Field((), description="NABD_TRUSTED_PROXIES: addresses or networks of the "
                                              "reverse proxies whose X-Forwarded-For/-Proto are believed")
+    working_days: tuple[int, ...] = Field((0, 1, 2, 3, 4), description="NABD_WORKING_DAYS: the company's working "
+                                          "weekdays (Monday = 0), 'mon-fri' or 'sun-thu'; the monthly report goes out "
+                                          "on the first of them in each month")
 
 
 # Every variable load_settings reads: what a hand-off job carries from its caller.
@@ -96,6 +99,7 @@ VARIABLES = (
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
     "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS",
+    "NABD_WORKING_DAYS",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -260,6 +264,27 @@ def origins(value: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekdays(value: str) -> tuple[int, ...]:
+    """Weekdays (Monday = 0) from day names and ranges: "mon-fri", "sun-thu", "sun,mon,tue,wed,thu" (a range may
+    wrap round the week: "sat-wed")."""
+    days: set[int] = set()
+    for part in (p.strip().lower() for p in value.split(",")):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        first, last = first.strip()[:3], (last.strip()[:3] or first.strip()[:3])
+        if first not in WEEKDAYS or last not in WEEKDAYS:
+            raise ValueError("working days like mon-fri, sun-thu or sun,mon,tue,wed,thu")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last)
+        days.update((start + k) % 7 for k in range((end - start) % 7 + 1))
+    if not days:
+        raise ValueError("working days like mon-fri, sun-thu or sun,mon,tue,wed,thu")
+    return tuple(sorted(days))
+
+
 def years(value: str) -> tuple[int, int]:
     """A range of years, first-last (1970-2100), both included."""
     match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", value)
@@ -300,4 +325,5 @@ def load_settings(database_url: str | None = None) -> Settings:
         survey_key=read("NABD_SURVEY_KEY"),
         report_recipients=read("NABD_REPORT_RECIPIENTS", recipients, ()),
         trusted_proxies=read("NABD_TRUSTED_PROXIES", networks, ()),
+        working_days=read("NABD_WORKING_DAYS", weekdays, (0, 1, 2, 3, 4)),
     )

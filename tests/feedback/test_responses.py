@@ -47,3 +47,25 @@ def test_the_api_takes_a_posted_response_and_shows_the_account_feedback(store_ur
         items = client.get("/api/v1/accounts/a1/feedback", headers=headers).json()["items"]
         assert [(i["score"], i["sentiment"], i["themes"]) for i in items] == [(4, "negative", ["pricing"])]
         assert items[0]["theme_names"] == [{"en": "pricing", "ar": "الأسعار"}]
+
+
+def test_responded_at_is_iso_text_stored_in_utc_and_a_number_is_refused_with_422(tmp_path):
+    url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
+    with open_store(url) as store:
+        store.execute("INSERT INTO accounts (account_id, name) VALUES ('a1', 'Acme')")
+        add_user(store, "ana", "a long password", "admin")
+        token = add_token(store, "ana", "tests")
+    with TestClient(create_app(url, secret_key="s")) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        answer = {"response_id": "r1", "account_id": "a1", "kind": "nps", "score": 9}
+        for refused in (0, 1777600000, "1777600000", "yesterday", "0001-01-01T00:00:00Z"):
+            response = client.post("/api/v1/survey-responses", headers=headers,
+                                   json={**answer, "responded_at": refused})
+            assert response.status_code == 422, refused
+            assert response.json()["error"].startswith("responded_at:"), response.json()
+        stored = client.post("/api/v1/survey-responses", headers=headers,
+                             json={**answer, "responded_at": "2026-05-01T13:00:00+03:00"})
+        assert stored.status_code == 201
+        with client.app.state.store_lock:
+            assert client.app.state.store.scalar(
+                "SELECT responded_at FROM survey_responses WHERE response_id = 'r1'") == datetime(2026, 5, 1, 10)

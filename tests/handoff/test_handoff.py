@@ -254,6 +254,7 @@ def test_a_stopped_server_removes_its_serve_file_and_commands_open_the_file_agai
     assert nabd("key", "add", "after", cwd=tmp_path).stdout.startswith("nabd_wk_")
 
 
+@pytest.mark.postgres
 def test_on_postgresql_a_command_connects_itself_while_the_server_runs(tmp_path):
     schema = "nabd_test_handoff_" + os.urandom(4).hex()
     url = f"{POSTGRES_URL}?schema={schema}"

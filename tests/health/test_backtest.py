@@ -10,10 +10,8 @@ from tests.health.health_history import AS_OF, IDENTITY, account, activity, cust
 from nabd.errors import NabdError
 from nabd.health.backtest import auc, backtest_dates, run_backtest
 from nabd.health.scorecard import MissingData, load_scorecard
+from nabd.health.churn_fit import Candidate, choose_strength, fit_weights, roc_auc
 from nabd.health.suggest import (
-    Candidate,
-    choose_strength,
-    fit_weights,
     measure_features,
     split_dates,
     suggested_scorecard,
@@ -80,9 +78,15 @@ def test_the_fit_recovers_the_log_odds_of_a_protective_binary_measure():
     assert fit_weights(BINARY_X, BINARY_Y) == pytest.approx([np.log(3), 2 * np.log(3)], abs=1e-4)
 
 
-def test_shrinkage_pulls_the_coefficient_toward_the_prior():
-    assert 0 < fit_weights(BINARY_X, BINARY_Y, strength=0.5)[1] < 2 * np.log(3)
-    assert fit_weights(BINARY_X, BINARY_Y, np.array([5.0]), strength=1000.0)[1] == pytest.approx(5.0, abs=0.01)
+def test_shrinkage_pulls_the_coefficient_toward_zero():
+    assert 0 < fit_weights(BINARY_X, BINARY_Y, strength=0.5)[1] < fit_weights(BINARY_X, BINARY_Y, strength=0.05)[1] < 2 * np.log(3)
+    assert fit_weights(BINARY_X, BINARY_Y, strength=1000.0)[1] == pytest.approx(0.0, abs=0.01)
+
+
+def test_scikit_learns_auc_is_the_share_of_churner_survivor_pairs_ranked_right():
+    # churners' risks 3, 2 against survivors' 2, 1: pairs (3>2), (3>1), (2=2 counts half), (2>1) -> 3.5 / 4
+    assert roc_auc(np.array([3.0, 2, 2, 1]), np.array([1, 1, 0, 0])) == pytest.approx(0.875)
+    assert roc_auc(np.array([1.0, 2]), np.array([0, 0])) is None
 
 
 def test_a_measure_whose_higher_score_goes_with_more_churn_gets_weight_zero_not_negative():
@@ -120,12 +124,14 @@ def test_weights_are_fitted_on_dates_whose_horizon_ends_before_the_evaluation_da
     assert fit == [date(2024, 1, 1), date(2024, 1, 8)]
 
 
-def test_a_suggested_scorecard_keeps_positive_weights_and_drops_segment_overrides():
-    card = load_scorecard()
+def test_a_suggested_scorecard_keeps_positive_weights_and_the_segment_overrides_of_kept_measures():
+    card = load_scorecard()  # enterprise: licence_utilisation 20, csm_rating 12, usage_time_daily 3
     weights = {m.id: 0.0 for m in card.measures} | {"licence_utilisation": 60.0, "nps_latest": 40.0}
     suggested = suggested_scorecard(card, weights)
-    assert (suggested.name, suggested.segments) == ("default-suggested", {})
+    assert suggested.name == "default-suggested"
     assert suggested.weights() == {"licence_utilisation": 60.0, "nps_latest": 40.0}
+    assert suggested.segments["enterprise"].weights == {"licence_utilisation": 20.0}
+    assert suggested.weights("enterprise") == {"licence_utilisation": 100 * 20 / 60, "nps_latest": 100 * 40 / 60}
 
 
 def test_a_suggested_scorecard_is_written_to_a_new_file_only(tmp_path):

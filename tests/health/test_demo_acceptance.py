@@ -18,7 +18,8 @@ import pytest
 from nabd.demo import build_demo
 from nabd.health.backtest import backtest_dates, render_backtest, run_backtest
 from nabd.health.scorecard import load_scorecard
-from nabd.health.suggest import render_suggestion, suggest_weights
+from nabd.health.scorecard_init import init_scorecard, render_starter
+from nabd.health.suggest import render_suggestion, suggest_weights, write_scorecard
 from nabd.store import open_store
 
 HORIZON = 90
@@ -35,7 +36,7 @@ def test_the_default_scorecard_ranks_churn_red_over_yellow_over_green(demo_store
     assert result.auc > 0.6
 
 
-def test_suggested_weights_are_judged_on_dates_after_their_fit_window(demo_store, capsys):
+def test_suggested_weights_are_judged_on_dates_after_their_fit_window(demo_store, capsys, tmp_path):
     card = load_scorecard()
     dates = backtest_dates(demo_store, date(2025, 8, 2), date(2026, 8, 1), 14, HORIZON)
     suggestion = suggest_weights(demo_store, card, dates, HORIZON)
@@ -45,6 +46,10 @@ def test_suggested_weights_are_judged_on_dates_after_their_fit_window(demo_store
     assert round(sum(suggestion.suggested_weights.values()), 6) == 100
     assert suggestion.current.auc is not None and suggestion.suggested.auc is not None
     assert suggestion.suggested.auc >= suggestion.current.auc - 0.005  # the unshrunk fit of before lost 0.032
+    write_scorecard(suggestion.scorecard, tmp_path / "suggested.yaml")  # the segment override is kept
+    assert load_scorecard(tmp_path / "suggested.yaml").segments["enterprise"].weights == {
+        i: w for i, w in card.segments["enterprise"].weights.items() if i in suggestion.scorecard.weights()}
+    assert "enterprise" in load_scorecard(tmp_path / "suggested.yaml").segments
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +72,12 @@ def test_suggested_weights_improve_the_auc_on_a_later_window_with_enough_history
     assert suggestion.fitted_on[-1] + timedelta(days=HORIZON) <= suggestion.evaluated_on[0]
     assert suggestion.strength is not None  # cross-validation inside the fit window chose a fit
     assert suggestion.suggested.auc > suggestion.current.auc
+
+
+def test_a_scorecard_learnt_by_init_ranks_churn_at_least_as_well_as_the_shipped_default(company_of_3000, capsys):
+    # `nabd scorecard init` with four-weekly as-of dates over the observed year: fit early, check late
+    starter = init_scorecard(company_of_3000, backtest_dates(company_of_3000, None, None, 28, HORIZON), HORIZON)
+    with capsys.disabled():
+        print("\n" + "\n".join(render_starter(starter)))
+    assert starter.fitted_on[-1] + timedelta(days=HORIZON) <= starter.checked_on[0]
+    assert starter.check.auc >= starter.shipped["default"].auc

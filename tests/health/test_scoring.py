@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from tests.health.health_history import AS_OF, IDENTITY, custom, customer, scorecard, scores_by_account, sql_scorecard
 
 from nabd.health.explain import stored_measures
@@ -333,3 +335,25 @@ def test_the_compiled_scoring_query_of_the_default_scorecard_matches_its_snapsho
     # the SQL a run sends for 2026-06-30, compiled once (nabd.store.per_day); any change to it (a measure,
     # a join, what Ibis writes) is a diff of snapshots/<this test>/<backend>.sql to review (tests/snapshot.py)
     assert_sql_matches(scoring_sql(store, load_scorecard())(date(2026, 6, 30)), request, store.kind)
+
+
+def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_without_building(tmp_path, monkeypatch):
+    # a later process (here: a later call) scoring with the same scorecard version reads the SQL kept beside
+    # the database instead of building and compiling the expression again; another version compiles afresh
+    import nabd.health.scoring as scoring
+
+    store = open_store(fresh_url("duckdb", tmp_path)[0])
+    card = load_scorecard()
+    first = scoring_sql(store, card)(AS_OF)
+    [kept] = (tmp_path / "nabd.duckdb.compiled").iterdir()
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "nabd.duckdb.compiled").stat().st_mode & 0o777) == "0o700"
+
+    def not_built(*_):
+        raise AssertionError("the expression was built again")
+
+    monkeypatch.setattr(scoring, "scored", not_built)
+    assert scoring_sql(store, card)(AS_OF) == first
+    with pytest.raises(AssertionError, match="built again"):
+        scoring_sql(store, two_measures(60, 100))
+    store.close()

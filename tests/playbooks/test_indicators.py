@@ -3,6 +3,7 @@
 AS_OF is 2026-06-30; a window of N days is (AS_OF - N, AS_OF], e.g. 30 days = June 1 .. June 30.
 """
 
+import json
 from datetime import date, datetime, timedelta
 
 from nabd.health.scorecard import load_scorecard
@@ -14,6 +15,8 @@ from tests.playbooks.conftest import (
     add_account,
     add_activity,
     add_response,
+    add_score,
+    only,
     add_ticket,
     fired,
 )
@@ -221,3 +224,36 @@ def test_the_sql_compiled_once_gives_each_dates_own_firings(store):
         name: [row[0] for row in sorted(rows)] for name, rows in stored.items()
     }
     assert direct["negative_feedback"] and direct["intent_pages"]
+
+
+def test_competitor_mentioned_fires_when_an_at_risk_account_names_a_competitor_in_30_days(store):
+    from nabd.feedback.analysis import analyse_comments
+
+    scorecard = load_scorecard()
+    for account in ("a1", "a2", "a3", "a4"):
+        add_account(store, account)
+    store.execute(
+        "INSERT INTO survey_responses (response_id, account_id, kind, score, comment, language, responded_at) VALUES "
+        "('r1', 'a1', 'nps', 3, 'Zendesk does this better and cheaper', 'en', TIMESTAMP '2026-06-20 09:00:00'), "
+        "('r2', 'a2', 'nps', 9, 'أفضل من زندسك بكثير', 'ar', TIMESTAMP '2026-06-25 09:00:00'), "   # healthy: no
+        "('r3', 'a3', 'nps', 4, 'moving to hubspot', 'en', TIMESTAMP '2026-05-20 09:00:00'), "     # before May 31
+        "('r4', 'a4', 'nps', 5, 'we compare you with Totango', 'en', TIMESTAMP '2026-06-29 09:00:00')")
+    store.execute("INSERT INTO tickets (ticket_id, account_id, opened_at, subject, body) VALUES "
+                  "('t1', 'a1', TIMESTAMP '2026-06-28 10:00:00', 'Export', 'نحتاج التصدير مثل هب سبوت')")
+    analyse_comments(store)
+    for account, band in (("a1", "unhealthy"), ("a2", "healthy"), ("a3", "unhealthy"), ("a4", "neutral")):
+        add_score(store, account, date(2026, 6, 29), 40, band, scorecard.version)
+    found = fired(store, "competitor_mentioned", scorecard=scorecard)
+    assert {account: (e["mentions"], sorted(e["competitors"].split(", ")), e["band"]) for account, e in found.items()} == {
+        "a1": (2, ["HubSpot", "Zendesk"], "unhealthy"), "a4": (1, ["Totango"], "neutral")}
+    anyone = {a for a in fired_with(store, "competitor_mentioned", bands=[])}
+    assert anyone == {"a1", "a2", "a4"}  # without bands: every account naming one in the window
+
+
+def fired_with(store, indicator: str, **thresholds) -> dict[str, dict]:
+    from nabd.playbooks.indicators import evaluate_indicators
+
+    evaluate_indicators(store, AS_OF, only(indicator, **thresholds))
+    rows = store.fetchall("SELECT account_id, CAST(evidence AS TEXT) FROM indicator_firings WHERE indicator = ? "
+                          "AND as_of = ?", [indicator, AS_OF])
+    return {account_id: json.loads(evidence) for account_id, evidence in rows}

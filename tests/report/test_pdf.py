@@ -1,5 +1,6 @@
-"""The PDF: four pages (headlines and why; revenue; customers; portfolio, support and value), its text
-readable back in both languages, Arabic shaped from the vendored font, nothing fetched."""
+"""The PDF: five pages (headlines and why; revenue with its charts, over two pages; customers; portfolio,
+support and value), its text readable back in both languages, the charts' labels in it, Arabic shaped from
+the vendored font, nothing fetched."""
 
 import io
 
@@ -23,9 +24,24 @@ def october(request, scored_demo):
 
 def test_each_section_opens_its_own_page(october):
     report, pdf = october
-    assert len(pdf.pages) == 4
-    for page, title in zip(pdf.pages, PAGES[report.language]):
-        assert title in page.extract_text()
+    assert len(pdf.pages) == 5
+    for index, title in zip((0, 1, 3, 4), PAGES[report.language]):
+        assert title in pdf.pages[index].extract_text()
+
+
+CHART_LABELS = {"en": ["Opening", "Expansion", "Contraction", "Churned", "Closing", "Customer churn", "GRR", "NRR"],
+                "ar": ["البداية", "توسع", "تقلص", "مفقود", "النهاية", "GRR", "NRR"]}
+
+
+def test_the_revenue_page_carries_the_waterfall_and_trend_charts_and_why_customers_left(october):
+    report, pdf = october
+    revenue = pdf.pages[1].extract_text()
+    drawn = revenue.replace(" ", "")
+    for label in CHART_LABELS[report.language]:
+        # an SVG text's glyphs come out in visual order: an Arabic label reads back reversed (HTML text does not)
+        assert label in revenue or label.replace(" ", "")[::-1] in drawn, label
+    left = {"en": "Why customers left", "ar": "لماذا غادر العملاء"}[report.language]
+    assert left in pdf.pages[0].extract_text()
 
 
 def test_the_headline_numbers_are_in_the_pdf_text(october):

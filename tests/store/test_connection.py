@@ -79,6 +79,7 @@ def test_records_names_each_value_by_its_column(store):
     ]
 
 
+@pytest.mark.postgres
 def test_postgres_sessions_run_without_jit():
     # PostgreSQL's JIT compiled each generated scoring query for longer than it ran (benchmarks/RESULTS.md)
     store = connect(POSTGRES_URL)

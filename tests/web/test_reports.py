@@ -47,6 +47,9 @@ def test_the_api_gives_the_months_headlines_as_the_metrics_compute_them(demo_cli
     assert found["month"] == "2026-10" and churn["value"] == direct["churn_rate"]
     mrr = next(h for h in found["headlines"] if h["key"] == "mrr")
     assert isinstance(mrr["value"], str) and mrr["value"] == found["waterfall"]["closing_mrr"]  # money: exact text
+    left = found["left"]
+    assert left["churned"] == direct["customers_lost"] and left["sentences"][0].startswith(f"{direct['customers_lost']} accounts left")
+    assert sum(m["accounts"] for m in left["weakest_measures"]) == left["scored"]
 
 
 @pytest.mark.parametrize(("params", "error"), [

@@ -6,12 +6,14 @@ A mention = a comment whose lower-cased text, with أ إ آ -> ا, ى -> ي, ة 
 competitor's spellings as a whole word (Arabic: optionally after the proclitics و ف ب ل and ال).
 mentions = comments naming the competitor in the month; negative = those of negative sentiment;
 mean_score = their mean sentiment score (P(positive) - P(negative)). One Ibis expression, run by
-DuckDB or PostgreSQL. The account page, dashboard and early-warning indicator are not built yet.
+DuckDB or PostgreSQL. Shown on the account page and the dashboard; the early-warning indicator
+``competitor_mentioned`` (nabd.playbooks.indicators) fires on :func:`named_comments`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from nabd.yamlfile import load_model, parse_model
 
 _FOLD_FROM, _FOLD_TO = "أإآٱىة", "اااايه"
 _LETTER = "a-z0-9ء-ي"
-_PROCLITICS = "(?:و|ف|ب|ل|ال|وال|بال|فال|لل)?"
+_PROCLITICS = "(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}"  # no "?": compiled SQL with "?" placeholders holds these patterns
 
 
 class Spellings(BaseModel):
@@ -73,16 +75,28 @@ def pattern(competitor: Competitor) -> str:
     return f"(^|[^{_LETTER}])({'|'.join(english + arabic)})($|[^{_LETTER}])"
 
 
-def competitor_mentions(store: Store, competitors: CompetitorList) -> ibis.Table:
-    """month, account_id, competitor, mentions, negative, mean_score (one row per month, account and
-    competitor named at least once)."""
+def named_comments(store: Store, competitors: CompetitorList,
+                   within: Callable[[ibis.DateValue], ibis.BooleanValue] | None = None) -> ibis.Table:
+    """One row per comment (survey comment or ticket) and competitor it names: source, source_id, account_id,
+    day, competitor, sentiment, sentiment_score; only comments whose day is ``within`` when given (the days
+    are chosen before any text is searched)."""
     found = comments(store)
+    if within is not None:
+        found = found.filter(within(found.day))
     text = found.text.lower().translate(_FOLD_FROM, _FOLD_TO)
     named = [
         found.filter(text.re_search(pattern(c))).mutate(competitor=ibis.literal(c.name))
         for c in competitors.competitors
     ]
-    mentions = ibis.union(*named) if len(named) > 1 else named[0]
+    rows = ibis.union(*named) if len(named) > 1 else named[0]
+    return rows.select("source", "source_id", "account_id", "day", "competitor", "sentiment", "sentiment_score")
+
+
+def competitor_mentions(store: Store, competitors: CompetitorList,
+                        within: Callable[[ibis.DateValue], ibis.BooleanValue] | None = None) -> ibis.Table:
+    """month, account_id, competitor, mentions, negative, mean_score (one row per month, account and
+    competitor named at least once; only comments whose day is ``within`` when given)."""
+    mentions = named_comments(store, competitors, within)
     mentions = mentions.mutate(month=mentions.day.truncate("M"))
     return mentions.group_by(["month", "account_id", "competitor"]).aggregate(
         mentions=mentions.count(), negative=(mentions.sentiment == "negative").sum().cast("int64"),

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from nabd.errors import NabdError
 from nabd.feedback.analysis import analyse_comments
@@ -16,6 +17,7 @@ from nabd.feedback.links import LinkProblem, link_key, verify_link
 from nabd.feedback.surveys import EXIT_REASONS, SCALES, Survey, SurveyBook, load_surveys
 from nabd.store import Store
 from nabd.store.clock import utc_now
+from nabd.store.date_range import date_range
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,29 @@ def check_score(kind: str, score: int) -> None:
         raise NabdError(f"a {kind} score is between {low} and {high}, not {score}")
 
 
+def _moment_text(value: Any) -> Any:
+    """A moment is ISO 8601 text (2026-05-01T10:00:00Z; no offset = UTC), in NABD_DATE_RANGE, stored as
+    naive UTC; a number (which pydantic would read as seconds since 1970) is not a moment."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a moment: write it like 2026-05-01T10:00:00Z") from None
+    if not isinstance(value, datetime):
+        raise ValueError("a moment is written as text like 2026-05-01T10:00:00Z, not a number")
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    dates = date_range()
+    if not dates.holds(value):
+        raise ValueError(f"{value.isoformat()} {dates.reason}")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_moment_text)]
+
+
 class PostedResponse(BaseModel):
     """A survey response run in another tool, as posted to the API."""
 
@@ -114,7 +139,7 @@ class PostedResponse(BaseModel):
     comment: str | None = None
     language: str | None = Field(None, pattern="^(ar|en)$")
     touchpoint: str | None = None
-    responded_at: datetime | None = None
+    responded_at: Moment | None = Field(None, description="when it was answered (2026-05-01T10:00:00Z); default: now")
 
     @model_validator(mode="after")
     def score_on_scale(self) -> PostedResponse:

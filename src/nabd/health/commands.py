@@ -25,6 +25,7 @@ from nabd.health.portfolio import portfolio
 from nabd.health.profile import profile
 from nabd.health.profile_view import missing_signals, render_profile
 from nabd.health.scorecard import Scorecard, with_vocabulary
+from nabd.health.scorecard_init import init_scorecard, render_starter, starter_record, write_starter
 from nabd.health.selectors import load_vocabulary
 from nabd.health.versions import (
     activate, find_version, scorecard_for, save_version, shipped_scorecard, versions, yaml_of,
@@ -340,6 +341,46 @@ def activate_command(version: VersionArgument, by: ByOption = "cli", database: D
     with open_configured_store(database) as store:
         card = activate(store, version, by)
     console.print(f"active scorecard: {card.name} version {card.version}", highlight=False)
+
+
+@scorecard_app.command("init")
+def init_command(
+    write: Annotated[Path, typer.Option("--write", help="Write the starter scorecard to this NEW file.",
+                                        show_default=False)],
+    horizon: HorizonOption = "90d",
+    first: BacktestFromOption = None,
+    last: BacktestToOption = None,
+    every: BacktestEveryOption = "week",
+    name: Annotated[str, typer.Option("--name", help="The scorecard's name.")] = "starter",
+    make_active: Annotated[bool, typer.Option("--activate", help="Also keep it as a version and make it the "
+                                              "active scorecard (as `nabd scorecard save FILE --activate`).")] = False,
+    by: ByOption = "cli",
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table or json.")] = OutputFormat.table,
+    database: DatabaseOption = None,
+) -> None:
+    """A starter scorecard from your own history: candidate measures picked and weighted by later churn
+    (fit on earlier dates, checked on later ones), written as commented YAML."""
+    if output is OutputFormat.csv:
+        raise NabdError("--format csv is not offered by scorecard init: use table or json")
+    if write.exists():
+        raise NabdError(f"{write} already exists: choose another file name (Nabd never overwrites a scorecard)")
+    horizon_days = days(horizon, "--horizon")
+    with open_configured_store(database) as store:
+        dates = backtest_dates(store, _day(first), _day(last), days(every, "--every"), horizon_days)
+        starter = init_scorecard(store, dates, horizon_days, name)
+        write_starter(starter, write)
+        if make_active:
+            save_version(store, write.read_text(encoding="utf-8"), by, str(write))
+            activate(store, starter.scorecard.version, by)
+    if output is OutputFormat.json:
+        record = {**starter_record(starter), "file": str(write), "active": make_active}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    for line in render_starter(starter):
+        console.print(line, highlight=False, soft_wrap=True)
+    then = ("and made it the active scorecard: `nabd score` uses it" if make_active else
+            f"`nabd scorecard save {write} --activate` makes `nabd score` use it")
+    console.print(f"wrote {write} (version {starter.scorecard.version}) {then}", highlight=False, soft_wrap=True)
 
 
 def profile_command(

@@ -101,11 +101,11 @@ def event_types(store: Store) -> tuple[list[dict[str, Any]], float | None]:
 
 def account_span(store: Store) -> dict[str, Any]:
     """Accounts, those with events, and the first and last day any account was seen active."""
-    daily = store.table("activity_daily")
-    accounts = store.table("accounts")
-    seen = _first(daily.aggregate(with_events=daily.account_id.nunique(), first_seen=daily.day.min(),
-                                  last_seen=daily.day.max()))
-    return {"accounts": _first(accounts.aggregate(n=accounts.count()))["n"], **seen}
+    # plain SQL: Ibis casts the min/max of an empty non-nullable column to non-nullable and fails on PostgreSQL
+    with_events, first_seen, last_seen = store.fetchall(
+        "SELECT count(DISTINCT account_id), min(day), max(day) FROM activity_daily")[0]
+    return {"accounts": store.scalar("SELECT count(*) FROM accounts"), "with_events": with_events,
+            "first_seen": first_seen, "last_seen": last_seen}
 
 
 def cadence(store: Store) -> dict[str, int]:

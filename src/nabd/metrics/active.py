@@ -82,27 +82,29 @@ def account_mrr_on_days(store: Store, days: list[date], reporting_currency: str 
 
 
 def subscriptions_at_edges(store: Store, bounds: ibis.Table) -> ibis.Table:
-    """Customer subscription periods active on each period's first day (edge 'start') or the next one's (edge 'end').
+    """One row per customer subscription period and period it is active in on the first day (at_start) or
+    the next period's first day (at_end), or both.
 
-    Columns: period_start, next_start, edge, account_id, currency, mrr.
+    Columns: period_start, next_start, account_id, currency, mrr, at_start, at_end. A range join
+    (start_date <= next_start and end_date > period_start), not a union of one leg per edge; a subscription
+    that starts and ends inside a period touches neither edge and is left out.
     """
     periods = customer_subscriptions(store)
-    legs = []
-    for edge, day in (("start", bounds.period_start), ("end", bounds.next_start)):
-        legs.append(
-            periods.join(bounds, is_active(periods, day)).select(
-                bounds.period_start, bounds.next_start, periods.account_id, periods.currency,
-                periods.mrr, edge=ibis.literal(edge, "string"),
-            )
-        )
-    return legs[0].union(legs[1], distinct=False)
+    touches = (periods.start_date <= bounds.next_start) & (
+        periods.end_date.isnull() | (periods.end_date > bounds.period_start)
+    )
+    touching = periods.join(bounds, touches).select(
+        bounds.period_start, bounds.next_start, periods.account_id, periods.currency, periods.mrr,
+        at_start=is_active(periods, bounds.period_start), at_end=is_active(periods, bounds.next_start),
+    )
+    return touching.filter(touching.at_start | touching.at_end)
 
 
 def customers_at_edges(store: Store, bounds: ibis.Table) -> ibis.Table:
     """Per period and account active on its first day or the next period's: at_start, at_end (booleans)."""
     edges = subscriptions_at_edges(store, bounds)
     return edges.group_by("period_start", "next_start", "account_id").aggregate(
-        at_start=(edges.edge == "start").any(), at_end=(edges.edge == "end").any()
+        at_start=edges.at_start.any(), at_end=edges.at_end.any()
     )
 
 

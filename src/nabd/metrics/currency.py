@@ -36,20 +36,52 @@ def rates_on(store: Store, days: ibis.Table, reporting_currency: str) -> ibis.Ta
     return in_force.union(unit)
 
 
-def convert_on(store: Store, table: ibis.Table, amount: str, reporting_currency: str) -> ibis.Table:
-    """``table`` with ``amount`` = amount x rate(currency, table.rate_day), rounded to 4 places; refuses a missing rate."""
-    rates = rates_on(store, table, reporting_currency)
-    needed = table.select("rate_day", "currency").distinct()
-    missing = needed.anti_join(rates, ["rate_day", "currency"]).order_by("rate_day", "currency")
-    first = missing.limit(1).to_pyarrow().to_pylist()
+def _refuse_missing(missing: ibis.Table, reporting_currency: str) -> None:
+    """Raise the clear error for the first (rate_day, currency) of ``missing``, if any."""
+    first = missing.order_by("rate_day", "currency").limit(1).to_pyarrow().to_pylist()
     if first:
         currency, rate_day = first[0]["currency"], first[0]["rate_day"]
         raise NabdError(
             f"no exchange rate from {currency} to {reporting_currency} in force on {rate_day}: "
             f"import a currency_rates row for {currency} with valid_from on or before {rate_day}"
         )
+
+
+def convert_on(store: Store, table: ibis.Table, amount: str, reporting_currency: str) -> ibis.Table:
+    """``table`` with ``amount`` = amount x rate(currency, table.rate_day), rounded to 4 places; refuses a missing rate.
+
+    The check reads only rows in another currency than the reporting one (those alone need a stored rate).
+    """
+    rates = rates_on(store, table, reporting_currency)
+    foreign = table.filter(table.currency != reporting_currency)
+    needed = foreign.select("rate_day", "currency").distinct()
+    _refuse_missing(needed.anti_join(rates, ["rate_day", "currency"]), reporting_currency)
     joined = table.join(rates, ["rate_day", "currency"])
     return joined.mutate(**{amount: (joined[amount] * joined.rate).cast("decimal(18, 4)")}).drop("rate")
+
+
+def with_rates(
+    store: Store, table: ibis.Table, days: ibis.Table, rate_days: dict[str, tuple[str, str | None]],
+    reporting_currency: str,
+) -> ibis.Table:
+    """``table`` with a rate column per entry of ``rate_days`` (name: (day column, boolean column of the
+    rows that need it, or None for all)): the rate of the row's currency in force on that day.
+
+    The rates are looked up for the distinct ``days.rate_day`` only (the periods' edges, not every row);
+    a needed rate that does not exist is refused in one query over the rows in a foreign currency.
+    """
+    rates = rates_on(store, days, reporting_currency)
+    for name, (day, _) in rate_days.items():
+        found = rates.rename(**{f"{name}_day": "rate_day", name: "rate"})
+        keys = [table[day] == found[f"{name}_day"], table.currency == found.currency]
+        table = table.left_join(found, keys).drop(f"{name}_day", "currency_right")
+    foreign = table.filter(table.currency != reporting_currency)
+    checks = []
+    for name, (day, needed) in rate_days.items():
+        lacking = foreign[name].isnull() if needed is None else foreign[name].isnull() & foreign[needed]
+        checks.append(foreign.filter(lacking).select(rate_day=foreign[day], currency=foreign.currency))
+    _refuse_missing(ibis.union(*checks, distinct=False) if len(checks) > 1 else checks[0], reporting_currency)
+    return table
 
 
 def to_reporting_currency(

@@ -14,7 +14,7 @@ import ibis
 
 from nabd.metrics.active import first_subscription_start, subscriptions_at_edges
 from nabd.metrics.breakdown import check_breakdown, every_period, with_groups
-from nabd.metrics.currency import convert_on
+from nabd.metrics.currency import with_rates
 from nabd.metrics.periods import periods
 from nabd.store import Store
 
@@ -29,20 +29,21 @@ def account_movements(
 
     opening = MRR on period_start, closing = MRR on next_start (both at period_start's rates),
     closing_fx = MRR on next_start at next_start's rates; returning = a customer before period_start.
+    One row per subscription period and period it touches (active on either edge), with both rates.
     """
-    edges = subscriptions_at_edges(store, bounds)
-    legs = edges.mutate(leg=edges.edge, rate_day=edges.period_start).union(
-        edges.filter(edges.edge == "end").mutate(leg=ibis.literal("end_fx"), rate_day=edges.next_start),
-        distinct=False,
-    )
-    legs = convert_on(store, legs, "mrr", reporting_currency)
+    touching = subscriptions_at_edges(store, bounds)
+    edges = bounds.select(rate_day=bounds.period_start).union(bounds.select(rate_day=bounds.next_start))
+    rate_days = {"rate": ("period_start", None), "rate_next": ("next_start", "at_end")}
+    rated = with_rates(store, touching, edges, rate_days, reporting_currency)
     zero = ibis.literal(0, MONEY)
-    accounts = legs.group_by("period_start", "account_id").aggregate(
-        at_start=(legs.leg == "start").any(),
-        at_end=(legs.leg == "end").any(),
-        opening=legs.mrr.sum(where=legs.leg == "start").fill_null(zero).cast(MONEY),
-        closing=legs.mrr.sum(where=legs.leg == "end").fill_null(zero).cast(MONEY),
-        closing_fx=legs.mrr.sum(where=legs.leg == "end_fx").fill_null(zero).cast(MONEY),
+    at_rate = (rated.mrr * rated.rate).cast(MONEY)  # each period converted and rounded to 4 places, then summed
+    at_next_rate = (rated.mrr * rated.rate_next).cast(MONEY)
+    accounts = rated.group_by("period_start", "account_id").aggregate(
+        at_start=rated.at_start.any(),
+        at_end=rated.at_end.any(),
+        opening=at_rate.sum(where=rated.at_start).fill_null(zero).cast(MONEY),
+        closing=at_rate.sum(where=rated.at_end).fill_null(zero).cast(MONEY),
+        closing_fx=at_next_rate.sum(where=rated.at_end).fill_null(zero).cast(MONEY),
     )
     first = first_subscription_start(store)
     accounts = accounts.join(first, "account_id")

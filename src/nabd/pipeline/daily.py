@@ -115,6 +115,7 @@ def _run_daily(
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
     run.journeys = advance_journeys(store, as_of, scorecard=scorecard)
     if notify:
-        run.notes += queue_monthly_reports(store, load_settings().report_recipients, as_of)
+        settings = load_settings()
+        run.notes += queue_monthly_reports(store, settings.report_recipients, as_of, settings.working_days)
         run.delivery = deliver(store, smtp=smtp)
     return run

@@ -80,6 +80,12 @@ class OnboardingStalled(_Indicator):
     quiet_days: int = Field(21, ge=1)
 
 
+class CompetitorMentioned(_Indicator):
+    window_days: int = Field(30, ge=1)
+    bands: list[str] = ["unhealthy", "neutral"]  # the account's latest band; empty = every account
+    negative_only: bool = False
+
+
 class IndicatorSettings(BaseModel):
     """Thresholds of every indicator (indicators.yaml)."""
 
@@ -95,6 +101,7 @@ class IndicatorSettings(BaseModel):
     band_down: BandDown = BandDown()
     intent_pages: IntentPages = IntentPages()
     onboarding_stalled: OnboardingStalled = OnboardingStalled()
+    competitor_mentioned: CompetitorMentioned = CompetitorMentioned()
 
 
 INDICATORS = tuple(IndicatorSettings.model_fields)

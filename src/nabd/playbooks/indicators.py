@@ -16,11 +16,13 @@ from datetime import date
 import ibis
 from ibis import _
 
+from nabd.feedback.competitors import load_competitors, named_comments
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import active_accounts, customer_subscriptions, is_active, next_renewals
 from nabd.playbooks.indicator_settings import (
     INDICATORS,
     BandDown,
+    CompetitorMentioned,
     IndicatorSettings,
     IntentPages,
     InvoiceOverdue,
@@ -255,6 +257,32 @@ def onboarding_stalled(store: Store, as_of: ibis.DateValue, settings: Onboarding
     ).semi_join(active_accounts(store, as_of), "account_id")
 
 
+def competitor_mentioned(
+    store: Store, as_of: ibis.DateValue, settings: CompetitorMentioned, scorecard: Scorecard | None
+) -> ibis.Table:
+    """Fires when the account's survey comments or tickets of the window name a competitor
+    (nabd.feedback.competitors; only negative ones with negative_only) and, with ``bands``, its latest score
+    on or before as_of (the scorecard's version) is in one of them. Evidence: mentions, negative, competitors, band."""
+    named = named_comments(store, load_competitors(), Window(as_of, settings.window_days).contains_day)
+    if settings.negative_only:
+        named = named.filter(named.sentiment == "negative")
+    per = named.group_by(["account_id", "competitor"]).aggregate(
+        mentions=named.count(), negative=(named.sentiment == "negative").sum().cast("int64"))
+    fired = per.group_by("account_id").aggregate(
+        mentions=per.mentions.sum().cast("int64"), negative=per.negative.sum().cast("int64"),
+        competitors=per.competitor.group_concat(", "),
+    )
+    fired = fired.semi_join(active_accounts(store, as_of), "account_id")
+    if not settings.bands or scorecard is None:
+        return fired.mutate(band=ibis.null("string"))
+    scores = store.table("health_scores")
+    scores = scores.filter((scores.scorecard_version == scorecard.version) & (scores.as_of <= as_of))
+    latest = scores.group_by("account_id").aggregate(as_of=scores.as_of.max())
+    bands = scores.semi_join(latest, ["account_id", "as_of"]).select(scored_account="account_id", band=_.band)
+    joined = fired.join(bands, fired.account_id == bands.scored_account)
+    return joined.filter(joined.band.isin(settings.bands)).select("account_id", "mentions", "negative", "competitors", "band")
+
+
 # --- evaluation --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -282,10 +310,12 @@ def indicator_expressions(
         "onboarding_stalled": lambda: onboarding_stalled(
             store, as_of, settings.onboarding_stalled, onboarding or load_onboarding()
         ),
+        "competitor_mentioned": lambda: competitor_mentioned(store, as_of, settings.competitor_mentioned, scorecard),
     }
+    needs_scorecard = {"band_down"} | ({"competitor_mentioned"} if settings.competitor_mentioned.bands else set())
     return {
         name: build() for name, build in built.items()
-        if getattr(settings, name).enabled and (name != "band_down" or scorecard is not None)
+        if getattr(settings, name).enabled and (name not in needs_scorecard or scorecard is not None)
     }
 
 

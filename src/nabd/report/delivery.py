@@ -1,12 +1,13 @@
-"""The monthly report delivered: from the first day of a month, the daily run queues last month's report once
-per recipient (NABD_REPORT_RECIPIENTS) in the outbox; the outbox makes it when sending, in the recipient's
+"""The monthly report delivered: from the first working day of a month (NABD_WORKING_DAYS, Monday to Friday by
+default; Sunday to Thursday in much of the Arab world), the daily run queues last month's report once per
+recipient (NABD_REPORT_RECIPIENTS) in the outbox (a run missed that day queues it the next day it runs); the outbox makes it when sending, in the recipient's
 language: the HTML inline, the PDF attached, the headline sentences as the plain-text part."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -27,10 +28,18 @@ def notification_id(month: date, address: str, language: str) -> str:
     return f"report-{month:%Y-%m}-{digest}"
 
 
-def queue_monthly_reports(store: Store, recipients: tuple[tuple[str, str], ...], today: date) -> list[str]:
-    """Queue the report of the last closed month before ``today`` for each (address, language) not yet queued;
-    returns what it did in one line each (nothing when there are no recipients)."""
-    if not recipients:
+def first_working_day(day: date, working_days: tuple[int, ...] = (0, 1, 2, 3, 4)) -> date:
+    """The first day of ``day``'s month whose weekday (Monday = 0) is in ``working_days``."""
+    first = day.replace(day=1)
+    return next(first + timedelta(days=k) for k in range(7) if (first + timedelta(days=k)).weekday() in working_days)
+
+
+def queue_monthly_reports(store: Store, recipients: tuple[tuple[str, str], ...], today: date,
+                          working_days: tuple[int, ...] = (0, 1, 2, 3, 4)) -> list[str]:
+    """Queue the report of the last closed month before ``today`` for each (address, language) not yet queued,
+    from the month's first working day on; returns what it did in one line each (nothing when there are no
+    recipients or before that day)."""
+    if not recipients or today < first_working_day(today, working_days):
         return []
     try:
         month = report_month(store, None, today)

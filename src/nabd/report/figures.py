@@ -20,6 +20,7 @@ from nabd.metrics.support import ticket_csat, ticket_times, ticket_volume
 from nabd.metrics.value import lifetime_value
 from nabd.metrics.voice import ces, csat, nps
 from nabd.report.noise import change_noise, history_noise
+from nabd.report.reasons import churn_reasons
 from nabd.store import Store
 
 TOP_ACCOUNTS = 5
@@ -206,4 +207,22 @@ def monthly_figures(store: Store, month: date, reporting_currency: str = "USD") 
         "cohorts": cohort_table(store, month, reporting_currency),
         "accounts": top_accounts(store, month, reporting_currency),
         "health": health_movement(store, month, reporting_currency),
+        "reasons": churn_reasons(store, month),
+        "trend": trend(rows, month),
     }
+
+
+TREND = (("churn_rate", "customer_churn", "churn_rate"), ("grr", "revenue_retention", "grr"),
+         ("nrr", "revenue_retention", "nrr"), ("nps", "nps", "nps"), ("csat", "csat", "csat_pct"),
+         ("ces_mean", "ces", "ces_mean"))
+
+
+def trend(rows: dict[str, dict[date, dict[str, Any]]], month: date) -> dict[str, Any]:
+    """The 13 months ending with ``month`` (labels YYYY-MM) and each TREND series' values (None = no value)."""
+    months = [months_before(month, k) for k in range(12, -1, -1)]
+    return {"labels": [f"{m:%Y-%m}" for m in months],
+            **{key: [_float(rows[table].get(m, {}).get(column)) for m in months] for key, table, column in TREND}}
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -60,6 +60,12 @@ LABELS: dict[str, dict[str, str]] = {
     "opening": {"en": "Opening", "ar": "البداية"},
     "closing": {"en": "Closing", "ar": "النهاية"},
     "scored_on": {"en": "scored on", "ar": "تقييم يوم"},
+    "left": {"en": "Why customers left", "ar": "لماذا غادر العملاء"},
+    "no_charts": {"en": "The charts need Node.js (the `nodejs` package) on the server; the tables below hold every figure.",
+                  "ar": "تحتاج الرسوم البيانية إلى Node.js (حزمة `nodejs`) على الخادم؛ الجداول أدناه تحمل كل الأرقام."},
+    "trends": {"en": "The last 13 months", "ar": "آخر 13 شهرًا"},
+    "axis_floor": {"en": "The bars start at", "ar": "تبدأ الأعمدة من"},
+    "not_zero": {"en": "not at zero.", "ar": "لا من الصفر."},
     "generated": {"en": "Every figure comes from Nabd's metric definitions (`nabd metrics`); money in",
                   "ar": "كل رقم مأخوذ من تعريفات المؤشرات في نبض (`nabd metrics`)؛ المبالغ بعملة"},
 }
@@ -203,3 +209,148 @@ def why_sentence(headline: dict[str, Any], by: str, rows: list[dict[str, Any]], 
     parts += [("text", "; together " if language == "en" else "؛ المجموع "), *change_parts(total, unit, language),
               ("text", ".")]
     return parts
+
+
+# --- why customers left (nabd.report.reasons), one sentence per finding --------------------------
+
+REASON_NAMES: dict[str, dict[str, str]] = {
+    "price": {"en": "price", "ar": "السعر"}, "missing_feature": {"en": "missing feature", "ar": "ميزة ناقصة"},
+    "support": {"en": "support", "ar": "الدعم"}, "competitor": {"en": "went to a competitor", "ar": "انتقل إلى منافس"},
+    "budget": {"en": "budget", "ar": "الميزانية"}, "company_closed": {"en": "company closed", "ar": "أغلقت الشركة"},
+    "other": {"en": "other", "ar": "أخرى"},
+}
+
+
+def _listing(items: list[tuple[str, Sentence]], language: str) -> Sentence:
+    """ "a 2, b 1" / "a 2، b 1": each label then its number parts."""
+    parts: Sentence = []
+    for index, (label_text, numbers) in enumerate(items):
+        if index:
+            parts.append(("text", ", " if language == "en" else "، "))
+        parts += [("text", f"{label_text} "), *numbers]
+    return parts
+
+
+def _count(value: int) -> Sentence:
+    return [("number", f"{value:,d}")]
+
+
+def churned_sentence(reasons: dict[str, Any], month_text: str, language: str) -> Sentence:
+    """How many accounts left and their weakest health measures."""
+    weakest, churned = reasons["weakest"], reasons["churned"]
+    items = [((m["name"].en if language == "en" else m["name"].ar) if m["name"] else m["measure"], _count(m["accounts"]))
+             for m in weakest["measures"]]
+    if language == "en":
+        parts: Sentence = [*_count(churned), ("text", f" accounts left in {month_text}")]
+        if not churned:
+            return parts + [("text", ".")]
+        parts += [("text", "; "), *_count(weakest["scored"]), ("text", " of them had a health score before leaving")]
+        if items:
+            parts += [("text", ". Their weakest measure (most points lost): "), *_listing(items, language)]
+        return parts + [("text", ".")]
+    parts = [("text", "عدد الحسابات التي غادرت في " + month_text + ": "), *_count(churned)]
+    if not churned:
+        return parts + [("text", ".")]
+    parts += [("text", "؛ منها "), *_count(weakest["scored"]), ("text", " لها تقييم صحة قبل المغادرة")]
+    if items:
+        parts += [("text", ". أضعف مؤشر لديها (الأكثر خسارة للنقاط): "), *_listing(items, language)]
+    return parts + [("text", ".")]
+
+
+def exit_sentence(found: dict[str, Any], language: str) -> Sentence:
+    """Exit-survey reasons of the churned accounts."""
+    if not found["accounts"]:
+        return [("text", "No churned account answered an exit survey." if language == "en"
+                 else "لم يُجب أي حساب مغادر على استبيان المغادرة.")]
+    items = [(REASON_NAMES.get(r["reason"], {}).get(language, r["reason"]), _count(r["accounts"])) for r in found["reasons"]]
+    rivals = [(r["competitor"], _count(r["accounts"])) for r in found["competitors"]]
+    if language == "en":
+        parts: Sentence = [("text", "Exit surveys: "), *_count(found["accounts"]),
+                           ("text", " churned accounts answered; reasons (accounts): "), *_listing(items, language)]
+        if rivals:
+            parts += [("text", "; competitors named: "), *_listing(rivals, language)]
+        return parts + [("text", ".")]
+    parts = [("text", "استبيانات المغادرة: أجاب "), *_count(found["accounts"]),
+             ("text", " من الحسابات المغادرة؛ الأسباب (عدد الحسابات): "), *_listing(items, language)]
+    if rivals:
+        parts += [("text", "؛ المنافسون المذكورون: "), *_listing(rivals, language)]
+    return parts + [("text", ".")]
+
+
+def notes_sentence(found: dict[str, Any], language: str) -> Sentence:
+    """How many churned accounts have CSM notes in the months before."""
+    if language == "en":
+        return [*_count(found["accounts"]), ("text", " of the churned accounts have CSM notes from the 3 months before; the latest:")]
+    return [("text", "عدد الحسابات المغادرة التي لها ملاحظات من مدير نجاح العميل في الأشهر الثلاثة السابقة: "),
+            *_count(found["accounts"]), ("text", "؛ أحدثها:")]
+
+
+def themes_sentence(found: dict[str, Any], theme_names: dict[str, dict[str, str]], language: str) -> Sentence:
+    """Detractors' comments this month and the month before, and the themes that grew."""
+    grew = [(theme_names.get(t["theme"], {}).get(language, t["theme"]),
+             [("number", f"{t['this']:,d} ({t['change']:+,d})")]) for t in found["grew"][:TOP_THEMES]]
+    if language == "en":
+        parts: Sentence = [("text", "Detractors left "), *_count(found["comments"]), ("text", " analysed comments ("),
+                           *_count(found["comments_before"]), ("text", " the month before)")]
+        parts += ([("text", "; themes that grew (comments, change): "), *_listing(grew, language)] if grew
+                  else [("text", "; no theme grew among them")])
+        return parts + [("text", ".")]
+    parts = [("text", "ترك غير الراضين "), *_count(found["comments"]), ("text", " تعليقًا محللًا ("),
+             *_count(found["comments_before"]), ("text", " في الشهر السابق)")]
+    parts += ([("text", "؛ المواضيع التي زادت (التعليقات، التغير): "), *_listing(grew, language)] if grew
+              else [("text", "؛ لم يزد أي موضوع بينها")])
+    return parts + [("text", ".")]
+
+
+TOP_THEMES = 4
+
+
+def competitors_sentence(found: dict[str, Any], language: str) -> Sentence:
+    """Competitor mentions this month against the month before, per competitor, and the churned who named one."""
+    items = [(c["competitor"], _count(c["mentions"])) for c in found["competitors"] if c["mentions"]]
+    if language == "en":
+        parts: Sentence = [("text", "Competitors were named in "), *_count(found["mentions"]),
+                           ("text", " comments and tickets ("), *_count(found["before"]), ("text", " the month before)")]
+        if items:
+            parts += [("text", ": "), *_listing(items, language)]
+        if found["churned_naming"] is not None:
+            parts += [("text", "; "), *_count(found["churned_naming"]),
+                      ("text", " of the churned accounts named a competitor in the 3 months before")]
+        return parts + [("text", ".")]
+    parts = [("text", "ذُكر المنافسون في "), *_count(found["mentions"]), ("text", " من التعليقات والتذاكر ("),
+             *_count(found["before"]), ("text", " في الشهر السابق)")]
+    if items:
+        parts += [("text", ": "), *_listing(items, language)]
+    if found["churned_naming"] is not None:
+        parts += [("text", "؛ وذكر "), *_count(found["churned_naming"]),
+                  ("text", " من الحسابات المغادرة منافسًا في الأشهر الثلاثة السابقة")]
+    return parts + [("text", ".")]
+
+
+def warnings_sentence(found: dict[str, Any], language: str) -> Sentence:
+    """Whether the early warnings caught the month's churn: recall and lead time."""
+    window = [("number", f"{found['lead_min']}-{found['lead_max']}")]
+    if not found["runs"]:
+        if language == "en":
+            return [("text", "No early-warning run is stored for the "), *window,
+                    ("text", " days before this month's churn, so whether the warnings caught it cannot be told: run `nabd run` every day.")]
+        return [("text", "لا توجد تشغيلات محفوظة للإنذار المبكر في الأيام "), *window,
+                ("text", " السابقة لمغادرة هذا الشهر، فلا يمكن معرفة ما إذا التقطتها الإنذارات: شغّل `nabd run` يوميًا.")]
+    if not found["churned"]:
+        return [("text", "No account left, so there was no churn to warn of." if language == "en"
+                 else "لم يغادر أي حساب، فلا مغادرة للإنذار بها.")]
+    recall = [("number", f"{found['recall'] * 100:.0f}%")]
+    if language == "en":
+        parts: Sentence = [("text", "The early warnings caught "), *_count(found["warned"]), ("text", " of the "),
+                           *_count(found["churned"]), ("text", " churned accounts (recall "), *recall,
+                           ("text", ", warnings "), *window, ("text", " days before the churn day; "),
+                           *_count(found["runs"]), ("text", " indicator runs)")]
+        if found["median_lead"] is not None:
+            parts += [("text", ", a median "), ("number", f"{found['median_lead']:g}"), ("text", " days ahead")]
+        return parts + [("text", ".")]
+    parts = [("text", "التقطت الإنذارات المبكرة "), *_count(found["warned"]), ("text", " من "), *_count(found["churned"]),
+             ("text", " حسابات مغادرة (الاستدعاء "), *recall, ("text", "، إنذارات قبل يوم المغادرة بـ "), *window,
+             ("text", " يومًا؛ "), *_count(found["runs"]), ("text", " تشغيلًا للمؤشرات)")]
+    if found["median_lead"] is not None:
+        parts += [("text", "، بوسيط "), ("number", f"{found['median_lead']:g}"), ("text", " يومًا قبلها")]
+    return parts + [("text", ".")]

@@ -54,10 +54,16 @@ def compile_per_day(
     as-of date by ``as_of_sql``.
     """
     query = store.ibis.compile(expression, params={as_of: SENTINEL_DAY})
-    return _per_day(around(query, date_literal(SENTINEL_DAY)) if around else query)
+    return per_day_sql(around(query, date_literal(SENTINEL_DAY)) if around else query)
 
 
-def _per_day(sql: str) -> DaySQL:
+def sentinel_sql(store: Store, expression: ibis.Expr, as_of: ibis.DateValue) -> str:
+    """``expression`` compiled on the sentinel date: the text :func:`per_day_sql` turns into any date's SQL
+    (what a cache of compiled queries keeps)."""
+    return store.ibis.compile(expression, params={as_of: SENTINEL_DAY})
+
+
+def per_day_sql(sql: str) -> DaySQL:
     """``sql`` written on the sentinel date, as a function of the date: the sentinel's literals replaced by the
     date's (Ibis's MAKE_DATE, and the date text of raw SQL)."""
     if _SENTINEL_MAKE_DATE not in sql and _SENTINEL_TEXT not in sql:

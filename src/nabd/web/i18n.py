@@ -102,6 +102,12 @@ class Language:
         text = format_date(day, format="medium", locale=self.code)
         return self.number_text(text)
 
+    def month(self, day: date | datetime | None) -> str:
+        """The month of ``day`` by name, "November 2026" / "نوفمبر 2026"."""
+        if day is None:
+            return "–"
+        return self.number_text(format_date(day, format="LLLL y", locale=self.code))
+
     def number_text(self, text: str) -> str:
         """``text`` with its Western digits turned into the user's digits."""
         if self.digits == "arab":

@@ -29,6 +29,7 @@ from nabd.web.read import dashboard as dashboards
 from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table, bands_of
 from nabd.web.read.data import data_overview
+from nabd.web.read.unscored import account_unscored, portfolio_unscored
 from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
 from nabd.web.security import (
@@ -209,13 +210,13 @@ async def portfolio_page(
     currency = load_settings().reporting_currency
 
     def read(store):
-        return portfolio(store, shown, today(), currency), filter_choices(store)
+        return portfolio(store, shown, today(), currency), filter_choices(store), portfolio_unscored(store)
 
-    found, choices = await _query(request, read)
+    found, choices, unscored = await _query(request, read)
     template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
     return render(
         request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
-        page=page,
+        page=page, unscored=unscored,
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
@@ -237,6 +238,7 @@ async def account_page(request: Request, account_id: str) -> HTMLResponse:
             "usage": accounts.usage_trend(store, account_id, today()),
             "onboarding": accounts.account_onboarding(store, account_id, today()),
             "writable": may_write_account(store, request.state.user, account_id),
+            "unscored": account_unscored(store, account_id),
         }
 
     shown = await _query(request, read)
@@ -278,7 +280,10 @@ async def dashboard_page(
         shown = await run_in_threadpool(request.app.state.warming.ready, key)  # computed ahead (nabd.web.warm)
     if shown is None:
         shown = await _query(request, dashboards.dashboard, today(), months, named, currency)
+    last = shown["movements"][-1] if shown["movements"] else None
     return render(request, "dashboard.html", dashboard=shown, choices=choices, segment=segment, months=months,
+                  kpis=dashboards.headline_kpis(shown) if shown["churn"] else [],
+                  falls=last and {**dashboards.waterfall(last), "month": last["period_start"]},
                   retention=dashboards.by_period(shown, "churn", "revenue"),
                   voice=dashboards.by_period(shown, "nps", "csat", "ces"))
 

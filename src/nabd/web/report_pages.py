@@ -18,11 +18,13 @@ from nabd.metrics.progress import last_complete_period
 from nabd.report.figures import months_before
 from nabd.report.month import check_language, parse_month
 from nabd.report.monthly import MonthlyReport, monthly_report
+from nabd.report.render import left_sentences
 from nabd.report.wording import month_name, plain, why_sentence
 from nabd.store import Store
 from nabd.store.calendar import today
 from nabd.web.api import ERRORS
 from nabd.web.pages import _query, language_of, render
+from nabd.web.read import competitors as competitor_watch
 from nabd.web.read.generation import data_generation
 from nabd.web.security import api_guard, page_guard
 
@@ -116,7 +118,22 @@ def report_json(made: MonthlyReport) -> dict[str, Any]:
                                        "contribution": r["contribution"]} for r in rows]}
                       for by, rows in splits.items()}
                 for key, splits in made.why.items()},
+        "left": left_json(made),
     })
+
+
+def left_json(made: MonthlyReport) -> dict[str, Any]:
+    """Why customers left (nabd.report.reasons) as data, with the report's sentences in its language."""
+    reasons = made.figures["reasons"]
+    weakest = [{"measure": m["measure"], "name": getattr(m["name"], made.language, None) if m["name"] else m["measure"],
+                "accounts": m["accounts"]} for m in reasons["weakest"]["measures"]]
+    month_text = month_name(made.month, made.language)
+    return {
+        "churned": reasons["churned"], "scored": reasons["weakest"]["scored"], "weakest_measures": weakest,
+        "exit_reasons": reasons["exit"], "detractor_themes": reasons["themes"], "competitors": reasons["competitors"],
+        "warnings": reasons["warnings"], "notes": reasons["notes"],
+        "sentences": [plain(sentence) for sentence in left_sentences(reasons, month_text, made.language)],
+    }
 
 
 @api.get("/reports/monthly", responses={200: {
@@ -138,3 +155,17 @@ async def monthly_report_api(
         return Response(await run_in_threadpool(made.pdf), media_type="application/pdf")
     return report_json(made)
 
+
+
+@pages.get("/accounts/{account_id}/competitors")
+async def account_competitors(request: Request, account_id: str) -> HTMLResponse:
+    """The account page's competitor mentions by month (loaded by htmx from competitor_account.html)."""
+    rows = await _query(request, competitor_watch.account_mentions, account_id)
+    return render(request, "competitor_mentions.html", rows=rows)
+
+
+@pages.get("/dashboard/competitors")
+async def dashboard_competitors(request: Request, months: Annotated[int, Query(ge=2, le=36)] = 12) -> HTMLResponse:
+    """The dashboard's competitor mentions per competitor per month (loaded by htmx from competitor_dashboard.html)."""
+    shown = await _query(request, competitor_watch.monthly_mentions, today(), months)
+    return render(request, "competitor_months.html", shown=shown)

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
 )
 
 from nabd.store.date_range import DateRange, date_range
@@ -39,7 +40,10 @@ def _number_as_text(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, BeforeValidator(_number_as_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Id = Annotated[
+    str, BeforeValidator(_number_as_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "integer"}]}),
+]
 
 
 class Context(BaseModel):

@@ -19,6 +19,8 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from nabd.ingest.intake.keys import key_from_basic_auth
@@ -26,6 +28,7 @@ from nabd.ingest.intake.mapping import journal_line, message_row, refused_row
 from nabd.ingest.intake.messages import (
     MAX_BATCH_BYTES,
     MAX_MESSAGE_BYTES,
+    Message,
     Refusal,
     check_depth,
     parse_time,
@@ -79,6 +82,80 @@ async def intake_health(request: Request) -> dict[str, Any]:
     """Whether the intake runs, and how many acknowledged messages still wait to be drained."""
     intake: Intake = request.app.state.intake
     return {"status": "ok", "database": intake.store.kind, "pending": intake.pending}
+
+
+class Batch(BaseModel):
+    """The body of /v1/batch: messages each saying their own ``type``. Any entry is taken: one that is
+    not a good Message is quarantined with its reason and the others kept (the answer counts both)."""
+
+    model_config = ConfigDict(extra="allow")
+    batch: list[Any]
+    sentAt: datetime | None = None
+
+
+class Accepted(BaseModel):
+    """A 200: every message is durable; the bad ones of a batch are quarantined with their reason."""
+
+    success: bool
+    accepted: int
+    quarantined: int
+
+
+class IntakeError(BaseModel):
+    """A refused request (400 naming the field, 401 without a valid write key); Segment clients read code/message."""
+
+    success: bool
+    code: str
+    message: str
+    error: str
+
+
+class IntakeHealth(BaseModel):
+    status: str
+    database: str
+    pending: int
+
+
+def intake_document() -> dict[str, Any]:
+    """The OpenAPI document of the intake routes (served at /v1/openapi.json)."""
+    _, schemas = models_json_schema(
+        [(model, "validation") for model in (Message, Batch, Accepted, IntakeError, IntakeHealth)],
+        ref_template="#/components/schemas/{model}",
+    )
+    reference = {name: {"$ref": f"#/components/schemas/{name}"} for name in schemas["$defs"]}
+    refused = {"content": {"application/json": {"schema": reference["IntakeError"]}}}
+    answers = {"400": {"description": "A rule broken, naming the field", **refused},
+               "401": {"description": "No valid write key", **refused}}
+
+    def receiving(body: str, summary: str) -> dict[str, Any]:
+        return {"post": {
+            "summary": summary,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": reference[body]}}},
+            "responses": {"200": {"description": "Durable",
+                                  "content": {"application/json": {"schema": reference["Accepted"]}}},
+                          **answers},
+        }}
+
+    paths = {f"/v1/{kind}": receiving("Message", f"one {kind} message")
+             for kind in ("track", "identify", "group", "page", "screen")}
+    paths["/v1/batch"] = receiving("Batch", "up to 500 KB of messages; bad ones are quarantined, the rest kept")
+    paths["/v1/health"] = {"get": {"summary": "whether the intake runs", "responses": {
+        "200": {"description": "Running", "content": {"application/json": {"schema": reference["IntakeHealth"]}}},
+        "401": answers["401"]}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Nabd event intake (Segment HTTP Tracking API)", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas["$defs"],
+                       "securitySchemes": {"writeKey": {"type": "http", "scheme": "basic"}}},
+        "security": [{"writeKey": []}],
+    }
+
+
+@router.get("/openapi.json")
+async def openapi() -> dict[str, Any]:
+    """The OpenAPI document of the intake."""
+    return intake_document()
 
 
 @router.post("/track")

@@ -19,6 +19,7 @@ from nabd.metrics.cohorts import cohort_retention
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
 from nabd.metrics.revenue import revenue_retention
 from nabd.metrics.voice import ces, csat, nps
+from nabd.report.charts import waterfall_floor
 from nabd.store import Store
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
 
@@ -178,3 +179,44 @@ def cohort_heatmap(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "table": {cohort: {row["age"]: row["logo_retention"] for row in rows if row["cohort_start"] == cohort}
                   for cohort in cohorts},
     }
+
+
+# The headline figures at the top of the dashboard: key, table, column, unit, whether a rise is good.
+KPIS: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("customers", "churn", "customers_end", "count", True),
+    ("mrr", "movements", "closing_mrr", "money", True),
+    ("churn_rate", "churn", "churn_rate", "share", False),
+    ("grr", "revenue", "grr", "share", True),
+    ("nrr", "revenue", "nrr", "share", True),
+    ("nps", "nps", "nps", "score", True),
+    ("csat", "csat", "csat_pct", "percent", True),
+    ("ces", "ces", "ces_mean", "mean", True),
+)
+
+
+def headline_kpis(shown: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each of KPIS in the last month shown against the month before: value, previous, change = value -
+    previous (None when either is missing; a share's change is in points of 1), better (None when unchanged)."""
+    month = shown["end"].replace(day=1)
+    before = (month - timedelta(days=1)).replace(day=1)
+    found = []
+    for key, table, column, unit, rise_is_good in KPIS:
+        rows = {row["period_start"]: row for row in shown[table]}
+        value, previous = rows.get(month, {}).get(column), rows.get(before, {}).get(column)
+        change = None if value is None or previous is None else value - previous
+        better = None if not change else (change > 0) == rise_is_good
+        found.append({"key": key, "unit": unit, "value": value, "previous": previous, "change": change,
+                      "better": better, "month": month, "before": before})
+    return found
+
+
+def waterfall(row: dict[str, Any]) -> dict[str, Any]:
+    """A month's MRR waterfall: keys (opening_mrr, each movement, closing_mrr), values, signs (0 = a total,
+    1 = a rise, -1 = a fall, shown as stored, positive) and the value axis' floor (nabd.report.charts)."""
+    falls = ("contraction", "churned")
+    keys = ["opening_mrr", *MOVEMENTS, "closing_mrr"]
+    signs = [0, *(-1 if name in falls else 1 for name in MOVEMENTS), 0]
+    values = [float(row[key] or 0) for key in keys]
+    changes = [value * sign for value, sign in zip(values[1:-1], signs[1:-1], strict=True)]
+    return {"keys": keys, "values": values, "signs": signs,
+            "floor": waterfall_floor(values[0], changes, values[-1])}

@@ -1,8 +1,9 @@
 // Draws every element with a data-chart attribute (JSON) with ECharts; mirrors the axes in RTL pages.
-(function () {
+// The option builder is shared: Node requires this file (nabd/report/draw.js, see nabd.report.charts)
+// to draw the same charts as SVG for the PDF report, without a browser or network.
+(function (root) {
   "use strict";
   var COLOURS = { red: "#c62828", yellow: "#f2b705", green: "#2e7d32", blue: "#1565c0", grey: "#757575" };
-  var FONT = getComputedStyle(document.body).fontFamily;
 
   function aligned(labels, series) {
     if (!series.labels) { return series.values; }
@@ -11,15 +12,65 @@
     return labels.map(function (label) { return label in byLabel ? byLabel[label] : null; });
   }
 
+  function percent(v, span) {
+    // A share as a percentage: one decimal when the axis spans under 10 points (a churn rate of 1-4%).
+    return (v * 100).toFixed(span !== undefined && span < 0.1 ? 1 : 0) + "%";
+  }
+
   function axes(spec, rtl) {
+    var span = spec.percent ? spanOf(spec) : undefined;
     return {
       xAxis: { type: "category", data: spec.labels || spec.days, inverse: rtl },
-      yAxis: { type: "value", position: rtl ? "right" : "left", min: spec.min, max: spec.max,
-               axisLabel: spec.percent ? { formatter: function (v) { return (v * 100).toFixed(0) + "%"; } } : {} },
+      yAxis: { type: "value", position: rtl ? "right" : "left", min: spec.min, max: spec.max, scale: !!spec.scale,
+               name: spec.yName, nameTextStyle: { align: rtl ? "right" : "left" },
+               axisLabel: spec.percent ? { formatter: function (v) { return percent(v, span); } } : {} },
       grid: { left: 48, right: 48, top: 48, bottom: 32, containLabel: true },
       legend: rtl ? { type: "scroll", top: 0, right: 0 } : { type: "scroll", top: 0, left: 0 },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", valueFormatter: spec.percent ? function (v) { return v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%"; } : undefined },
     };
+  }
+
+  function spanOf(spec) {
+    var values = [];
+    (spec.series || []).forEach(function (s) { s.values.forEach(function (v) { if (v !== null && v !== undefined) { values.push(v); } }); });
+    if (!values.length) { return 1; }
+    return Math.max.apply(null, values) - (spec.scale ? Math.min.apply(null, values) : 0);
+  }
+
+  function waterfall(spec, rtl) {
+    // Each movement floats on an invisible base bar: base = running total before (or after, for a fall).
+    // The value axis starts at spec.floor (not 0) so movements of a few thousand on a large MRR are seen.
+    var base = [], size = [], total = 0;
+    spec.values.forEach(function (v, i) {
+      var sign = spec.signs[i];
+      if (sign === 0) { base.push(0); size.push(v); total = v; return; }
+      var change = sign > 0 ? v : -Math.abs(v);
+      base.push(change >= 0 ? total : total + change);
+      size.push(Math.abs(change));
+      total += change;
+    });
+    var o = axes(spec, rtl);
+    var width = Math.max(44, Math.floor((spec.chartWidth || 640) * 0.8 / spec.labels.length));  // every label, wrapped
+    // spec.wrapped: labels already broken into lines ("\n"), as the server-side renderer reverses Arabic it breaks
+    o.xAxis.axisLabel = { interval: 0, width: width, overflow: spec.wrapped ? "none" : "break", lineHeight: 14, hideOverlap: false };
+    if (spec.labelsOutside) {
+      // The page writes the labels under the plot (the PDF: WeasyPrint cannot shape Arabic inside an SVG),
+      // so the plot keeps fixed margins: the value axis' side 64 px, the other 16 px.
+      o.xAxis.axisLabel = { show: false };
+      o.grid = { left: rtl ? 16 : 64, right: rtl ? 64 : 16, top: 24, bottom: 4, containLabel: false };
+    }
+    o.yAxis.min = spec.floor;
+    o.yAxis.scale = spec.floor !== undefined;
+    o.grid.bottom = 8;
+    o.legend = { show: false };
+    o.series = [
+      { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, tooltip: { show: false }, silent: true },
+      { type: "bar", stack: "w", barMaxWidth: 56, data: size.map(function (v, i) {
+          var c = spec.signs[i] === 0 ? "#1565c0" : ((spec.signs[i] > 0 ? spec.values[i] : -Math.abs(spec.values[i])) >= 0 ? "#2e7d32" : "#c62828");
+          return { value: v, itemStyle: { color: c } }; }),
+        label: spec.texts ? { show: true, position: "top", color: "#1f2937", fontSize: 11,
+                              formatter: function (p) { return spec.texts[p.dataIndex]; } } : { show: false } }];
+    return o;
   }
 
   function option(spec, rtl) {
@@ -60,27 +111,20 @@
       bars.series = [{ name: spec.name, type: "bar", data: spec.values, itemStyle: { color: "#1565c0" } }];
       return bars;
     }
-    if (spec.kind === "waterfall") {
-      // Each movement floats on an invisible base bar: base = running total before (or after, for a fall).
-      var base = [], size = [], total = 0;
-      spec.values.forEach(function (v, i) {
-        var sign = spec.signs[i];
-        if (sign === 0) { base.push(0); size.push(v); total = v; return; }
-        var change = sign > 0 ? v : -Math.abs(v);
-        base.push(change >= 0 ? total : total + change);
-        size.push(Math.abs(change));
-        total += change;
+    if (spec.kind === "stacked") {
+      // One bar per label, one coloured part per series (mentions per competitor per month).
+      var stacked = axes(spec, rtl);
+      stacked.yAxis.minInterval = 1;
+      stacked.series = spec.series.map(function (s) {
+        return { name: s.name, type: "bar", stack: "all", data: aligned(spec.labels, s) };
       });
-      var fall = axes(spec, rtl);
-      fall.legend = { show: false };
-      fall.series = [
-        { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, tooltip: { show: false } },
-        { type: "bar", stack: "w", data: size.map(function (v, i) {
-            var c = spec.signs[i] === 0 ? "#1565c0" : ((spec.signs[i] > 0 ? spec.values[i] : -Math.abs(spec.values[i])) >= 0 ? "#2e7d32" : "#c62828");
-            return { value: v, itemStyle: { color: c } }; }) }];
-      return fall;
+      return stacked;
+    }
+    if (spec.kind === "waterfall") {
+      return waterfall(spec, rtl);
     }
     var lines = axes(spec, rtl);
+    if (spec.hideLegend) { lines.legend = { show: false }; lines.grid.top = 16; }
     lines.series = spec.series.map(function (s) {
       return { name: s.name, type: "line", connectNulls: true, data: aligned(spec.labels, s) };
     });
@@ -91,10 +135,18 @@
     return lines;
   }
 
+  if (typeof module !== "undefined" && module.exports) {  // Node: the report draws the same charts as SVG
+    module.exports = { option: option };
+    return;
+  }
+
+  var FONT = getComputedStyle(document.body).fontFamily;
+
   function draw(element) {
     var spec = JSON.parse(element.getAttribute("data-chart"));
     var rtl = document.documentElement.dir === "rtl";
-    var chart = echarts.init(element, null, { renderer: "canvas" });
+    var chart = echarts.init(element, null, { renderer: spec.renderer || "canvas" });
+    spec.chartWidth = element.clientWidth;
     var o = option(spec, rtl);
     o.textStyle = { fontFamily: FONT };
     o.animation = false;
@@ -108,4 +160,4 @@
 
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
-})();
+})(this);

@@ -1160,3 +1160,441 @@ FROM (
         "t19"."account_id" = "t16"."account_id"
     )
 ) AS f;
+
+INSERT INTO indicator_firings (
+  account_id,
+  indicator,
+  as_of,
+  evidence,
+  fired_at
+)
+SELECT
+  f.account_id,
+  'competitor_mentioned',
+  CAST('2026-06-30' AS DATE),
+  JSON_BUILD_OBJECT(
+    'mentions',
+    f."mentions",
+    'negative',
+    f."negative",
+    'competitors',
+    f."competitors",
+    'band',
+    f."band"
+  ),
+  ?
+FROM (
+  WITH "t9" AS (
+    SELECT
+      *
+    FROM "health_scores" AS "t2"
+    WHERE
+      "t2"."scorecard_version" = '96dc620b7622'
+      AND "t2"."as_of" <= MAKE_DATE(2026, 6, 30)
+  ), "t22" AS (
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t13"."source",
+        "t13"."source_id",
+        "t13"."account_id",
+        "t13"."sentiment",
+        "t13"."sentiment_score",
+        "t6"."comment" AS "text",
+        CAST("t6"."responded_at" AS DATE) AS "day",
+        "t6"."kind",
+        (
+          (
+            "t6"."kind" = 'nps'
+          ) AND (
+            "t6"."score" <= 6
+          )
+        )
+        OR (
+          (
+            "t6"."kind" = 'csat'
+          ) AND (
+            "t6"."score" <= 2
+          )
+        )
+        OR (
+          (
+            "t6"."kind" = 'ces'
+          ) AND (
+            "t6"."score" <= 3
+          )
+        ) AS "detractor"
+      FROM (
+        SELECT
+          *
+        FROM "feedback_analysis" AS "t3"
+        WHERE
+          "t3"."source" = 'survey_response'
+      ) AS "t13"
+      INNER JOIN "survey_responses" AS "t6"
+        ON "t13"."source_id" = "t6"."response_id"
+    ) AS "t19"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t14"."source",
+        "t14"."source_id",
+        "t14"."account_id",
+        "t14"."sentiment",
+        "t14"."sentiment_score",
+        COALESCE("t7"."subject", '') || ': ' || COALESCE("t7"."body", '') AS "text",
+        CAST("t7"."opened_at" AS DATE) AS "day",
+        'ticket' AS "kind",
+        FALSE AS "detractor"
+      FROM (
+        SELECT
+          *
+        FROM "feedback_analysis" AS "t3"
+        WHERE
+          "t3"."source" = 'ticket'
+      ) AS "t14"
+      INNER JOIN "tickets" AS "t7"
+        ON "t14"."source_id" = "t7"."ticket_id"
+    ) AS "t20"
+  )
+  SELECT
+    "t48"."account_id",
+    "t48"."mentions",
+    "t48"."negative",
+    "t48"."competitors",
+    "t48"."band"
+  FROM (
+    SELECT
+      "t47"."account_id",
+      "t47"."mentions",
+      "t47"."negative",
+      "t47"."competitors",
+      "t26"."scored_account",
+      "t26"."band"
+    FROM (
+      SELECT
+        "t45"."account_id",
+        SUM("t45"."mentions") AS "mentions",
+        SUM("t45"."negative") AS "negative",
+        STRING_AGG("t45"."competitor", ', ') AS "competitors"
+      FROM (
+        SELECT
+          "t44"."account_id",
+          "t44"."competitor",
+          COUNT(*) AS "mentions",
+          SUM(CAST(CAST("t44"."sentiment" = 'negative' AS INT) AS BIGINT)) AS "negative"
+        FROM (
+          SELECT
+            "t43"."source",
+            "t43"."source_id",
+            "t43"."account_id",
+            "t43"."day",
+            "t43"."competitor",
+            "t43"."sentiment",
+            "t43"."sentiment_score"
+          FROM (
+            SELECT
+              *
+            FROM (
+              SELECT
+                *
+              FROM (
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'ChurnZero' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(churnzero|churn zero|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}شيرن زيرو|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}تشيرن زيرو)($|[^a-z0-9ء-ي])'
+                ) AS "t27"
+                UNION ALL
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'Planhat' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(planhat|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}بلانهات|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}بلان هات)($|[^a-z0-9ء-ي])'
+                ) AS "t28"
+              ) AS "t36"
+              UNION ALL
+              SELECT
+                *
+              FROM (
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'HubSpot' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(hubspot|hub spot|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}هب سبوت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}هوب سبوت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}هبسبوت)($|[^a-z0-9ء-ي])'
+                ) AS "t29"
+                UNION ALL
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'Zendesk' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(zendesk|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زندسك|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زين ديسك|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زنديسك)($|[^a-z0-9ء-ي])'
+                ) AS "t30"
+              ) AS "t37"
+            ) AS "t40"
+            UNION ALL
+            SELECT
+              *
+            FROM (
+              SELECT
+                *
+              FROM (
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'Freshdesk' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(freshdesk|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}فريش ديسك|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}فريشديسك)($|[^a-z0-9ء-ي])'
+                ) AS "t31"
+                UNION ALL
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'Salesforce' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(salesforce|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}سيلزفورس|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}سيلز فورس)($|[^a-z0-9ء-ي])'
+                ) AS "t32"
+              ) AS "t38"
+              UNION ALL
+              SELECT
+                *
+              FROM (
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    "t24"."source",
+                    "t24"."source_id",
+                    "t24"."account_id",
+                    "t24"."sentiment",
+                    "t24"."sentiment_score",
+                    "t24"."text",
+                    "t24"."day",
+                    "t24"."kind",
+                    "t24"."detractor",
+                    'Zoho' AS "competitor"
+                  FROM "t22" AS "t24"
+                  WHERE
+                    "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                    AND "t24"."day" > (
+                      MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                    )
+                    AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(zoho|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}زوهو)($|[^a-z0-9ء-ي])'
+                ) AS "t33"
+                UNION ALL
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    *
+                  FROM (
+                    SELECT
+                      "t24"."source",
+                      "t24"."source_id",
+                      "t24"."account_id",
+                      "t24"."sentiment",
+                      "t24"."sentiment_score",
+                      "t24"."text",
+                      "t24"."day",
+                      "t24"."kind",
+                      "t24"."detractor",
+                      'Gainsight' AS "competitor"
+                    FROM "t22" AS "t24"
+                    WHERE
+                      "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                      AND "t24"."day" > (
+                        MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                      )
+                      AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(gainsight|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}جينسايت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}جين سايت|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}قينسايت)($|[^a-z0-9ء-ي])'
+                  ) AS "t34"
+                  UNION ALL
+                  SELECT
+                    *
+                  FROM (
+                    SELECT
+                      "t24"."source",
+                      "t24"."source_id",
+                      "t24"."account_id",
+                      "t24"."sentiment",
+                      "t24"."sentiment_score",
+                      "t24"."text",
+                      "t24"."day",
+                      "t24"."kind",
+                      "t24"."detractor",
+                      'Totango' AS "competitor"
+                    FROM "t22" AS "t24"
+                    WHERE
+                      "t24"."day" <= MAKE_DATE(2026, 6, 30)
+                      AND "t24"."day" > (
+                        MAKE_DATE(2026, 6, 30) - INTERVAL '30 DAY'
+                      )
+                      AND TRANSLATE(LOWER("t24"."text"), 'أإآٱىة', 'اااايه') ~ '(^|[^a-z0-9ء-ي])(totango|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}توتانجو|(و|ف|ب|ل|ال|وال|بال|فال|لل){0,1}توتانقو)($|[^a-z0-9ء-ي])'
+                  ) AS "t35"
+                ) AS "t39"
+              ) AS "t41"
+            ) AS "t42"
+          ) AS "t43"
+        ) AS "t44"
+        GROUP BY
+          1,
+          2
+      ) AS "t45"
+      GROUP BY
+        1
+    ) AS "t47"
+    INNER JOIN (
+      SELECT
+        "t16"."account_id" AS "scored_account",
+        "t16"."band"
+      FROM "t9" AS "t16"
+      WHERE
+        EXISTS(
+          SELECT
+            1
+          FROM (
+            SELECT
+              "t12"."account_id",
+              MAX("t12"."as_of") AS "as_of"
+            FROM "t9" AS "t12"
+            GROUP BY
+              1
+          ) AS "t18"
+          WHERE
+            "t16"."account_id" = "t18"."account_id" AND "t16"."as_of" = "t18"."as_of"
+        )
+    ) AS "t26"
+      ON "t47"."account_id" = "t26"."scored_account"
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM (
+          SELECT DISTINCT
+            "t15"."account_id"
+          FROM (
+            SELECT
+              *
+            FROM "subscriptions" AS "t0"
+            WHERE
+              "t0"."account_id" IN (
+                SELECT
+                  "t1"."account_id"
+                FROM "accounts" AS "t1"
+                WHERE
+                  "t1"."status" <> 'unmatched'
+              )
+          ) AS "t15"
+          WHERE
+            "t15"."start_date" <= MAKE_DATE(2026, 6, 30)
+            AND (
+              (
+                "t15"."end_date" IS NULL
+              ) OR (
+                "t15"."end_date" > MAKE_DATE(2026, 6, 30)
+              )
+            )
+        ) AS "t23"
+        WHERE
+          "t47"."account_id" = "t23"."account_id"
+      )
+  ) AS "t48"
+  WHERE
+    "t48"."band" IN ('unhealthy', 'neutral')
+) AS f;
