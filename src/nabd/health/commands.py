@@ -20,15 +20,19 @@ from nabd.errors import NabdError
 from nabd.health.backtest import backtest_dates, backtest_record, backtest_rows, render_backtest, run_backtest
 from nabd.health.coverage import unscored_cause
 from nabd.health.explain import explain, render_explanation
+from nabd.health.parquet_scores import score_to_parquet, store_back
 from nabd.health.portfolio import portfolio
 from nabd.health.profile import profile
 from nabd.health.profile_view import missing_signals, render_profile
 from nabd.health.scorecard import Scorecard, with_vocabulary
 from nabd.health.scorecard_init import init_scorecard, render_starter, starter_record, write_starter
 from nabd.health.selectors import load_vocabulary
-from nabd.health.versions import activate, find_version, scorecard_for, save_version, versions, yaml_of
+from nabd.health.versions import (
+    activate, find_version, scorecard_for, save_version, shipped_scorecard, versions, yaml_of,
+)
 from nabd.health.scoring import run_backfill, run_scoring
 from nabd.health.suggest import render_suggestion, suggest_weights, write_scorecard
+from nabd.metrics.engine import Engine, EngineOption, ParquetOption, SparkMasterOption, engine_store
 from nabd.store.calendar import today
 
 
@@ -94,11 +98,20 @@ def score(
     last: Annotated[datetime | None, date_option("--to", help="Backfill: last as-of day, YYYY-MM-DD (with --from).")] = None,
     every: Annotated[str, typer.Option("--every", help="Backfill step: day, week, month or N days.")] = "week",
     vocabulary: VocabularyOption = None,
+    engine: EngineOption = Engine.database,
+    parquet: ParquetOption = None,
+    spark_master: SparkMasterOption = None,
+    store_back: Annotated[bool, typer.Option("--store-back", help="With --engine spark: also store the scores "
+                                             "in --database, for the web app.")] = False,
     database: DatabaseOption = None,
 ) -> None:
     """Score every active account and store score, band and each measure's value, score and contribution."""
     if context.invoked_subcommand:
         return
+    if engine is Engine.spark:
+        return _score_on_spark(as_of, scorecard, vocabulary, parquet, spark_master, store_back, database)
+    if store_back:
+        raise NabdError("--store-back goes with --engine spark")
     with open_configured_store(database) as store:
         card = _with_vocabulary(scorecard_for(store, scorecard), vocabulary)
         if first or last:
@@ -122,6 +135,31 @@ def score(
     if not any(run.accounts for run in runs):
         errors.print("note: no account had an active subscription on these days: import accounts and "
                      "subscriptions (nabd import), or try `nabd demo`", highlight=False, soft_wrap=True)
+
+
+def _score_on_spark(
+    as_of: datetime | None, scorecard: Path | None, vocabulary: Path | None, parquet: str | None,
+    master: str | None, back: bool, database: str | None,
+) -> None:
+    """`nabd score --engine spark`: score on Spark over the Parquet folder, write Parquet; with --store-back, store
+    the scores in the database too (its active scorecard is then the default one)."""
+    day = _day(as_of) or today()
+    if back:
+        with open_configured_store(database, handoff=False) as target:  # Spark never starts inside `nabd serve`
+            card = scorecard_for(target, scorecard)
+    else:
+        card = scorecard_for(None, scorecard) if scorecard else shipped_scorecard()  # type: ignore[arg-type]
+    card = _with_vocabulary(card, vocabulary)
+    with engine_store(Engine.spark, parquet, master, None) as store:
+        run = score_to_parquet(store, card, day)
+    table = Table("as of", "accounts", *(b.colour for b in card.bands), "no score")
+    table.add_row(str(run.as_of), str(run.accounts), *(str(run.bands[b.id]) for b in card.bands), str(run.unscored))
+    console.print(f"scorecard {card.name} version {card.version} on Spark, written to {run.path}", highlight=False)
+    console.print(table)
+    if back:
+        with open_configured_store(database, handoff=False) as target:  # Spark never starts inside `nabd serve`
+            stored = store_back(target, card, run.path, day)
+        console.print(f"stored {stored:,} scores of {day} in {target.url.display}", highlight=False)
 
 
 @score_app.command("explain")

@@ -15,10 +15,11 @@ import typer
 from rich.table import Table
 
 from nabd.config import load_settings
-from nabd.console import DatabaseOption, console, open_configured_store
+from nabd.console import DatabaseOption, console
 from nabd.errors import NabdError
+from nabd.metrics.engine import Engine, EngineOption, ParquetOption, SparkMasterOption, engine_store, metric_rows
 from nabd.metrics.progress import last_complete_day, mark_change_in_progress, mark_in_progress
-from nabd.metrics.registry import METRICS, compute
+from nabd.metrics.registry import METRICS
 from nabd.store.calendar import today
 
 
@@ -76,6 +77,9 @@ def register(app: typer.Typer) -> None:
         currency: Annotated[str | None, typer.Option("--currency", help="Reporting currency (default NABD_REPORTING_CURRENCY or USD).", show_default=False)] = None,
         gross_margin: Annotated[float | None, typer.Option("--gross-margin", help="Gross margin for lifetime value and CAC payback (default 0.8).", show_default=False)] = None,
         features_offered: Annotated[int | None, typer.Option("--features-offered", help="For feature_adoption: how many features the product offers (default: all ever used).", show_default=False)] = None,
+        engine: EngineOption = Engine.database,
+        parquet: ParquetOption = None,
+        spark_master: SparkMasterOption = None,
         database: DatabaseOption = None,
     ) -> None:
         """Compute a retention, revenue, voice-of-customer, support, value or usage metric by period (and segment)."""
@@ -105,8 +109,8 @@ def register(app: typer.Typer) -> None:
             "gross_margin": gross_margin, "features_offered": features_offered,
         }
         params.update({k: v for k, v in extras.items() if v is not None and spec.accepts(k)})
-        with open_configured_store(database) as store:
-            result = compute(store, name, **params)
+        with engine_store(engine, parquet, spark_master, database) as store:
+            result = metric_rows(store, name, **params)
         if name == "change_explained":
             result = mark_change_in_progress(result, period, first, last, now)
         else:

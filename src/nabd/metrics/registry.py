@@ -93,12 +93,17 @@ METRICS["change_explained"] = MetricSpec(  # the registry passes itself: change.
     "how each segment moved a metric between the periods of --from and --to")
 
 
-def compute(store: Store, name: str, **params: Any) -> pa.Table:
-    """Run metric ``name`` with ``params`` (period, start, end, by, ...) and return its rows as a pyarrow Table."""
+def metric_expression(store: Store, name: str, **params: Any) -> ibis.Table:
+    """Metric ``name`` with ``params`` (period, start, end, by, ...) as an expression on ``store``'s engine."""
     spec = METRICS.get(name)
     if spec is None:
         raise NabdError(f"unknown metric {name!r}: run `nabd metrics` to list them")
     unknown = [key for key in params if not spec.accepts(key)]
     if unknown:
         raise NabdError(f"metric {name!r} takes no parameter {unknown[0]!r}")
-    return spec.function(store, **params).to_pyarrow()
+    return spec.function(store, **params)
+
+
+def compute(store: Store, name: str, **params: Any) -> pa.Table:
+    """Run metric ``name`` with ``params`` (period, start, end, by, ...) and return its rows as a pyarrow Table."""
+    return metric_expression(store, name, **params).to_pyarrow()

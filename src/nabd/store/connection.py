@@ -25,7 +25,7 @@ from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.store.files import keep_private, make_private, private_folder
 
-BackendKind = Literal["duckdb", "postgres"]
+BackendKind = Literal["duckdb", "postgres", "spark"]  # spark: a Parquet folder (nabd.store.spark)
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _compiled: OrderedDict[tuple, str] = OrderedDict()  # (database, key) -> SQL of an Ibis expression
 _compiled_lock = threading.Lock()
@@ -50,6 +50,8 @@ class DatabaseURL:
         """The URL without its password, safe to print."""
         if self.kind == "duckdb":
             return f"duckdb:///{self.path}"
+        if self.kind == "spark":
+            return f"Parquet folder {self.path} on Spark"
         auth = f"{self.user}@" if self.user else ""
         schema = f"?schema={self.schema}" if self.schema else ""
         return f"postgresql://{auth}{self.host or 'localhost'}:{self.port}/{self.database}{schema}"
