@@ -29,11 +29,6 @@ LEAD_MIN, LEAD_MAX = 30, 120  # days: nabd.playbooks.backtest's defaults
 TOP = 5
 
 
-def table_exists(store: Store, name: str) -> bool:
-    """Whether the store has table ``name`` (exit_reasons and account_notes come with later migrations)."""
-    return bool(store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
-
-
 def churned_accounts(store: Store, month: date) -> ibis.Table:
     """account_id, churn_day of the accounts lost in ``month`` (see the module)."""
     edges = customers_at_edges(store, periods("month", month, month))
@@ -68,11 +63,9 @@ def weakest_measures(store: Store, lost: ibis.Table) -> dict[str, Any]:
     return {"scored": int(last.count().to_pyarrow().as_py()), "measures": found}
 
 
-def exit_reasons(store: Store, lost: ibis.Table, month: date) -> dict[str, Any] | None:
+def exit_reasons(store: Store, lost: ibis.Table, month: date) -> dict[str, Any]:
     """Exit-survey answers of the churned accounts (up to the end of the next month): count per reason, and the
-    competitors named; None when the store has no exit_reasons table."""
-    if not table_exists(store, "exit_reasons"):
-        return None
+    competitors named."""
     answers = store.table("exit_reasons")
     until = next_period_start(next_period_start(month, "month"), "month")
     answers = answers.filter(answers.responded_at < until).semi_join(lost, "account_id")
@@ -86,11 +79,9 @@ def exit_reasons(store: Store, lost: ibis.Table, month: date) -> dict[str, Any] 
     }
 
 
-def csm_notes(store: Store, lost: ibis.Table, month: date, limit: int = TOP) -> dict[str, Any] | None:
+def csm_notes(store: Store, lost: ibis.Table, month: date, limit: int = TOP) -> dict[str, Any]:
     """The churned accounts' CSM notes of the 90 days to the month's end: how many accounts have any, and the
-    latest ``limit`` (account, day, kind, outcome, body); None when the store has no account_notes table."""
-    if not table_exists(store, "account_notes"):
-        return None
+    latest ``limit`` (account, day, kind, outcome, body)."""
     notes = store.table("account_notes")
     following = next_period_start(month, "month")
     notes = notes.filter((notes.happened_on >= following - timedelta(days=90 + 31)) & (notes.happened_on < following))

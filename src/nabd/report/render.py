@@ -77,13 +77,11 @@ def render_html(figures: dict[str, Any], why: dict[str, dict[str, list[dict[str,
 
 def left_sentences(reasons: dict[str, Any], month_text: str, language: str) -> list[wording.Sentence]:
     """The report's sentences on why customers left (nabd.report.reasons), in ``language``."""
-    said = [wording.churned_sentence(reasons, month_text, language)]
-    if reasons["exit"] is not None:
-        said.append(wording.exit_sentence(reasons["exit"], language))
+    said = [wording.churned_sentence(reasons, month_text, language), wording.exit_sentence(reasons["exit"], language)]
     said.append(wording.themes_sentence(reasons["themes"], THEME_NAMES, language))
     said.append(wording.competitors_sentence(reasons["competitors"], language))
     said.append(wording.warnings_sentence(reasons["warnings"], language))
-    if reasons["notes"] is not None and reasons["notes"]["accounts"]:
+    if reasons["notes"]["accounts"]:
         said.append(wording.notes_sentence(reasons["notes"], language))
     return said
 
