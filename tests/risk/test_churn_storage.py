@@ -67,6 +67,17 @@ def test_a_model_is_stored_with_its_window_and_read_back_whole(store):
     assert again_version == version and np.allclose(again.predict_proba(X), model.predict_proba(X))
 
 
+def test_a_model_row_not_sealed_with_the_databases_key_is_refused_not_unpickled(store):
+    import base64
+    import pickle
+
+    version = save_model(store, _model())
+    forged = base64.b64encode(pickle.dumps({"anything": "a writer of the table chose"})).decode()
+    store.execute("UPDATE churn_models SET model = ? WHERE version = ?", [f"{'0' * 64}:{forged}", version])
+    with pytest.raises(NabdError, match="not signed by this database's key"):
+        load_model(store)
+
+
 def test_predicting_a_day_again_replaces_its_rows(store):
     version = save_model(store, _model())
     told = [[{"measure": "ticket_frequency", "value": 4.0, "contribution": 1.2, "en": "4 tickets in 14 days",

@@ -1,6 +1,7 @@
 """Fitted churn models and their predictions in the store (migration 0013: ``churn_models``, ``churn_risk``).
 
-A model is kept whole (base64 of a pickle: Nabd writes it and only Nabd reads it back) with its training
+A model is kept whole (base64 of a pickle, sealed with an HMAC under the database's session key, which lives
+outside the database: a model row written without the key is refused, never unpickled) with its training
 window and figures; its version is the first 12 hex of sha256 over those bytes. Predicting scores every
 account active on as_of with the newest model and stores probability and reasons; re-running the same
 (as_of, model) replaces its rows, never repeats them.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import pickle
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from nabd.risk.churn_training import ChurnModel
 from nabd.store import Store
 from nabd.store.clock import utc_now
 from nabd.store.copying import copy_from_duckdb, duckdb_reader
+from nabd.store.signing import signing_keys
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def save_model(store: Store, model: ChurnModel) -> str:
     """Store a fitted model with its window and figures; returns its version."""
     blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     version = hashlib.sha256(blob).hexdigest()[:12]
+    sealed = f"{_seal(store, blob)}:{base64.b64encode(blob).decode()}"
     metrics = {**model.metrics, "importances": model.importances, "every_days": model.every_days,
                "features": [{"id": s["id"], "name": s["name"]} for s in model.specs]}
     churned = metrics.get("fit_churned_accounts", 0)
@@ -54,7 +58,7 @@ def save_model(store: Store, model: ChurnModel) -> str:
             "validate_last, labelled_churn, metrics, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS JSON), ?)",
             [version, model.fitted_at, model.engine, model.horizon_days, model.fit_dates[0], model.fit_dates[-1],
              model.validate_dates[0], model.validate_dates[-1], churned, json.dumps(metrics, default=str),
-             base64.b64encode(blob).decode()],
+             sealed],
         )
     return version
 
@@ -81,7 +85,18 @@ def load_model(store: Store, version: str | None = None) -> tuple[str, ChurnMode
     rows = store.fetchall("SELECT model FROM churn_models WHERE version = ?", [version])
     if not rows:
         raise NabdError(f"unknown churn model version {version!r}: see `nabd risk fit`")
-    return version, pickle.loads(base64.b64decode(rows[0][0]))
+    seal, _, encoded = rows[0][0].partition(":")
+    blob = base64.b64decode(encoded)
+    if not hmac.compare_digest(seal, _seal(store, blob)):
+        raise NabdError(f"churn model {version} is not signed by this database's key (the key was rotated, or the "
+                        "row was written by something other than Nabd): run `nabd risk fit` again")
+    return version, pickle.loads(blob)
+
+
+def _seal(store: Store, blob: bytes) -> str:
+    """HMAC-SHA256 of a pickled model under the database's session key (kept out of the database,
+    nabd.store.signing): writing the churn_models table without the key gives no model Nabd would unpickle."""
+    return hmac.new(signing_keys(store.url).session.encode(), blob, hashlib.sha256).hexdigest()
 
 
 def predict_risk(store: Store, model: ChurnModel, as_of: date) -> tuple[list[str], np.ndarray, list[list[dict]]]:
