@@ -111,6 +111,20 @@ def test_the_daily_step_stores_the_days_risk_only_once_a_model_exists(demo):
     assert stored > 100 and notes == [notes[-1]] and notes[-1].startswith(f"churn risk of {stored} accounts stored")
 
 
+def test_the_daily_step_goes_on_when_the_model_was_sealed_under_another_key(demo, tmp_path):
+    """A copy of the database without its key file gets new keys: its stored model is refused, in a note."""
+    from nabd.risk.churn_refresh import refresh_churn_risk
+
+    url, _, _ = demo
+    shutil.copy(url.removeprefix("duckdb:///"), tmp_path / "copy.duckdb")
+    with open_store(f"duckdb:///{tmp_path / 'copy.duckdb'}") as store:
+        before = store.scalar("SELECT count(*) FROM churn_risk")
+        notes = refresh_churn_risk(store, date(2026, 10, 29))
+        after = store.scalar("SELECT count(*) FROM churn_risk")
+    assert after == before and notes[-1].startswith("churn risk not refreshed: churn model")
+    assert "not signed by this database's key" in notes[-1]
+
+
 def test_new_outcomes_count_accounts_lost_since_the_models_last_label(store):
     from nabd.risk.churn_refresh import new_outcomes
     from tests.health.health_history import period

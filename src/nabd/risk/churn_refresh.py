@@ -44,6 +44,9 @@ def refresh_churn_risk(store: Store, as_of: date) -> list[str]:
             notes.append(f"churn model retrained ({churned} new churned accounts): version {version}")
         except NabdError as refused:
             notes.append(f"churn model not retrained: {refused}")
-    version, accounts = refresh_risk(store, as_of)
+    try:
+        version, accounts = refresh_risk(store, as_of)
+    except NabdError as refused:  # e.g. a model sealed before a key rotation: the rest of the run goes on
+        return [*notes, f"churn risk not refreshed: {refused}"]
     notes.append(f"churn risk of {accounts} accounts stored (model {version})")
     return notes
