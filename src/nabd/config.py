@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nabd.errors import NabdError
 
-
 DEFAULT_DATABASE_URL = "duckdb:///nabd.duckdb"
 DEFAULT_RUN_EVERY = timedelta(hours=1)
 DEFAULT_YEARS = (1970, 2100)
@@ -91,6 +90,8 @@ class Settings(BaseModel):
     working_days: tuple[int, ...] = Field((0, 1, 2, 3, 4), description="NABD_WORKING_DAYS: the company's working "
                                           "weekdays (Monday = 0), 'mon-fri' or 'sun-thu'; the monthly report goes out "
                                           "on the first of them in each month")
+    sentiment_data: Path | None = Field(None, description="NABD_SENTIMENT_DATA: the public labelled comments "
+                                        "`nabd feedback train` and the sentiment evaluation read")
 
 
 # Every variable load_settings reads: what a hand-off job carries from its caller.
@@ -102,7 +103,7 @@ VARIABLES = (
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
     "NABD_TASKS_PER_CSM_PER_DAY",
     "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS",
-    "NABD_WORKING_DAYS",
+    "NABD_WORKING_DAYS", "NABD_SENTIMENT_DATA",
 )
 
 # Settings of the server process as a whole, which a hand-off job cannot vary: the timezone decides
@@ -338,4 +339,5 @@ def load_settings(database_url: str | None = None) -> Settings:
         trusted_proxies=read("NABD_TRUSTED_PROXIES", networks, ()),
         tasks_per_csm=read("NABD_TASKS_PER_CSM_PER_DAY", count, DEFAULT_TASKS_PER_CSM),
         working_days=read("NABD_WORKING_DAYS", weekdays, (0, 1, 2, 3, 4)),
+        sentiment_data=read("NABD_SENTIMENT_DATA", Path),
     )

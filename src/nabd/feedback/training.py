@@ -10,10 +10,10 @@ l2 nor weighting the public rows twice changed the CV by more than ±0.003, so i
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from pathlib import Path
 
+from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.feedback.language import LANGUAGES
 from nabd.feedback.model import SHIPPED_MODEL, fit, save_models, shipped_models
@@ -34,7 +34,7 @@ DEFAULT_DATASET = Path("shared/datasets/sentiment")
 def dataset_folder(folder: Path | None = None) -> Path:
     """The public dataset folder: ``folder``, else $NABD_SENTIMENT_DATA, else the nearest
     shared/datasets/sentiment beside the working directory or one of its parents."""
-    named = folder or os.environ.get(DATASET_VARIABLE)
+    named = folder or load_settings().sentiment_data
     cwd = Path.cwd()
     candidates = [Path(named)] if named else [parent / DEFAULT_DATASET for parent in (cwd, *cwd.parents)]
     for chosen in candidates:
