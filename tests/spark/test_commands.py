@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pyarrow.parquet as pq
+import pytest
 
 from nabd.cli import run_command
 from nabd.health.score_expression import scored
@@ -11,6 +12,9 @@ from nabd.health.versions import shipped_scorecard
 from nabd.store import open_store
 from tests.conftest import _drop_schema, fresh_url
 from tests.spark.conftest import AS_OF, Engines
+
+# one worker runs every Spark test (scripts/test: --dist loadgroup): one JVM and one demo on three engines
+pytestmark = pytest.mark.xdist_group("spark")
 
 
 def test_scores_computed_on_spark_are_stored_back_as_a_scoring_run_on_the_database_stores_them(

@@ -20,6 +20,9 @@ from nabd.metrics.registry import METRICS, compute
 from nabd.store import open_store
 from tests.spark.conftest import AS_OF, Engines
 
+# one worker runs every Spark test (scripts/test: --dist loadgroup): one JVM and one demo on three engines
+pytestmark = pytest.mark.xdist_group("spark")
+
 TOLERANCE = 1e-9
 # Parameters a measure type cannot do without (the scorecard refuses it otherwise); every other type runs bare.
 NEEDED_PARAMS = {

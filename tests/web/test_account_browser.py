@@ -54,7 +54,7 @@ def _logged_in(browser: Browser, base: str, login: str) -> Page:
     page.locator("#login").fill(login)
     page.locator("#password").fill(PASSWORD)
     page.locator("#password").press("Enter")
-    page.wait_for_url(f"{base}/portfolio")
+    page.wait_for_url(f"{base}/inbox")  # the risk inbox is the home page after login
     return page
 
 

@@ -26,7 +26,7 @@ from nabd.metrics.active import active_accounts
 from nabd.outreach.entry import entering
 from nabd.outreach.journey import Journey, Journeys, Step, load_journeys
 from nabd.outreach.messages import compose, render, signed_token
-from nabd.playbooks.tasks import open_tasks
+from nabd.playbooks.tasks import new_task_rows, open_tasks
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -256,14 +256,33 @@ def _tasks(store: Store, group: list[Enrolment], number: int, step: Step, contex
     for enrolment in group:
         owner = enrolment.fields.get("csm") if step.task.owner == "csm" else step.task.owner
         title = render(step.task.title, _blank_contact(enrolment.fields))[:300]
-        rows.append((f"task-{_step_id(enrolment, number)[:16]}", enrolment.account_id,
-                     f"journey:{enrolment.journey.id}", title, owner, step.task.priority, due))
-    values = ", ".join("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
-                       "CAST(? AS TEXT), CAST(? AS TIMESTAMP))" for _ in rows)
-    open_tasks(store, f"SELECT * FROM (VALUES {values}) v (task_id, account_id, playbook, title, owner, priority, "
-                      "due_at)", [value for row in rows for value in row], context.now)
+        rows.append({"task_id": f"task-{_step_id(enrolment, number)[:16]}", "account_id": enrolment.account_id,
+                     "playbook": f"journey:{enrolment.journey.id}", "title": title, "owner": owner,
+                     "priority": step.task.priority, "due_at": due, "cause": f"journey:{enrolment.journey.id}",
+                     "as_of": context.as_of})
+    rows, over_cap = _under_cap(store, rows, context.as_of)
+    for rows_sql, params in new_task_rows(rows):
+        open_tasks(store, rows_sql, params, context.now)
     context.run.tasks += len(rows)
-    return [f"task {row[0]}" for row in rows]
+    return [f"task {row['task_id']}" for row in rows] + [f"no task for {row['account_id']}: {row['owner']} has the "
+                                                         "day's cap of tasks" for row in over_cap]
+
+
+def _under_cap(store: Store, rows: list[dict], as_of: date) -> tuple[list[dict], list[dict]]:
+    """(kept, dropped): a journey's tasks count toward NABD_TASKS_PER_CSM_PER_DAY with the playbooks' (the
+    tasks already opened for each owner on as_of), so a first run does not flood a CSM."""
+    cap = load_settings().tasks_per_csm
+    given = dict(store.fetchall("SELECT coalesce(owner, ''), count(*) FROM tasks WHERE as_of = ? "
+                                "AND playbook IS NOT NULL GROUP BY 1", [as_of]))
+    kept, dropped = [], []
+    for row in rows:
+        owner = row["owner"] or ""
+        if given.get(owner, 0) < cap:
+            given[owner] = given.get(owner, 0) + 1
+            kept.append(row)
+        else:
+            dropped.append(row)
+    return kept, dropped
 
 
 def _webhooks(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
