@@ -30,6 +30,9 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
     for item in items:
         if _needs_postgres(item):
             item.add_marker(pytest.mark.postgres)
+        group = _shared_fixture_group(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
     yield
     if any(item.get_closest_marker("postgres") for item in items) and not _postgres_answers():
         message = (
@@ -38,6 +41,23 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
         )
         session.config.hook.pytest_collectreport(report=pytest.CollectReport("", "failed", message, []))
         items.clear()
+
+
+def _shared_fixture_group(item: pytest.Item) -> str | None:
+    """The xdist group of a test that reads a fixture built once per session or module (a demo company, a
+    live server, a browser): named for the session fixture at the root of what it reads (the demo company
+    under a scored copy of it), else for its module. Under `--dist loadgroup` (scripts/test) one worker
+    runs every test of a group, so each is built once, not once per worker."""
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    ours = {name: definition for name in item.fixturenames for definition in definitions.get(name, ())[-1:]
+            if definition.func.__module__.startswith("tests") and not getattr(definition, "_autouse", False)}
+    shared = {name for name, definition in ours.items() if definition.scope == "session"}
+    roots = sorted(name for name in shared if not shared & set(ours[name].argnames))
+    if roots:
+        return f"session:{roots[0]}"
+    if any(definition.scope in ("module", "package") for definition in ours.values()):
+        return f"module:{item.nodeid.split('::')[0]}"
+    return None
 
 
 def _postgres_answers() -> bool:

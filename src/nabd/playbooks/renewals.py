@@ -41,7 +41,10 @@ def _next_quarter(start: date) -> date:
 
 
 def band_churn_rates(store: Store, scorecard: Scorecard) -> dict[str, float]:
-    """band id -> churn rate within HORIZON_DAYS in the scorecard backtest (empty when the data cannot label churn)."""
+    """band id -> churn rate within HORIZON_DAYS in the scorecard backtest (empty when the data cannot label churn:
+    too short, or no subscription period has ended, so no account can have stopped being active)."""
+    if not store.scalar("SELECT count(*) FROM subscriptions WHERE end_date IS NOT NULL"):
+        return {}
     try:
         dates = backtest_dates(store, None, None, 28, HORIZON_DAYS)
     except NabdError:

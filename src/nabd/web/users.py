@@ -11,6 +11,7 @@ revoked whatever happens to its user.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -37,8 +38,13 @@ TOKEN_ID_LENGTH = 12  # hex digits of a token's sha256 that name it in lists (no
 TOKEN_USE_PRECISION = timedelta(minutes=1)  # a token's last_used_at is written at most this often
 
 _hasher = PasswordHasher()
-# Verifying against this when the login is unknown keeps the response time the same either way.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so the response takes as long either way (hashed on first
+    use: an argon2 hash costs every process that imports this module ~0.1 s otherwise)."""
+    return _hasher.hash("not a password anyone has")
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,7 @@ def authenticate(store: Store, login: str, password: str) -> User | None:
     """The user when ``password`` is theirs, else None (same work whether or not the login exists)."""
     rows = store.fetchall("SELECT password_hash FROM users WHERE login = ?", [login])
     try:
-        _hasher.verify(rows[0][0] if rows else _DUMMY_HASH, password)
+        _hasher.verify(rows[0][0] if rows else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return find_user(store, login) if rows else None
