@@ -52,21 +52,32 @@ def scoring_sql(store: Store, scorecard: Scorecard) -> DaySQL:
     and sqlglot's versions and the settings: the next process scoring with the same scorecard version
     neither builds nor compiles the expression.
     """
+    here = _compiled_key(store, scorecard, database=False)
     folder = place_of(store.url, "compiled")
     cached = folder / f"scoring-{_compiled_key(store, scorecard)}.sql" if folder is not None else None
-    if cached is not None and cached.is_file():
-        return per_day_sql(cached.read_text(encoding="utf-8"))
-    as_of = as_of_parameter()
-    sql = sentinel_sql(store, scored(store, scorecard, as_of), as_of)
-    if cached is not None:
+    sql = _COMPILED_HERE.get(here)
+    if sql is None and cached is not None and cached.is_file():
+        sql = cached.read_text(encoding="utf-8")
+    if sql is None:
+        as_of = as_of_parameter()
+        sql = sentinel_sql(store, scored(store, scorecard, as_of), as_of)
+    if cached is not None and not cached.is_file():
         _keep(cached, sql)
+    _COMPILED_HERE[here] = sql
     return per_day_sql(sql)
 
 
-def _compiled_key(store: Store, scorecard: Scorecard) -> str:
-    """What the compiled scoring SQL depends on, hashed: any change makes another file."""
-    parts = [scorecard.version, store.kind, str(store.url), _code_fingerprint(), ibis.__version__,
-             sqlglot.__version__, repr(load_settings())]
+# This process's compiled scoring SQL, by everything it depends on but the database: the SQL names tables
+# without a schema (PostgreSQL's schema is the connection's search_path), so one compile serves every
+# database of the engine that this process scores (a server's, a test session's).
+_COMPILED_HERE: dict[str, str] = {}
+
+
+def _compiled_key(store: Store, scorecard: Scorecard, database: bool = True) -> str:
+    """What the compiled scoring SQL depends on, hashed: any change makes another file (the database too,
+    unless ``database`` is False)."""
+    parts = [scorecard.version, store.kind, *([str(store.url)] if database else []), _code_fingerprint(),
+             ibis.__version__, sqlglot.__version__, repr(load_settings())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
 
