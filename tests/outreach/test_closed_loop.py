@@ -1,6 +1,7 @@
 """The promoter/detractor closed loop as the SHIPPED journeys, on DuckDB and PostgreSQL with a real SMTP
-server: a promoter (NPS 9-10) gets the thank-you e-mail with the contact's own signed referral link, a
-detractor (NPS 0-6) gets the CSM a task; a passive (7-8) enters neither."""
+server: a promoter (NPS 9-10) gets the thank-you e-mail with the contact's own signed referral link; a
+detractor (NPS 0-6) gets the CSM a task to close the loop a week later (the playbook detractor_call gives
+the call task on the day); a passive (7-8) enters neither."""
 
 from __future__ import annotations
 
@@ -43,9 +44,12 @@ def test_promoters_are_invited_to_refer_and_detractors_get_a_csm_task(store, mai
     text = message.get_body(("plain",)).get_content()
     link = re.search(rf"{BASE_URL}/refer/(\S+)", text).group(1)
     assert referrer(store, link, NOW).contact_id == "cp" and link_key(store)
-    tasks = task_list(store, owner="carla")
-    assert [(t["account_id"], t["priority"]) for t in tasks] == [("d1", "high")]
-    assert tasks[0]["title"].startswith("Detractor at Dune Co (NPS 3 on ")
+    assert task_list(store, owner="carla") == []  # the playbook detractor_call calls on the day: no second task
     again = advance_journeys(store, DAY + timedelta(days=1), journeys=journeys, base_url=BASE_URL,
                              sender="cs@nabd.test", limit=ContactLimit(messages=3, days=30), now=NOW + timedelta(days=1))
     assert again.entered == {"promoter_referral": 0, "detractor_follow_up": 0}  # once per answer
+    advance_journeys(store, DAY + timedelta(days=7), journeys=journeys, base_url=BASE_URL, sender="cs@nabd.test",
+                     limit=ContactLimit(messages=3, days=30), now=NOW + timedelta(days=7))
+    tasks = task_list(store, owner="carla")
+    assert [(t["account_id"], t["priority"]) for t in tasks] == [("d1", "high")]
+    assert tasks[0]["title"].startswith("Close the loop with the detractor at Dune Co (NPS 3 on ")
