@@ -34,7 +34,7 @@ from nabd.outreach.referrals import (
 )
 from nabd.outreach.rewards import STATUSES, decide, list_rewards, reward_counts
 from nabd.store.clock import utc_now
-from nabd.web.api import ERRORS
+from nabd.web.api import ERRORS, Error
 from nabd.web.pages import _query, render, templates
 from nabd.web.read.permissions import require_admin, writable_account
 from nabd.web.security import api_guard, page_guard, store_of
@@ -182,7 +182,11 @@ async def get_rewards(request: Request, status: Literal["pending", "approved", "
     return await _run(request, read)
 
 
-@api.post("/rewards/{reward_id}/{decision}")
+DECIDED = {409: {"model": Error, "description": "The reward was approved or rejected already"}}
+EXPIRED = {410: {"model": Error, "description": "The referral link has expired"}}
+
+
+@api.post("/rewards/{reward_id}/{decision}", responses=DECIDED)
 async def post_reward_decision(request: Request, reward_id: str, decision: Literal["approve", "reject"],
                                body: Decision | None = None) -> dict[str, Any]:
     """Approve or reject a pending reward (admins only): 409 when it was decided already."""
@@ -200,7 +204,7 @@ async def get_referrals(request: Request, account_id: str | None = None) -> dict
     return await _run(request, read)
 
 
-@api.post("/referrals/signups", status_code=201)
+@api.post("/referrals/signups", status_code=201, responses=EXPIRED)
 async def post_referral_sign_up(request: Request, posted: SignUp) -> dict[str, Any]:
     """Record a referred prospect's sign-up (the referrer account's CSM or an admin); a bad link is a 404 and
     stores nothing."""
