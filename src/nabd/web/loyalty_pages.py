@@ -13,6 +13,8 @@ Logged in: ``/rewards`` lists the ledger and the referral funnel; only admins ap
 
 from __future__ import annotations
 
+import functools
+import os
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -23,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.feedback.links import LinkProblem
-from nabd.outreach.loyalty import load_loyalty
+from nabd.outreach.loyalty import DEFAULT_LOYALTY, load_loyalty
 from nabd.outreach.referrals import (
     list_prospects,
     record_visit,
@@ -47,12 +49,19 @@ COOKIE = "nabd_referral"
 COOKIE_DAYS = 90
 
 
+@functools.lru_cache(maxsize=8)
+def _tier_names(path: str, modified: float) -> dict[str, Any]:
+    """Each tier's names in the loyalty YAML at ``path`` (read again when the file changes)."""
+    return {tier.id: tier.name for tier in load_loyalty(path).tiers}
+
+
 def tier_name(tier: str | None, language: str) -> str:
     """A tier's name in ``language`` (the loyalty YAML's), the id for a tier no longer in it."""
     if not tier:
         return "–"
-    found = load_loyalty(load_settings().loyalty).tier(tier)
-    return found.name.text(language) if found else tier
+    path = str(load_settings().loyalty or DEFAULT_LOYALTY)
+    found = _tier_names(path, os.stat(path).st_mtime).get(tier)
+    return found.text(language) if found else tier
 
 
 templates.env.globals["tier_name"] = tier_name  # the account page and the portfolio show the tier
