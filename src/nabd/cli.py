@@ -25,6 +25,7 @@ from nabd.ingest.commands import register as register_ingest
 from nabd.metrics.commands import register as register_metrics
 from nabd.metrics.engine import register as register_export
 from nabd.outreach.commands import register as register_journeys
+from nabd.outreach.reward_commands import register as register_rewards
 from nabd.pipeline.commands import register as register_pipeline
 from nabd.playbooks.commands import register as register_playbooks
 from nabd.report.commands import register as register_report
@@ -75,7 +76,7 @@ def run_handed_off(argv: list[str], cwd: Path) -> int:
 
 for register in (register_pipeline, register_ingest, register_demo, register_metrics, register_health,
                  register_playbooks, register_journeys, register_feedback, register_clv, register_risk,
-                 register_report, register_secret, register_export):
+                 register_report, register_secret, register_export, register_rewards):
     register(app)
 register_web(app, run_handed_off)  # the composition root gives `nabd serve` the command runner
 on_store_open(follow_timezone)  # activity_daily counts days in NABD_TIMEZONE: recounted once when it changes

@@ -74,6 +74,7 @@ class Settings(BaseModel):
     public_url: str | None = Field(None, description="NABD_PUBLIC_URL: the address survey links point to")
     inbox: Path | None = Field(None, description="NABD_INBOX: folder of files `nabd run` imports first")
     journeys: Path | None = Field(None, description="NABD_JOURNEYS: the journeys YAML the daily run follows")
+    loyalty: Path | None = Field(None, description="NABD_LOYALTY: the loyalty tiers and referral reward YAML")
     widget_origins: tuple[str, ...] = Field((), description="NABD_WIDGET_ORIGINS: the origins (https://app.example.com) "
                                             "whose pages may embed the in-app survey widget")
     run_every: timedelta | None = Field(DEFAULT_RUN_EVERY, description="NABD_RUN_EVERY: None = off")
@@ -102,7 +103,7 @@ VARIABLES = (
     "NABD_INTAKE_VALUE_PROPERTY", "NABD_INTAKE_UNKNOWN_ACCOUNTS", "NABD_INTAKE_JOURNAL", "NABD_INTAKE_DRAIN_SECONDS",
     "NABD_SECRET_KEY", "NABD_SURVEY_KEY", "NABD_REPORT_RECIPIENTS", "NABD_DATE_RANGE", "NABD_TRUSTED_PROXIES",
     "NABD_TASKS_PER_CSM_PER_DAY",
-    "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS",
+    "NABD_JOURNEYS", "NABD_WIDGET_ORIGINS", "NABD_LOYALTY",
     "NABD_WORKING_DAYS", "NABD_SENTIMENT_DATA",
 )
 
@@ -324,6 +325,7 @@ def load_settings(database_url: str | None = None) -> Settings:
         public_url=read("NABD_PUBLIC_URL", url),
         inbox=read("NABD_INBOX", Path),
         journeys=read("NABD_JOURNEYS", Path),
+        loyalty=read("NABD_LOYALTY", Path),
         widget_origins=read("NABD_WIDGET_ORIGINS", origins, ()),
         run_every=read("NABD_RUN_EVERY", duration, DEFAULT_RUN_EVERY),
         intake=IntakeVariables(

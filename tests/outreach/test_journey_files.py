@@ -56,7 +56,7 @@ def test_a_survey_step_must_name_a_survey_of_the_book():
 def test_the_shipped_journeys_are_the_seeds_strategies():
     journeys = {j.id: j for j in load_journeys().journeys}
     assert list(journeys) == ["welcome", "red_band_save", "yellow_band_survey", "green_band_upsell",
-                              "pre_renewal_check_in", "exit_survey"]
+                              "pre_renewal_check_in", "exit_survey", "promoter_referral", "detractor_follow_up"]
     assert journeys["red_band_save"].entry.band_entered == "red"
     assert "خصماً أو ترقية مجانية" in journeys["red_band_save"].steps[0].email.body.ar
     assert journeys["exit_survey"].entry.lifecycle == "churned"

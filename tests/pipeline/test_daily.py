@@ -76,3 +76,13 @@ def test_nabd_run_and_nabd_tasks_from_the_command_line(store_url, tmp_path):
 
 def test_every_takes_a_number_and_a_unit():
     assert [interval_seconds(text) for text in ("90s", "30m", "1h", "1d")] == [90, 1800, 3600, 86400]
+
+
+def test_the_daily_run_keeps_loyalty_tiers_and_earns_their_rewards_once(store, tmp_path):
+    inbox = write_inbox(tmp_path / "inbox")  # a1 and a2: customers since 2025-01-01, 545 days on June 30: bronze
+    first = run_daily(store, AS_OF, inbox=inbox, notify=False)
+    assert (first.tiers.accounts, first.tiers.rewards, first.referrals.paying) == (2, 2, 0)
+    assert store.fetchall("SELECT account_id, tier, since FROM account_tiers ORDER BY 1") == [
+        ("a1", "bronze", AS_OF), ("a2", "bronze", AS_OF)]
+    again = run_daily(store, AS_OF, inbox=inbox, notify=False)
+    assert again.tiers.rewards == 0 and store.scalar("SELECT count(*) FROM rewards WHERE status = 'pending'") == 2

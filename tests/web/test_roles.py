@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute
 from tests.web.conftest import log_in, page_csrf
 
 PUBLIC = {"/login", "/language", "/health", "/metrics", "/survey/{token}", "/unsubscribe/{token}",
-          "/onboarding/{token}", "/widget/v1/question", "/widget/v1/answers"}
+          "/onboarding/{token}", "/widget/v1/question", "/widget/v1/answers", "/refer/{token}"}
 WRITE_KEY = "/v1/"  # the event intake: a write key (HTTP basic), never a session or API token
 ADMIN = "/admin/"  # CLI hand-off: loopback clients with the serve file's token, never a session
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -100,6 +100,31 @@ def _a1_referrals(store: Store) -> Any:
     return store.scalar("SELECT count(*) FROM referrals WHERE account_id = 'a1'")
 
 
+def _a1_reward(store: Store) -> str:
+    """A pending reward of carla's a1 (approving or rejecting it is tried), and its id."""
+    store.execute("INSERT INTO rewards (reward_id, account_id, source, source_id, kind, description_en, "
+                  "description_ar, earned_on, status, created_at) VALUES ('tier:a1:gold', 'a1', 'tier', 'gold', "
+                  "'gift', 'A mug', 'كوب', ?, 'pending', ?) ON CONFLICT DO NOTHING", [today(), utc_now()])
+    return "tier:a1:gold"
+
+
+def _rewards(store: Store) -> Any:
+    return store.fetchall("SELECT reward_id, status, decided_by FROM rewards ORDER BY 1")
+
+
+def _referral_sign_up(store: Store) -> dict[str, Any]:
+    """A sign-up by the referral link of a contact of carla's a1."""
+    from nabd.feedback.links import link_key
+    from nabd.outreach.messages import signed_token
+    store.execute("INSERT INTO contacts (contact_id, account_id, email) VALUES ('wc1', 'a1', 'huda@a1.test') "
+                  "ON CONFLICT DO NOTHING")
+    return {"token": signed_token(link_key(store), "referral", "wc1", utc_now()), "email": "ali@gamma.test"}
+
+
+def _prospects(store: Store) -> Any:
+    return store.scalar("SELECT count(*) FROM referral_prospects")
+
+
 def _with_a1_override(store: Store) -> str:
     """Put an override in force on carla's a1 (so that ending it can be tried), and name the route."""
     if not store.scalar("SELECT count(*) FROM score_overrides WHERE account_id = 'a1' AND ended_at IS NULL"):
@@ -146,6 +171,13 @@ CASES: dict[tuple[str, str], Case] = {
                                                             state=_a1_ratings),
     ("POST", "/api/v1/accounts/{account_id}/referrals"): Case("/api/v1/accounts/a1/referrals", {"referred": "a2"},
                                                               done=201, state=_a1_referrals),
+    # only admins decide rewards; signing up a prospect of a1's referral link is a write on carla's a1
+    ("POST", "/rewards/{reward_id}/{decision}"): Case(lambda store: f"/rewards/{_a1_reward(store)}/approve",
+                                                      state=_rewards),
+    ("POST", "/api/v1/rewards/{reward_id}/{decision}"): Case(
+        lambda store: f"/api/v1/rewards/{_a1_reward(store)}/reject", done=200, state=_rewards),
+    ("POST", "/api/v1/referrals/signups"): Case("/api/v1/referrals/signups", _referral_sign_up, done=201,
+                                                state=_prospects),
     ("POST", "/tasks/{task_id}/outcome"): Case("/tasks/k1/outcome", {"status": "done", "outcome": "x"}, state=_task),
     ("POST", "/digest"): Case("/digest", {"email": "me@example.com", "enabled": "true"},  # one's own; viewers read
                               allowed=frozenset({"csm", "admin"})),

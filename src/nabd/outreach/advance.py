@@ -190,7 +190,8 @@ def _step_id(enrolment: Enrolment, number: int) -> str:
 
 
 def _blank_contact(fields: dict[str, Any]) -> dict[str, Any]:
-    return {**fields, "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": ""}
+    return {**fields, "contact_name": "", "contact_email": "", "unsubscribe_url": "", "onboarding_url": "",
+            "referral_url": ""}
 
 
 def _emails(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
@@ -229,6 +230,7 @@ def _emails(store: Store, group: list[Enrolment], number: int, step: Step, conte
                     "unsubscribe_url": f"{base}/unsubscribe/"
                                        f"{signed_token(context.key, 'unsubscribe', contact_id, context.now)}",
                     "onboarding_url": onboarding_url,
+                    "referral_url": f"{base}/refer/{signed_token(context.key, 'referral', contact_id, context.now)}",
                 }
                 message = compose(step.email, filled, language=language, sender=context.sender, to=address,
                                   message_id=f"journey-{message_id}")

@@ -16,6 +16,7 @@ from nabd.store.window import Window, as_of_value
 
 SIGNED_UP_DAYS = 7  # a new account may enter a signed_up journey in its first 7 days (a missed run loses none)
 CHURNED_DAYS = 7  # likewise after its last subscription ended
+NPS_ANSWERED_DAYS = 7  # likewise after an NPS answer in the range
 
 
 def churned_accounts(store: Store, as_of: date, within_days: int = CHURNED_DAYS) -> ibis.Table:
@@ -62,6 +63,14 @@ def entering(store: Store, entry: Entry, as_of: date, scorecard: Scorecard) -> i
         return renewals.select("account_id", reason="renews on " + renewals.renewal_date.cast("string"))
     if entry.segment is not None:
         return _segment(store, entry, as_of, scorecard)
+    if entry.nps_answered is not None:
+        answers = store.table("survey_responses")
+        answers = answers.filter(
+            (answers.kind == "nps") & Window(as_of_value(as_of), NPS_ANSWERED_DAYS).contains(answers.responded_at)
+            & answers.score.between(entry.nps_answered.min, entry.nps_answered.max)
+        )
+        return answers.select("account_id", reason="NPS " + answers.score.cast("string") + " on "
+                              + local_day(answers.responded_at).cast("string"))
     raise TypeError(f"unhandled entry {entry!r}")
 
 

@@ -25,7 +25,7 @@ DEFAULT_JOURNEYS = files("nabd.outreach") / "journeys.yaml"
 # The variables an e-mail template may use, filled per contact when the e-mail is queued.
 TEMPLATE_FIELDS = (
     "account_id", "account_name", "segment", "plan", "csm", "country", "band", "score", "reason",
-    "contact_name", "contact_email", "journey", "unsubscribe_url", "onboarding_url",
+    "contact_name", "contact_email", "journey", "unsubscribe_url", "onboarding_url", "referral_url",
 )
 # What a branch or an exit asks of an account since it entered the journey.
 Condition = Literal["answered", "score_rose", "score_fell", "opened_ticket", "churned"]
@@ -83,17 +83,32 @@ class SegmentFilter(_Strict):
     csms: list[str] = []
 
 
+class ScoreRange(_Strict):
+    """NPS answers from ``min`` to ``max`` (0-10, both included): 9-10 promoters, 0-6 detractors."""
+
+    min: int = Field(ge=0, le=10)
+    max: int = Field(ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoreRange:
+        if self.min > self.max:
+            raise ValueError("min is above max")
+        return self
+
+
 class Entry(_Strict):
     """Exactly one of: a band entered on the day (its id, colour or name, as the portfolio filter reads
     it), an indicator fired on the day, a lifecycle event
     (signed_up: created in the last 7 days; onboarding_stalled: its indicator fired; churned: the last
-    subscription ended in the last 7 days with none active), renewal within N days, or a saved segment."""
+    subscription ended in the last 7 days with none active), renewal within N days, a saved segment, or an
+    NPS answer in a range (nps_answered: answered in the last 7 days)."""
 
     band_entered: str | None = None
     indicator: str | None = None
     lifecycle: Literal["signed_up", "onboarding_stalled", "churned"] | None = None
     renewal_in_days: int | None = Field(None, ge=0)
     segment: SegmentFilter | None = None
+    nps_answered: ScoreRange | None = None
 
     @field_validator("indicator")
     @classmethod

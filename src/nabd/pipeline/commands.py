@@ -72,6 +72,9 @@ def print_run(run: DailyRun) -> None:
                       f"{run.playbooks.notifications} notifications queued, {run.playbooks.tags} tags")
         for note in run.playbooks.notes:
             console.print(f"  note: {note}")
+    if run.referrals and run.tiers:
+        console.print(f"referrals: {run.referrals.paying} became paying; loyalty tiers: {run.tiers.accounts} accounts, "
+                      f"{run.tiers.entered} entered one; rewards earned: {run.referrals.rewards + run.tiers.rewards}")
     if run.journeys:
         entered = ", ".join(f"{name} {count}" for name, count in run.journeys.entered.items() if count)
         console.print(f"journeys entered: {entered or 'none'}; {run.journeys.steps} steps, {run.journeys.emails} "

@@ -1,5 +1,5 @@
 """The daily run (``nabd run``, and ``nabd serve`` on its schedule): import pending files, analyse
-comments, score, onboarding, indicators, playbooks, journeys, the monthly report (queued once a month), notify.
+comments, score, onboarding, indicators, playbooks, referrals and loyalty tiers, journeys, the monthly report (queued once a month), notify.
 
 Re-running the same day repeats nothing: scores and indicator firings of the date are replaced,
 playbooks skip the accounts they already acted on that day, and only due notifications are sent.
@@ -22,6 +22,8 @@ from nabd.health.scoring import ScoringRun, run_scoring
 from nabd.ingest.reading import file_format
 from nabd.ingest.tables import IMPORTABLE_TABLES
 from nabd.outreach.advance import JourneyRun, advance_journeys
+from nabd.outreach.loyalty import TierRun, load_loyalty, refresh_tiers
+from nabd.outreach.referrals import ReferralRun, refresh_referrals
 from nabd.pipeline.imports import AnalysedImport, import_and_analyse
 from nabd.playbooks.indicators import (
     IndicatorRun,
@@ -39,6 +41,7 @@ from nabd.playbooks.runner import PlaybookRun, run_playbooks
 from nabd.report.delivery import queue_monthly_reports
 from nabd.risk.churn_refresh import refresh_churn_risk
 from nabd.store import Store
+from nabd.store.clock import utc_now
 
 
 _one_run = threading.Lock()  # one run at a time in this process: the server's own and a handed-off `nabd run`
@@ -56,6 +59,8 @@ class DailyRun:
     indicators: IndicatorRun | None = None
     playbooks: PlaybookRun | None = None
     journeys: JourneyRun | None = None
+    referrals: ReferralRun | None = None
+    tiers: TierRun | None = None
     delivery: Delivery | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -120,6 +125,9 @@ def _run_daily(
     run.playbooks = run_playbooks(store, playbooks or load_playbooks(), as_of, scorecard)
     record_warning_figures(store, as_of)  # each indicator's precision and lead time, for the risk inbox
     record_renewal_figures(store, as_of, scorecard, load_settings().reporting_currency)  # weekly: forecast accuracy
+    loyalty = load_loyalty(load_settings().loyalty)  # referred accounts that became paying, loyalty tiers, rewards
+    run.referrals = refresh_referrals(store, as_of, utc_now(), loyalty)
+    run.tiers = refresh_tiers(store, as_of, utc_now(), loyalty)
     run.journeys = advance_journeys(store, as_of, scorecard=scorecard)
     if notify:
         settings = load_settings()

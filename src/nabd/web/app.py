@@ -35,8 +35,8 @@ from nabd.pipeline.schedule import start_schedule, stop_schedule
 from nabd.store import open_store
 from nabd.store.signing import signing_keys
 from nabd.web import (
-    api, inbox_pages, monitoring, outreach_pages, pages, renewal_pages, report_pages, survey_pages, task_pages,
-    user_pages, view_pages,
+    api, inbox_pages, loyalty_pages, monitoring, outreach_pages, pages, renewal_pages, report_pages, survey_pages,
+    task_pages, user_pages, view_pages,
 )
 from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
@@ -130,6 +130,9 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(survey_pages.api)
     app.include_router(outreach_pages.public)  # /unsubscribe, /onboarding: the signed links of journey e-mails
     app.include_router(outreach_pages.router)  # /journeys
+    app.include_router(loyalty_pages.public)  # /refer: the signed referral links' landing page
+    app.include_router(loyalty_pages.router)  # /rewards
+    app.include_router(loyalty_pages.api)  # /api/v1/rewards, /api/v1/referrals
     app.include_router(outreach_pages.widget)  # /widget/v1: the in-app survey widget (signed users, CORS)
     intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key
     app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only

@@ -22,6 +22,7 @@ from nabd.feedback.themes import THEME_NAMES
 from nabd.health import overrides, versions
 from nabd.health.overrides import override_audit
 from nabd.health.portfolio import PortfolioFilter
+from nabd.outreach.loyalty import stored_tier
 from nabd.playbooks import tasks
 from nabd.store import reading_connection
 from nabd.store.calendar import today
@@ -294,6 +295,7 @@ async def account_page(
             "contacts": timelines.contacts(store, account_id),
             "audit": override_audit(store, account_id, 10),
             "unscored": account_unscored(store, account_id),
+            "tier": stored_tier(store, account_id),
         }
 
     shown = await _query(request, read)

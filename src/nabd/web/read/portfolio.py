@@ -37,6 +37,7 @@ SORTS = ("score", "mrr", "renewal", "name", "trend", "risk")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
     "renewal_date", "mrr", "onboarding", "risk", "churned", "computed_score", "overridden", "renewal_mrr",
+    "tier",
 )
 
 
@@ -101,7 +102,7 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
     """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
     (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
     progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh), churn risk
-    (the newest stored prediction, nabd.risk.churn_storage) and churned: a customer before ``today`` with no
+    (the newest stored prediction, nabd.risk.churn_storage), loyalty tier (the daily run's, nabd.outreach.loyalty) and churned: a customer before ``today`` with no
     active subscription on it (left out unless asked for)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
     active_sql = store.ibis.compile(active_accounts(store, today))
@@ -125,7 +126,7 @@ portfolio AS (
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
          o.progress AS onboarding, k.probability AS risk,
          (act.account_id IS NULL AND c.account_id IS NOT NULL) AS churned,
-         s.score AS computed_score, v.account_id IS NOT NULL AS overridden, r.renewal_mrr
+         s.score AS computed_score, v.account_id IS NOT NULL AS overridden, r.renewal_mrr, lt.tier
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
@@ -136,6 +137,7 @@ portfolio AS (
   LEFT JOIN active act ON act.account_id = a.account_id
   LEFT JOIN customers c ON c.account_id = a.account_id
   LEFT JOIN overrides v ON v.account_id = a.account_id
+  LEFT JOIN account_tiers lt ON lt.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
     return sql, [version, as_of, version, previous]
