@@ -17,7 +17,7 @@ from nabd.web.app import create_app
 from nabd.web.users import add_user
 from tests.feedback.conftest import token_of
 from tests.outreach.conftest import BASE_URL, DAY, NOW, band_change, save_journey, seed_company
-from tests.web.conftest import log_in
+from tests.web.conftest import log_in, page_csrf
 
 
 def test_the_unsubscribe_link_asks_then_unsubscribes_in_the_contacts_language(store_url):
@@ -95,3 +95,7 @@ def test_the_journeys_pages_list_the_journeys_and_show_the_effect(store_url):
         assert detail.status_code == 200 and "Treated against held out" in detail.text
         assert client.get("/journeys/nope").status_code == 404
         assert client.get("/journeys/red_band_save?lang=ar").status_code == 200
+        assert "offer the discount or a free upgrade" in detail.text and "Task: escalate" in detail.text
+        client.post("/preferences", data={"language": "ar", "csrf_token": page_csrf(client)})
+        arabic = client.get("/journeys/red_band_save").text
+        assert "عرض الخصم أو ترقية مجانية" in arabic and "مهمة: تصعيد" in arabic and "إذا ارتفعت النقاط" in arabic
