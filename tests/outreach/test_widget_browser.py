@@ -1,11 +1,13 @@
 """The in-app survey widget end to end: a product's test page on another origin embeds the vendored snippet,
 Chromium (Playwright) shows the NPS question to a signed user in Arabic (scale mirrored: 0 on the right) and
-English, the answers land in Nabd; a foreign origin or a bad signature gets 403 and stores nothing.
-Screenshots go to test-artifacts/outreach/."""
+English, and after a closed ticket CSAT (1-5) then CES (1-7), mirrored in Arabic too; the answers land in
+Nabd; a foreign origin or a bad signature gets 403 and stores nothing. Screenshots go to
+test-artifacts/outreach/."""
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from playwright.sync_api import expect, sync_playwright
 from nabd.feedback.widget import widget_key, widget_signature
 from nabd.store import open_store
 from nabd.web.app import create_app
-from tests.outreach.conftest import seed_company
+from nabd.store.clock import utc_now
+from tests.outreach.conftest import add_contact, seed_company
 from tests.serving import free_port, serve_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,13 +55,19 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
     url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
     with open_store(url) as store:
         seed_company(store)
+        add_contact(store, "c4", "a2", "Lina", "lina@beta.test", "en")
+        store.execute("INSERT INTO tickets (ticket_id, account_id, opened_at, closed_at, priority, category, subject) "
+                      "VALUES ('t1', 'a2', ?, ?, 'normal', 'billing', 'Invoice wrong')",
+                      [utc_now() - timedelta(days=3), utc_now() - timedelta(days=1)])  # a2's ticket: CSAT, then CES
         key = widget_key(store)
     nabd_port, product_port = free_port(), free_port()
     nabd, product = f"http://127.0.0.1:{nabd_port}", f"http://127.0.0.1:{product_port}"
     monkeypatch.setenv("NABD_WIDGET_ORIGINS", product)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pages = {"/huda": product_page(nabd, "a1", "c1", widget_signature(key, "a1", "c1")),
-             "/sam": product_page(nabd, "a1", "c2", widget_signature(key, "a1", "c2"))}
+             "/sam": product_page(nabd, "a1", "c2", widget_signature(key, "a1", "c2")),
+             "/omar": product_page(nabd, "a2", "c3", widget_signature(key, "a2", "c3")),
+             "/lina": product_page(nabd, "a2", "c4", widget_signature(key, "a2", "c4"))}
     shop = serve_pages(product_port, pages)
     served = serve_in_thread(create_app(url, secret_key="widget-test"), nabd_port)
     try:
@@ -92,6 +101,26 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
             english.goto(f"{product}/sam")  # answered: not asked again
             english.wait_for_load_state("networkidle")
             expect(english.locator(".nabd-widget")).to_have_count(0)
+
+            # After a2's ticket closed: CSAT (1-5), then on the next visit CES (1-7), each in the user's language.
+            for path, language, kinds in (("omar", "ar", (("csat", 5, "ما مدى رضاك عن المساعدة التي حصلت عليها؟"),
+                                                          ("ces", 7, "ما مدى سهولة حل مشكلتك؟"))),
+                                          ("lina", "en", (("csat", 5, "How satisfied are you with the help you received?"),
+                                                          ("ces", 7, "How easy was it to get your issue resolved?")))):
+                visitor = browser.new_page(viewport={"width": 900, "height": 700})
+                for kind, high, question in kinds:
+                    visitor.goto(f"{product}/{path}")
+                    asked = visitor.locator(".nabd-widget")
+                    expect(asked).to_have_attribute("data-kind", kind)
+                    expect(asked.get_by_text(question)).to_be_visible()
+                    expect(asked.locator("[data-score]")).to_have_count(high)
+                    first, last = asked.locator('[data-score="1"]').bounding_box(), \
+                        asked.locator(f'[data-score="{high}"]').bounding_box()
+                    assert (first["x"] > last["x"]) == (language == "ar")  # mirrored in Arabic: 1 on the right
+                    asked.locator(f'[data-score="{high - 1}"]').click()
+                    visitor.screenshot(path=str(ARTIFACTS / f"05-widget-{kind}-{language}.png"))
+                    asked.get_by_role("button", name="أرسل" if language == "ar" else "Send").click()
+                    expect(asked.get_by_role("status")).to_have_text("شكراً لك!" if language == "ar" else "Thank you!")
             browser.close()
 
         good = {"account": "a2", "contact": "c3", "signature": widget_signature(key, "a2", "c3"), "score": 10}
@@ -107,5 +136,8 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
         shop.server_close()
     with open_store(url) as store:
         assert store.fetchall(
-            "SELECT contact_id, score, touchpoint, language FROM survey_responses ORDER BY contact_id") == [
-            ("c1", 9, "in-app widget", "ar"), ("c2", 3, "in-app widget", "en")]
+            "SELECT contact_id, kind, score, touchpoint, language FROM survey_responses ORDER BY contact_id, kind") == [
+            ("c1", "nps", 9, "in-app widget", "ar"), ("c2", "nps", 3, "in-app widget", "en"),
+            ("c3", "ces", 6, "in-app widget", "ar"), ("c3", "csat", 4, "in-app widget", "ar"),
+            ("c4", "ces", 6, "in-app widget", "en"), ("c4", "csat", 4, "in-app widget", "en")]
+        assert store.scalar("SELECT count(*) FROM contact_messages WHERE channel = 'widget'") == 6

@@ -32,6 +32,7 @@ from nabd.outreach.journey import load_journeys
 from nabd.outreach.onboarding_page import customer_onboarding
 from nabd.outreach.unsubscribe import subscriber, unsubscribe
 from nabd.store.calendar import today
+from nabd.web.i18n import catalogue
 from nabd.web.pages import _query, render
 from nabd.web.survey_pages import PROBLEM_STATUS, visitor_language, visitor_page
 from nabd.web.security import page_guard, store_of
@@ -109,9 +110,10 @@ async def journey_page(request: Request, journey_id: str) -> HTMLResponse:
 # --- the in-app survey widget ---------------------------------------------------------------------
 
 widget = APIRouter(include_in_schema=False)
-_NPS_ENDS = {"en": ("Not at all likely", "Extremely likely"), "ar": ("غير محتمل إطلاقاً", "محتمل جداً")}
-_WIDGET_TEXT = {"en": {"send": "Send", "thanks": "Thank you!", "close": "Close"},
-                "ar": {"send": "أرسل", "thanks": "شكراً لك!", "close": "إغلاق"}}
+# The words at the ends of each kind's scale (as on the survey page) and the widget's buttons, from the catalogue.
+_SCALE_ENDS = {"nps": ("Not at all likely", "Extremely likely"), "csat": ("Very dissatisfied", "Very satisfied"),
+               "ces": ("Very difficult", "Very easy")}
+_WIDGET_TEXT = {"send": "Send", "thanks": "Thank you!", "close": "Close"}
 
 
 def _allowed_origin(request: Request) -> str | None:
@@ -139,11 +141,13 @@ async def widget_question_route(request: Request, account: str = "", contact: st
         return _cors(origin, {"ask": False})
     language = asked.language
     low, high = asked.survey.scale
+    words = catalogue(language).gettext
     return _cors(origin, {
-        "ask": True, "survey_id": asked.survey.id, "language": language,
+        "ask": True, "survey_id": asked.survey.id, "kind": asked.survey.kind, "language": language,
         "direction": "rtl" if language == "ar" else "ltr",
         "question": asked.survey.question.text(language), "follow_up": asked.survey.follow_up.text(language),
-        "low": low, "high": high, "ends": _NPS_ENDS[language], **_WIDGET_TEXT[language],
+        "low": low, "high": high, "ends": [words(end) for end in _SCALE_ENDS[asked.survey.kind]],
+        **{name: words(text) for name, text in _WIDGET_TEXT.items()},
     })
 
 
