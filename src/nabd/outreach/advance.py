@@ -24,7 +24,8 @@ from nabd.health.scorecard import Scorecard
 from nabd.health.versions import active_scorecard
 from nabd.metrics.active import active_accounts
 from nabd.outreach.entry import entering
-from nabd.outreach.journey import Journey, Journeys, Step, load_journeys
+from nabd.outreach.journey import Journey, Journeys, Step
+from nabd.outreach.journey_versions import journeys_in_force
 from nabd.outreach.messages import compose, render, signed_token
 from nabd.playbooks.tasks import keep_within_cap, new_task_rows, open_tasks
 from nabd.store import Store
@@ -398,10 +399,10 @@ def advance_journeys(
 ) -> JourneyRun:
     """One day of every enabled journey: enrol, hold out, run the due steps. Safe to repeat for a day.
 
-    ``journeys`` defaults to NABD_JOURNEYS or the shipped file; ``base_url`` to NABD_PUBLIC_URL (the links
+    ``journeys`` defaults to those in force (the newest saved on the web, else NABD_JOURNEYS or the shipped file); ``base_url`` to NABD_PUBLIC_URL (the links
     in e-mails point there); ``limit`` to the survey book's contact limit (the one limit of both)."""
     settings = load_settings()
-    journeys = journeys or load_journeys(settings.journeys)
+    journeys = journeys or journeys_in_force(store)
     scorecard = scorecard or active_scorecard(store)
     now = now or utc_now()
     run = JourneyRun(as_of)
