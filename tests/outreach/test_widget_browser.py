@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpx
 from playwright.sync_api import expect, sync_playwright
@@ -19,11 +18,9 @@ from nabd.store import open_store
 from nabd.web.app import create_app
 from nabd.store.clock import utc_now
 from tests.outreach.conftest import add_contact, seed_company
+from tests.browser import artifact, launch
 from tests.serving import free_port, serve_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "outreach"
 
 
 def product_page(nabd: str, account: str, contact: str, signature: str) -> str:
@@ -63,7 +60,6 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
     nabd_port, product_port = free_port(), free_port()
     nabd, product = f"http://127.0.0.1:{nabd_port}", f"http://127.0.0.1:{product_port}"
     monkeypatch.setenv("NABD_WIDGET_ORIGINS", product)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pages = {"/huda": product_page(nabd, "a1", "c1", widget_signature(key, "a1", "c1")),
              "/sam": product_page(nabd, "a1", "c2", widget_signature(key, "a1", "c2")),
              "/omar": product_page(nabd, "a2", "c3", widget_signature(key, "a2", "c3")),
@@ -72,7 +68,7 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
     served = serve_in_thread(create_app(url, secret_key="widget-test"), nabd_port)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 900, "height": 700})
             page.goto(f"{product}/huda")
             panel = page.locator(".nabd-widget")
@@ -82,7 +78,7 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
             assert zero["x"] > ten["x"]  # mirrored: 0 on the right in Arabic
             panel.locator('[data-score="9"]').click()
             panel.locator("textarea").fill("الخدمة ممتازة والدعم سريع")
-            page.screenshot(path=str(ARTIFACTS / "03-widget-ar.png"))
+            page.screenshot(path=str(artifact("outreach", "03-widget-ar")))
             panel.get_by_role("button", name="أرسل").click()
             expect(panel.get_by_role("status")).to_have_text("شكراً لك!")
             assert page.context.cookies(nabd) == []  # no cookie from Nabd's domain
@@ -94,7 +90,7 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
             zero, ten = widget.locator('[data-score="0"]').bounding_box(), widget.locator('[data-score="10"]').bounding_box()
             assert zero["x"] < ten["x"]
             widget.locator('[data-score="3"]').click()
-            english.screenshot(path=str(ARTIFACTS / "04-widget-en.png"))
+            english.screenshot(path=str(artifact("outreach", "04-widget-en")))
             widget.get_by_role("button", name="Send").click()
             expect(widget.get_by_role("status")).to_have_text("Thank you!")
 
@@ -118,9 +114,10 @@ def test_the_widget_asks_signed_users_in_their_language_and_refuses_foreign_orig
                         asked.locator(f'[data-score="{high}"]').bounding_box()
                     assert (first["x"] > last["x"]) == (language == "ar")  # mirrored in Arabic: 1 on the right
                     asked.locator(f'[data-score="{high - 1}"]').click()
-                    visitor.screenshot(path=str(ARTIFACTS / f"05-widget-{kind}-{language}.png"))
+                    visitor.screenshot(path=str(artifact("outreach", f"05-widget-{kind}-{language}")))
                     asked.get_by_role("button", name="أرسل" if language == "ar" else "Send").click()
-                    expect(asked.get_by_role("status")).to_have_text("شكراً لك!" if language == "ar" else "Thank you!")
+                    expect(asked.get_by_role("status")).to_have_text("شكراً لك!" if language == "ar" else "Thank you!",
+                                                                     timeout=30_000)  # the answer is analysed first
             browser.close()
 
         good = {"account": "a2", "contact": "c3", "signature": widget_signature(key, "a2", "c3"), "score": 10}
