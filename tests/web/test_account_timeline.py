@@ -3,7 +3,7 @@ newest first, from one UNION query that runs the same on DuckDB and PostgreSQL."
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from nabd.store import open_store
 from nabd.store.clock import utc_now
