@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from nabd.store import Store, open_store
+from tests.browser import browser  # noqa: F401 - the shared Chromium fixture of every browser test
 
 POSTGRES_URL = os.environ.get("NABD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["duckdb", "postgres"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -11,6 +12,16 @@ from pydantic import BaseModel, ValidationError
 from nabd.errors import NabdError
 
 Model = TypeVar("Model", bound=BaseModel)
+Items = TypeVar("Items", bound=Sequence[Any])
+
+
+def unique_ids(items: Items, what: str) -> Items:
+    """``items`` when no two share an ``id``, else ValueError "<what> id 'x' is used twice" (a list validator)."""
+    ids = [item.id for item in items]
+    for item_id in ids:
+        if ids.count(item_id) > 1:
+            raise ValueError(f"{what} id {item_id!r} is used twice")
+    return items
 
 
 def load_model(path: str | Path, model: type[Model], *, what: str = "", tags: frozenset[str] = frozenset()) -> Model:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import expect
 
 from nabd.config import SmtpSettings
 from nabd.feedback.sending import send_survey
@@ -26,11 +25,9 @@ from nabd.store.clock import utc_now
 from nabd.web.app import create_app
 from nabd.web.users import add_token, add_user
 from tests.feedback.conftest import Mailbox, link_of, seed_contacts
+from tests.browser import shot
 from tests.serving import ServedApp, free_port, serve_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "feedback"
 
 
 @dataclass
@@ -67,17 +64,9 @@ def surveyed(tmp_path_factory) -> Iterator[Surveyed]:
     surveyed.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    shot(page, "feedback", name)
 
 
 def test_the_english_survey_page_asks_the_nps_question_on_a_0_to_10_scale(surveyed, browser):

@@ -61,3 +61,17 @@ def test_the_shipped_journeys_are_the_seeds_strategies():
     assert "خصماً أو ترقية مجانية" in journeys["red_band_save"].steps[0].email.body.ar
     assert journeys["exit_survey"].entry.lifecycle == "churned"
     assert journeys["exit_survey"].steps[0].survey.survey_id == "exit-reasons"
+
+
+def test_every_shipped_journey_has_an_arabic_and_english_description_in_the_seeds_terms():
+    journeys = {j.id: j for j in load_journeys().journeys}
+    assert all(j.description and j.description.ar and j.description.en for j in journeys.values())
+    assert "عرض الخصم أو ترقية مجانية" in journeys["red_band_save"].description.ar
+    assert "أرسل الاستبيان لمعرفة المزيد" in journeys["yellow_band_survey"].description.ar
+    assert "تواصل مع فريق المبيعات للارتقاء بالمبيعات" in journeys["green_band_upsell"].description.ar
+    assert journeys["exit_survey"].steps[1].label.ar == "مهمة: اتصل لمعرفة سبب المغادرة"
+
+
+def test_a_description_given_as_plain_text_is_refused_with_its_line():
+    text = SAVE_JOURNEY.replace("    entry:", "    description: Save them\n    entry:")
+    assert refused(text).startswith("journeys.yaml:4: journeys.0.description: Input should be a valid dictionary")

@@ -143,3 +143,19 @@ def test_a_contact_who_unsubscribes_after_the_email_was_queued_is_not_sent_it(co
     assert (done.sent, done.cancelled) == (1, 1) and [m["To"] for m in box.messages] == ["sam@acme.test"]
     assert company.fetchall("SELECT target, status FROM outbox ORDER BY target") == [
         ("huda@acme.test", "cancelled"), ("sam@acme.test", "sent")]
+
+
+def test_a_task_step_over_the_csm_daily_cap_stays_at_its_step_and_runs_the_next_day(company, mailbox, monkeypatch):
+    monkeypatch.setenv("NABD_TASKS_PER_CSM_PER_DAY", "1")  # carla owns a1 and a2: one task a day
+    band_change(company, "a1", DAY, "unhealthy", 42)
+    band_change(company, "a2", DAY, "unhealthy", 40)
+    advance(company, DAY)
+    run = advance(company, DAY + timedelta(days=7))
+    assert [t["account_id"] for t in task_list(company, owner="carla")] == ["a1"]
+    assert any("wait at their step" in note for note in run.notes)
+    assert company.fetchall("SELECT account_id, status, step FROM journey_enrolments ORDER BY account_id") == [
+        ("a1", "done", 4), ("a2", "active", 3)]
+    advance(company, DAY + timedelta(days=8))
+    assert sorted(t["account_id"] for t in task_list(company, owner="carla")) == ["a1", "a2"]
+    assert company.fetchall("SELECT account_id, status, step FROM journey_enrolments ORDER BY account_id") == [
+        ("a1", "done", 4), ("a2", "done", 4)]

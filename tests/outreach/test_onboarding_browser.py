@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import expect
 
 from nabd.config import SmtpSettings
 from nabd.feedback.throttle import ContactLimit
@@ -22,11 +21,9 @@ from nabd.store import open_store
 from nabd.web.app import create_app
 from tests.feedback.conftest import Mailbox
 from tests.outreach.conftest import add_contact
+from tests.browser import shot
 from tests.serving import free_port, serve_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "outreach"
 DAY = date(2026, 6, 1)
 
 
@@ -59,17 +56,9 @@ def links(tmp_path_factory) -> Iterator[dict[str, str]]:
     served.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    shot(page, "outreach", name)
 
 
 def test_the_welcome_email_links_to_the_onboarding_page_in_arabic_right_to_left(links, browser):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,12 +19,11 @@ from nabd.risk.churn_training import fit_churn_model
 from nabd.store import open_store
 from nabd.web.app import create_app
 from nabd.web.users import add_token, add_user
+from tests.browser import launch, shot
 from tests.serving import serve_in_thread
 from tests.web.conftest import PASSWORD, log_in
 
 AS_OF = date(2026, 10, 30)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "risk"
 
 
 @pytest.fixture(scope="module")
@@ -126,28 +124,27 @@ def test_a_csm_reads_risk_in_a_real_browser_in_english_and_arabic(risk_url, risk
     served = serve_in_thread(create_app(risk_url, secret_key="browser-test"))
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            chromium = launch(playwright)
             page = chromium.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"{served.base}/portfolio?sort=risk&order=desc")
             page.get_by_label("Login", exact=True).fill("ana")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Log in").click()
             expect(page.get_by_role("columnheader", name="Churn risk")).to_be_visible()
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.goto(f"{served.base}/accounts/{account}")
             expect(page.locator("#churn-risk li").first).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "account-risk-en.png"), full_page=True)
+            shot(page, "risk", "account-risk-en")
             page.get_by_role("link", name="About the churn model").click()
             expect(page.get_by_role("heading", name="Churn model")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "risk-model-en.png"), full_page=True)
+            shot(page, "risk", "risk-model-en")
             page.get_by_label("Language", exact=True).select_option("ar")
             page.get_by_role("button", name="Apply").click()
             expect(page.locator("html")).to_have_attribute("dir", "rtl")
             expect(page.get_by_role("heading", name="نموذج المغادرة")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "risk-model-ar.png"), full_page=True)
+            shot(page, "risk", "risk-model-ar")
             page.goto(f"{served.base}/accounts/{account}")
             expect(page.get_by_role("heading", name="خطر المغادرة")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "account-risk-ar.png"), full_page=True)
+            shot(page, "risk", "account-risk-ar")
             chromium.close()
     finally:
         served.stop()

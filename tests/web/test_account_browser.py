@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from nabd.store import open_store
 from nabd.store.calendar import today
 from tests.conftest import _drop_schema, fresh_url
 from tests.web.conftest import PASSWORD, seed_company
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _serve
+from tests.browser import artifact, log_in
+from tests.web.test_browser import _serve
 
 WIDTH = 1366
 WORDS = {  # what the reader sees, per language
@@ -40,20 +41,10 @@ def served(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
         _drop_schema(schema)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def _logged_in(browser: Browser, base: str, login: str) -> Page:
     page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-    page.goto(f"{base}/login")
-    page.locator("#login").fill(login)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
+    log_in(page, base, login, PASSWORD)
     page.wait_for_url(f"{base}/inbox")  # the risk inbox is the home page after login
     return page
 
@@ -128,5 +119,4 @@ def test_another_csm_cannot_write_on_an_account_that_is_not_hers(served, browser
 
 
 def _artifact(name: str):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS / f"{name}.png"
+    return artifact("web", name)

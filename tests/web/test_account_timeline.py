@@ -3,13 +3,14 @@ newest first, from one UNION query that runs the same on DuckDB and PostgreSQL."
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from nabd.store import open_store
 from nabd.store.clock import utc_now
 from nabd.web.account_input import add_note, override_score, rate_relationship, add_referral
 from nabd.web.read.timeline import KINDS, kinds_of, timeline
-from tests.web.conftest import seed_company
+from nabd.store.calendar import today as company_today
+from tests.web.conftest import log_in, page_csrf, seed_company
 
 
 def _company_with_history(store):
@@ -115,3 +116,34 @@ def test_a_score_move_of_ten_points_within_a_band_is_on_the_timeline_and_a_small
                       [today, utc_now()])
         found = timeline(store, "a3", today, kinds_of(["scores"]))
     assert [(item["kind"], item["previous"], item["value"]) for item in found.items] == [("score", 88, 98)]
+
+
+def _exit_reasons(store, today):
+    store.execute("INSERT INTO contacts (contact_id, account_id, name, email, language) "
+                  "VALUES ('c9', 'a1', 'Huda', 'huda@acme.test', 'ar')")
+    store.execute("INSERT INTO exit_reasons VALUES ('x1', 'a1', 'c9', 'competitor', 'Zoho', 'They had Arabic invoices', ?), "
+                  "('x2', 'a1', NULL, 'price', NULL, NULL, ?)",
+                  [datetime.combine(today - timedelta(days=1), datetime.min.time()),
+                   datetime.combine(today - timedelta(days=3), datetime.min.time())])
+
+
+def test_an_exit_reason_is_on_the_feed_with_its_competitor_and_comment_and_filters_alone(store_url):
+    with open_store(store_url) as store:
+        today = _company_with_history(store)
+        _exit_reasons(store, today)
+        found = timeline(store, "a1", today, kinds_of(["exit_reasons"]))
+    assert [(item["kind"], item["label"], item["detail"], item["title"], item["body"]) for item in found.items] == [
+        ("exit_reason", "competitor", "Zoho", "Huda", "They had Arabic invoices"),
+        ("exit_reason", "price", None, None, None)]
+    assert found.total == 2 and found.counts["exit_reason"] == 2
+
+
+def test_the_account_page_names_the_exit_reason_in_english_and_arabic(client):
+    log_in(client, "carla")
+    with client.app.state.store_lock:
+        _exit_reasons(client.app.state.store, company_today())
+    english = client.get("/accounts/a1?kind=exit_reasons").text
+    assert "Why they left" in english and "went to a competitor" in english and "Zoho" in english
+    client.post("/preferences", data={"language": "ar", "csrf_token": page_csrf(client)})
+    arabic = client.get("/accounts/a1?kind=exit_reasons").text
+    assert "أسباب المغادرة" in arabic and "انتقل إلى منافس" in arabic and "السعر" in arabic

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from nabd.store import open_store
 from nabd.web.app import create_app
+from tests.browser import log_in, shot
 from tests.serving import serve_in_thread
 from tests.web.conftest import PASSWORD, seed_company
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +41,14 @@ def _serve(url: str) -> Iterator[str]:
     served.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    shot(page, "web", name)
 
 
 def _log_in(page: Page, server: str) -> None:
+    log_in(page, server, "ana", PASSWORD)
     page.goto(f"{server}/portfolio")
-    page.get_by_label("Login", exact=True).fill("ana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
 
 

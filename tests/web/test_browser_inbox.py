@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from nabd.store import open_store
 from nabd.store.clock import utc_now
 from tests.web.conftest import PASSWORD, seed_company
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _serve
+from tests.browser import log_in, shot
+from tests.web.test_browser import _serve
 
 WIDTH = 1366
 
@@ -34,24 +35,13 @@ def server(tmp_path_factory) -> Iterator[str]:
     yield from _serve(url)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    shot(page, "web", name)
 
 
 def _log_in(page: Page, server: str, login: str) -> None:
-    page.goto(f"{server}/")
-    page.get_by_label("Login", exact=True).fill(login)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, server, login, PASSWORD)
 
 
 def _language(page: Page, code: str, apply: str) -> None:

@@ -11,21 +11,18 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from nabd.metrics.churn import customer_churn
 from nabd.metrics.mrr import mrr_movements
 from nabd.metrics.voice import ces
-from nabd.store import open_store
 from nabd.store.calendar import today
 from nabd.web.app import create_app
 from nabd.web.read.dashboard import headline_kpis, waterfall
+from tests.browser import shot
 from tests.serving import serve_in_thread
 from tests.web.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 NOVEMBER, OCTOBER = date(2026, 11, 1), date(2026, 10, 1)
 
 
@@ -81,13 +78,6 @@ def demo_server(demo_url: str) -> Iterator[str]:
     yield served.base
     served.stop()
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _texts(page: Page, chart: str) -> list[dict]:
@@ -146,8 +136,7 @@ def test_the_dashboard_reads_at_a_glance_in_both_languages(demo_server, browser,
     # competitor mentions per month arrive after the page (htmx): the demo's comments name none
     expect(page.locator("#competitors .count")).to_contain_text(
         "No survey comment or ticket named a competitor" if language == "en" else "لم يذكر أي تعليق")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"dashboard-glance-{language}.png"), full_page=True)
+    shot(page, "web", f"dashboard-glance-{language}")
     if language == "ar":  # back to English for the other tests of the session
         page.get_by_label("اللغة").select_option("en")
         page.get_by_role("button", name="تطبيق").click()

@@ -24,9 +24,10 @@ from nabd.health.scorecard import Scorecard
 from nabd.health.versions import active_scorecard
 from nabd.metrics.active import active_accounts
 from nabd.outreach.entry import entering
-from nabd.outreach.journey import Journey, Journeys, Step, load_journeys
+from nabd.outreach.journey import Journey, Journeys, Step
+from nabd.outreach.journey_versions import journeys_in_force
 from nabd.outreach.messages import compose, render, signed_token
-from nabd.playbooks.tasks import new_task_rows, open_tasks
+from nabd.playbooks.tasks import keep_within_cap, new_task_rows, open_tasks
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -250,8 +251,9 @@ def _emails(store: Store, group: list[Enrolment], number: int, step: Step, conte
     return outcomes
 
 
-def _tasks(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
-    """Open the step's task on each account of the group (nabd.playbooks.tasks.open_tasks, one statement)."""
+def _tasks(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str | None]:
+    """Open the step's task on each account of the group (nabd.playbooks.tasks.open_tasks, one statement), within
+    the per-CSM daily cap shared with playbooks; an account over the cap gets None (it stays at the step)."""
     assert step.task is not None
     due = datetime.combine(context.as_of + timedelta(days=step.task.due_in_days), time())
     rows = []
@@ -262,29 +264,36 @@ def _tasks(store: Store, group: list[Enrolment], number: int, step: Step, contex
                      "playbook": f"journey:{enrolment.journey.id}", "title": title, "owner": owner,
                      "priority": step.task.priority, "due_at": due, "cause": f"journey:{enrolment.journey.id}",
                      "as_of": context.as_of})
-    rows, over_cap = _under_cap(store, rows, context.as_of)
-    for rows_sql, params in new_task_rows(rows):
+    kept = _within_cap(store, rows, context.as_of)
+    for rows_sql, params in new_task_rows([row for row in rows if row["task_id"] in kept]):
         open_tasks(store, rows_sql, params, context.now)
-    context.run.tasks += len(rows)
-    return [f"task {row['task_id']}" for row in rows] + [f"no task for {row['account_id']}: {row['owner']} has the "
-                                                         "day's cap of tasks" for row in over_cap]
+    context.run.tasks += len(kept)
+    if len(kept) < len(rows):
+        context.run.notes.append(f"{group[0].journey.id}: {len(rows) - len(kept)} task(s) wait at their step for "
+                                 "the next run (the CSM has the day's cap of tasks: NABD_TASKS_PER_CSM_PER_DAY)")
+    return [f"task {row['task_id']}" if row["task_id"] in kept else None for row in rows]
 
 
-def _under_cap(store: Store, rows: list[dict], as_of: date) -> tuple[list[dict], list[dict]]:
-    """(kept, dropped): a journey's tasks count toward NABD_TASKS_PER_CSM_PER_DAY with the playbooks' (the
-    tasks already opened for each owner on as_of), so a first run does not flood a CSM."""
-    cap = load_settings().tasks_per_csm
-    given = dict(store.fetchall("SELECT coalesce(owner, ''), count(*) FROM tasks WHERE as_of = ? "
-                                "AND playbook IS NOT NULL GROUP BY 1", [as_of]))
-    kept, dropped = [], []
+JOURNEY_TASKS = "nabd_journey_tasks"
+
+
+def _within_cap(store: Store, rows: list[dict], as_of: date) -> set[str]:
+    """The task ids of ``rows`` within their owner's daily cap (nabd.playbooks.tasks.keep_within_cap, the one
+    cap of playbooks and journeys), in the group's order."""
+    places: dict[str, int] = {}
+    ranked = []
     for row in rows:
         owner = row["owner"] or ""
-        if given.get(owner, 0) < cap:
-            given[owner] = given.get(owner, 0) + 1
-            kept.append(row)
-        else:
-            dropped.append(row)
-    return kept, dropped
+        places[owner] = places.get(owner, 0) + 1
+        ranked.append((row["task_id"], owner, places[owner]))
+    store.execute(f"DROP TABLE IF EXISTS {JOURNEY_TASKS}")
+    store.execute(f"CREATE TEMPORARY TABLE {JOURNEY_TASKS} (task_id TEXT, task_owner TEXT, place INTEGER)")
+    try:
+        insert_rows(store, JOURNEY_TASKS, ("task_id", "task_owner", "place"), ranked)
+        keep_within_cap(store, JOURNEY_TASKS, as_of, load_settings().tasks_per_csm)
+        return {task_id for (task_id,) in store.fetchall(f"SELECT task_id FROM {JOURNEY_TASKS}")}
+    finally:
+        store.execute(f"DROP TABLE IF EXISTS {JOURNEY_TASKS}")
 
 
 def _webhooks(store: Store, group: list[Enrolment], number: int, step: Step, context: Context) -> list[str]:
@@ -320,7 +329,8 @@ ACTIONS = {"email": _emails, "task": _tasks, "webhook": _webhooks, "survey": _su
 
 def run_step(store: Store, journey: Journey, number: int, group: list[Enrolment], context: Context) -> list[Enrolment]:
     """Run step ``number`` for every enrolment of ``group`` (all at that step) and record it, in the caller's
-    transaction; returns the enrolments moved to their next step and its day."""
+    transaction; returns the enrolments moved to their next step and its day (those an action could not serve
+    today stay at this step, due, and are retried by the next run)."""
     step = journey.steps[number]
     if step.wait is not None:
         moved = [(e, f"wait {step.wait.days} days", number + 1, context.as_of + timedelta(days=step.wait.days))
@@ -332,15 +342,16 @@ def run_step(store: Store, journey: Journey, number: int, group: list[Enrolment]
             target = step.branch.then if holds else step.branch.otherwise
             moved.append((enrolment, f"{step.branch.condition}: {'yes' if holds else 'no'} -> {target}",
                           journey.target(number, target), context.as_of))
-    else:
+    else:  # an action's None outcome: not done today (a task over the cap), the enrolment stays at the step
         outcomes = ACTIONS[step.kind](store, group, number, step, context)
-        moved = [(e, outcome, number + 1, context.as_of) for e, outcome in zip(group, outcomes)]
+        moved = [(e, outcome, number + 1, context.as_of) for e, outcome in zip(group, outcomes)
+                 if outcome is not None]
     insert_rows(store, "journey_steps", ("journey", "account_id", "entered_on", "step", "kind", "outcome", "ran_on"),
                 [(journey.id, e.account_id, e.entered_on, number, step.kind, outcome[:500], context.as_of)
                  for e, outcome, _, _ in moved])
     following = [replace(e, step=to, due_on=day) for e, _, to, day in moved]
     set_state(store, journey, following, "active", context.now)
-    context.run.steps += len(group)
+    context.run.steps += len(moved)
     return following
 
 
@@ -390,10 +401,10 @@ def advance_journeys(
 ) -> JourneyRun:
     """One day of every enabled journey: enrol, hold out, run the due steps. Safe to repeat for a day.
 
-    ``journeys`` defaults to NABD_JOURNEYS or the shipped file; ``base_url`` to NABD_PUBLIC_URL (the links
+    ``journeys`` defaults to those in force (the newest saved on the web, else NABD_JOURNEYS or the shipped file); ``base_url`` to NABD_PUBLIC_URL (the links
     in e-mails point there); ``limit`` to the survey book's contact limit (the one limit of both)."""
     settings = load_settings()
-    journeys = journeys or load_journeys(settings.journeys)
+    journeys = journeys or journeys_in_force(store)
     scorecard = scorecard or active_scorecard(store)
     now = now or utc_now()
     run = JourneyRun(as_of)

@@ -12,18 +12,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.health.commands import date_option
 from nabd.health.versions import active_scorecard
 from nabd.outreach.dry_run import dry_run, journey_states
 from nabd.outreach.effect import journey_effect
 from nabd.outreach.journey import load_journeys
+from nabd.outreach.journey_versions import journeys_in_force
 from nabd.store.calendar import today
 
 journeys_app = typer.Typer(help="Journeys: multi-step programmes of e-mails, waits, branches and tasks (YAML).")
 FileOption = Annotated[Path | None, typer.Option(
-    "--file", "-f", help="Journeys YAML (default: NABD_JOURNEYS, else the shipped ones).", show_default=False,
+    "--file", "-f", help="Journeys YAML (default: those in force: the newest saved on the web, else NABD_JOURNEYS, "
+    "else the shipped ones).", show_default=False,
     exists=True, dir_okay=False)]
 
 
@@ -40,8 +41,8 @@ def check(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help
 @journeys_app.command("list")
 def list_journeys(database: DatabaseOption = None, file: FileOption = None) -> None:
     """The journeys the daily run follows, with their accounts by state and e-mails queued."""
-    journeys = load_journeys(file or load_settings().journeys)
     with open_configured_store(database) as store:
+        journeys = load_journeys(file) if file else journeys_in_force(store)
         rows = journey_states(store, journeys)
     table = Table("journey", "name", "holdout", "active", "done", "exited", "held out", "e-mails")
     for row in rows:
@@ -58,9 +59,9 @@ def dry_run_command(
     as_of: Annotated[datetime | None, date_option("--as-of", "The day (default: today in NABD_TIMEZONE).")] = None,
 ) -> None:
     """What the journey would do on a day, writing nothing: who would enter and the steps due."""
-    journey = load_journeys(file or load_settings().journeys).journey(name)
     day = as_of.date() if as_of else today()
     with open_configured_store(database) as store:
+        journey = (load_journeys(file) if file else journeys_in_force(store)).journey(name)
         found = dry_run(store, journey, day, active_scorecard(store))
         effect = journey_effect(store, journey.id, day)
     console.print(f"{journey.id} on {day}: {len(found.entering)} accounts would enter "

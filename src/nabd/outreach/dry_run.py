@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from jinja2 import TemplateError
+
 from nabd.health.scorecard import Scorecard
 from nabd.outreach.advance import due_enrolments
 from nabd.outreach.entry import entering
-from nabd.outreach.journey import Journey, Journeys
+from nabd.outreach.journey import TEMPLATE_FIELDS, Journey, Journeys
+from nabd.outreach.messages import render
 from nabd.store import Store
 
 
@@ -20,6 +23,7 @@ class DryRun:
     entering: list[dict] = field(default_factory=list)  # account_id, account_name, reason
     expected_held_out: float = 0.0
     due: list[dict] = field(default_factory=list)  # account_id, step, kind, what
+    messages: list[dict] = field(default_factory=list)  # the e-mails of the first account: step, subject, body
 
 
 def dry_run(store: Store, journey: Journey, as_of: date, scorecard: Scorecard) -> DryRun:
@@ -52,7 +56,37 @@ def dry_run(store: Store, journey: Journey, as_of: date, scorecard: Scorecard) -
         elif step.survey:
             what = f"survey {step.survey.survey_id}"
         found.due.append({"account_id": enrolment.account_id, "step": enrolment.step, "kind": step.kind, "what": what})
+    sample = found.entering[0] if found.entering else (found.due[0] if found.due else None)
+    if sample is not None:
+        found.messages = message_previews(store, journey, sample["account_id"], sample.get("reason", ""))
     return found
+
+
+def message_previews(store: Store, journey: Journey, account_id: str, reason: str) -> list[dict]:
+    """Each e-mail step of ``journey`` as the account's contacts would get it (the contact's own fields left
+    blank), in English and Arabic: step, account_id, subject {en, ar}, body {en, ar} (or the template's error)."""
+    found = store.records(
+        "SELECT a.name AS account_name, a.segment, a.plan, a.csm, a.country, "
+        "(SELECT h.band FROM health_scores h WHERE h.account_id = a.account_id ORDER BY h.as_of DESC LIMIT 1) AS band, "
+        "(SELECT h.score FROM health_scores h WHERE h.account_id = a.account_id ORDER BY h.as_of DESC LIMIT 1) AS score "
+        "FROM accounts a WHERE a.account_id = ?", [account_id])
+    fields = {**{name: "" for name in TEMPLATE_FIELDS}, **(found[0] if found else {}), "account_id": account_id,
+              "reason": reason, "journey": journey.id}
+    previews = []
+    for number, step in enumerate(journey.steps):
+        if step.email is None:
+            continue
+        shown: dict = {"step": number, "account_id": account_id}
+        for part in ("subject", "body"):
+            template = getattr(step.email, part)
+            shown[part] = {}
+            for language in ("en", "ar"):
+                try:
+                    shown[part][language] = render(template.text(language), fields)
+                except (TemplateError, TypeError, ValueError) as error:  # fails on this account's values
+                    shown[part][language] = f"(cannot be written for this account: {error})"
+        previews.append(shown)
+    return previews
 
 
 def journey_states(store: Store, journeys: Journeys) -> list[dict]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from nabd.errors import NabdError
 from nabd.feedback.surveys import load_surveys
 from nabd.playbooks.indicator_settings import INDICATORS
-from nabd.yamlfile import load_model, parse_model
+from nabd.yamlfile import load_model, parse_model, unique_ids
 
 DEFAULT_JOURNEYS = files("nabd.outreach") / "journeys.yaml"
 
@@ -192,9 +192,11 @@ class SurveyStep(_Strict):
 
 
 class Step(_Strict):
-    """One step: exactly one of email, wait, branch, task, webhook, survey; ``id`` names it for branches."""
+    """One step: exactly one of email, wait, branch, task, webhook, survey; ``id`` names it for branches and
+    ``label`` ({en, ar}, optional) is what the journey pages show for it (else its kind and settings)."""
 
     id: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$")
+    label: Bilingual | None = None
     email: EmailStep | None = None
     wait: WaitStep | None = None
     branch: BranchStep | None = None
@@ -220,7 +222,7 @@ KINDS = ("email", "wait", "branch", "task", "webhook", "survey")
 class Journey(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Bilingual
-    description: str = ""
+    description: Bilingual | None = None
     entry: Entry
     holdout: float = Field(0.0, ge=0, lt=1, description="the share of entering accounts held out (sent nothing)")
     reenter_after_days: int = Field(365, ge=1, description="days after entering before an account may enter again")
@@ -257,11 +259,7 @@ class Journeys(_Strict):
     @field_validator("journeys")
     @classmethod
     def _unique(cls, journeys: list[Journey]) -> list[Journey]:
-        ids = [j.id for j in journeys]
-        for journey_id in ids:
-            if ids.count(journey_id) > 1:
-                raise ValueError(f"journey id {journey_id!r} is used twice")
-        return journeys
+        return unique_ids(journeys, "journey")
 
     def journey(self, journey_id: str) -> Journey:
         for journey in self.journeys:

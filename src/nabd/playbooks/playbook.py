@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from nabd.playbooks.indicator_settings import INDICATORS
-from nabd.yamlfile import load_model, parse_model
+from nabd.yamlfile import load_model, parse_model, unique_ids
 
 DEFAULT_PLAYBOOKS = files("nabd.playbooks") / "default_playbooks.yaml"
 PLACEHOLDERS = ("account_id", "account_name", "csm", "segment", "plan", "band", "score", "action", "reason", "playbook")
@@ -229,11 +229,7 @@ class Playbooks(_Strict):
     @field_validator("playbooks")
     @classmethod
     def _unique(cls, playbooks: list[Playbook]) -> list[Playbook]:
-        ids = [p.id for p in playbooks]
-        for playbook_id in ids:
-            if ids.count(playbook_id) > 1:
-                raise ValueError(f"playbook id {playbook_id!r} is used twice")
-        return playbooks
+        return unique_ids(playbooks, "playbook")
 
 
 def load_playbooks(path: str | Path | None = None) -> Playbooks:

@@ -46,7 +46,7 @@ from nabd.playbooks.playbook import (
     Webhook,
     Wording,
 )
-from nabd.playbooks.tasks import new_task_rows, open_tasks
+from nabd.playbooks.tasks import keep_within_cap, new_task_rows, open_tasks
 from nabd.playbooks.wording import Words, word_task
 from nabd.store import Store
 from nabd.store.clock import utc_now
@@ -378,16 +378,6 @@ def _ranked_hits(store: Store, playbook: Playbook, hits_sql: str, as_of: date) -
     )
 
 
-def _keep_under_cap(store: Store, as_of: date, cap: int) -> None:
-    """Drop from HITS the accounts past their owner's cap: ``cap`` less the tasks the playbooks already
-    gave that owner on as_of."""
-    store.execute(
-        f"DELETE FROM {HITS} WHERE place > ? - (SELECT count(*) FROM tasks t WHERE t.as_of = ? "
-        f"AND t.playbook IS NOT NULL AND coalesce(t.owner, '') = {HITS}.task_owner)",
-        [cap, as_of],
-    )
-
-
 def run_playbook(
     store: Store, playbook: Playbook, as_of: date, scorecard: Scorecard, run: PlaybookRun, cap: int | None = None,
 ) -> int:
@@ -399,7 +389,7 @@ def run_playbook(
     try:
         if any(isinstance(step, Task | Survey) for step in playbook.steps):
             before = int(store.scalar(f"SELECT count(*) FROM {HITS}"))
-            _keep_under_cap(store, as_of, cap)
+            keep_within_cap(store, HITS, as_of, cap)
             waiting = before - int(store.scalar(f"SELECT count(*) FROM {HITS}"))
             if waiting:
                 run.waiting[playbook.id] = waiting

@@ -111,6 +111,17 @@ def open_tasks(store: Store, rows_sql: str, params: Sequence[Any] = (), now: dat
     )
 
 
+def keep_within_cap(store: Store, table: str, as_of: date, cap: int) -> None:
+    """Delete from ``table`` (columns task_owner, place: the row's rank among its owner's rows) the rows past
+    their owner's cap of tasks for as_of: ``cap`` (NABD_TASKS_PER_CSM_PER_DAY) less the tasks playbooks and
+    journeys already opened for that owner on as_of. The one cap: playbooks and journeys both call it."""
+    store.execute(
+        f"DELETE FROM {table} WHERE place > ? - (SELECT count(*) FROM tasks t WHERE t.as_of = ? "
+        f"AND t.playbook IS NOT NULL AND coalesce(t.owner, '') = {table}.task_owner)",
+        [cap, as_of],
+    )
+
+
 def add_task(
     store: Store, account_id: str, title: str, owner: str, due_at: date | None, playbook: str | None = None, *,
     cause: str | None = None, evidence: dict[str, Any] | None = None, wording: dict[str, str] | None = None,

@@ -305,7 +305,7 @@ async def account_page(
     return render(
         request, "account.html", latest=latest, theme_names=THEME_NAMES, today=today(), chosen_kinds=kind or [],
         kind_groups=timelines.KIND_GROUPS, activity_kinds=timelines.ACTIVITY_KINDS, timeline_page=page,
-        indicator_names=timelines.INDICATOR_NAMES, timedelta=timedelta,
+        indicator_names=timelines.INDICATOR_NAMES, reason_names=timelines.REASON_NAMES, timedelta=timedelta,
         timeline_pages=max(1, -(-shown["timeline"].total // TIMELINE_PAGE)),
         page_url=lambda number: str(request.url.include_query_params(page=number)) + "#timeline",
         **shown,

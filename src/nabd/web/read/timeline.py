@@ -20,6 +20,7 @@ previous, label, detail, actor.
 | referral | referrals | | referred account |
 | ticket | tickets | | priority / category |
 | survey | survey_responses | score | nps/csat/ces / language; title = contact |
+| exit_reason | exit_reasons (the exit survey) | | reason code / competitor; title = contact, body = comment |
 | invoice_late | invoices paid after due | amount / days late | currency |
 | subscription | subscriptions | mrr / previous mrr | new, upgrade, downgrade, cancel / currency |
 
@@ -34,13 +35,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from nabd.report.wording import REASON_NAMES  # noqa: F401 - the exit reasons' names (ar, en), for the page
 from nabd.store import Store
 from nabd.web.read.bands import scorecard_shown
 
 ACTIVITY_KINDS = ("note", "call", "meeting", "email", "qbr")
 KINDS = (
     "band", "score", "warning", "task_opened", "task_closed", *ACTIVITY_KINDS, "override", "rating",
-    "referral", "ticket", "survey", "invoice_late", "subscription",
+    "referral", "ticket", "survey", "exit_reason", "invoice_late", "subscription",
 )
 KIND_GROUPS = {  # the filter's choices: one name for several kinds
     "scores": ("band", "score", "override"),
@@ -49,6 +51,7 @@ KIND_GROUPS = {  # the filter's choices: one name for several kinds
     "activities": ACTIVITY_KINDS,
     "tickets": ("ticket",),
     "surveys": ("survey", "rating", "referral"),
+    "exit_reasons": ("exit_reason",),
     "billing": ("invoice_late", "subscription"),
 }
 SCORE_MOVE = 10  # a score change within a band shows when it moved at least this many points
@@ -105,6 +108,10 @@ _PARTS: tuple[tuple[str, str], ...] = (
                        "survey_responses s LEFT JOIN contacts c ON c.contact_id = s.contact_id "
                        "WHERE s.account_id = ?", title="coalesce(c.name, s.contact_id)", body="s.comment",
                        value="s.score", label="s.kind", detail="s.language")),
+    ("exit_reason", _select("'exit_reason'", "x.responded_at", "x.response_id",
+                            "exit_reasons x LEFT JOIN contacts c ON c.contact_id = x.contact_id "
+                            "WHERE x.account_id = ?", title="coalesce(c.name, x.contact_id)", body="x.comment",
+                            label="x.reason", detail="x.competitor")),
     ("invoice_late", _select("'invoice_late'", "paid_at", "invoice_id",
                              "invoices WHERE account_id = ? AND paid_at > due_at",
                              value="amount", previous="paid_at - due_at", label="currency")),

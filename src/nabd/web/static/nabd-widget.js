@@ -5,8 +5,9 @@
  *
  * data-signature is hex HMAC-SHA256(widget key, "ACCOUNT_ID:CONTACT_ID") computed by your server
  * (`nabd feedback widget-key` prints the key); your page's origin must be in NABD_WIDGET_ORIGINS.
- * The widget asks Nabd whether to ask this user now (survey rules and the contact limit), shows the NPS
- * question in the user's language (the 0-10 scale runs right to left in Arabic) and posts the answer.
+ * The widget asks Nabd whether to ask this user now (survey rules and the contact limit: every ask counts),
+ * shows the NPS (0-10), CSAT (1-5) or CES (1-7) question in the user's language (the scale runs right to
+ * left in Arabic) and posts the answer.
  */
 (function () {
   "use strict";
@@ -28,7 +29,8 @@
 
   function show(question) {
     var panel = element("section", {
-      "class": "nabd-widget", "role": "dialog", "aria-label": question.question, "lang": question.language,
+      "class": "nabd-widget", "role": "dialog", "data-kind": question.kind, "aria-label": question.question,
+      "lang": question.language,
       "dir": question.direction,
       "style": "position:fixed;bottom:1rem;inset-inline-end:1rem;max-width:26rem;background:#fff;color:#1f2933;" +
                "border:1px solid #9aa5b1;border-radius:.6rem;padding:1rem;box-shadow:0 4px 16px rgba(0,0,0,.15);" +
