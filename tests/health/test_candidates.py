@@ -61,3 +61,13 @@ def test_every_candidate_is_computed_in_one_pass_for_every_active_account(store)
     assert sorted(r["account_id"] for r in rows) == ["A", "B"]
     by_account = {r["account_id"]: r for r in rows}
     assert by_account["A"]["r__active_days"] == 2 and by_account["B"]["r__days_since_last_event"] == 18
+
+
+def test_every_candidate_has_an_arabic_name(store):
+    _company(store)
+    given(store, tickets=[ticket("T1", "A", ts(date(2024, 6, 1)))])
+    names = {m.id: m.name.ar for m in candidate_measures(store, AS_OF, 1)}
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in ar) for ar in names.values()), names
+    rate = next(m for m in candidate_measures(store, AS_OF, 1) if m.type == "event_rate" and m.params.events
+                == ["task_done"])
+    assert rate.name.ar == "task_done لكل 28 يومًا"

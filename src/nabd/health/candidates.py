@@ -37,12 +37,30 @@ TABLES = {
     "referrals": [("referrals", "count", 365, True)],
     "relationship_ratings": [("csm_rating", "score", 365, True)],
 }
+# measure type -> its Arabic name (the seeds' and the shipped scorecards' terms); the English name is the
+# type with spaces
+ARABIC = {
+    "active_days": "أيام النشاط",
+    "events_per_active_day": "الأحداث في كل يوم نشاط",
+    "event_types_used": "أنواع النشاط المستخدمة",
+    "days_since_last_event": "الأيام منذ آخر نشاط",
+    "event_trend": "اتجاه النشاط",
+    "event_rate": "الأحداث لكل 28 يومًا",
+    "ticket_frequency": "تكرار تذاكر الدعم المفتوحة",
+    "ticket_trend": "اتجاه تذاكر الدعم",
+    "payment_days_overdue": "أيام تأخير الدفع",
+    "late_invoice_share": "نسبة الفواتير المتأخرة",
+    "referrals": "الإحالات",
+    "csm_rating": "جودة العلاقة مع فريق الشركة",
+}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def _spec(measure_id: str, mtype: str, unit: str, window: int, higher: bool, name: str, **params) -> MeasureSpec:
+def _spec(measure_id: str, mtype: str, unit: str, window: int, higher: bool, name: tuple[str, str],
+          **params) -> MeasureSpec:
+    """A candidate scored as a percentile with weight 1; ``name`` is (English, Arabic)."""
     return MeasureSpec.model_validate({
-        "id": measure_id, "type": mtype, "name": {"en": name, "ar": name}, "unit": unit, "weight": 1,
+        "id": measure_id, "type": mtype, "name": {"en": name[0], "ar": name[1]}, "unit": unit, "weight": 1,
         "params": {"window_days": window, **params},
         "rule": {"kind": "percentile", "higher_is_better": higher},
     })
@@ -60,9 +78,9 @@ def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list
     Per-event-type candidates (rate per 28 days, trend; value per 28 days when the type carries values)
     are for the types first seen by as_of and used by at least ``min_accounts`` accounts in the 90 days
     before it (rarer types cannot rank accounts)."""
-    specs = [_spec(mtype, mtype, unit, window, higher, mtype.replace("_", " "))
+    specs = [_spec(mtype, mtype, unit, window, higher, (mtype.replace("_", " "), ARABIC[mtype]))
              for mtype, unit, window, higher in ACTIVITY]
-    specs.append(_spec("tenure_days", "tenure_days", "days", 30, True, "tenure"))
+    specs.append(_spec("tenure_days", "tenure_days", "days", 30, True, ("tenure", "مدة الاشتراك")))
     types = store.fetchall(
         "SELECT d.event_type, count(DISTINCT d.account_id), sum(CASE WHEN d.contact_id <> '' THEN 1 ELSE 0 END), "
         "sum(CASE WHEN d.value_sum <> 0 THEN 1 ELSE 0 END) FROM activity_daily d "
@@ -72,32 +90,37 @@ def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list
     )
     if any(with_contact for _, _, with_contact, _ in types):
         specs.append(_spec("active_contact_days", "active_days", "count", WINDOW_DAYS, True,
-                           "active (contact, day) pairs", grain="contact"))
+                           ("active (contact, day) pairs", "أزواج (جهة اتصال، يوم) النشطة"), grain="contact"))
     for event_type, accounts, _, with_value in types:
         if accounts < min_accounts:
             continue
         specs.append(_spec(event_type_id("rate", event_type), "event_rate", "count", WINDOW_DAYS, True,
-                           f"{event_type} per 28 days", events=[event_type]))
+                           (f"{event_type} per 28 days", f"{event_type} لكل 28 يومًا"), events=[event_type]))
         specs.append(_spec(event_type_id("trend", event_type), "event_trend", "ratio", WINDOW_DAYS, True,
-                           f"{event_type} trend", events=[event_type]))
+                           (f"{event_type} trend", f"اتجاه {event_type}"), events=[event_type]))
         if with_value:
             specs.append(_spec(event_type_id("value", event_type), "event_rate", "count", WINDOW_DAYS, True,
-                               f"{event_type} value per 28 days", events=[event_type], sum="value"))
+                               (f"{event_type} value per 28 days", f"قيمة {event_type} لكل 28 يومًا"),
+                               events=[event_type], sum="value"))
     for table, measures in TABLES.items():
         if store.scalar(f"SELECT count(*) FROM {table}"):
-            specs += [_spec(mtype, mtype, unit, window, higher, mtype.replace("_", " "))
+            specs += [_spec(mtype, mtype, unit, window, higher, (mtype.replace("_", " "), ARABIC[mtype]))
                       for mtype, unit, window, higher in measures]
     if store.scalar("SELECT count(*) FROM tickets WHERE csat IS NOT NULL"):
-        specs.append(_spec("ticket_csat", "ticket_csat", "score", 180, True, "ticket CSAT"))
+        specs.append(_spec("ticket_csat", "ticket_csat", "score", 180, True,
+                           ("ticket CSAT", "رضا العملاء عن التذاكر")))
     if store.scalar("SELECT count(*) FROM survey_responses WHERE kind = 'nps'"):
-        specs += [_spec("nps_latest", "nps_latest", "score", 365, True, "latest NPS answer"),
-                  _spec("nps_trend", "nps_trend", "score", 180, True, "NPS trend")]
+        specs += [_spec("nps_latest", "nps_latest", "score", 365, True, ("latest NPS answer", "آخر إجابة NPS")),
+                  _spec("nps_trend", "nps_trend", "score", 180, True, ("NPS trend", "اتجاه إجابات NPS"))]
     if store.scalar("SELECT count(*) FROM subscriptions WHERE quantity > 1"):
-        specs.append(_spec("new_licences", "new_licences", "count", 90, True, "licences added"))
+        specs.append(_spec("new_licences", "new_licences", "count", 90, True,
+                           ("licences added", "الحصول على تراخيص جديدة")))
         if any(with_contact for _, _, with_contact, _ in types):
-            specs.append(_spec("licence_utilisation", "licence_utilisation", "ratio", 30, True, "licence utilisation"))
+            specs.append(_spec("licence_utilisation", "licence_utilisation", "ratio", 30, True,
+                               ("licence utilisation", "نسبة استخدام التراخيص")))
     if store.scalar("SELECT count(*) FROM subscriptions WHERE renewal_date IS NOT NULL"):
-        specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True, "days to renewal"))
+        specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True,
+                           ("days to renewal", "الأيام حتى التجديد")))
     return specs + _more_candidates(store)
 
 
@@ -105,10 +128,13 @@ def _more_candidates(store: Store) -> list[MeasureSpec]:
     """Further families (issue 22): MRR change over a quarter, CSAT and CES answers, comment sentiment."""
     specs = []
     if store.scalar("SELECT count(*) FROM subscriptions WHERE mrr > 0"):
-        specs.append(_spec("mrr_change", "mrr_change", "ratio", 90, True, "MRR change over 90 days"))
+        specs.append(_spec("mrr_change", "mrr_change", "ratio", 90, True,
+                           ("MRR change over 90 days", "تغيّر الإيراد الشهري المتكرر خلال 90 يومًا")))
     for kind in ("csat", "ces"):
         if store.scalar("SELECT count(*) FROM survey_responses WHERE kind = ?", [kind]):
-            specs.append(_spec(f"{kind}_mean", f"{kind}_mean", "score", 180, True, f"mean {kind.upper()} answer"))
+            specs.append(_spec(f"{kind}_mean", f"{kind}_mean", "score", 180, True,
+                               (f"mean {kind.upper()} answer", f"متوسط إجابات {kind.upper()}")))
     if store.scalar("SELECT count(*) FROM feedback_analysis"):
-        specs.append(_spec("sentiment", "sentiment", "score", 90, True, "comment sentiment"))
+        specs.append(_spec("sentiment", "sentiment", "score", 90, True,
+                           ("comment sentiment", "المشاعر في ردود الفعل")))
     return specs
