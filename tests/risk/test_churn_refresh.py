@@ -44,8 +44,8 @@ def _load(store, first: int, last: int) -> None:
     store.execute(
         "INSERT INTO activity_daily SELECT 'A' || lpad(CAST(a.i AS TEXT), 3, '0'), '', "
         f"CAST(? AS DATE) + CAST(d.n AS INTEGER), 'login', 1 + (a.i + d.n) % 4, 0.0 "
-        "FROM generate_series(0, ?) AS a(i), generate_series(?, ?) AS d(n) "
-        f"WHERE d.n % 3 = a.i % 3 AND d.n < {churn}", [START, ACCOUNTS - 1, first + 1, last])
+        f"FROM generate_series(0, {ACCOUNTS - 1}) AS a(i), generate_series({first + 1}, {last}) AS d(n) "
+        f"WHERE d.n % 3 = a.i % 3 AND d.n < {churn}", [START])
     record_event_types(store, "SELECT event_type, day FROM activity_daily")
 
 
