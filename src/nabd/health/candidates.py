@@ -7,7 +7,9 @@ What the store holds decides the candidates, never a vocabulary: every event typ
 gives active days, events per active day, event types used, recency and trend; contact ids, when events
 carry them, give active (contact, day) pairs; event values give value sums; each other table that has
 rows gives its measures (tickets, invoices, NPS answers, referrals, CSM ratings, licences, renewals);
-subscriptions give tenure. Renaming every event type renames the per-type candidates and nothing else.
+subscriptions give tenure; recorded onboarding milestones give onboarding progress and the days since the
+last milestone; early-warning firings give their count (in total and per indicator). Renaming every event
+type renames the per-type candidates and nothing else.
 """
 
 from __future__ import annotations
@@ -121,11 +123,13 @@ def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list
     if store.scalar("SELECT count(*) FROM subscriptions WHERE renewal_date IS NOT NULL"):
         specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True,
                            ("days to renewal", "الأيام حتى التجديد")))
-    return specs + _more_candidates(store)
+    return specs + _more_candidates(store, as_of, min_accounts)
 
 
-def _more_candidates(store: Store) -> list[MeasureSpec]:
-    """Further families (issue 22): MRR change over a quarter, CSAT and CES answers, comment sentiment."""
+def _more_candidates(store: Store, as_of: date, min_accounts: int) -> list[MeasureSpec]:
+    """Further families (issue 22): MRR change over a quarter, CSAT and CES answers, comment sentiment,
+    onboarding progress, early-warning firings (in total, and per indicator fired for at least
+    ``min_accounts`` accounts in the RECENCY_DAYS before as_of)."""
     specs = []
     if store.scalar("SELECT count(*) FROM subscriptions WHERE mrr > 0"):
         specs.append(_spec("mrr_change", "mrr_change", "ratio", 90, True,
@@ -137,4 +141,20 @@ def _more_candidates(store: Store) -> list[MeasureSpec]:
     if store.scalar("SELECT count(*) FROM feedback_analysis"):
         specs.append(_spec("sentiment", "sentiment", "score", 90, True,
                            ("comment sentiment", "المشاعر في ردود الفعل")))
+    if store.scalar("SELECT count(*) FROM onboarding_milestones WHERE completed_on <= ?", [as_of]):
+        specs += [_spec("onboarding_progress", "onboarding_progress", "ratio", 30, True,
+                        ("onboarding progress", "تقدم التهيئة")),
+                  _spec("days_since_milestone", "days_since_milestone", "days", 30, False,
+                        ("days since the last onboarding milestone", "الأيام منذ آخر مرحلة تهيئة"))]
+    fired = store.fetchall(
+        "SELECT indicator, count(DISTINCT account_id) FROM indicator_firings WHERE as_of <= ? AND as_of > ? "
+        "GROUP BY indicator ORDER BY indicator", [as_of, date.fromordinal(as_of.toordinal() - RECENCY_DAYS)])
+    if fired:
+        specs.append(_spec("indicator_firings", "indicator_firings", "count", RECENCY_DAYS, False,
+                           ("early warnings in 90 days", "إنذارات المؤشرات خلال 90 يومًا")))
+    for indicator, accounts in fired:
+        if accounts >= min_accounts and len(fired) > 1:
+            specs.append(_spec(event_type_id("fired", indicator), "indicator_firings", "count", RECENCY_DAYS, False,
+                               (f"{indicator} warnings in 90 days", f"إنذارات {indicator} خلال 90 يومًا"),
+                               indicators=[indicator]))
     return specs
