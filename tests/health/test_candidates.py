@@ -61,3 +61,29 @@ def test_every_candidate_is_computed_in_one_pass_for_every_active_account(store)
     assert sorted(r["account_id"] for r in rows) == ["A", "B"]
     by_account = {r["account_id"]: r for r in rows}
     assert by_account["A"]["r__active_days"] == 2 and by_account["B"]["r__days_since_last_event"] == 18
+
+
+def test_every_candidate_has_an_arabic_name(store):
+    _company(store)
+    given(store, tickets=[ticket("T1", "A", ts(date(2024, 6, 1)))])
+    names = {m.id: m.name.ar for m in candidate_measures(store, AS_OF, 1)}
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in ar) for ar in names.values()), names
+    rate = next(m for m in candidate_measures(store, AS_OF, 1) if m.type == "event_rate" and m.params.events
+                == ["task_done"])
+    assert rate.name.ar == "task_done لكل 28 يومًا"
+
+
+def test_onboarding_and_warning_candidates_appear_only_once_the_store_has_such_rows_by_as_of(store):
+    _company(store)
+    types = lambda: {m.type for m in candidate_measures(store, AS_OF, 1)}  # noqa: E731
+    assert not {"onboarding_progress", "days_since_milestone", "indicator_firings"} & types()
+    given(store, onboarding_milestones=[("A", "setup", date(2024, 7, 2))],
+          indicator_firings=[("A", "usage_drop", date(2024, 7, 2), "{}", ts(date(2024, 7, 2)))])
+    assert not {"onboarding_progress", "indicator_firings"} & types(), "facts after as_of give no candidate"
+    given(store, onboarding_milestones=[("A", "invite", date(2024, 6, 2))],
+          indicator_firings=[("A", "usage_drop", date(2024, 6, 2), "{}", ts(date(2024, 6, 2))),
+                             ("B", "no_login", date(2024, 6, 3), "{}", ts(date(2024, 6, 3)))])
+    firings = [m for m in candidate_measures(store, AS_OF, 1) if m.type == "indicator_firings"]
+    assert {"onboarding_progress", "days_since_milestone"} <= types()
+    assert [m.params.indicators for m in firings] == [None, ["no_login"], ["usage_drop"]]
+    assert firings[1].name.ar == "إنذارات no_login خلال 90 يومًا"

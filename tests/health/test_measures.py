@@ -315,6 +315,41 @@ def test_days_to_renewal_is_the_nearest_renewal_of_an_active_period(store):
     assert value(store, "days_to_renewal") == 90
 
 
+def _milestones(store):
+    """A and B on plan basic, C on plan pro: the plan basic has met {setup, invite} by as_of, pro {setup}."""
+    given(store, accounts=[account("A"), account("B"), ("C", "C", "SMB", "pro", "csm.a", "SA", "ar", None, "active")],
+          subscriptions=[period("SA", "A"), period("SB", "B"), period("SC", "C")],
+          onboarding_milestones=[("A", "setup", date(2024, 6, 10)), ("B", "setup", date(2024, 5, 1)),
+                                 ("B", "invite", date(2024, 6, 2)), ("A", "invite", AFTER),
+                                 ("C", "setup", date(2024, 6, 20)), ("C", "report", AFTER)])
+
+
+def test_onboarding_progress_is_milestones_met_by_as_of_over_the_plans_milestones(store):
+    # A: 1 of basic's 2 (its invite on 07-01 is after as_of); B: 2 of 2; C: 1 of pro's 1 (report is later)
+    _milestones(store)
+    assert [value(store, "onboarding_progress", account_id=a) for a in "ABC"] == [0.5, 1.0, 1.0]
+
+
+def test_days_since_milestone_is_as_of_minus_the_last_milestone_met_by_then(store):
+    # A: 06-30 - 06-10 = 20 (not 07-01's); B: 06-30 - 06-02 = 28
+    _milestones(store)
+    assert [value(store, "days_since_milestone", account_id=a) for a in "AB"] == [20, 28]
+
+
+def test_indicator_firings_count_the_windows_firings_of_every_or_the_named_indicators(store):
+    # window 90 days = 04-02..06-30: A fired usage_drop on 06-01 and 06-29, no_login on 06-20 (04-01 and 07-01
+    # are outside); B never fired: 0
+    customer(store, "A")
+    customer(store, "B")
+    fired = [("A", "usage_drop", date(2024, 6, 1)), ("A", "usage_drop", date(2024, 6, 29)),
+             ("A", "no_login", date(2024, 6, 20)), ("A", "usage_drop", date(2024, 4, 1)),
+             ("A", "no_login", AFTER)]
+    given(store, indicator_firings=[(a, i, d, "{}", ts(d)) for a, i, d in fired])
+    assert value(store, "indicator_firings", window=90) == 3
+    assert value(store, "indicator_firings", window=90, account_id="B") == 0
+    assert value(store, "indicator_firings", window=90, params="indicators: [usage_drop]") == 2
+
+
 def test_a_custom_measure_runs_its_sql_with_as_of(store):
     # tickets opened before as_of: 2 (the 07-02 ticket is after it)
     customer(store, "A")

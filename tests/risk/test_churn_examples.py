@@ -122,6 +122,26 @@ def _sentiment_later(store):
                   "('survey_response', 'S2', 'A', 'en', 'negative', -0.9, '[]', 'y', 'm', ?)", [ts(AFTER)])
 
 
+def _milestones(store):
+    given(store, onboarding_milestones=[("A", "setup", AS_OF - timedelta(days=10)),
+                                        ("B", "setup", AS_OF - timedelta(days=30)),
+                                        ("B", "invite", AS_OF - timedelta(days=5))])
+
+
+def _milestones_later(store):
+    given(store, onboarding_milestones=[("A", "invite", AFTER), ("C", "setup", AFTER), ("C", "report", AFTER)])
+
+
+def _firings(store):
+    given(store, indicator_firings=[("A", "usage_drop", AS_OF - timedelta(days=3), "{}", ts(AS_OF)),
+                                    ("B", "ticket_spike", AS_OF - timedelta(days=2), "{}", ts(AS_OF))])
+
+
+def _firings_later(store):
+    given(store, indicator_firings=[("A", "usage_drop", AFTER, "{}", ts(AFTER)),
+                                    ("C", "usage_drop", AFTER, "{}", ts(AFTER))])
+
+
 # family -> (facts known by AS_OF, facts after it, the measure types of the family)
 FAMILIES = {
     "activity": (lambda store: None, _activity_later,
@@ -137,6 +157,8 @@ FAMILIES = {
     "mrr": (lambda store: None, _price_cut_later, {"mrr_change"}),
     "csat and ces": (_csat_ces, _csat_ces_later, {"csat_mean", "ces_mean"}),
     "sentiment": (_sentiment, _sentiment_later, {"sentiment"}),
+    "onboarding": (_milestones, _milestones_later, {"onboarding_progress", "days_since_milestone"}),
+    "indicator firings": (_firings, _firings_later, {"indicator_firings"}),
 }
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from nabd.demo import build_demo
 from nabd.feedback.analysis import analyse_comments
+from nabd.playbooks.indicators import evaluate_indicators
+from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.store import Store, open_store
 from nabd.store.parquet import export_parquet
 from nabd.store.spark import SparkStore, spark_session, spark_store
@@ -20,6 +22,7 @@ from tests.conftest import _drop_schema, fresh_url
 
 AS_OF = date(2026, 10, 31)
 ANALYSED_SINCE = datetime(2026, 4, 1)  # the comments the sentiment measure reads (as `nabd demo` analyses them)
+WARNED_ON = (date(2026, 10, 17), date(2026, 10, 24))  # early warnings the indicator_firings measure reads
 DEMO = {"accounts": 80, "months": 18, "seed": 7, "end_date": AS_OF}
 SMALL_SPARK = {  # a few rows per query: Spark's overheads per query, not its data, are the tests' time
     "spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "2", "spark.ui.enabled": "false",
@@ -47,8 +50,11 @@ def engines(tmp_path_factory) -> Iterator[Engines]:
     url, schema = fresh_url("postgres", folder)
     postgres = open_store(url)
     build_demo(postgres, **DEMO, workdir=folder / "postgres_files")
-    for store in (duckdb, postgres):
+    for store in (duckdb, postgres):  # as `nabd demo` does: comments analysed, milestones met, warnings raised
         analyse_comments(store, since=ANALYSED_SINCE)
+        refresh_onboarding(store, load_onboarding())
+        for day in WARNED_ON:
+            evaluate_indicators(store, day)
     export_parquet(postgres, folder / "parquet")
     spark = spark_store(folder / "parquet", session=spark_session("local[2]", SMALL_SPARK))
     yield Engines(duckdb, postgres, spark, folder / "parquet", url)

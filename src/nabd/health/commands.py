@@ -14,14 +14,12 @@ from typing import Annotated
 import typer
 from rich.table import Column, Table
 
-from nabd.config import load_settings
 from nabd.console import DatabaseOption, console, errors, open_configured_store
 from nabd.errors import NabdError
 from nabd.health.backtest import backtest_dates, backtest_record, backtest_rows, render_backtest, run_backtest
 from nabd.health.coverage import unscored_cause
 from nabd.health.explain import explain, render_explanation
 from nabd.health.parquet_scores import score_to_parquet, store_back
-from nabd.health.portfolio import portfolio
 from nabd.health.profile import profile
 from nabd.health.profile_view import missing_signals, render_profile
 from nabd.health.scorecard import Scorecard, with_vocabulary
@@ -251,34 +249,6 @@ def suggest_command(
         console.print("nothing written: add --write FILE to save the suggested scorecard")
 
 
-def portfolio_command(
-    segment: Annotated[str | None, typer.Option("--segment", help="Only accounts of this segment.")] = None,
-    csm: Annotated[str | None, typer.Option("--csm", help="Only accounts of this CSM (login).")] = None,
-    band: Annotated[str | None, typer.Option("--band", help="Only this band: its id, colour or name (e.g. red).")] = None,
-    as_of: Annotated[datetime | None, date_option("--as-of", help="Scores of this day (default: the latest scored).")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Accounts listed (worst score first).")] = 20,
-    scorecard: ScorecardOption = None,
-    database: DatabaseOption = None,
-) -> None:
-    """Accounts by health band: counts and MRR per band, then the accounts, worst score first."""
-    currency = load_settings(database).reporting_currency
-    with open_configured_store(database) as store:
-        card = scorecard_for(store, scorecard)
-        view = portfolio(store, card, _day(as_of), segment, csm, band, currency)
-        listed = view.accounts.limit(limit).to_pyarrow().to_pylist()
-    summary = Table("band", "colour", "accounts", f"MRR ({currency})", "action", title=f"portfolio on {view.as_of}")
-    for item in view.bands:
-        name, colour, action = (item.band.name.en, item.band.colour, item.band.action.en) if item.band else ("no score", "-", "collect more data")
-        summary.add_row(name, colour, str(item.accounts), f"{item.mrr:,.2f}", action)
-    console.print(summary)
-    accounts = Table("account", "name", "segment", "csm", "score", "band", f"MRR ({currency})")
-    for row in listed:
-        score = "-" if row["score"] is None else str(row["score"])
-        accounts.add_row(row["account_id"], row["name"], row["segment"] or "", row["csm"] or "", score,
-                         row["colour"] or "-", f"{row['mrr']:,.2f}")
-    console.print(accounts)
-
-
 scorecard_app = typer.Typer(
     help="Saved scorecard versions and the active one, which `nabd score` uses: list, show, save, activate.",
     no_args_is_help=True,
@@ -411,5 +381,4 @@ def register(app: typer.Typer) -> None:
     """Add this package's commands to the `nabd` application."""
     app.add_typer(score_app, name="score")
     app.add_typer(scorecard_app, name="scorecard")
-    app.command("portfolio")(portfolio_command)
     app.command("profile")(profile_command)

@@ -40,6 +40,12 @@ FEEDS: dict[str, str] = {
     "custom": "the rows its own SQL returns",
     "tenure_days": "subscriptions.start_date",
     "event_trend": "events of its selected types in this window and the one before",
+    "mrr_change": "subscriptions.mrr on as_of and the day before the window",
+    "csat_mean": "survey_responses of kind csat in the window",
+    "ces_mean": "survey_responses of kind ces in the window",
+    "onboarding_progress": "onboarding_milestones (completed_on), written by `nabd run` from playbooks/onboarding.yaml",
+    "days_since_milestone": "onboarding_milestones (completed_on), written by `nabd run` from playbooks/onboarding.yaml",
+    "indicator_firings": "indicator_firings (as_of), written by `nabd run`",
 }
 
 

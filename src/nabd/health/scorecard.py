@@ -34,6 +34,8 @@ MeasureType = Literal[
     "event_trend", "tenure_days",
     # the churn model's further families (nabd.health.measures.changes)
     "mrr_change", "csat_mean", "ces_mean",
+    # onboarding progress and early-warning firings (nabd.health.measures.onboarding, .firings)
+    "onboarding_progress", "days_since_milestone", "indicator_firings",
 ]
 MEASURE_TYPES: tuple[str, ...] = get_args(MeasureType)
 
@@ -113,6 +115,7 @@ class MeasureParams(_Strict):
     events: list[str] | None = None  # selectors (nabd.health.selectors); None: every event type
     grain: Literal["account", "contact"] | None = None  # active_days: days (account) or (contact, day) pairs
     sum: Literal["events", "value"] | None = None  # event_rate and event_trend: count events or sum their value
+    indicators: list[str] | None = None  # indicator_firings: only these indicators; None: every one
 
     @field_validator("events")
     @classmethod
@@ -127,7 +130,7 @@ class MeasureParams(_Strict):
 
 # Fields added after the first versions were stored: left out of the version hash while unset (None), so
 # a scorecard that does not use them keeps its version.
-_LATER_FIELDS = {"events", "grain", "sum", "vocabulary"}
+_LATER_FIELDS = {"events", "grain", "sum", "vocabulary", "indicators"}
 
 
 def without_unset_later_fields(content: object) -> object:

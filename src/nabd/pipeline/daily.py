@@ -40,6 +40,7 @@ from nabd.playbooks.playbook import Playbooks, load_playbooks
 from nabd.playbooks.runner import PlaybookRun, run_playbooks
 from nabd.report.delivery import queue_monthly_reports
 from nabd.risk.churn_refresh import refresh_churn_risk
+from nabd.risk.clv_storage import refresh_clv
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -118,6 +119,7 @@ def _run_daily(
     run.comments_analysed = analyse_comments(store)  # sentiment feeds a measure and an indicator
     run.scoring = run_scoring(store, scorecard, as_of)
     run.notes += refresh_churn_risk(store, as_of)  # when a churn model was fitted: retrain by its rule, predict
+    run.notes += refresh_clv(store, as_of, load_settings().reporting_currency)  # residual lifetime value (sBG)
     run.milestones = refresh_onboarding(store, onboarding)
     run.indicators = evaluate_indicators(
         store, as_of, indicators or load_indicator_settings(), scorecard=scorecard, onboarding=onboarding

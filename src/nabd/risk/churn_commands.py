@@ -17,6 +17,7 @@ from nabd.errors import NabdError
 from nabd.risk.churn_examples import DEFAULT_EVERY_DAYS, DEFAULT_HORIZON_DAYS, last_day
 from nabd.risk.churn_storage import account_risk, load_model, predict_risk, save_model, store_predictions
 from nabd.risk.churn_training import ChurnModel, fit_churn_model
+from nabd.risk.portfolio import portfolio_command
 from nabd.store import Store
 
 
@@ -103,7 +104,9 @@ def _check_account(store: Store, account: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `nabd risk fit | predict | backtest | explain` to the `nabd` application."""
+    """Add `nabd risk fit | predict | backtest | explain` and `nabd portfolio` (with its risk column) to the
+    `nabd` application."""
+    app.command("portfolio")(portfolio_command)
     risk = typer.Typer(help="Churn risk: fit the model, predict every account's risk with reasons, backtest, explain.",
                        no_args_is_help=True)
     app.add_typer(risk, name="risk")

@@ -110,6 +110,16 @@ def sentence(spec: MeasureSpec, value: float | None) -> tuple[str, str]:
                     f"مشاعر التعليقات {_n(v, 2)} (من -1 إلى 1) خلال {w} يومًا")
         case "days_to_renewal":
             return f"renewal in {_n(v)} days", f"التجديد بعد {_n(v)} يومًا"
+        case "onboarding_progress":
+            return f"{_n(v * 100)}% of onboarding milestones met", f"أُنجز {_n(v * 100)}% من مراحل التهيئة"
+        case "days_since_milestone":
+            return (f"last onboarding milestone met {_n(v)} days ago",
+                    f"أُنجزت آخر مرحلة تهيئة قبل {_n(v)} يومًا")
+        case "indicator_firings" if spec.params.indicators:
+            which = ", ".join(spec.params.indicators)
+            return f"{_n(v)} {which} warnings in {w} days", f"{_n(v)} من إنذارات {which} خلال {w} يومًا"
+        case "indicator_firings":
+            return f"{_n(v)} early warnings in {w} days", f"{_n(v)} من إنذارات المؤشرات خلال {w} يومًا"
     return f"{name_en}: {_n(v, 2)}", f"{name_ar}: {_n(v, 2)}"
 
 

@@ -11,10 +11,11 @@ import pyarrow.compute as pc
 import typer
 
 from nabd.config import load_settings
-from nabd.console import DatabaseOption, open_configured_store
+from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.errors import NabdError
 from nabd.metrics.breakdown import ACCOUNT_BREAKDOWNS, check_breakdown
 from nabd.metrics.commands import OutputFormat, _print
+from nabd.risk.clv_storage import store_clv
 from nabd.risk.lifetime_value import (
     DEFAULT_DISCOUNT_RATE,
     fit_purchases,
@@ -81,13 +82,18 @@ def register(app: typer.Typer) -> None:
         model: ModelOption = Model.auto, by: ByOption = None, as_of: AsOfOption = None,
         output: FormatOption = OutputFormat.table, currency: CurrencyOption = None, database: DatabaseOption = None,
     ) -> None:
-        """Fit the model by maximum likelihood and show its parameters with standard errors and 95% intervals."""
+        """Fit the model by maximum likelihood and show its parameters with standard errors and 95% intervals;
+        sbg also stores every active account's residual value (one fit per cadence) for the web app."""
         day = _as_of(as_of)
         check_breakdown(by)
         reporting = currency or load_settings(database).reporting_currency
         with open_configured_store(database) as store:
             if _chosen(store, model) is Model.sbg:
                 result = retention_parameters(fit_retention(store, day, by))
+                stored = store_clv(store, day, reporting)
+                if output is OutputFormat.table:
+                    console.print(f"stored the residual lifetime value of {stored} accounts on {day} (account page, "
+                                  "dashboard, /api/v1/accounts/ID/clv)", highlight=False)
             else:
                 if by is not None:
                     raise NabdError("--by applies to the sbg model only")

@@ -16,7 +16,7 @@ EXPORTED_TABLES = (
     "accounts", "contacts", "subscriptions", "events", "tickets", "invoices",
     "survey_responses", "referrals", "relationship_ratings", "currency_rates",
     "acquisition_costs", "health_scores", "health_band_changes", "activity_daily", "event_types",
-    "feedback_analysis",
+    "feedback_analysis", "onboarding_milestones", "indicator_firings",
 )  # the canonical tables and what measures read (not the store's own bookkeeping: tasks, quarantine, imports)
 META_TABLE = "nabd_meta"
 RESULTS_FOLDER = "results"

@@ -18,6 +18,7 @@ from nabd.config import load_settings
 from nabd.health.overrides import current_override, end_override
 from nabd.health.portfolio import PortfolioFilter
 from nabd.playbooks.tasks import add_task, close_task, find_task, reopen_task, task_count, task_list
+from nabd.risk.clv_storage import NO_FIT, account_clv
 from nabd.store.calendar import today
 from nabd.store.clock import utc_now
 from nabd.web import account_input
@@ -326,6 +327,36 @@ async def account_churn_risk(request: Request, account_id: str) -> dict[str, Any
         found = risks.risk_of(store, account_id)
         if found is None:
             raise HTTPException(404, f"account {account_id} has no churn risk: run `nabd risk fit` and `nabd risk predict`")
+        return found
+
+    return await _query(request, read)
+
+
+class LifetimeValue(BaseModel):
+    """The account's newest stored expected residual lifetime value (sBG: `nabd clv fit`, or the daily run)."""
+
+    account_id: str
+    as_of: date
+    model: str = Field(description="sbg: the shifted-beta-geometric model of renewals, one fit per cadence")
+    cadence: str
+    currency: str
+    value_per_period: float
+    renewals: int
+    p_renew_next: float | None
+    residual_value: float | None = Field(description="discounted expected residual lifetime value (DERL x value)")
+    residual_lower: float | None = Field(description="95% interval (parameter uncertainty)")
+    residual_upper: float | None
+
+
+@router.get("/accounts/{account_id}/clv", response_model=LifetimeValue)
+async def account_lifetime_value(request: Request, account_id: str) -> dict[str, Any]:
+    """The account's expected residual lifetime value with its 95% interval."""
+    def read(store):
+        if accounts.account(store, account_id) is None:
+            raise HTTPException(404, f"there is no account {account_id}")
+        found = account_clv(store, account_id)
+        if found is None:
+            raise HTTPException(404, f"account {account_id} has no lifetime value: {NO_FIT}")
         return found
 
     return await _query(request, read)

@@ -24,6 +24,7 @@ from nabd.health.overrides import override_audit
 from nabd.health.portfolio import PortfolioFilter
 from nabd.outreach.loyalty import stored_tier
 from nabd.playbooks import tasks
+from nabd.risk.clv_storage import account_clv, clv_by_segment
 from nabd.store import reading_connection
 from nabd.store.calendar import today
 from nabd.store.clock import utc_now
@@ -289,6 +290,7 @@ async def account_page(
             "onboarding": accounts.account_onboarding(store, account_id, today()),
             "writable": may_write_account(store, request.state.user, account_id),
             "risk": risks.risk_of(store, account_id),
+            "clv": account_clv(store, account_id),
             "header": accounts.account_header(store, account_id, today(), currency),
             "timeline": timelines.timeline(store, account_id, today(), kinds, TIMELINE_PAGE,
                                            (page - 1) * TIMELINE_PAGE),
@@ -426,6 +428,7 @@ async def dashboard_page(
         return named, dashboards.dashboard_key(store, today(), months, named, currency), filter_choices(store)
 
     named, key, choices = await _query(request, read)
+    lifetime = await _query(request, clv_by_segment)
     if segment and named is None:  # no account is in it: nothing to compute
         shown = dashboards.empty_dashboard(today(), months, currency)
     else:
@@ -437,7 +440,7 @@ async def dashboard_page(
                   kpis=dashboards.headline_kpis(shown) if shown["churn"] else [],
                   falls=last and {**dashboards.waterfall(last), "month": last["period_start"]},
                   retention=dashboards.by_period(shown, "churn", "revenue"),
-                  voice=dashboards.by_period(shown, "nps", "csat", "ces"))
+                  voice=dashboards.by_period(shown, "nps", "csat", "ces"), lifetime=lifetime)
 
 
 @router.get("/scorecards")

@@ -10,6 +10,8 @@ from ibis import _
 from nabd.health.measures.activity import ACTIVITY_MEASURES, with_activity
 from nabd.health.measures.changes import ces_mean, csat_mean, mrr_change
 from nabd.health.measures.custom import custom
+from nabd.health.measures.firings import indicator_firings
+from nabd.health.measures.onboarding import days_since_milestone, onboarding_progress
 from nabd.health.measures.payments import late_invoice_share, payment_days_overdue
 from nabd.health.measures.relationship import csm_rating, days_to_renewal, referrals
 from nabd.health.measures.subscriptions import licences, new_licences, solution_upgrade, tenure_days
@@ -28,9 +30,11 @@ TABLE_MEASURES: dict[str, TableMeasure] = {
     "nps_latest": nps_latest, "nps_trend": nps_trend, "sentiment": sentiment, "referrals": referrals,
     "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "custom": custom, "tenure_days": tenure_days,
     "mrr_change": mrr_change, "csat_mean": csat_mean, "ces_mean": ces_mean,
+    "onboarding_progress": onboarding_progress, "days_since_milestone": days_since_milestone,
+    "indicator_firings": indicator_firings,
 }
 # An account absent from these measures' tables has the value 0 (nothing happened), not "no data".
-ZERO_WHEN_ABSENT = {"solution_upgrade", "ticket_frequency", "ticket_trend", "referrals"}
+ZERO_WHEN_ABSENT = {"solution_upgrade", "ticket_frequency", "ticket_trend", "referrals", "indicator_firings"}
 
 
 def scored_accounts(store: Store, as_of: date | ibis.DateValue) -> ibis.Table:
