@@ -65,6 +65,32 @@ def test_next_renewal_is_the_earliest_renewal_on_or_after_the_day_of_an_active_c
     assert rows(next_renewals(store, date(2024, 6, 1), within_days=60)) == [("A", date(2024, 7, 1))]
 
 
+def test_a_renewal_date_already_passed_rolls_forward_by_the_accounts_term(store):
+    # Y: yearly (2023-03-10 -> 2024-03-10 is 366 days = 12 months); renewed 2024-03-10, next 2025-03-10.
+    # M: monthly (2024-01-31 -> 03-02 is 31 days = 1 month): 03-02 + 2 months = 05-02 < 06-01, + 3 = 06-02.
+    # W: weekly (7 days): renewal 2024-05-20, 12 days behind -> 2 weeks on = 2024-06-03.
+    # Q: a mid-term period (gap 40 days) beside a quarterly one (2024-01-15 -> 2024-04-15 = 91 days = 3 months):
+    #    the quarter's renewal 2024-04-15 + 3 months = 2024-07-15; the later period 2024-05-25 + 3 = 2024-08-25.
+    def renewing(sid, account, start, renewal):
+        return (*sub(sid, account, 100, start)[:-1], renewal)
+
+    given(
+        store,
+        accounts=[acct("Y"), acct("M"), acct("W"), acct("Q")],
+        subscriptions=[
+            renewing("Y1", "Y", date(2023, 3, 10), date(2024, 3, 10)),
+            renewing("M1", "M", date(2024, 1, 31), date(2024, 3, 2)),
+            renewing("W1", "W", date(2024, 5, 13), date(2024, 5, 20)),
+            renewing("Q1", "Q", date(2024, 1, 15), date(2024, 4, 15)),
+            renewing("Q2", "Q", date(2024, 4, 15), date(2024, 5, 25)),
+        ],
+    )
+    found = sorted((row["account_id"], row["renewal_date"])
+                   for row in next_renewals(store, date(2024, 6, 1)).to_pyarrow().to_pylist())
+    assert found == [("M", date(2024, 6, 2)), ("Q", date(2024, 7, 15)), ("W", date(2024, 6, 3)),
+                     ("Y", date(2025, 3, 10))]
+
+
 def test_account_mrr_sums_active_periods_and_converts_at_the_rate_in_force(store):
     # A: 100 USD + 375 SAR x 0.2667 = 100 + 100.0125 = 200.0125; the 2023 rate 0.25 is superseded.
     given(
