@@ -11,6 +11,7 @@ from nabd.metrics.active import (
     account_mrr_on_days,
     active_accounts,
     active_subscriptions,
+    churned_by,
     next_renewals,
 )
 
@@ -89,6 +90,24 @@ def test_a_renewal_date_already_passed_rolls_forward_by_the_accounts_term(store)
                    for row in next_renewals(store, date(2024, 6, 1)).to_pyarrow().to_pylist())
     assert found == [("M", date(2024, 6, 2)), ("Q", date(2024, 7, 15)), ("W", date(2024, 6, 3)),
                      ("Y", date(2025, 3, 10))]
+
+
+def test_churned_by_a_day_means_a_customer_before_it_with_no_period_active_on_it(store):
+    # G ended on the day (end exclusive): churned. A is active. F starts after the day: not yet a customer.
+    # R left and came back: active again. U is unmatched: never a customer.
+    given(
+        store,
+        accounts=[acct("G"), acct("A"), acct("F"), acct("R"), acct("U", status="unmatched")],
+        subscriptions=[
+            sub("G1", "G", 100, date(2024, 1, 1), date(2024, 6, 1)),
+            sub("A1", "A", 100, date(2024, 1, 1)),
+            sub("F1", "F", 100, date(2024, 6, 2)),
+            sub("R1", "R", 100, date(2023, 1, 1), date(2023, 6, 1)), sub("R2", "R", 100, date(2024, 2, 1)),
+            sub("U1", "U", 100, date(2024, 1, 1), date(2024, 2, 1)),
+        ],
+    )
+    assert ids(churned_by(store, date(2024, 6, 1))) == ["G"]
+    assert ids(churned_by(store, date(2023, 7, 1))) == ["R"]
 
 
 def test_account_mrr_sums_active_periods_and_converts_at_the_rate_in_force(store):

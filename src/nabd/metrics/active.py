@@ -47,6 +47,16 @@ def active_accounts(store: Store, day: date | ibis.DateValue) -> ibis.Table:
     return periods.filter(is_active(periods, day)).select("account_id").distinct()
 
 
+def churned_by(store: Store, day: date | ibis.DateValue) -> ibis.Table:
+    """(account_id) of every customer account churned by ``day``: one of its periods started on or before ``day``
+    and none is active on it (the portfolio's "churned", the account page's status, the survey's warning)."""
+    day = as_of_value(day)
+    periods = customer_subscriptions(store)
+    started = periods.filter(periods.start_date <= day)
+    accounts = started.group_by("account_id").aggregate(active=is_active(started, day).any())
+    return accounts.filter(~accounts.active).select("account_id")
+
+
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 
 
