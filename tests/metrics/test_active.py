@@ -11,6 +11,7 @@ from nabd.metrics.active import (
     account_mrr_on_days,
     active_accounts,
     active_subscriptions,
+    churned_by,
     next_renewals,
 )
 
@@ -63,6 +64,50 @@ def test_next_renewal_is_the_earliest_renewal_on_or_after_the_day_of_an_active_c
 
     assert rows(next_renewals(store, date(2024, 6, 1))) == [("A", date(2024, 7, 1)), ("C", date(2024, 8, 1))]
     assert rows(next_renewals(store, date(2024, 6, 1), within_days=60)) == [("A", date(2024, 7, 1))]
+
+
+def test_a_renewal_date_already_passed_rolls_forward_by_the_accounts_term(store):
+    # Y: yearly (2023-03-10 -> 2024-03-10 is 366 days = 12 months); renewed 2024-03-10, next 2025-03-10.
+    # M: monthly (2024-01-31 -> 03-02 is 31 days = 1 month): 03-02 + 2 months = 05-02 < 06-01, + 3 = 06-02.
+    # W: weekly (7 days): renewal 2024-05-20, 12 days behind -> 2 weeks on = 2024-06-03.
+    # Q: a mid-term period (gap 40 days) beside a quarterly one (2024-01-15 -> 2024-04-15 = 91 days = 3 months):
+    #    the quarter's renewal 2024-04-15 + 3 months = 2024-07-15; the later period 2024-05-25 + 3 = 2024-08-25.
+    def renewing(sid, account, start, renewal):
+        return (*sub(sid, account, 100, start)[:-1], renewal)
+
+    given(
+        store,
+        accounts=[acct("Y"), acct("M"), acct("W"), acct("Q")],
+        subscriptions=[
+            renewing("Y1", "Y", date(2023, 3, 10), date(2024, 3, 10)),
+            renewing("M1", "M", date(2024, 1, 31), date(2024, 3, 2)),
+            renewing("W1", "W", date(2024, 5, 13), date(2024, 5, 20)),
+            renewing("Q1", "Q", date(2024, 1, 15), date(2024, 4, 15)),
+            renewing("Q2", "Q", date(2024, 4, 15), date(2024, 5, 25)),
+        ],
+    )
+    found = sorted((row["account_id"], row["renewal_date"])
+                   for row in next_renewals(store, date(2024, 6, 1)).to_pyarrow().to_pylist())
+    assert found == [("M", date(2024, 6, 2)), ("Q", date(2024, 7, 15)), ("W", date(2024, 6, 3)),
+                     ("Y", date(2025, 3, 10))]
+
+
+def test_churned_by_a_day_means_a_customer_before_it_with_no_period_active_on_it(store):
+    # G ended on the day (end exclusive): churned. A is active. F starts after the day: not yet a customer.
+    # R left and came back: active again. U is unmatched: never a customer.
+    given(
+        store,
+        accounts=[acct("G"), acct("A"), acct("F"), acct("R"), acct("U", status="unmatched")],
+        subscriptions=[
+            sub("G1", "G", 100, date(2024, 1, 1), date(2024, 6, 1)),
+            sub("A1", "A", 100, date(2024, 1, 1)),
+            sub("F1", "F", 100, date(2024, 6, 2)),
+            sub("R1", "R", 100, date(2023, 1, 1), date(2023, 6, 1)), sub("R2", "R", 100, date(2024, 2, 1)),
+            sub("U1", "U", 100, date(2024, 1, 1), date(2024, 2, 1)),
+        ],
+    )
+    assert ids(churned_by(store, date(2024, 6, 1))) == ["G"]
+    assert ids(churned_by(store, date(2023, 7, 1))) == ["R"]
 
 
 def test_account_mrr_sums_active_periods_and_converts_at_the_rate_in_force(store):

@@ -12,7 +12,8 @@ from nabd.health.explain import stored_measures
 from nabd.health.versions import active_scorecard
 from nabd.metrics.churn import customer_churn
 from nabd.report import wording
-from nabd.report.reasons import LEAD_MAX, LEAD_MIN, churn_reasons, churned_accounts, competitor_counts, csm_notes, exit_reasons
+from nabd.health.backtest import WARNING_LEAD_MAX as LEAD_MAX, WARNING_LEAD_MIN as LEAD_MIN
+from nabd.report.reasons import churn_reasons, churned_accounts, competitor_counts, csm_notes, exit_reasons
 
 OCTOBER, NOVEMBER = date(2026, 10, 1), date(2026, 11, 1)
 

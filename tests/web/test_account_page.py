@@ -4,12 +4,11 @@ the score override shown as such everywhere, and the account page's words in Ara
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from nabd.store.calendar import today
-from nabd.store.clock import utc_now
 from tests.web.conftest import log_in, page_csrf
 
 
@@ -38,12 +37,15 @@ def test_the_header_shows_money_tenure_next_renewal_csm_band_and_trend(carla):
     assert "▼ -5" in text  # 40 now, 45 the week before
 
 
-def test_the_next_renewal_is_never_a_past_date(carla):
+def test_a_renewal_date_already_passed_shows_the_next_one_a_term_later(carla):
     store = carla.app.state.store
-    with carla.app.state.store_lock:  # a term renewed yearly: the stored date passed, the next one is a year on
-        store.execute("UPDATE subscriptions SET renewal_date = ? WHERE account_id = 'a1'", [today() - timedelta(days=3)])
+    with carla.app.state.store_lock:  # a yearly term (368 days -> 12 months) renewed 3 days ago: next, a year on
+        store.execute("UPDATE subscriptions SET start_date = ?, renewal_date = ? WHERE account_id = 'a1'",
+                      [today() - timedelta(days=368), today() - timedelta(days=3)])
+    renewed = today() - timedelta(days=3)
+    renews = date(renewed.year + 1, renewed.month, min(renewed.day, 28 if renewed.month == 2 else renewed.day))
     text = _text(carla.get("/accounts/a1").text)
-    assert "Next renewal –" in text
+    assert f"Next renewal {renews.strftime('%b')} {renews.day}, {renews.year} ($100 MRR renewing)" in text
 
 
 def test_a_churned_account_says_churned_not_no_score_yet(carla):

@@ -20,6 +20,7 @@ from nabd.errors import NabdError
 from nabd.feedback.links import link_key, sign_link
 from nabd.feedback.surveys import Survey, SurveyBook, load_surveys
 from nabd.feedback.throttle import unreachable_contacts
+from nabd.metrics.active import churned_by
 from nabd.store import Store
 from nabd.store.clock import utc_now
 
@@ -70,12 +71,11 @@ def churned_contacts(store: Store, contact_ids: Sequence[str], as_of: date) -> l
     if not contact_ids:
         return []
     marks = ", ".join("?" for _ in contact_ids)
+    churned = store.ibis.compile(churned_by(store, as_of))  # nabd.metrics.active: the one "churned"
     return [row[0] for row in store.fetchall(
         f"SELECT c.contact_id FROM contacts c WHERE c.contact_id IN ({marks}) "
-        "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = c.account_id AND s.start_date <= ?) "
-        "AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = c.account_id AND s.start_date <= ? "
-        "  AND (s.end_date IS NULL OR s.end_date > ?)) ORDER BY 1",
-        [*contact_ids, as_of, as_of, as_of],
+        f"AND c.account_id IN (SELECT account_id FROM ({churned}) churned) ORDER BY 1",
+        list(contact_ids),
     )]
 
 

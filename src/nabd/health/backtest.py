@@ -29,6 +29,10 @@ from nabd.store import Store
 from nabd.store.per_day import as_of_parameter, compile_per_day
 from nabd.store.window import as_of_value
 
+# A warning (an indicator firing) counts for a churn it came WARNING_LEAD_MIN to WARNING_LEAD_MAX days before: the
+# one lead window of the warning backtest, the inbox's precision and lead, the scorecard page and the monthly report.
+WARNING_LEAD_MIN, WARNING_LEAD_MAX = 30, 120
+
 
 @dataclass(frozen=True)
 class BandOutcome:

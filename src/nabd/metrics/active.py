@@ -2,7 +2,8 @@
 
 A subscription period is active on day d when ``start_date <= d < end_date`` (end exclusive, null =
 open). An account is an active customer on d when at least one of its periods is active on d and
-it is not ``unmatched``; its next renewal is the earliest renewal date on or after d of those periods.
+it is not ``unmatched``; its next renewal is the earliest renewal on or after d of those periods, a stored
+renewal date already passed rolled forward by the account's term (:func:`renewal_terms`: the period renewed).
 Its MRR on d is the sum of its active periods' MRR in the reporting currency, converted at the rate
 in force on ``rate_day`` (the period's first day, by default d).
 """
@@ -46,27 +47,89 @@ def active_accounts(store: Store, day: date | ibis.DateValue) -> ibis.Table:
     return periods.filter(is_active(periods, day)).select("account_id").distinct()
 
 
-def next_renewals(store: Store, day: date | ibis.DateValue, within_days: int | None = None) -> ibis.Table:
-    """(account_id, renewal_date): per active customer account on ``day`` (unmatched excluded), the earliest
-    renewal_date on or after ``day`` of its active periods (and at most ``within_days`` after it, when given)."""
+def churned_by(store: Store, day: date | ibis.DateValue) -> ibis.Table:
+    """(account_id) of every customer account churned by ``day``: one of its periods started on or before ``day``
+    and none is active on it (the portfolio's "churned", the account page's status, the survey's warning)."""
     day = as_of_value(day)
     periods = customer_subscriptions(store)
-    renewing = is_active(periods, day) & (periods.renewal_date >= day)
+    started = periods.filter(periods.start_date <= day)
+    accounts = started.group_by("account_id").aggregate(active=is_active(started, day).any())
+    return accounts.filter(~accounts.active).select("account_id")
+
+
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12
+
+
+def renewal_terms(store: Store) -> ibis.Table:
+    """(account_id, term_months, term_days): the account's renewal term, from its longest start -> renewal_date
+    gap over its periods, ``longest`` days: term_months = round(longest / 30.4375) when longest >= 28 (a month,
+    a quarter, a year...), else 0 and term_days = max(longest, 1) (a weekly plan)."""
+    periods = customer_subscriptions(store)
+    periods = periods.filter(periods.renewal_date.notnull())
+    terms = periods.group_by("account_id").aggregate(
+        longest=periods.renewal_date.delta(periods.start_date, unit="day").max())
+    return terms.select(
+        "account_id",
+        term_months=ibis.ifelse(terms.longest >= 28, (terms.longest / DAYS_PER_MONTH).round(), 0).cast("int64"),
+        term_days=ibis.greatest(terms.longest, 1).cast("int64"),
+    )
+
+
+def _months_between(start: ibis.DateValue, end: ibis.DateValue) -> ibis.IntegerValue:
+    """Whole calendar months from ``start`` to ``end`` (a month counts once its day of month is reached)."""
+    months = (end.year() * 12 + end.month()) - (start.year() * 12 + start.month())
+    return (months - ibis.ifelse(end.day() < start.day(), 1, 0)).cast("int64")
+
+
+def _plus(day: ibis.DateValue, count: ibis.IntegerValue, unit: str) -> ibis.DateValue:
+    """day + count units ("M" months, "D" days) as a date (DuckDB's date + interval is a timestamp)."""
+    return (day + count.as_interval(unit)).cast("timestamp").cast("date")
+
+
+def _rolled_renewal(renewal: ibis.DateValue, day: ibis.DateValue, months: ibis.IntegerValue,
+                    days: ibis.IntegerValue) -> ibis.DateValue:
+    """The first renewal on or after ``day`` of a term renewing on ``renewal`` every ``months`` months (or, when
+    months = 0, every ``days`` days): renewal itself when not past, else renewal + k terms, k the fewest reaching day."""
+    step = ibis.greatest(months, 1)
+    whole = _months_between(renewal, day) // step * step  # renewal + whole months <= day
+    on_or_before = _plus(renewal, whole, "M")
+    by_months = ibis.ifelse(on_or_before >= day, on_or_before, _plus(renewal, whole + step, "M"))
+    behind = day.delta(renewal, unit="day")
+    by_days = _plus(renewal, (behind + days - 1) // days * days, "D")
+    return ibis.ifelse(renewal >= day, renewal, ibis.ifelse(months > 0, by_months, by_days))
+
+
+def _renewing_periods(store: Store, day: ibis.DateValue) -> ibis.Table:
+    """Customer periods active on ``day`` with a renewal date, each with next_renewal: its first renewal on or
+    after ``day`` (:func:`_rolled_renewal` by the account's :func:`renewal_terms`)."""
+    periods = customer_subscriptions(store)
+    periods = periods.filter(is_active(periods, day) & periods.renewal_date.notnull())
+    terms = renewal_terms(store)
+    joined = periods.join(terms, "account_id")
+    return joined.mutate(next_renewal=_rolled_renewal(joined.renewal_date, day, joined.term_months, joined.term_days))
+
+
+def next_renewals(store: Store, day: date | ibis.DateValue, within_days: int | None = None) -> ibis.Table:
+    """(account_id, renewal_date): per active customer account on ``day`` (unmatched excluded), the earliest
+    next renewal of its active periods: the stored renewal_date when on or after ``day``, else rolled forward by
+    the account's term (the period renewed), and at most ``within_days`` after ``day``, when given."""
+    day = as_of_value(day)
+    periods = _renewing_periods(store, day)
+    renewals = periods.group_by("account_id").aggregate(renewal_date=periods.next_renewal.min())
     if within_days is not None:
-        renewing &= periods.renewal_date <= (day + ibis.interval(days=within_days)).cast("date")
-    periods = periods.filter(renewing)
-    return periods.group_by("account_id").aggregate(renewal_date=periods.renewal_date.min())
+        renewals = renewals.filter(renewals.renewal_date <= (day + ibis.interval(days=within_days)).cast("date"))
+    return renewals
 
 
 def renewing_mrr(store: Store, day: date, reporting_currency: str = "USD") -> ibis.Table:
     """(account_id, renewal_date, renewal_mrr): per active customer account on ``day``, its next renewal
     (:func:`next_renewals`) and the MRR renewing then = sum(mrr x rate(currency, day)) of its active periods
-    whose renewal_date is that date, in the reporting currency."""
-    periods = customer_subscriptions(store)
-    periods = periods.filter(is_active(periods, day))
+    whose next renewal is that date, in the reporting currency."""
+    periods = _renewing_periods(store, as_of_value(day))
     renewals = next_renewals(store, day)
-    renewing = periods.join(renewals, ["account_id", "renewal_date"]).select(
-        "account_id", "renewal_date", "mrr", "currency")
+    renewing = periods.join(renewals, periods.account_id == renewals.account_id).filter(
+        periods.next_renewal == renewals.renewal_date
+    ).select(periods.account_id, renewals.renewal_date, periods.mrr, periods.currency)
     converted = to_reporting_currency(store, renewing, "mrr", reporting_currency, day)
     return converted.group_by("account_id", "renewal_date").aggregate(renewal_mrr=converted.mrr.sum())
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from nabd.health.backtest import WARNING_LEAD_MAX, WARNING_LEAD_MIN
 from nabd.store import Store
 
 _CHURNS = """
@@ -51,7 +52,9 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def warning_backtest(store: Store, first: date, last: date, lead_min: int = 30, lead_max: int = 120) -> WarningBacktest:
+def warning_backtest(
+    store: Store, first: date, last: date, lead_min: int = WARNING_LEAD_MIN, lead_max: int = WARNING_LEAD_MAX
+) -> WarningBacktest:
     """Recall and precision per indicator (and for any indicator) of the firings stored for [first, last]."""
     recall_from, precision_to = first + timedelta(days=lead_max), last - timedelta(days=lead_max)
     firings = (

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from nabd.console import DatabaseOption, console, open_configured_store
 from nabd.errors import NabdError
-from nabd.health.backtest import data_end
+from nabd.health.backtest import WARNING_LEAD_MAX, WARNING_LEAD_MIN, data_end
 from nabd.health.commands import date_option, days
 from nabd.health.scorecard import load_scorecard
 from nabd.health.scoring import as_of_dates
@@ -144,8 +144,8 @@ def backtest(
     first: Annotated[datetime | None, date_option("--from", help="First as-of day (default: a year before --to).")] = None,
     last: Annotated[datetime | None, date_option("--to", help="Last as-of day (default: the last day with data).")] = None,
     every: Annotated[str, typer.Option("--every", help="Step between as-of days: day, week, month or N days.")] = "14d",
-    lead_min: Annotated[int, typer.Option("--lead-min", min=0, help="A warning counts from this many days before the churn.")] = 30,
-    lead_max: Annotated[int, typer.Option("--lead-max", min=1, help="... up to this many days before it.")] = 120,
+    lead_min: Annotated[int, typer.Option("--lead-min", min=0, help="A warning counts from this many days before the churn.")] = WARNING_LEAD_MIN,
+    lead_max: Annotated[int, typer.Option("--lead-max", min=1, help="... up to this many days before it.")] = WARNING_LEAD_MAX,
     stored: Annotated[bool, typer.Option("--stored", help="Use only the firings already stored by daily runs; "
                                          "by default the indicators are evaluated on each as-of day first.")] = False,
     indicators: Annotated[Path | None, _file("--indicators", "Indicator thresholds YAML (default: shipped).")] = None,

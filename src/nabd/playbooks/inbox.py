@@ -19,6 +19,7 @@ from statistics import median
 from typing import Any
 
 from nabd.errors import NabdError
+from nabd.health.backtest import WARNING_LEAD_MAX, WARNING_LEAD_MIN
 from nabd.health.versions import active_scorecard, scorecard_of_version
 from nabd.metrics.active import account_mrr, next_renewals
 from nabd.playbooks.backtest import _CHURNS as CHURNS_SQL, warning_backtest
@@ -159,7 +160,9 @@ def warning_of(store: Store, account_id: str, cause: str, today: date) -> dict[s
     return {"as_of": found[0]["as_of"], "evidence": json.loads(found[0]["evidence"])} if found else None
 
 
-def record_warning_figures(store: Store, as_of: date, lead_min: int = 30, lead_max: int = 120) -> dict[str, Any]:
+def record_warning_figures(
+    store: Store, as_of: date, lead_min: int = WARNING_LEAD_MIN, lead_max: int = WARNING_LEAD_MAX
+) -> dict[str, Any]:
     """Run the warning backtest over the firings stored for the last BACKTEST_YEARS years and keep, per
     indicator, its precision, recall, firings, median lead time (days from a firing to the churn that
     followed it, lead in [lead_min, lead_max]) and its dismissals (dismissed firings, and how many of them

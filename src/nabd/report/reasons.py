@@ -7,7 +7,7 @@ churn day = the end of the account's last customer subscription period ending by
 Weakest measure = the measure of the account's last health score on or before its churn day (active scorecard
 version) that lost the most points: weight x (100 - score) / 100.
 Warned (the rule of nabd.playbooks.backtest) = an indicator fired for the account on a day with
-lead = churn day - as-of in [LEAD_MIN, LEAD_MAX]; recall = warned / churned; lead time = churn day - first such firing.
+lead = churn day - as-of in [WARNING_LEAD_MIN, WARNING_LEAD_MAX] (nabd.health.backtest); recall = warned / churned; lead time = churn day - first such firing.
 All of it in the engine (Ibis over DuckDB or PostgreSQL); report is below playbooks, so this reads their table.
 """
 
@@ -20,12 +20,12 @@ import ibis
 
 from nabd.feedback.competitors import competitor_mentions, load_competitors
 from nabd.feedback.themes_report import comments
+from nabd.health.backtest import WARNING_LEAD_MAX, WARNING_LEAD_MIN
 from nabd.health.versions import active_scorecard
 from nabd.metrics.active import customer_subscriptions, customers_at_edges
 from nabd.metrics.periods import next_period_start, periods
 from nabd.store import Store
 
-LEAD_MIN, LEAD_MAX = 30, 120  # days: nabd.playbooks.backtest's defaults
 TOP = 5
 
 
@@ -142,12 +142,12 @@ def warnings_caught(store: Store, lost: ibis.Table, month: date) -> dict[str, An
     median and mean lead (days), per indicator the accounts it warned, and runs = as-of dates stored in the
     months that could warn (0: the indicators did not run, so recall says nothing)."""
     firings = store.table("indicator_firings")
-    first = month - timedelta(days=LEAD_MAX)
-    last = next_period_start(month, "month") - timedelta(days=LEAD_MIN)
+    first = month - timedelta(days=WARNING_LEAD_MAX)
+    last = next_period_start(month, "month") - timedelta(days=WARNING_LEAD_MIN)
     runs = int(firings.filter((firings.as_of >= first) & (firings.as_of <= last)).as_of.nunique().to_pyarrow().as_py())
     joined = lost.join(firings, lost.account_id == firings.account_id)
     lead = joined.churn_day.delta(joined.as_of, unit="day")
-    joined = joined.mutate(lead=lead).filter((lead >= LEAD_MIN) & (lead <= LEAD_MAX))
+    joined = joined.mutate(lead=lead).filter((lead >= WARNING_LEAD_MIN) & (lead <= WARNING_LEAD_MAX))
     per_account = joined.group_by(joined.account_id).aggregate(lead=joined.lead.max())
     leads = sorted(int(v) for v in per_account.lead.to_pyarrow().to_pylist())
     per_indicator = joined.group_by("indicator").aggregate(accounts=joined.account_id.nunique())
@@ -156,7 +156,7 @@ def warnings_caught(store: Store, lost: ibis.Table, month: date) -> dict[str, An
         "churned": churned, "warned": len(leads), "recall": len(leads) / churned if churned else None,
         "median_lead": _median(leads), "mean_lead": sum(leads) / len(leads) if leads else None,
         "indicators": per_indicator.order_by([per_indicator.accounts.desc(), "indicator"]).to_pyarrow().to_pylist(),
-        "runs": runs, "lead_min": LEAD_MIN, "lead_max": LEAD_MAX,
+        "runs": runs, "lead_min": WARNING_LEAD_MIN, "lead_max": WARNING_LEAD_MAX,
     }
 
 

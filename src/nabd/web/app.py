@@ -36,7 +36,7 @@ from nabd.store import open_store
 from nabd.store.signing import signing_keys
 from nabd.web import (
     api, inbox_pages, loyalty_pages, monitoring, outreach_pages, pages, renewal_pages, report_pages, survey_pages,
-    task_pages, user_pages, view_pages,
+    task_pages, user_pages, view_pages, workspace_api,
 )
 from nabd.web.input import nul_character_in
 from nabd.web.read.generation import data_generation
@@ -124,6 +124,7 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.include_router(view_pages.router)  # saved portfolio views, shareable links
     app.include_router(user_pages.router)  # Users (admins only)
     app.include_router(api.router)
+    app.include_router(workspace_api.router)  # /api/v1/inbox, /renewals, /me/digest
     app.include_router(report_pages.pages)  # /reports: the monthly reports (nabd.report)
     app.include_router(report_pages.api)  # /api/v1/reports/monthly
     app.include_router(survey_pages.public)

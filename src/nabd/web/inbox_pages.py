@@ -5,7 +5,6 @@ time, and one click to open a task, snooze it with a reason, or dismiss it as a 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -13,14 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nabd.config import load_settings
 from nabd.playbooks.digest import digest_of, set_digest
-from nabd.playbooks.inbox import DISMISSED_DAYS, act_on_warning, warning_of
-from nabd.playbooks.tasks import add_task, open_task_of
-from nabd.playbooks.wording import INBOX_TASK, Words, cause_name, word_task
+from nabd.playbooks.wording import Words, cause_name
 from nabd.store.calendar import today
 from nabd.web.pages import MAX_PAGE, _local_target, _query, language_of, render
 from nabd.web.read.bands import band_table
-from nabd.web.read.inbox import KINDS, inbox_page
-from nabd.web.read.permissions import writable_account
+from nabd.web.read.inbox import KINDS, act_on_item, inbox_page
 from nabd.web.read.portfolio import filter_choices
 from nabd.web.security import page_guard
 
@@ -75,26 +71,7 @@ async def act(
 ) -> Response:
     """Open a task from a warning (one open task per account and cause), snooze it for ``days`` with a
     reason, or dismiss it as a false alarm (hidden DISMISSED_DAYS, kept for the warning backtest)."""
-    user = request.state.user
-    day = today()
-
-    def write(store):
-        writable_account(store, user, account_id, "act on its warnings")
-        warning = warning_of(store, account_id, cause, day)
-        if warning is None:
-            raise HTTPException(404, f"there is no open warning {cause} on account {account_id}")
-        if action == "task":
-            if open_task_of(store, account_id, cause) is None:
-                name = store.scalar("SELECT name FROM accounts WHERE account_id = ?", [account_id])
-                evidence = {**warning["evidence"], "account_name": name}
-                title = word_task(INBOX_TASK, cause, evidence, Words("en"))
-                add_task(store, account_id, title, user.login, day + timedelta(days=3), cause=cause,
-                         evidence=evidence, wording=INBOX_TASK)
-            return
-        until = day + timedelta(days=days if action == "snoozed" else DISMISSED_DAYS)
-        act_on_warning(store, account_id, cause, action, reason, warning["as_of"], until, user.login)
-
-    await _query(request, write)
+    await _query(request, act_on_item, request.state.user, account_id, cause, action, reason, days, today())
     return RedirectResponse(_local_target(next, "/inbox"), status_code=303)
 
 

@@ -157,7 +157,7 @@ def account_header(store: Store, account_id: str, today: date, reporting_currenc
     """The account's 360 header: status (customer, churned or none: never a customer), churned_on,
     customer_since and tenure_days (since its first subscription period), MRR and ARR (= 12 x MRR) today in
     the reporting currency (metrics.active.account_mrr), next renewal and the MRR renewing then
-    (metrics.active.renewing_mrr: never a past date), the score of the newest run with its trend (score minus
+    (metrics.active.renewing_mrr: a stored date already passed rolls on by the term), the score of the newest run with its trend (score minus
     the one before) and the override in force (health.overrides), the computed score staying beside it.
 
     The money, score and trend are the account's row of the kept portfolio (nabd.web.read.portfolio), computed
@@ -168,7 +168,7 @@ def account_header(store: Store, account_id: str, today: date, reporting_currenc
         "SELECT min(start_date), max(end_date), count(*) - count(end_date), count(*), "
         "count(CASE WHEN start_date <= ? AND (end_date IS NULL OR end_date > ?) THEN 1 END) "
         "FROM subscriptions WHERE account_id = ?", [today, today, account_id])[0]
-    status = "customer" if active else ("churned" if periods and first <= today else "none")
+    status = "customer" if active else ("churned" if row.get("churned") else "none")  # metrics.active.churned_by
     override = current_override(store, account_id, today)
     monthly = row.get("mrr") or Decimal(0)
     return {

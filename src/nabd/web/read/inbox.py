@@ -10,12 +10,19 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from nabd.playbooks.inbox import hidden_warnings, inbox_items, open_causes, warning_figures
-from nabd.playbooks.wording import Words, cause_name, reason
+from fastapi import HTTPException
+
+from nabd.playbooks.inbox import (
+    DISMISSED_DAYS, act_on_warning, hidden_warnings, inbox_items, open_causes, warning_figures, warning_of,
+)
+from nabd.playbooks.tasks import add_task, open_task_of
+from nabd.playbooks.wording import INBOX_TASK, Words, cause_name, reason, word_task
 from nabd.store import Store
+from nabd.web.read.permissions import writable_account
+from nabd.web.users import User
 from nabd.web.read.bands import scorecard_shown
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
 
@@ -107,3 +114,28 @@ def inbox_page(
         causes=_selection(items, csm, None, None).causes, figures_as_of=(figures or {}).get("as_of"),
         with_risk=bool(every) and every[0]["risk"] is not None,
     )
+
+
+def act_on_item(
+    store: Store, user: User, account_id: str, cause: str, action: str, why: str, days: int, day: date,
+) -> str | None:
+    """What the inbox's buttons (and ``POST /api/v1/inbox/{account_id}/{cause}``) do: ``task`` opens a task from the
+    warning (one open task per account and cause: the open one is kept), ``snoozed`` hides it ``days`` days with a
+    reason, ``dismissed`` hides it DISMISSED_DAYS as a false alarm (kept for the warning backtest). 404 when there
+    is no such warning, 403 when ``user`` may not write the account. Returns the task's id for ``task``."""
+    writable_account(store, user, account_id, "act on its warnings")
+    warning = warning_of(store, account_id, cause, day)
+    if warning is None:
+        raise HTTPException(404, f"there is no open warning {cause} on account {account_id}")
+    if action == "task":
+        task_id = open_task_of(store, account_id, cause)
+        if task_id is None:
+            name = store.scalar("SELECT name FROM accounts WHERE account_id = ?", [account_id])
+            evidence = {**warning["evidence"], "account_name": name}
+            title = word_task(INBOX_TASK, cause, evidence, Words("en"))
+            task_id = add_task(store, account_id, title, user.login, day + timedelta(days=3), cause=cause,
+                               evidence=evidence, wording=INBOX_TASK)
+        return task_id
+    until = day + timedelta(days=days if action == "snoozed" else DISMISSED_DAYS)
+    act_on_warning(store, account_id, cause, action, why, warning["as_of"], until, user.login)
+    return None

@@ -25,11 +25,10 @@ from nabd.errors import NabdError
 from nabd.health.overrides import overrides_in_force
 from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
-from nabd.metrics.active import account_mrr, active_accounts, renewing_mrr
+from nabd.metrics.active import account_mrr, churned_by, renewing_mrr
 from nabd.risk.churn_storage import latest_risk_sql
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
-from nabd.store.sql import date_literal
 from nabd.web.read.bands import bands_of, scorecard_shown
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
 
@@ -102,10 +101,10 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
     """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
     (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
     progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh), churn risk
-    (the newest stored prediction, nabd.risk.churn_storage), loyalty tier (the daily run's, nabd.outreach.loyalty) and churned: a customer before ``today`` with no
-    active subscription on it (left out unless asked for)."""
+    (the newest stored prediction, nabd.risk.churn_storage), loyalty tier (the daily run's, nabd.outreach.loyalty)
+    and churned (nabd.metrics.active.churned_by; left out unless asked for)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
-    active_sql = store.ibis.compile(active_accounts(store, today))
+    churned_sql = store.ibis.compile(churned_by(store, today))
     onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
     overrides_sql = store.ibis.compile(overrides_in_force(store, today))
     run = latest_run(store)
@@ -115,8 +114,7 @@ WITH mrr AS ({mrr_sql}),
 renewals AS ({renewal_sql}),
 onboarding AS ({onboarding_sql}),
 risk AS ({latest_risk_sql()}),
-active AS ({active_sql}),
-customers AS (SELECT DISTINCT account_id FROM subscriptions WHERE start_date <= {date_literal(today)}),
+churned AS ({churned_sql}),
 overrides AS ({overrides_sql}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
@@ -125,7 +123,7 @@ portfolio AS (
          coalesce(v.score, s.score) AS score, coalesce(v.band, s.band) AS band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
          o.progress AS onboarding, k.probability AS risk,
-         (act.account_id IS NULL AND c.account_id IS NOT NULL) AS churned,
+         ch.account_id IS NOT NULL AS churned,
          s.score AS computed_score, v.account_id IS NOT NULL AS overridden, r.renewal_mrr, lt.tier
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
@@ -134,8 +132,7 @@ portfolio AS (
   LEFT JOIN renewals r ON r.account_id = a.account_id
   LEFT JOIN onboarding o ON o.account_id = a.account_id
   LEFT JOIN risk k ON k.account_id = a.account_id
-  LEFT JOIN active act ON act.account_id = a.account_id
-  LEFT JOIN customers c ON c.account_id = a.account_id
+  LEFT JOIN churned ch ON ch.account_id = a.account_id
   LEFT JOIN overrides v ON v.account_id = a.account_id
   LEFT JOIN account_tiers lt ON lt.account_id = a.account_id
   WHERE a.status <> 'unmatched'

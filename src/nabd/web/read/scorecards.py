@@ -9,7 +9,7 @@ import ibis
 
 from nabd.errors import NabdError
 from nabd.health import versions
-from nabd.health.backtest import Backtest, backtest_dates, run_backtest
+from nabd.health.backtest import WARNING_LEAD_MAX, WARNING_LEAD_MIN, Backtest, backtest_dates, run_backtest
 from nabd.health.scorecard import Scorecard, parse_scorecard
 from nabd.playbooks.backtest import WarningBacktest, warning_backtest
 from nabd.store import Store
@@ -99,9 +99,6 @@ def active_scorecard(store: Store) -> dict[str, Any]:
 def activate_scorecard(store: Store, version: str, user: User) -> Scorecard:
     """Make ``version`` the active scorecard (the one `nabd score` and the daily run use)."""
     return versions.activate(store, version, user.login)
-
-
-WARNING_LEAD_MIN, WARNING_LEAD_MAX = 30, 120  # days between a warning and the churn it warned of
 
 
 def indicator_warnings(store: Store) -> WarningBacktest | None:

@@ -422,104 +422,256 @@ SELECT
   ),
   ?
 FROM (
+  WITH "t8" AS (
+    SELECT
+      *
+    FROM "subscriptions" AS "t2"
+    WHERE
+      "t2"."account_id" IN (
+        SELECT
+          "t3"."account_id"
+        FROM "accounts" AS "t3"
+        WHERE
+          "t3"."status" <> 'unmatched'
+      )
+  )
   SELECT
-    "t13"."account_id",
-    "t15"."requests",
-    "t15"."categories",
-    "t13"."renewal_date",
-    CAST(EXTRACT(EPOCH FROM CAST("t13"."renewal_date" AS TIMESTAMP) - CAST(MAKE_DATE(2026, 6, 30) AS TIMESTAMP)) / 86400 AS BIGINT) AS "days_to_renewal"
+    "t24"."account_id",
+    "t17"."requests",
+    "t17"."categories",
+    "t24"."renewal_date",
+    CAST(EXTRACT(EPOCH FROM CAST("t24"."renewal_date" AS TIMESTAMP) - CAST(MAKE_DATE(2026, 6, 30) AS TIMESTAMP)) / 86400 AS BIGINT) AS "days_to_renewal"
   FROM (
     SELECT
-      "t10"."account_id",
-      MIN("t10"."renewal_date") AS "renewal_date"
+      *
     FROM (
       SELECT
-        *
+        "t21"."account_id",
+        MIN("t21"."next_renewal") AS "renewal_date"
       FROM (
         SELECT
-          *
-        FROM "subscriptions" AS "t0"
-        WHERE
-          "t0"."account_id" IN (
+          "t20"."subscription_id",
+          "t20"."account_id",
+          "t20"."product",
+          "t20"."mrr",
+          "t20"."currency",
+          "t20"."quantity",
+          "t20"."start_date",
+          "t20"."end_date",
+          "t20"."renewal_date",
+          "t20"."term_months",
+          "t20"."term_days",
+          CASE
+            WHEN "t20"."renewal_date" >= MAKE_DATE(2026, 6, 30)
+            THEN "t20"."renewal_date"
+            ELSE CASE
+              WHEN "t20"."term_months" > 0
+              THEN CASE
+                WHEN CAST(CAST("t20"."renewal_date" + MAKE_INTERVAL(
+                  months => CAST(CAST(FLOOR(
+                    CAST((
+                      (
+                        (
+                          (
+                            EXTRACT(YEAR FROM MAKE_DATE(2026, 6, 30)) * 12
+                          ) + EXTRACT(MONTH FROM MAKE_DATE(2026, 6, 30))
+                        ) - (
+                          (
+                            EXTRACT(YEAR FROM "t20"."renewal_date") * 12
+                          ) + EXTRACT(MONTH FROM "t20"."renewal_date")
+                        )
+                      ) - CASE
+                        WHEN EXTRACT(DAY FROM MAKE_DATE(2026, 6, 30)) < EXTRACT(DAY FROM "t20"."renewal_date")
+                        THEN 1
+                        ELSE 0
+                      END
+                    ) AS DOUBLE PRECISION) / (
+                      GREATEST("t20"."term_months", 1)
+                    )
+                  ) AS BIGINT) * GREATEST("t20"."term_months", 1) AS INT)
+                ) AS TIMESTAMP) AS DATE) >= MAKE_DATE(2026, 6, 30)
+                THEN CAST(CAST("t20"."renewal_date" + MAKE_INTERVAL(
+                  months => CAST(CAST(FLOOR(
+                    CAST((
+                      (
+                        (
+                          (
+                            EXTRACT(YEAR FROM MAKE_DATE(2026, 6, 30)) * 12
+                          ) + EXTRACT(MONTH FROM MAKE_DATE(2026, 6, 30))
+                        ) - (
+                          (
+                            EXTRACT(YEAR FROM "t20"."renewal_date") * 12
+                          ) + EXTRACT(MONTH FROM "t20"."renewal_date")
+                        )
+                      ) - CASE
+                        WHEN EXTRACT(DAY FROM MAKE_DATE(2026, 6, 30)) < EXTRACT(DAY FROM "t20"."renewal_date")
+                        THEN 1
+                        ELSE 0
+                      END
+                    ) AS DOUBLE PRECISION) / (
+                      GREATEST("t20"."term_months", 1)
+                    )
+                  ) AS BIGINT) * GREATEST("t20"."term_months", 1) AS INT)
+                ) AS TIMESTAMP) AS DATE)
+                ELSE CAST(CAST("t20"."renewal_date" + MAKE_INTERVAL(
+                  months => CAST((
+                    CAST(FLOOR(
+                      CAST((
+                        (
+                          (
+                            (
+                              EXTRACT(YEAR FROM MAKE_DATE(2026, 6, 30)) * 12
+                            ) + EXTRACT(MONTH FROM MAKE_DATE(2026, 6, 30))
+                          ) - (
+                            (
+                              EXTRACT(YEAR FROM "t20"."renewal_date") * 12
+                            ) + EXTRACT(MONTH FROM "t20"."renewal_date")
+                          )
+                        ) - CASE
+                          WHEN EXTRACT(DAY FROM MAKE_DATE(2026, 6, 30)) < EXTRACT(DAY FROM "t20"."renewal_date")
+                          THEN 1
+                          ELSE 0
+                        END
+                      ) AS DOUBLE PRECISION) / (
+                        GREATEST("t20"."term_months", 1)
+                      )
+                    ) AS BIGINT) * GREATEST("t20"."term_months", 1)
+                  ) + GREATEST("t20"."term_months", 1) AS INT)
+                ) AS TIMESTAMP) AS DATE)
+              END
+              ELSE CAST(CAST("t20"."renewal_date" + MAKE_INTERVAL(
+                days => CAST(CAST(FLOOR(
+                  CAST((
+                    (
+                      CAST(EXTRACT(EPOCH FROM CAST(MAKE_DATE(2026, 6, 30) AS TIMESTAMP) - CAST("t20"."renewal_date" AS TIMESTAMP)) / 86400 AS BIGINT) + "t20"."term_days"
+                    ) - 1
+                  ) AS DOUBLE PRECISION) / (
+                    "t20"."term_days"
+                  )
+                ) AS BIGINT) * "t20"."term_days" AS INT)
+              ) AS TIMESTAMP) AS DATE)
+            END
+          END AS "next_renewal"
+        FROM (
+          SELECT
+            "t14"."subscription_id",
+            "t14"."account_id",
+            "t14"."product",
+            "t14"."mrr",
+            "t14"."currency",
+            "t14"."quantity",
+            "t14"."start_date",
+            "t14"."end_date",
+            "t14"."renewal_date",
+            "t19"."term_months",
+            "t19"."term_days"
+          FROM (
             SELECT
-              "t1"."account_id"
-            FROM "accounts" AS "t1"
+              *
+            FROM "t8" AS "t9"
             WHERE
-              "t1"."status" <> 'unmatched'
-          )
-      ) AS "t7"
-      WHERE
-        "t7"."start_date" <= MAKE_DATE(2026, 6, 30)
-        AND (
-          (
-            "t7"."end_date" IS NULL
-          ) OR (
-            "t7"."end_date" > MAKE_DATE(2026, 6, 30)
-          )
-        )
-        AND "t7"."renewal_date" >= MAKE_DATE(2026, 6, 30)
-        AND "t7"."renewal_date" <= (
-          MAKE_DATE(2026, 6, 30) + INTERVAL '60 DAY'
-        )
-    ) AS "t10"
-    GROUP BY
-      1
-  ) AS "t13"
+              "t9"."start_date" <= MAKE_DATE(2026, 6, 30)
+              AND (
+                (
+                  "t9"."end_date" IS NULL
+                ) OR (
+                  "t9"."end_date" > MAKE_DATE(2026, 6, 30)
+                )
+              )
+              AND "t9"."renewal_date" IS NOT NULL
+          ) AS "t14"
+          INNER JOIN (
+            SELECT
+              "t16"."account_id",
+              CASE
+                WHEN "t16"."longest" >= 28
+                THEN CAST(ROUND(CAST("t16"."longest" AS DOUBLE PRECISION) / 30.4375) AS BIGINT)
+                ELSE 0
+              END AS "term_months",
+              GREATEST("t16"."longest", 1) AS "term_days"
+            FROM (
+              SELECT
+                "t11"."account_id",
+                MAX(
+                  CAST(EXTRACT(EPOCH FROM CAST("t11"."renewal_date" AS TIMESTAMP) - CAST("t11"."start_date" AS TIMESTAMP)) / 86400 AS BIGINT)
+                ) AS "longest"
+              FROM (
+                SELECT
+                  *
+                FROM "t8" AS "t9"
+                WHERE
+                  "t9"."renewal_date" IS NOT NULL
+              ) AS "t11"
+              GROUP BY
+                1
+            ) AS "t16"
+          ) AS "t19"
+            ON "t14"."account_id" = "t19"."account_id"
+        ) AS "t20"
+      ) AS "t21"
+      GROUP BY
+        1
+    ) AS "t22"
+    WHERE
+      "t22"."renewal_date" <= (
+        MAKE_DATE(2026, 6, 30) + INTERVAL '60 DAY'
+      )
+  ) AS "t24"
   INNER JOIN (
     SELECT
-      "t11"."account_id" AS "request_account",
-      "t11"."requests",
-      "t11"."categories"
+      "t13"."account_id" AS "request_account",
+      "t13"."requests",
+      "t13"."categories"
     FROM (
       SELECT
-        "t9"."account_id",
-        SUM("t9"."requests") AS "requests",
-        STRING_AGG("t9"."kind", ', ') AS "categories"
+        "t10"."account_id",
+        SUM("t10"."requests") AS "requests",
+        STRING_AGG("t10"."kind", ', ') AS "categories"
       FROM (
         SELECT
-          "t8"."account_id",
-          "t8"."kind",
-          SUM("t8"."requests") AS "requests"
+          "t7"."account_id",
+          "t7"."kind",
+          SUM("t7"."requests") AS "requests"
         FROM (
           SELECT
             *
           FROM (
             SELECT
-              "t2"."account_id",
-              "t2"."category" AS "kind",
+              "t0"."account_id",
+              "t0"."category" AS "kind",
               CAST(1 AS BIGINT) AS "requests"
-            FROM "tickets" AS "t2"
+            FROM "tickets" AS "t0"
             WHERE
-              "t2"."category" IN ('discount request', 'price cut', 'contract change', 'cancellation')
-              AND "t2"."opened_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '59 DAY' AS TIMESTAMP)
-              AND "t2"."opened_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+              "t0"."category" IN ('discount request', 'price cut', 'contract change', 'cancellation')
+              AND "t0"."opened_at" >= CAST(MAKE_DATE(2026, 6, 30) - INTERVAL '59 DAY' AS TIMESTAMP)
+              AND "t0"."opened_at" < CAST(MAKE_DATE(2026, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
           ) AS "t6"
           UNION ALL
           SELECT
             *
           FROM (
             SELECT
-              "t3"."account_id",
-              CAST("t3"."event_type" AS VARCHAR) AS "kind",
-              CAST("t3"."events" AS BIGINT) AS "requests"
-            FROM "activity_daily" AS "t3"
+              "t1"."account_id",
+              CAST("t1"."event_type" AS VARCHAR) AS "kind",
+              CAST("t1"."events" AS BIGINT) AS "requests"
+            FROM "activity_daily" AS "t1"
             WHERE
-              "t3"."event_type" IN ('cancel_intent', 'discount_request')
-              AND "t3"."day" <= MAKE_DATE(2026, 6, 30)
-              AND "t3"."day" > (
+              "t1"."event_type" IN ('cancel_intent', 'discount_request')
+              AND "t1"."day" <= MAKE_DATE(2026, 6, 30)
+              AND "t1"."day" > (
                 MAKE_DATE(2026, 6, 30) - INTERVAL '60 DAY'
               )
-          ) AS "t5"
-        ) AS "t8"
+          ) AS "t4"
+        ) AS "t7"
         GROUP BY
           1,
           2
-      ) AS "t9"
+      ) AS "t10"
       GROUP BY
         1
-    ) AS "t11"
-  ) AS "t15"
-    ON "t13"."account_id" = "t15"."request_account"
+    ) AS "t13"
+  ) AS "t17"
+    ON "t24"."account_id" = "t17"."request_account"
 ) AS f;
 
 INSERT INTO indicator_firings (
