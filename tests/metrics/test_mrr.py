@@ -8,7 +8,7 @@ import pytest
 from nabd.errors import NabdError
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
 from nabd.metrics.registry import compute
-from tests.metrics.metrics_history import APR, FEB, JAN, MAR, acct, given, rows, sub
+from tests.metrics.metrics_history import FEB, JAN, MAR, acct, given, rows, sub
 
 D = Decimal
 
