@@ -1,6 +1,7 @@
 """Import benchmark: `nabd import events` against the engine's own bare bulk load of the same file.
 
     .venv/bin/python benchmarks/import_events.py [--rows 10000000] [--backend duckdb postgres] [--format parquet csv]
+        [--data /work/bench] [--rounds 1] [--again]
 
 For each format (Parquet, CSV) and backend it times
 - the baseline: DuckDB `CREATE TABLE AS SELECT * FROM read_parquet/read_csv` of the file (no checks),
@@ -8,7 +9,10 @@ For each format (Parquet, CSV) and backend it times
   with the same columns and key;
 - Nabd: `import_file(store, "events", path)`: validation, quarantine, deterministic ids, upsert
   by key, activity_daily refresh, all in one transaction;
-and prints rows/s and the ratio Nabd / baseline (1.0 = as fast as the bare load).
+and prints rows/s, the ratio Nabd / baseline (1.0 = as fast as the bare load) and Nabd's time per stage
+(read, validate, write: the write includes the activity_daily rollup). ``--again`` then imports the same
+file a second time (all rows unchanged: the idempotent path) and times that too. Rounds alternate the
+baseline and Nabd in the same window.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import psycopg
 from nabd.ingest.files import import_file
 from nabd.store import open_store
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(os.environ.get("NABD_BENCH_DATA", Path(__file__).parent / "data"))
 POSTGRES_URL = os.environ.get("NABD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ACCOUNTS = 10_000
 
@@ -95,16 +99,32 @@ def postgres_baseline(csv_path: Path) -> float:
     return seconds
 
 
-def nabd_import(backend: str, path: Path, accounts: Path, folder: Path) -> float:
+def nabd_import(backend: str, path: Path, accounts: Path, folder: Path, again: bool) -> tuple[float, dict, float | None]:
+    """Seconds of Nabd's import, seconds per stage, and seconds of importing the same file again (or None)."""
     schema = f"bench_nabd_{uuid.uuid4().hex[:8]}"
     url = f"duckdb:///{folder / 'nabd.duckdb'}" if backend == "duckdb" else f"{POSTGRES_URL}?schema={schema}"
     store = open_store(url)
     import_file(store, "accounts", accounts)
-    seconds = timed(lambda: import_file(store, "events", path))
+    stages: dict[str, float] = {}
+    marks: list[tuple[str, float]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not marks or marks[-1][0] != stage:
+            marks.append((stage, time.perf_counter()))
+
+    started = time.perf_counter()
+    import_file(store, "events", path, progress=progress)
+    ended = time.perf_counter()
+    for (stage, at), (_, until) in zip(marks, [*marks[1:], ("end", ended)]):
+        stages[stage] = until - at
+    second = None
+    if again:
+        second = timed(lambda: import_file(store, "events", path))
+        assert store.scalar("SELECT count(*) FROM events") == int(store.scalar("SELECT count(DISTINCT event_id) FROM events"))
     if backend == "postgres":
         store.execute(f"DROP SCHEMA {schema} CASCADE")
     store.close()
-    return seconds
+    return ended - started, stages, second
 
 
 def main() -> None:
@@ -112,21 +132,26 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--backend", nargs="+", default=["duckdb", "postgres"])
     parser.add_argument("--format", nargs="+", default=["parquet", "csv"], choices=["parquet", "csv"])
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--again", action="store_true", help="also time importing the same file a second time")
     args = parser.parse_args()
     paths = generate(args.rows)
     print(f"{args.rows:,} events; files: {', '.join(f'{p.name} {p.stat().st_size / 1e6:,.0f} MB' for p in paths.values())}")
-    print(f"{'backend':9} {'format':8} {'baseline s':>10} {'nabd s':>8} {'nabd rows/s':>12} {'ratio':>6}")
-    for backend in args.backend:
-        for fmt in args.format:
-            folder = DATA / f"run_{uuid.uuid4().hex[:8]}"
-            folder.mkdir()
-            try:
-                base = duckdb_baseline(paths[fmt], fmt, folder) if backend == "duckdb" else postgres_baseline(paths["csv"])
-                ours = nabd_import(backend, paths[fmt], paths["accounts"], folder)
-            finally:
-                shutil.rmtree(folder)
-            print(f"{backend:9} {fmt:8} {base:10.1f} {ours:8.1f} {args.rows / ours:12,.0f} {ours / base:6.1f}")
-
+    print(f"{'backend':9} {'format':8} {'baseline s':>10} {'nabd s':>8} {'nabd rows/s':>12} {'ratio':>6}  stages; again")
+    for _ in range(args.rounds):
+        for backend in args.backend:
+            for fmt in args.format:
+                folder = DATA / f"run_{uuid.uuid4().hex[:8]}"
+                folder.mkdir()
+                try:
+                    base = duckdb_baseline(paths[fmt], fmt, folder) if backend == "duckdb" else postgres_baseline(paths["csv"])
+                    ours, stages, again = nabd_import(backend, paths[fmt], paths["accounts"], folder, args.again)
+                finally:
+                    shutil.rmtree(folder)
+                parts = " ".join(f"{k} {v:.1f}" for k, v in stages.items())
+                second = f"; again {again:.1f} s" if again is not None else ""
+                print(f"{backend:9} {fmt:8} {base:10.1f} {ours:8.1f} {args.rows / ours:12,.0f} {ours / base:6.1f}  {parts}{second}",
+                      flush=True)
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 """Metrics benchmark: every metric for 100,000 accounts and 10M events on DuckDB, against pandas and a bare aggregate.
 
     .venv/bin/python benchmarks/metrics.py [--accounts 100000] [--events 10000000] [--months 18]
+    .venv/bin/python benchmarks/metrics.py --sql [--rounds 5]   (each family against hand-written SQL)
 
 The company is generated with DuckDB SQL straight into a fresh store (accounts, subscriptions
 with upgrades and churn, events rolled up into activity_daily, surveys, tickets, acquisition
@@ -11,20 +12,28 @@ costs). It times
   on frames already in memory (the load from the store is timed separately);
 - (b) one bare DuckDB aggregate over the events table (count and sum of value per account);
 and prints each time and the ratios Nabd / pandas and Nabd / bare aggregate.
+
+``--sql`` instead times one metric per family (customer churn, MRR movements, NPS, tickets per account,
+session minutes) against a hand-written DuckDB query of the same definition (:data:`HAND_SQL`), in
+interleaved rounds of random order, checks that both give the same figures and prints the medians and
+Nabd / SQL.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import shutil
+import statistics
 import time
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from nabd.metrics import METRICS, compute
+from nabd.metrics.periods import next_period_start, period_starts
 from nabd.store import open_store
 
 WORK = Path("/tmp/nabd_bench_metrics")
@@ -46,7 +55,7 @@ def generate(store, accounts: int, events: int, months: int) -> None:
                100 + CAST(floor(random() * 900) AS INTEGER) AS mrr,
                CASE WHEN i % 10 = 0 THEN 'EUR' ELSE 'USD' END AS cur,
                random() AS u, random() AS c FROM range({accounts}) r(i)""")
-    store.execute(f"""
+    store.execute("""
         INSERT INTO subscriptions
         SELECT 'S' || i || 'a', 'A' || i, 'core', mrr, cur, 1, s,
                CASE WHEN u < 0.33 THEN s + 90 WHEN c < 0.2 THEN s + 60 + CAST(c * 300 AS INTEGER) END, NULL FROM plan
@@ -156,11 +165,101 @@ def pandas_usage(activity, subs, months):
     return pd.DataFrame(out)
 
 
+# --- (c) the same definitions as hand-written DuckDB SQL ------------------------------------
+
+CUSTOMERS = "SELECT * FROM subscriptions WHERE account_id IN (SELECT account_id FROM accounts WHERE status <> 'unmatched')"
+EDGES = f"""acc AS (SELECT period_start, account_id,
+        bool_or(start_date <= period_start AND (end_date IS NULL OR end_date > period_start)) AS s,
+        bool_or(start_date <= next_start AND (end_date IS NULL OR end_date > next_start)) AS e
+    FROM ({CUSTOMERS}) subs JOIN b ON start_date <= next_start AND (end_date IS NULL OR end_date > period_start)
+    GROUP BY ALL)"""
+HAND_SQL = {
+    "customer_churn": (f"""WITH {{bounds}}, {EDGES}
+        SELECT b.period_start, count(*) FILTER (WHERE s) AS customers_start,
+               count(*) FILTER (WHERE s AND NOT e) AS customers_lost,
+               count(*) FILTER (WHERE s AND NOT e) / nullif(count(*) FILTER (WHERE s), 0) AS churn_rate
+        FROM b LEFT JOIN acc USING (period_start) GROUP BY ALL ORDER BY 1""",
+        ("customers_start", "customers_lost", "churn_rate")),
+    "nps": ("""WITH {bounds}, r AS (SELECT date_trunc('month', responded_at)::DATE AS period_start, count(*) AS responses,
+               count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score <= 6) AS detractors
+            FROM survey_responses WHERE kind = 'nps' GROUP BY ALL)
+        SELECT b.period_start, coalesce(responses, 0) AS responses, coalesce(promoters, 0) AS promoters,
+               coalesce(detractors, 0) AS detractors, 100.0 * (promoters - detractors) / responses AS nps
+        FROM b LEFT JOIN r USING (period_start) ORDER BY 1""",
+        ("responses", "promoters", "detractors", "nps")),
+    "ticket_volume": (f"""WITH {{bounds}}, {EDGES},
+        c AS (SELECT period_start, count(*) AS customers_start FROM acc WHERE s GROUP BY ALL),
+        o AS (SELECT date_trunc('month', opened_at)::DATE AS period_start, count(*) AS tickets_opened FROM tickets GROUP BY ALL),
+        k AS (SELECT b.period_start, count(*) AS backlog FROM b JOIN tickets t ON CAST(t.opened_at AS DATE) < b.next_start
+              AND (t.closed_at IS NULL OR CAST(t.closed_at AS DATE) >= b.next_start) GROUP BY ALL)
+        SELECT b.period_start, coalesce(customers_start, 0) AS customers_start, coalesce(tickets_opened, 0) AS tickets_opened,
+               coalesce(backlog, 0) AS backlog, tickets_opened / customers_start AS tickets_per_account
+        FROM b LEFT JOIN c USING (period_start) LEFT JOIN o USING (period_start) LEFT JOIN k USING (period_start) ORDER BY 1""",
+        ("customers_start", "tickets_opened", "backlog", "tickets_per_account")),
+    "session_minutes": (f"""WITH {{bounds}}, {EDGES},
+        c AS (SELECT period_start, count(*) AS customers_start FROM acc WHERE s GROUP BY ALL),
+        m AS (SELECT b.period_start, sum(a.events) AS sessions, sum(a.value_sum) AS session_minutes
+              FROM activity_daily a JOIN b ON a.day >= b.period_start AND a.day < b.next_start
+              JOIN acc ON acc.period_start = b.period_start AND acc.account_id = a.account_id AND acc.s
+              WHERE a.event_type = 'session' GROUP BY ALL)
+        SELECT b.period_start, coalesce(customers_start, 0) AS customers_start, coalesce(sessions, 0) AS sessions,
+               coalesce(session_minutes, 0) AS session_minutes, session_minutes / customers_start AS minutes_per_account
+        FROM b LEFT JOIN c USING (period_start) LEFT JOIN m USING (period_start) ORDER BY 1""",
+        ("customers_start", "sessions", "session_minutes", "minutes_per_account")),
+}
+
+
+def same_figures(ours: list[dict], theirs: list[dict], columns: tuple[str, ...]) -> bool:
+    """Equal counts and money, floats within 1e-9 relative."""
+    def close(a, b) -> bool:
+        if a is None or b is None:
+            return a is None and b is None
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return len(ours) == len(theirs) and all(close(o[c], t[c]) for o, t in zip(ours, theirs) for c in columns)
+
+
+def against_sql(store, end: date, rounds: int) -> None:
+    """Each family's metric against its hand-written SQL, interleaved; medians and Nabd / SQL."""
+    import metrics_mrr  # the MRR twin lives beside this file
+
+    starts = period_starts("month", START, end)
+    values = ", ".join(f"(DATE '{s}', DATE '{next_period_start(s, 'month')}')" for s in starts)
+    bounds = f"b(period_start, next_start) AS (VALUES {values})"
+    params = {"period": "month", "start": START, "end": end}
+    runs, columns = {}, {}
+    for name, (sql, cols) in HAND_SQL.items():
+        text = sql.format(bounds=bounds)
+        runs[("nabd", name)] = lambda name=name: compute(store, name, **params)
+        runs[("sql", name)] = lambda text=text: store.raw.execute(text).to_arrow_table()
+        columns[name] = cols
+    mrr_text = metrics_mrr.hand_sql(starts)
+    runs[("nabd", "mrr_movements")] = lambda: compute(store, "mrr_movements", **params)
+    runs[("sql", "mrr_movements")] = lambda: store.raw.execute(mrr_text).to_arrow_table()
+    columns["mrr_movements"] = metrics_mrr.MOVES
+    times = {key: [] for key in runs}
+    results = {}
+    order = list(runs)
+    for _ in range(rounds):
+        random.shuffle(order)
+        for key in order:
+            began = time.perf_counter()
+            results[key] = runs[key]()
+            times[key].append(time.perf_counter() - began)
+    print(f"{rounds} interleaved rounds; load average at the end {os.getloadavg()[0]:.1f}")
+    print(f"{'metric':<18}{'nabd s':>9}{'sql s':>9}{'nabd/sql':>10}  same figures")
+    for name, cols in columns.items():
+        ours, theirs = results[("nabd", name)].to_pylist(), results[("sql", name)].to_pylist()
+        nabd, sql = statistics.median(times[("nabd", name)]), statistics.median(times[("sql", name)])
+        print(f"{name:<18}{nabd:9.3f}{sql:9.3f}{nabd / sql:10.2f}  {same_figures(ours, theirs, cols)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--months", type=int, default=MONTH_COUNT)
+    parser.add_argument("--sql", action="store_true", help="each family against hand-written SQL instead")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
@@ -169,6 +268,10 @@ def main() -> None:
     print(f"generated {args.accounts:,} accounts, {args.events:,} events in {seconds:.1f} s "
           f"(activity_daily: {store.scalar('SELECT count(*) FROM activity_daily'):,} rows)")
     end = date(START.year + (args.months - 1) // 12, (args.months - 1) % 12 + 1, 1)
+    if args.sql:
+        against_sql(store, end, args.rounds)
+        store.close()
+        return
     params = {"period": "month", "start": START, "end": end}
     nabd_times: dict[str, float] = {}
     for name in METRICS:

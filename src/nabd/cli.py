@@ -35,6 +35,7 @@ from nabd.secret import register as register_secret
 from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
 from nabd.store import CANONICAL_TABLES, schema_version
+from nabd.store.refusal import refused
 
 app = typer.Typer(
     name="nabd",
@@ -106,6 +107,9 @@ def run_command(argv: list[str], command: Any = None, prog_name: str | None = No
     except Exception as error:  # a bug, or input no check foresaw: still one line, the traceback on --debug
         if debug:
             raise
+        if (refusal := refused(error)) is not None:  # a check the engine ran inside the query
+            print_error(refusal)
+            return 1
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "no message"
         print_error(NabdError(f"{type(error).__name__}: {first_line} (unexpected: run the command again with "
                               "--debug for the details)"))

@@ -29,3 +29,13 @@ def test_a_metric_as_json_by_segment(store_url):
     assert result.returncode == 0, result.stderr
     rates = {row["segment"]: row["churn_rate"] for row in json.loads(result.stdout)}
     assert rates == {"ENT": 0.0, "SMB": 1.0}
+
+
+def test_a_missing_exchange_rate_is_one_line_naming_currency_and_day(store_url):
+    with open_store(store_url) as store:
+        given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 100, JAN, currency="EUR")])
+    result = nabd("metrics", "mrr_movements", "--from", "2024-01-01", "--to", "2024-01-31", url=store_url)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: no exchange rate from EUR to USD in force on 2024-01-01: import a currency_rates row for EUR "
+        "with valid_from on or before 2024-01-01"]

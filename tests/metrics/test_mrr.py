@@ -7,7 +7,8 @@ import pytest
 
 from nabd.errors import NabdError
 from nabd.metrics.mrr import MOVEMENTS, mrr_movements
-from tests.metrics.metrics_history import APR, FEB, JAN, MAR, acct, given, rows, sub
+from nabd.metrics.registry import compute
+from tests.metrics.metrics_history import FEB, JAN, MAR, acct, given, rows, sub
 
 D = Decimal
 
@@ -67,7 +68,16 @@ def test_a_missing_rate_is_an_error_naming_the_currency_and_the_period_day(store
     # The rate starts Feb 1: January's first day has none.
     given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 1000, JAN, currency="EUR")], currency_rates=[("EUR", FEB, D("1.2"))])
     with pytest.raises(NabdError, match="no exchange rate from EUR to USD in force on 2024-01-01"):
-        mrr_movements(store, start=JAN, end=FEB)
+        compute(store, "mrr_movements", start=JAN, end=FEB)
+
+
+def test_the_missing_rate_check_runs_in_the_query_not_while_the_expression_is_built(store):
+    # Built while January's rate is missing, run after it arrived: the check reads the data the query reads.
+    given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 1000, JAN, currency="EUR")], currency_rates=[("EUR", FEB, D("1.2"))])
+    built = mrr_movements(store, start=JAN, end=JAN)
+    store.execute("INSERT INTO currency_rates (currency, valid_from, rate) VALUES ('EUR', '2023-12-01', 1.1)")
+    [january] = rows(built)
+    assert (january["opening_mrr"], january["fx_effect"], january["closing_mrr"]) == (D(1100), D(100), D(1200))
 
 
 def test_an_empty_period_is_a_row_of_zeros(store):

@@ -3,17 +3,19 @@
 ``currency_rates(currency, valid_from, rate)`` holds units of the reporting currency for one unit
 of ``currency``; the rate in force on day d is the row with the latest ``valid_from <= d``.
 Amounts already in the reporting currency convert at exactly 1. A needed rate that does not
-exist is a :class:`NabdError` naming the currency and the date, never a silently dropped amount.
+exist stops the query with an error naming the currency and the date (raised by the engine while the
+query runs: nabd.store.refusal), never a silently dropped amount.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import ibis
 
-from nabd.errors import NabdError
 from nabd.store import Store
+from nabd.store.refusal import refuse
 
 
 def rates_on(store: Store, days: ibis.Table, reporting_currency: str) -> ibis.Table:
@@ -36,28 +38,31 @@ def rates_on(store: Store, days: ibis.Table, reporting_currency: str) -> ibis.Ta
     return in_force.union(unit)
 
 
-def _refuse_missing(missing: ibis.Table, reporting_currency: str) -> None:
-    """Raise the clear error for the first (rate_day, currency) of ``missing``, if any."""
-    first = missing.order_by("rate_day", "currency").limit(1).to_pyarrow().to_pylist()
-    if first:
-        currency, rate_day = first[0]["currency"], first[0]["rate_day"]
-        raise NabdError(
-            f"no exchange rate from {currency} to {reporting_currency} in force on {rate_day}: "
-            f"import a currency_rates row for {currency} with valid_from on or before {rate_day}"
-        )
+def _missing_rate(currency: ibis.StringValue, rate_day: ibis.Value, reporting_currency: str, to: Any) -> ibis.Value:
+    """The engine-side refusal naming the currency and the day a rate is missing for (nabd.store.refusal)."""
+    day = rate_day.cast("date").cast("string")
+    message = (
+        ibis.literal("no exchange rate from ") + currency + f" to {reporting_currency} in force on " + day
+        + ": import a currency_rates row for " + currency + " with valid_from on or before " + day
+    )
+    return refuse(message, to)
+
+
+def _rate_or_refuse(table: ibis.Table, rate: str, day: str, needed: ibis.BooleanValue, reporting_currency: str) -> ibis.Value:
+    """``table[rate]``, or the refusal where it is null and ``needed`` (a needed rate that does not exist)."""
+    missing = table[rate].isnull() & needed
+    return ibis.ifelse(missing, _missing_rate(table.currency, table[day], reporting_currency, table[rate].type()), table[rate])
 
 
 def convert_on(store: Store, table: ibis.Table, amount: str, reporting_currency: str) -> ibis.Table:
-    """``table`` with ``amount`` = amount x rate(currency, table.rate_day), rounded to 4 places; refuses a missing rate.
+    """``table`` with ``amount`` = amount x rate(currency, table.rate_day), rounded to 4 places.
 
-    The check reads only rows in another currency than the reporting one (those alone need a stored rate).
+    A missing rate stops the query that reads the result with the clear error (no query runs here).
     """
     rates = rates_on(store, table, reporting_currency)
-    foreign = table.filter(table.currency != reporting_currency)
-    needed = foreign.select("rate_day", "currency").distinct()
-    _refuse_missing(needed.anti_join(rates, ["rate_day", "currency"]), reporting_currency)
-    joined = table.join(rates, ["rate_day", "currency"])
-    return joined.mutate(**{amount: (joined[amount] * joined.rate).cast("decimal(18, 4)")}).drop("rate")
+    joined = table.left_join(rates, ["rate_day", "currency"]).drop("rate_day_right", "currency_right")
+    rate = _rate_or_refuse(joined, "rate", "rate_day", ibis.literal(True), reporting_currency)
+    return joined.mutate(**{amount: (joined[amount] * rate).cast("decimal(18, 4)")}).drop("rate")
 
 
 def with_rates(
@@ -68,20 +73,19 @@ def with_rates(
     rows that need it, or None for all)): the rate of the row's currency in force on that day.
 
     The rates are looked up for the distinct ``days.rate_day`` only (the periods' edges, not every row);
-    a needed rate that does not exist is refused in one query over the rows in a foreign currency.
+    a needed rate that does not exist stops the query that reads the result (no query runs here).
     """
     rates = rates_on(store, days, reporting_currency)
     for name, (day, _) in rate_days.items():
         found = rates.rename(**{f"{name}_day": "rate_day", name: "rate"})
         keys = [table[day] == found[f"{name}_day"], table.currency == found.currency]
         table = table.left_join(found, keys).drop(f"{name}_day", "currency_right")
-    foreign = table.filter(table.currency != reporting_currency)
-    checks = []
-    for name, (day, needed) in rate_days.items():
-        lacking = foreign[name].isnull() if needed is None else foreign[name].isnull() & foreign[needed]
-        checks.append(foreign.filter(lacking).select(rate_day=foreign[day], currency=foreign.currency))
-    _refuse_missing(ibis.union(*checks, distinct=False) if len(checks) > 1 else checks[0], reporting_currency)
-    return table
+    checked = {
+        name: _rate_or_refuse(table, name, day, ibis.literal(True) if needed is None else table[needed],
+                              reporting_currency)
+        for name, (day, needed) in rate_days.items()
+    }
+    return table.mutate(**checked)
 
 
 def to_reporting_currency(

@@ -23,6 +23,7 @@ from nabd.errors import NabdError
 from nabd.store.calendar import company_zone, rolled_up_zone
 from nabd.store.connection import DatabaseURL, Store
 from nabd.store.parquet import META_TABLE, RESULTS_FOLDER, exported_tables
+from nabd.store.refusal import spark_refusal
 
 MISSING_EXTRA = "the Spark engine needs the spark extra: pip install 'nabd[spark]' (and a Java 17 runtime)"
 DEFAULT_MASTER = "local[*]"
@@ -36,12 +37,14 @@ SESSION_SETTINGS = {
 
 def _dialect() -> Any:
     """Ibis's PySpark compiler taught what Spark has and Ibis does not write for it: the bitwise aggregates
-    (usage measures keep a contact's weeks as bits: nabd.health.measures.activity)."""
+    (usage measures keep a contact's weeks as bits: nabd.health.measures.activity), and a refusal raised
+    while the query runs (nabd.store.refusal)."""
     from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
     class SparkDialect(PySparkCompiler):
         __slots__ = ()
         SIMPLE_OPS = {**PySparkCompiler.SIMPLE_OPS, ops.BitOr: "bit_or", ops.BitAnd: "bit_and", ops.BitXor: "bit_xor"}
+        visit_Refusal = spark_refusal
 
     return SparkDialect()
 

@@ -49,6 +49,7 @@ from nabd.web.security import (
     user_from_session,
 )
 from nabd.web.warm import start_warming, stop_warming
+from nabd.store.refusal import refused
 
 log = logging.getLogger("nabd.web")
 CONTENT_SECURITY_POLICY = (
@@ -276,4 +277,6 @@ def _add_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
+        if (refusal := refused(error)) is not None:  # a check the engine ran inside the query (a missing rate)
+            return await nabd_error(request, refusal)
         return _unexpected(request, error)
