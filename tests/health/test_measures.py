@@ -167,6 +167,35 @@ def test_account_grain_measures_together_read_only_their_rows(store):
     assert (rows["B"]["r__daily"], rows["B"]["r__trend"], rows["B"]["r__cancel"]) == (0, None, 0)
 
 
+def test_per_type_rates_trends_and_recency_measured_together_are_each_types_own(store):
+    # Event rates, trends and recency aggregate per (account, event type) with no type named, and the
+    # selectors choose the types afterwards; a rate's and a trend's equal sums are computed once.
+    customer(store, "A")
+    given(store, activity_daily=[
+        activity("A", "c1", date(2024, 6, 20), "post", 3), activity("A", "", date(2024, 6, 10), "post", 1),
+        activity("A", "c1", date(2024, 5, 20), "post", 2), activity("A", "c1", date(2024, 6, 25), "report", 4, 7.5),
+        activity("A", "c1", date(2024, 4, 20), "report", 6, 1.0), activity("A", "c1", date(2024, 7, 2), "post", 9),
+    ])
+    card = scorecard(
+        measure("rate_post", "event_rate", "{kind: boolean}", params="events: [post]")
+        + measure("trend_post", "event_trend", "{kind: boolean}", params="events: [post]")
+        + measure("rate_report_value", "event_rate", "{kind: boolean}", params="events: [report], sum: value")
+        + measure("trend_report", "event_trend", "{kind: boolean}", params="events: [report]")
+        + measure("rate_all", "event_rate", "{kind: boolean}", window=60)
+        + measure("last_post", "days_since_last_event", "{kind: boolean}", window=90, params="events: [post]")
+        + measure("last_report", "days_since_last_event", "{kind: boolean}", window=90, params="events: ['rep*']")
+    )
+    row = measure_values(store, list(card.measures), AS_OF).to_pyarrow().to_pylist()[0]
+    # 30-day window 2024-06-01..06-30: post 3 + 1 = 4 events (2 in the window before: trend 4 / 2 - 1 = 1);
+    # report value 7.5 (none in the window before: no trend); 60 days: 4 + 2 post + 4 report = 10 x 28 / 60
+    assert row["r__rate_post"] == pytest.approx(4 * 28 / 30)
+    assert row["r__trend_post"] == pytest.approx(1.0)
+    assert row["r__rate_report_value"] == pytest.approx(7.5 * 28 / 30)
+    assert row["r__trend_report"] is None
+    assert row["r__rate_all"] == pytest.approx(10 * 28 / 60)
+    assert (row["r__last_post"], row["r__last_report"]) == (10, 5)  # the post of 07-02 is after as_of
+
+
 def test_new_licences_compare_licences_on_as_of_with_the_day_before_the_window(store):
     # 90-day window from 04-02: licences on 04-01 = 5, on 06-30 = 8 -> 3; the 07-01 period is not yet known
     given(store, accounts=[account("A")], subscriptions=[

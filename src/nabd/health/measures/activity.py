@@ -214,19 +214,30 @@ def _type_used(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[
 
 
 def _events_now_and_before(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    chosen = _chosen(rows, params)
     return {
-        "amount": only(_amount(rows, params), _in(rows, window) & chosen).sum(),
-        "previous": only(_amount(rows, params), _in_previous(rows, window) & chosen).sum(),
+        "amount": only(_amount(rows, params), _in(rows, window)).sum(),
+        "previous": only(_amount(rows, params), _in_previous(rows, window)).sum(),
     }
 
 
 def _events_in(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    return {"amount": only(_amount(rows, params), _chosen_in(rows, window, params)).sum()}
+    return {"amount": only(_amount(rows, params), _in(rows, window)).sum()}
 
 
 def _last_day(rows: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
-    return {"last": only(rows.day, _chosen_in(rows, window, params)).max()}
+    return {"last": only(rows.day, _in(rows, window)).max()}
+
+
+def _chosen_types(aggregate: str, *names: str) -> PerAccount:
+    """Per account, ``aggregate`` (sum or max) of each part over the event types the selectors choose.
+
+    The first pass (per account and event type) names no event type, so the same windowed sum serves every
+    per-type measure (one aggregate per row, not one per measure); the choice is made on its few rows."""
+    def per_account(part: Part, grains: ibis.Table, window: Window, params: MeasureParams) -> dict[str, ibis.Value]:
+        chosen = _chosen(grains, params)
+        return {name: getattr(only(part(name), chosen), aggregate)() for name in names}
+
+    return per_account
 
 
 def _zero_when_none(name: str) -> ActivityValue:
@@ -328,13 +339,18 @@ ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
         "event_type", _type_used, _sums("used"), _zero_when_none("used"), rows=_chosen,
     ),
     # selected events (or their value: sum: value) per 28 days over the window
-    "event_rate": ActivityMeasure("account", _events_in, None, _rate_per_28_days, rows=_chosen),
+    "event_rate": ActivityMeasure(
+        "event_type", _events_in, _chosen_types("sum", "amount"), _rate_per_28_days, rows=_chosen,
+    ),
     # selected events (or value) this window / the window before - 1
     "event_trend": ActivityMeasure(
-        "account", _events_now_and_before, None, _trend, windows_back=2, rows=_chosen,
+        "event_type", _events_now_and_before, _chosen_types("sum", "amount", "previous"), _trend,
+        windows_back=2, rows=_chosen,
     ),
     # days since the last selected event (the window's length when none in it)
-    "days_since_last_event": ActivityMeasure("account", _last_day, None, _days_since, rows=_chosen),
+    "days_since_last_event": ActivityMeasure(
+        "event_type", _last_day, _chosen_types("max", "last"), _days_since, rows=_chosen,
+    ),
 }
 
 
@@ -347,10 +363,20 @@ def grain_of(spec: MeasureSpec) -> str:
     return ACTIVITY_MEASURES[spec.type].grain
 
 
+def _distinct_parts(parts: dict[str, ibis.Value], alias: dict[str, str]) -> dict[str, ibis.Value]:
+    """``parts`` without repeats: a part equal to an earlier one (a rate's and a trend's sum over the same
+    window) is computed once, its name recorded in ``alias`` as the earlier's."""
+    kept: dict[ibis.Value, str] = {}
+    for name, value in parts.items():
+        alias[name] = kept.setdefault(value.op(), name)
+    return {name: parts[name] for name in kept.values()}
+
+
 def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], as_of: ibis.DateValue) -> ibis.Table:
     """Join the usage measures' values: per grain, one GROUP BY (account_id, grain) then one by account_id."""
     joined = accounts
     parts: list[str] = []
+    alias: dict[str, str] = {}
     for grain_name, grain in GRAINS.items():
         specs = [spec for spec in usage if grain_of(spec) == grain_name]
         if not specs:
@@ -372,6 +398,7 @@ def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], 
             window = Window(as_of, spec.params.window_days)
             first |= {f"{spec.id}__{name}": value for name, value in
                       ACTIVITY_MEASURES[spec.type].per_grain(rows, window, spec.params).items()}
+        first = _distinct_parts(first, alias)
         key = f"{grain_name}_account"
         if grain.keys is None:
             per_account = rows.group_by(**{key: rows.account_id}).aggregate(**first)
@@ -381,11 +408,12 @@ def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], 
         per_grain = rows.group_by("account_id", **grain.keys(rows, Window(as_of, span))).aggregate(**first)
         second: dict[str, ibis.Value] = {}
         for spec in specs:
-            part = lambda name, prefix=spec.id: per_grain[f"{prefix}__{name}"]
+            part = lambda name, prefix=spec.id: per_grain[alias[f"{prefix}__{name}"]]
             aggregates = ACTIVITY_MEASURES[spec.type].per_account(
                 part, per_grain, Window(as_of, spec.params.window_days), spec.params
             )
             second |= {f"{spec.id}__{name}": value for name, value in aggregates.items()}
+        second = _distinct_parts(second, alias)
         per_account = per_grain.group_by(**{key: per_grain.account_id}).aggregate(**second)
         joined = joined.left_join(per_account, joined.account_id == per_account[key]).drop(key)
         parts += list(second)
@@ -395,7 +423,7 @@ def with_activity(store: Store, accounts: ibis.Table, usage: list[MeasureSpec], 
         joined = _with_feature_catalogue(store, joined, name, Window(as_of, spec.params.window_days), spec.params)
     values = {}
     for spec in usage:
-        part = lambda name, prefix=spec.id: joined[f"{prefix}__{name}"]
+        part = lambda name, prefix=spec.id: joined[alias.get(f"{prefix}__{name}", f"{prefix}__{name}")]
         window = Window(as_of, spec.params.window_days)
         values[f"r__{spec.id}"] = ACTIVITY_MEASURES[spec.type].value(part, joined, window, spec.params).cast("float64")
     return joined.mutate(**values).drop(*parts, *catalogues)
