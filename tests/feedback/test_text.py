@@ -1,6 +1,5 @@
 """Arabic normalisation, language detection by script, and the evaluation set's own guarantees."""
 
-import re
 
 from nabd.demo.texts import COMMENT_FRAGMENTS, RELATIONSHIP_NOTES, TICKET_DETAILS, TICKET_TEXT
 from nabd.feedback.language import detect_language

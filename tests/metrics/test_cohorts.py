@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from nabd.metrics.cohorts import cohort_retention
-from tests.metrics.metrics_history import FEB, JAN, MAR, acct, given, rows, sub
+from tests.metrics.metrics_history import FEB, JAN, acct, given, rows, sub
 
 
 def test_logo_and_revenue_retention_by_start_month_and_age(store):

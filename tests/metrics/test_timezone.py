@@ -1,6 +1,6 @@
 """Metrics count periods of local days in the company's timezone (NABD_TIMEZONE); UTC by default."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 

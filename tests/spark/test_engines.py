@@ -12,12 +12,9 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from nabd.cli import run_command
 from nabd.health.score_expression import scored
 from nabd.health.scorecard import DEFAULT_SCORECARD, MEASURE_TYPES, parse_scorecard
-from nabd.health.scoring import run_scoring
 from nabd.metrics.registry import METRICS, compute
-from nabd.store import open_store
 from tests.spark.conftest import AS_OF, Engines
 
 # one worker runs every Spark test (scripts/test: --dist loadgroup): one JVM and one demo on three engines

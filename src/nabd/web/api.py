@@ -12,7 +12,6 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
-from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
 from nabd.health.overrides import current_override, end_override
@@ -30,7 +29,7 @@ from nabd.web.read import scorecards
 from nabd.web.read.bands import band_table
 from nabd.web.read.permissions import require_admin, task_owner, writable_account, writable_task
 from nabd.web.read.portfolio import PortfolioPage, portfolio
-from nabd.web.security import api_guard, store_of
+from nabd.web.security import api_guard, in_store as _query
 
 class Error(BaseModel):
     """Every error answer: what went wrong, in a sentence naming the field or object."""
@@ -230,13 +229,6 @@ def _next(request: Request, limit: int, offset: int, total: int) -> str | None:
         return None
     return str(request.url.include_query_params(limit=limit, offset=offset + limit))
 
-
-async def _query(request: Request, function, *args, **kwargs):
-    def run():
-        with store_of(request) as store:
-            return function(store, *args, **kwargs)
-
-    return await run_in_threadpool(run)
 
 
 @router.get("/openapi.json", include_in_schema=False)

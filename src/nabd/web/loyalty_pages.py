@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, model_validator
-from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -39,7 +38,7 @@ from nabd.store.clock import utc_now
 from nabd.web.api import ERRORS, Error
 from nabd.web.pages import _query, render, templates
 from nabd.web.read.permissions import require_admin, writable_account
-from nabd.web.security import api_guard, page_guard, store_of
+from nabd.web.security import api_guard, page_guard, in_store as _run
 from nabd.web.survey_pages import PROBLEM_STATUS, visitor_language, visitor_page
 
 public = APIRouter(include_in_schema=False)
@@ -66,13 +65,6 @@ def tier_name(tier: str | None, language: str) -> str:
 
 templates.env.globals["tier_name"] = tier_name  # the account page and the portfolio show the tier
 
-
-async def _run(request: Request, function, *args, **kwargs):
-    def run():
-        with store_of(request) as store:
-            return function(store, *args, **kwargs)
-
-    return await run_in_threadpool(run)
 
 
 def _problem(request: Request, problem: LinkProblem) -> HTMLResponse:

@@ -24,7 +24,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -48,18 +47,11 @@ from nabd.web.i18n import catalogue
 from nabd.web.pages import _query, render
 from nabd.web.read.permissions import require_admin
 from nabd.web.survey_pages import PROBLEM_STATUS, visitor_language, visitor_page
-from nabd.web.security import page_guard, store_of
+from nabd.web.security import page_guard, in_store as _run
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_guard)])
 
-
-async def _run(request: Request, function, *args, **kwargs):
-    def run():
-        with store_of(request) as store:
-            return function(store, *args, **kwargs)
-
-    return await run_in_threadpool(run)
 
 
 @public.get("/unsubscribe/{token}")

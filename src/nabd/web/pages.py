@@ -41,6 +41,7 @@ from nabd.web.read.unscored import account_unscored, portfolio_unscored
 from nabd.web.read.permissions import may_write_account, require_admin, writable_account
 from nabd.web.read.portfolio import PortfolioPage, filter_choices, portfolio
 from nabd.web.read.views import find_view, view_query, views_of
+from nabd.web.security import in_store as _query
 from nabd.web.security import (
     anonymous_guard,
     page_guard,
@@ -130,14 +131,6 @@ def _local_target(target: str | None, default: str = "/portfolio") -> str:
         return target
     return default
 
-
-async def _query(request: Request, function, *args, **kwargs):
-    """Run a read-model function on the app's store, under its lock, off the event loop."""
-    def run():
-        with store_of(request) as store:
-            return function(store, *args, **kwargs)
-
-    return await run_in_threadpool(run)
 
 
 # --- login --------------------------------------------------------------------------------

@@ -48,6 +48,15 @@ def store_of(request: Request) -> Iterator[Store]:
         yield request.app.state.store
 
 
+async def in_store(request: Request, function, *args, **kwargs):
+    """``function(store, *args, **kwargs)`` on the app's store, under its lock, off the event loop."""
+    def run():
+        with store_of(request) as store:
+            return function(store, *args, **kwargs)
+
+    return await run_in_threadpool(run)
+
+
 def serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="nabd-session")
 

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from nabd.errors import NabdError
 from nabd.feedback.links import LinkProblem
@@ -30,7 +29,7 @@ from nabd.web.api import ERRORS
 from nabd.web.i18n import LANGUAGES, Language, browser_language
 from nabd.web.pages import templates
 from nabd.web.read.permissions import writable_response
-from nabd.web.security import api_guard, store_of
+from nabd.web.security import api_guard, in_store as _run
 
 public = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_guard)], responses=ERRORS)
@@ -56,13 +55,6 @@ def visitor_page(request: Request, template: str, lang: Language, status_code: i
         status_code=status_code,
     )
 
-
-async def _run(request: Request, function, *args, **kwargs):
-    def run():
-        with store_of(request) as store:
-            return function(store, *args, **kwargs)
-
-    return await run_in_threadpool(run)
 
 
 def _problem(request: Request, problem: LinkProblem) -> HTMLResponse:
