@@ -104,3 +104,15 @@ def test_no_one_acts_on_another_csms_warning_and_viewers_only_read(warned):
     form["csrf_token"] = page_csrf(warned, "/inbox")
     assert warned.post("/inbox/act", data=form).status_code == 403
     assert warned.app.state.store.scalar("SELECT count(*) FROM tasks WHERE cause IS NOT NULL") == 0
+
+
+def test_the_digest_form_sets_the_hour_it_is_sent_at(client):
+    log_in(client, "carla")
+    page = client.get("/inbox").text
+    assert '<option value="7" selected>07:00</option>' in page and "(UTC)" in page  # the default, company time
+    token = page_csrf(client, "/inbox")
+    client.post("/digest", data={"email": "carla@example.com", "enabled": "true", "send_hour": "9",
+                                 "csrf_token": token})
+    assert '<option value="9" selected>09:00</option>' in client.get("/inbox").text
+    client.post("/preferences", data={"language": "ar", "digits": "arab", "csrf_token": token})
+    assert '<option value="9" selected>٠٩:٠٠</option>' in client.get("/inbox").text

@@ -75,10 +75,18 @@ def test_renewals_in_a_window_with_the_forecast_a_csm_her_own(client, tokens):
 
 def test_each_user_reads_and_sets_her_own_digest_and_a_viewer_only_reads(client, tokens):
     assert _get(client, "/api/v1/me/digest", tokens["carla"]).json() == {
-        "login": "carla", "email": None, "webhook_url": None, "enabled": False, "sent_on": None}
+        "login": "carla", "email": None, "webhook_url": None, "enabled": False, "sent_on": None, "send_hour": 7}
     changed = _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"email": "carla@example.com"})
     assert changed.status_code == 200 and changed.json()["email"] == "carla@example.com" and changed.json()["enabled"]
     assert _get(client, "/api/v1/me/digest", tokens["dan"]).json()["email"] is None
     bad = _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"email": "not-an-address"})
     assert bad.status_code == 400
     assert _send(client, "PUT", "/api/v1/me/digest", tokens["vic"], {"enabled": False}).status_code == 403
+
+
+def test_the_digests_hour_is_read_and_set_through_the_api(client, tokens):
+    changed = _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"email": "carla@example.com", "send_hour": 9})
+    assert changed.status_code == 200 and changed.json()["send_hour"] == 9
+    kept = _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"email": "carla@example.com"})
+    assert kept.json()["send_hour"] == 9 and _get(client, "/api/v1/me/digest", tokens["carla"]).json()["send_hour"] == 9
+    assert _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"send_hour": 24}).status_code == 422

@@ -3,7 +3,9 @@
 The portfolio filter (:class:`PortfolioFilter`, :func:`filter_accounts`) is the one used by
 ``nabd portfolio``, the web portfolio and ``/api/v1/accounts``: segment in any case; band by id,
 colour or name in English or Arabic, in any case; CSM; part of the name; trend; churned accounts
-(customers with no active subscription) only when asked for.
+(customers with no active subscription) only when asked for; churn risk (risk >= a fraction, and/or the
+top N by risk, highest first, ties by account id, among the accounts every other filter but the band keeps);
+an early-warning indicator that fired in the last 30 days (rows' ``indicators``: " id id " of those firings).
 
 MRR per band = sum of the accounts' MRR on the scores' as_of, in the reporting currency
 (:func:`nabd.metrics.active.account_mrr`).
@@ -35,6 +37,12 @@ class PortfolioFilter:
     trend: str | None = None  # up | down | flat: the score's change since the run before
     churned: bool = False  # also the churned accounts (no active subscription): left out by default
     renewal_by: date | None = None  # only accounts whose next renewal is on or before this day
+    risk_min: float | None = None  # only accounts whose newest churn risk (0-1) is at least this
+    risk_top: int | None = None  # only the N accounts of highest churn risk (after every other filter but the band)
+    indicator: str | None = None  # only accounts on which this indicator fired in the last 30 days
+
+
+WARNING_DAYS = 30  # the indicator filter's window: firings with as_of in (today - 30, today]
 
 
 def band_ids(bands: Iterable[Band], wanted: str) -> list[str]:
@@ -48,7 +56,8 @@ def filter_accounts(
 ) -> ibis.Table:
     """The rows (columns segment, csm, name, band, and trend when it is asked for) that ``wanted`` keeps;
     the band filter only ``by_band`` (a band no band of ``bands`` answers to keeps no row). Rows with a
-    ``churned`` column are kept only when ``wanted.churned`` (churned accounts are not the portfolio's)."""
+    ``churned`` column are kept only when ``wanted.churned`` (churned accounts are not the portfolio's);
+    the risk filters read a ``risk`` column, the indicator filter an ``indicators`` one."""
     if not wanted.churned and "churned" in rows.columns:
         rows = rows.filter(~rows.churned)
     if wanted.renewal_by is not None:
@@ -62,6 +71,15 @@ def filter_accounts(
     trends = {"up": rows.trend > 0, "down": rows.trend < 0, "flat": rows.trend == 0} if wanted.trend else {}
     if wanted.trend in trends:
         rows = rows.filter(trends[wanted.trend])
+    if wanted.risk_min is not None:
+        rows = rows.filter(rows.risk.cast("float64") >= wanted.risk_min)
+    if wanted.indicator:
+        rows = rows.filter(rows.indicators.contains(f" {wanted.indicator} "))
+    if wanted.risk_top:
+        ranked = rows.filter(rows.risk.notnull()).mutate(
+            risk_rank=ibis.row_number().over(order_by=[ibis.desc(rows.risk.cast("float64")), ibis.asc("account_id")])
+        )
+        rows = ranked.filter(ranked.risk_rank < wanted.risk_top).drop("risk_rank")
     if by_band and wanted.band:
         ids = band_ids(bands, wanted.band)
         rows = rows.filter(rows.band.isin(ids) if ids else ibis.literal(False))

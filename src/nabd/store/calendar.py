@@ -68,7 +68,12 @@ def _interval_sql(offset: timedelta) -> str:
 
 def day_start(day: date, zone: str | None = None) -> datetime:
     """The naive-UTC instant where the local ``day`` begins (its local midnight)."""
-    local = datetime.combine(day, time.min, tzinfo=_tzinfo(company_zone(zone)))
+    return local_instant(day, time.min, zone)
+
+
+def local_instant(day: date, at: time, zone: str | None = None) -> datetime:
+    """The naive-UTC instant of the local wall-clock time ``at`` on the local ``day`` (DST-correct)."""
+    local = datetime.combine(day, at, tzinfo=_tzinfo(company_zone(zone)))
     return local.astimezone(UTC).replace(tzinfo=None)
 
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from nabd.config import load_settings
 from nabd.health.overrides import current_override, end_override
 from nabd.health.portfolio import PortfolioFilter
+from nabd.playbooks.indicator_settings import INDICATORS
 from nabd.playbooks.tasks import add_task, close_task, find_task, reopen_task, task_count, task_list
 from nabd.risk.clv_storage import NO_FIT, account_clv
 from nabd.store.calendar import today
@@ -95,6 +96,7 @@ class AccountSummary(BaseModel):
     computed_score: int | None = Field(None, description="the score the scorecard computed (score is the "
                                        "manual override's while one is in force)")
     overridden: bool = Field(False, description="a manual score override is in force: score and band are its")
+    risk: float | None = Field(None, description="the newest stored churn-risk prediction (0-1)")
 
 
 class Score(BaseModel):
@@ -250,9 +252,15 @@ async def list_accounts(
     sort: Annotated[str, Query(pattern="^(score|mrr|renewal|name|trend|risk)$")] = "score",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     churned: Annotated[bool, Query(description="also churned accounts (no active subscription)")] = False,
+    risk: Annotated[float | None, Query(ge=0, le=100, description="newest churn risk of at least this percent")] = None,
+    top: Annotated[int | None, Query(ge=1, le=9999, description="only the N accounts of highest churn risk")] = None,
+    indicator: Annotated[str | None, Query(pattern=f"^({'|'.join(INDICATORS)})$",
+                                           description="an early-warning indicator fired in the last 30 days")] = None,
 ) -> dict[str, Any]:
     """Accounts with their latest health score, band, trend, MRR and next renewal (churned ones on request)."""
-    shown = PortfolioPage(PortfolioFilter(band, segment, csm, q, trend, churned), sort, order == "desc", limit, offset)
+    wanted = PortfolioFilter(band, segment, csm, q, trend, churned, risk_min=None if risk is None else risk / 100,
+                             risk_top=top, indicator=indicator)
+    shown = PortfolioPage(wanted, sort, order == "desc", limit, offset)
     found = await _query(request, portfolio, shown, today(), load_settings().reporting_currency)
     return {"items": found.accounts, "total": found.total, "limit": limit, "offset": offset,
             "next": _next(request, limit, offset, found.total)}

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nabd.config import load_settings
-from nabd.playbooks.digest import digest_of, set_digest
+from nabd.playbooks.digest import DEFAULT_SEND_HOUR, digest_of, set_digest
 from nabd.playbooks.wording import Words, cause_name
 from nabd.store.calendar import today
 from nabd.web.pages import MAX_PAGE, _local_target, _query, language_of, render
@@ -53,7 +53,8 @@ async def risk_inbox(
     return render(
         request, "inbox.html", active="inbox", inbox=found, csm=shown_csm, csms=csms, everyone=EVERYONE,
         cause=cause, kind=kind, kinds=KINDS, page=page, pages=max(1, -(-found.total // ITEMS_PER_PAGE)),
-        bands=bands, currency=currency, snooze_days=SNOOZE_DAYS, digest=digest,
+        bands=bands, currency=currency, snooze_days=SNOOZE_DAYS, digest=digest, default_send_hour=DEFAULT_SEND_HOUR,
+        zone=load_settings().timezone,
         cause_names={c: cause_name(c, words) for c in found.causes},
         page_url=lambda number: str(request.url.include_query_params(page=number)),
     )
@@ -81,10 +82,11 @@ async def digest_settings(
     email: Annotated[str, Form(max_length=300)] = "",
     webhook_url: Annotated[str, Form(max_length=1000)] = "",
     enabled: Annotated[bool, Form()] = False,
+    send_hour: Annotated[int | None, Form(ge=0, le=23)] = None,
 ) -> Response:
     """The user's own morning digest: where it goes and whether it is sent (CSMs and admins; viewers only read)."""
     if request.state.user.role == "viewer":
         raise HTTPException(403, "only a CSM or an admin can set a morning digest")
     await _query(request, set_digest, request.state.user.login, email=email.strip() or None,
-                 webhook_url=webhook_url.strip() or None, enabled=enabled)
+                 webhook_url=webhook_url.strip() or None, enabled=enabled, send_hour=send_hour)
     return RedirectResponse("/inbox#digest", status_code=303)

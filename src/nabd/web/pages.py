@@ -24,6 +24,7 @@ from nabd.health.overrides import override_audit
 from nabd.health.portfolio import PortfolioFilter
 from nabd.outreach.loyalty import stored_tier
 from nabd.playbooks import tasks
+from nabd.playbooks.indicator_settings import INDICATORS
 from nabd.risk.clv_storage import account_clv, clv_by_segment
 from nabd.store import reading_connection
 from nabd.store.calendar import today
@@ -225,14 +226,19 @@ async def portfolio_page(
     churned: bool = False,
     renewal: Annotated[str | None, Query(pattern="^([1-9][0-9]{0,2})?$")] = None,  # days; "" = any
     view: Annotated[str | None, Query(max_length=40)] = None,
+    risk: Annotated[str | None, Query(pattern="^(100|[0-9]{1,2})?$")] = None,  # churn risk >= this %; "" = any
+    top: Annotated[str | None, Query(pattern="^([1-9][0-9]{0,3})?$")] = None,  # the N of highest risk; "" = all
+    indicator: Annotated[str | None, Query(pattern=f"^({'|'.join(INDICATORS)})?$")] = None,
 ) -> HTMLResponse:
     """A CSM lands on her own accounts (``csm=*``: everyone's); churned accounts only with ``churned``;
-    ``renewal``: renewing within that many days; ``view``: the saved view shown (nabd.web.view_pages)."""
+    ``renewal``: renewing within that many days; ``risk``/``top``: churn risk of at least that percent / the N
+    riskiest; ``indicator``: fired in the last 30 days; ``view``: the saved view shown (nabd.web.view_pages)."""
     if csm is None and request.state.user.role == "csm":
         csm = request.state.user.login
     wanted = PortfolioFilter(
         band=band or None, segment=segment or None, csm=None if csm in (None, "", "*") else csm, search=q or None,
         trend=trend or None, churned=churned, renewal_by=today() + timedelta(days=int(renewal)) if renewal else None,
+        risk_min=int(risk) / 100 if risk else None, risk_top=int(top) if top else None, indicator=indicator or None,
     )
     shown = PortfolioPage(wanted, sort=sort, descending=order == "desc", limit=PAGE_SIZE,
                           offset=(page - 1) * PAGE_SIZE)
@@ -249,6 +255,7 @@ async def portfolio_page(
     return render(
         request, template, portfolio=found, bands=found.band_table, wanted=wanted, order=shown, choices=choices,
         page=page, unscored=unscored, views=saved, view=shown_view, renewal=int(renewal) if renewal else None,
+        indicators=INDICATORS, indicator_names=timelines.INDICATOR_NAMES,
         query=view_query(request.url.query),
         pages=max(1, -(-found.total // PAGE_SIZE)), currency=currency,
         page_url=lambda number: str(request.url.include_query_params(page=number)),

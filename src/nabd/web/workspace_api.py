@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field, StrictBool
 
 from nabd.config import load_settings
-from nabd.playbooks.digest import digest_of, set_digest
+from nabd.playbooks.digest import DEFAULT_SEND_HOUR, digest_of, set_digest
 from nabd.playbooks.renewals import WINDOWS
 from nabd.store.calendar import today
 from nabd.web.api import ERRORS, Limit, Offset, Page, _next, _query
@@ -106,12 +106,15 @@ class Digest(BaseModel):
     webhook_url: str | None = None
     enabled: bool = False
     sent_on: date | None = None
+    send_hour: int = Field(DEFAULT_SEND_HOUR, description="the hour (0-23, company timezone) from which it is sent")
 
 
 class DigestChange(BaseModel):
     email: Annotated[str | None, Field(max_length=300)] = None
     webhook_url: Annotated[str | None, Field(max_length=1000)] = None
     enabled: StrictBool = True
+    send_hour: Annotated[int | None, Field(ge=0, le=23, description="0-23 in the company's timezone; "
+                                           "not given: the one set (07 by default)")] = None
 
 
 def _shown_csm(request: Request, csm: str | None) -> str | None:
@@ -179,7 +182,8 @@ async def change_my_digest(request: Request, change: DigestChange) -> dict[str, 
 
     def write(store):
         set_digest(store, user.login, email=(change.email or "").strip() or None,
-                   webhook_url=(change.webhook_url or "").strip() or None, enabled=change.enabled)
+                   webhook_url=(change.webhook_url or "").strip() or None, enabled=change.enabled,
+                   send_hour=change.send_hour)
         return digest_of(store, user.login)
 
     return await _query(request, write)

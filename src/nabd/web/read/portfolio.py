@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 import ibis
@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from nabd.errors import NabdError
 from nabd.health.overrides import overrides_in_force
-from nabd.health.portfolio import PortfolioFilter, band_ids, filter_accounts
+from nabd.health.portfolio import WARNING_DAYS, PortfolioFilter, band_ids, filter_accounts
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import account_mrr, churned_by, renewing_mrr
 from nabd.risk.churn_storage import latest_risk_sql
@@ -36,7 +36,7 @@ SORTS = ("score", "mrr", "renewal", "name", "trend", "risk")
 PORTFOLIO_COLUMNS = (
     "account_id", "name", "segment", "plan", "csm", "country", "score", "band", "trend", "as_of",
     "renewal_date", "mrr", "onboarding", "risk", "churned", "computed_score", "overridden", "renewal_mrr",
-    "tier",
+    "tier", "indicators",
 )
 
 
@@ -102,7 +102,8 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
     (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
     progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh), churn risk
     (the newest stored prediction, nabd.risk.churn_storage), loyalty tier (the daily run's, nabd.outreach.loyalty)
-    and churned (nabd.metrics.active.churned_by; left out unless asked for)."""
+    churned (nabd.metrics.active.churned_by; left out unless asked for) and indicators (" id id ": the early-warning
+    indicators that fired in the last WARNING_DAYS days, for the portfolio filter)."""
     mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
     churned_sql = store.ibis.compile(churned_by(store, today))
     onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
@@ -118,13 +119,16 @@ churned AS ({churned_sql}),
 overrides AS ({overrides_sql}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
+warnings AS (SELECT account_id, ' ' || string_agg(DISTINCT indicator, ' ') || ' ' AS indicators FROM indicator_firings
+             WHERE as_of > ? AND as_of <= ? GROUP BY account_id),
 portfolio AS (
   SELECT a.account_id, a.name, a.segment, a.plan, a.csm, a.country,
          coalesce(v.score, s.score) AS score, coalesce(v.band, s.band) AS band,
          s.score - e.score AS trend, s.as_of, r.renewal_date, coalesce(m.mrr, 0) AS mrr,
          o.progress AS onboarding, k.probability AS risk,
          ch.account_id IS NOT NULL AS churned,
-         s.score AS computed_score, v.account_id IS NOT NULL AS overridden, r.renewal_mrr, lt.tier
+         s.score AS computed_score, v.account_id IS NOT NULL AS overridden, r.renewal_mrr, lt.tier,
+         coalesce(w.indicators, '') AS indicators
   FROM accounts a
   LEFT JOIN scored s ON s.account_id = a.account_id
   LEFT JOIN earlier e ON e.account_id = a.account_id
@@ -135,9 +139,10 @@ portfolio AS (
   LEFT JOIN churned ch ON ch.account_id = a.account_id
   LEFT JOIN overrides v ON v.account_id = a.account_id
   LEFT JOIN account_tiers lt ON lt.account_id = a.account_id
+  LEFT JOIN warnings w ON w.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
-    return sql, [version, as_of, version, previous]
+    return sql, [version, as_of, version, previous, today - timedelta(days=WARNING_DAYS), today]
 
 
 def _portfolio_rows(store: Store, today: date, reporting_currency: str) -> tuple[pa.Table, str | None]:

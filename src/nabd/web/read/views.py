@@ -11,7 +11,8 @@ from nabd.store import Store
 from nabd.store.clock import utc_now
 
 # The portfolio's filter and order parameters a view keeps (anything else in a query is dropped).
-VIEW_PARAMETERS = ("band", "segment", "csm", "q", "trend", "churned", "renewal", "sort", "order")
+VIEW_PARAMETERS = ("band", "segment", "csm", "q", "trend", "churned", "renewal", "risk", "top", "indicator", "sort",
+                   "order")
 
 
 def view_query(query: str) -> str:

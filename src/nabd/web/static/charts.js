@@ -1,4 +1,5 @@
-// Draws every element with a data-chart attribute (JSON) with ECharts; mirrors the axes in RTL pages.
+// Draws every element with a data-chart attribute (JSON) with ECharts; mirrors the axes in RTL pages; numbers in
+// Arabic-Indic digits when <html data-digits="arab"> (the reader's digits preference).
 // The option builder is shared: Node requires this file (nabd/report/draw.js, see nabd.report.charts)
 // to draw the same charts as SVG for the PDF report, without a browser or network.
 (function (root) {
@@ -135,8 +136,49 @@
     return lines;
   }
 
+  var ARABIC_INDIC = "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669";
+
+  function arabicDigits(text) {
+    // Western digits to Arabic-Indic, the separators to Arabic ones (as Babel writes them for numbering "arab").
+    return String(text).replace(/[0-9]/g, function (d) { return ARABIC_INDIC.charAt(+d); })
+      .replace(/,/g, "\u066c").replace(/\./g, "\u066b").replace(/%/g, "\u066a");
+  }
+
+  function inDigits(format) {
+    // A formatter giving what ``format`` gives (else the value, grouped when a number) in Arabic-Indic digits.
+    return function (value) {
+      if (value !== null && typeof value === "object" && "value" in value) { value = value.value; }  // a data label's
+      var text = typeof format === "function" ? format.apply(this, arguments)
+        : (typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value);
+      return text === null || text === undefined ? "\u2013" : arabicDigits(text);
+    };
+  }
+
+  function withDigits(o, digits) {
+    // The option ``o`` with every number it shows (axis labels, tooltips, data labels, gauge, colour scale) in
+    // the reader's digits (data-digits on <html>: "arab" = Arabic-Indic); others keep Western digits.
+    if (digits !== "arab") { return o; }
+    [].concat(o.xAxis || [], o.yAxis || []).forEach(function (axis) {
+      axis.axisLabel = axis.axisLabel || {};
+      axis.axisLabel.formatter = inDigits(axis.axisLabel.formatter);
+      axis.axisPointer = { label: { formatter: function (p) { return arabicDigits(p.value); } } };
+    });
+    if (o.tooltip) {
+      o.tooltip.valueFormatter = inDigits(o.tooltip.valueFormatter);
+      if (typeof o.tooltip.formatter === "function") { o.tooltip.formatter = inDigits(o.tooltip.formatter); }
+    } else {
+      o.tooltip = { valueFormatter: inDigits() };
+    }
+    if (o.visualMap) { o.visualMap.formatter = inDigits(o.visualMap.formatter); }
+    (o.series || []).forEach(function (s) {
+      if (s.label) { s.label.formatter = inDigits(s.label.formatter); }
+      if (s.detail) { s.detail.formatter = inDigits(s.detail.formatter); }
+    });
+    return o;
+  }
+
   if (typeof module !== "undefined" && module.exports) {  // Node: the report draws the same charts as SVG
-    module.exports = { option: option };
+    module.exports = { option: option, withDigits: withDigits };
     return;
   }
 
@@ -147,7 +189,7 @@
     var rtl = document.documentElement.dir === "rtl";
     var chart = echarts.init(element, null, { renderer: spec.renderer || "canvas" });
     spec.chartWidth = element.clientWidth;
-    var o = option(spec, rtl);
+    var o = withDigits(option(spec, rtl), document.documentElement.getAttribute("data-digits"));
     o.textStyle = { fontFamily: FONT };
     o.animation = false;
     chart.setOption(o);
