@@ -138,6 +138,32 @@ def _with_a1_override_api(store: Store) -> str:
     return "/api/v1/accounts/a1/override"
 
 
+
+def _a1_warning(store: Store) -> str:
+    """A usage_drop warning fired today on carla's a1 (dismissing it is tried), and the route."""
+    store.execute("INSERT INTO indicator_firings (account_id, indicator, as_of, evidence, fired_at) "
+                  "VALUES ('a1', 'usage_drop', ?, '{\"drop\": 0.5}', ?) ON CONFLICT DO NOTHING", [today(), utc_now()])
+    return "/api/v1/inbox/a1/usage_drop"
+
+
+def _a1_warning_actions(store: Store) -> Any:
+    return store.fetchall("SELECT action, acted_by FROM warning_actions WHERE account_id = 'a1'")
+
+
+def _journey_text(store: Store) -> dict[str, Any]:
+    from nabd.outreach.journey import load_journeys
+    from nabd.outreach.journey_versions import journey_yaml
+    return {"yaml": journey_yaml(load_journeys().journey("red_band_save")), "action": "save"}
+
+
+def _new_journey_text(store: Store) -> dict[str, Any]:
+    text = _journey_text(store)["yaml"].replace("id: red_band_save", "id: matrix_journey", 1)
+    return {"yaml": text, "action": "save"}
+
+
+def _journey_versions(store: Store) -> Any:
+    return store.scalar("SELECT count(*) FROM journey_versions")
+
 _OVERRIDE = {"score": 75, "reason": "signed a 2-year extension", "expires_on": str(today() + timedelta(days=30))}
 
 
@@ -181,6 +207,14 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/tasks/{task_id}/outcome"): Case("/tasks/k1/outcome", {"status": "done", "outcome": "x"}, state=_task),
     ("POST", "/digest"): Case("/digest", {"email": "me@example.com", "enabled": "true"},  # one's own; viewers read
                               allowed=frozenset({"csm", "admin"})),
+    ("PUT", "/api/v1/me/digest"): Case("/api/v1/me/digest", {"email": "me@example.com", "enabled": True},
+                                       allowed=frozenset({"csm", "admin"}), done=200),
+    ("POST", "/api/v1/inbox/{account_id}/{cause}"): Case(_a1_warning, {"action": "dismissed", "reason": "x"}, done=200,
+                                                         state=_a1_warning_actions),
+    ("POST", "/journeys/new"): Case("/journeys/new", _new_journey_text, state=_journey_versions),
+    ("POST", "/journeys/{journey_id}/edit"): Case("/journeys/red_band_save/edit", _journey_text, state=_journey_versions),
+    ("POST", "/journeys/{journey_id}/enabled"): Case("/journeys/red_band_save/enabled", {"enabled": "false"},
+                                                     state=_journey_versions),
     # a view is the user's own: CSMs and admins save, viewers only read; only its owner or an admin deletes it
     ("POST", "/views"): Case("/views", {"name": "Mine", "query": "band=red"}, allowed=frozenset({"csm", "admin"}),
                              state=_views),
