@@ -42,6 +42,16 @@ def catalogue(language: str) -> gettext_module.NullTranslations:
     return Translations(compiled)
 
 
+@cache
+def _locale(code: str) -> Locale:
+    """The parsed CLDR locale, once per process (Babel parses a locale given by its code on every call)."""
+    return Locale.parse(code)
+
+
+_TO_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_TO_LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
 @dataclass(frozen=True)
 class Language:
     """Everything a page needs to speak one language: gettext, direction and number formats."""
@@ -55,7 +65,7 @@ class Language:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.code)
+        return _locale(self.code)
 
     def gettext(self, message: str, **values: object) -> str:
         """The translation of ``message``, with ``%(name)s`` placeholders filled from ``values``."""
@@ -77,7 +87,7 @@ class Language:
             return "–"
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return self.number_text(
-            format_decimal(value, format=pattern, locale=self.code, numbering_system=self.digits)
+            format_decimal(value, format=pattern, locale=self.locale, numbering_system=self.digits)
         )
 
     def percent(self, ratio: float | None, decimals: int = 1) -> str:
@@ -85,7 +95,7 @@ class Language:
             return "–"
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
         return self.number_text(
-            format_percent(ratio, format=pattern, locale=self.code, numbering_system=self.digits)
+            format_percent(ratio, format=pattern, locale=self.locale, numbering_system=self.digits)
         )
 
     def money(self, amount: float | Decimal | None, currency: str = "USD") -> str:
@@ -95,7 +105,7 @@ class Language:
             return "–"
         pattern = self.locale.currency_formats["standard"].pattern.replace(".00", "")
         text = self.number_text(format_currency(
-            amount, currency, format=pattern, locale=self.code, numbering_system=self.digits,
+            amount, currency, format=pattern, locale=self.locale, numbering_system=self.digits,
             currency_digits=False,
         ))
         # In right-to-left text the "$" of "US$" would take the paragraph's direction and show as "$US":
@@ -111,26 +121,26 @@ class Language:
     def duration(self, days: int) -> str:
         """A span of ``days`` in words, in its largest unit (CLDR plurals): "1 year", "5 سنوات"."""
         if days < 1:
-            return self.number_text(format_timedelta(timedelta(days=1), threshold=1, locale=self.code))
-        return self.number_text(format_timedelta(timedelta(days=days), threshold=1, locale=self.code))
+            return self.number_text(format_timedelta(timedelta(days=1), threshold=1, locale=self.locale))
+        return self.number_text(format_timedelta(timedelta(days=days), threshold=1, locale=self.locale))
 
     def date(self, day: date | datetime | None) -> str:
         if day is None:
             return "–"
-        text = format_date(day, format="medium", locale=self.code)
+        text = format_date(day, format="medium", locale=self.locale)
         return self.number_text(text)
 
     def month(self, day: date | datetime | None) -> str:
         """The month of ``day`` by name, "November 2026" / "نوفمبر 2026"."""
         if day is None:
             return "–"
-        return self.number_text(format_date(day, format="LLLL y", locale=self.code))
+        return self.number_text(format_date(day, format="LLLL y", locale=self.locale))
 
     def number_text(self, text: str) -> str:
         """``text`` with its Western digits turned into the user's digits."""
         if self.digits == "arab":
-            return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-        return text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+            return text.translate(_TO_ARABIC_DIGITS)
+        return text.translate(_TO_LATIN_DIGITS)
 
 
 def choose_language(requested: str | None, default: str = "en") -> str:

@@ -171,9 +171,11 @@ def _kept_portfolio(store: Store, today: date, reporting_currency: str) -> ibis.
         _engine.con.execute("CREATE OR REPLACE TABLE portfolio AS SELECT * FROM computed")
         _engine.con.unregister("computed")
         _kept.update(key=key, at=time.monotonic(), version=version)
+        _counts.clear()
     return _engine.table("portfolio")
 
 
+_counts: dict[str, list[dict[str, Any]]] = {}  # band counts SQL -> its rows over the kept rows (every page shares them)
 _queries: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
 KEPT_QUERIES = 512
 
@@ -216,7 +218,11 @@ def portfolio(
         card: Scorecard = scorecard_shown(store, _kept["version"])
         page_sql, bands_sql = _queries_of(rows, shown, card)
         accounts = _records(page_sql, [shown.limit, shown.offset])
-        bands = _records(bands_sql)
+        if bands_sql not in _counts:
+            if len(_counts) >= KEPT_QUERIES:
+                _counts.clear()
+            _counts[bands_sql] = _records(bands_sql)
+        bands = [dict(row) for row in _counts[bands_sql]]
     chosen = band_ids(card.bands, wanted.band) if wanted.band else None
     total = sum(row["accounts"] for row in bands if chosen is None or row["band"] in chosen)
     return Portfolio(accounts=accounts, total=total, bands=bands, band_table=bands_of(card))
