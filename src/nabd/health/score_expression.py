@@ -15,7 +15,14 @@ import ibis
 
 from nabd.health.measures import measure_values
 from nabd.health.scorecard import (
-    Boolean, MeasureSpec, Percentile, Piecewise, Rule, Scorecard, Thresholds, resolved_measures,
+    Boolean,
+    MeasureSpec,
+    Percentile,
+    Piecewise,
+    Rule,
+    Scorecard,
+    Thresholds,
+    resolved_measures,
 )
 from nabd.store import Store
 from nabd.store.sql import float_literal
