@@ -14,15 +14,27 @@ from datetime import date
 import ibis
 
 from nabd.health.measures import measure_values
-from nabd.health.scorecard import Boolean, Percentile, Piecewise, Rule, Scorecard, Thresholds, resolved_measures
+from nabd.health.scorecard import (
+    Boolean,
+    MeasureSpec,
+    Percentile,
+    Piecewise,
+    Rule,
+    Scorecard,
+    Thresholds,
+    resolved_measures,
+)
 from nabd.store import Store
 from nabd.store.sql import float_literal
 
 ROUNDING_TOLERANCE = 1e-9  # float sums such as 50.49999999999999 are 50.5: round half-up still gives 51
 
 
-def rule_score(rule: Rule, value: ibis.NumericValue, segment: ibis.StringValue) -> ibis.NumericValue:
-    """The 0-100 score of ``value`` under ``rule``; null stays null (no data)."""
+def rule_score(
+    rule: Rule, value: ibis.NumericValue, percentile: ibis.NumericValue | None = None
+) -> ibis.NumericValue:
+    """The 0-100 score of ``value`` under ``rule``; null stays null (no data). A percentile rule's score is
+    ``percentile``, the measure's ``pct__`` column from :func:`with_percentiles`."""
     match rule:
         case Thresholds():
             steps = [(value >= step.min, float_literal(step.score)) for step in reversed(rule.steps)]
@@ -35,19 +47,44 @@ def rule_score(rule: Rule, value: ibis.NumericValue, segment: ibis.StringValue) 
             ]
             scored = ibis.cases(*pieces, else_=float_literal(sn))
         case Percentile():
-            scored = _percentile(rule, value, segment)
+            scored = percentile
         case Boolean():
             scored = ibis.ifelse(value != 0, float_literal(rule.true_score), float_literal(rule.false_score))
     return ibis.ifelse(value.isnull(), ibis.null("float64"), scored)
 
 
-def _percentile(rule: Percentile, value: ibis.NumericValue, segment: ibis.StringValue) -> ibis.NumericValue:
-    """100 x percent_rank among accounts of the segment with a value (50 when the account is alone)."""
-    peers = [segment.lower().fill_null(""), value.isnull()]
-    rank = value.percent_rank().over(ibis.window(group_by=peers, order_by=value))
-    alone = value.count().over(ibis.window(group_by=peers)) <= 1
-    percent = 100 * rank if rule.higher_is_better else 100 - 100 * rank
-    return ibis.ifelse(alone, float_literal(50), percent)
+def with_percentiles(values: ibis.Table, measures: list[MeasureSpec]) -> ibis.Table:
+    """``values`` with ``pct__<id>`` for each percentile measure: 100 x percent_rank among the accounts of the
+    same segment (case-insensitive, null = '') that have a value, 100 - that when lower is better, 50 when alone.
+
+    percent_rank = (rank - 1) / (n - 1). All the measures are ranked in one window over narrow long rows
+    (account, peer, measure, value), brought back to one row per account by conditional aggregation and
+    joined on account_id: a window per measure over the whole row copied every column once per measure."""
+    percentiles = [m for m in measures if isinstance(m.rule, Percentile)]
+    if not percentiles:
+        return values
+    values = values.alias("measure_values")  # a named CTE: the engine computes it once for all the reads
+    peer = values.segment.lower().fill_null("")
+    parts = []
+    for k, m in enumerate(percentiles):
+        value = values[f"r__{m.id}"]
+        part = values.select(account=values.account_id, peer=peer, measure=ibis.literal(k), value=value)
+        parts.append(part.filter(part.value.notnull()))
+    long = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    group = [long.measure, long.peer]
+    long = long.select(
+        "account", "measure",
+        rank=long.value.percent_rank().over(ibis.window(group_by=group, order_by=long.value)),
+        alone=long.value.count().over(ibis.window(group_by=group)) <= 1,
+    )
+    scores = {}
+    for k, m in enumerate(percentiles):
+        percent = 100 * long.rank if m.rule.higher_is_better else 100 - 100 * long.rank
+        score = ibis.ifelse(long.alone, float_literal(50), percent)
+        scores[f"pct__{m.id}"] = ibis.ifelse(long.measure == k, score, ibis.null("float64")).max()
+    wide = long.group_by("account").aggregate(**scores)
+    joined = values.left_join(wide, values.account_id == wide.account)
+    return joined.select(*values.columns, *scores)
 
 
 def weight_set(scorecard: Scorecard, segment: ibis.StringValue) -> ibis.IntegerValue:
@@ -74,16 +111,19 @@ def scored(store: Store, scorecard: Scorecard, as_of: date | ibis.DateValue) -> 
 
     contribution = weight x score / (coverage x 100) (reweight) or weight x (score or neutral_score) / 100
     (neutral); the view health_measure_scores computes it again from what a run stores, the same way."""
-    values = measure_values(store, resolved_measures(scorecard), as_of)
+    values = with_percentiles(measure_values(store, resolved_measures(scorecard), as_of), scorecard.measures)
     ids = [m.id for m in scorecard.measures]
+    percentiles = {m.id: values[f"pct__{m.id}"] for m in scorecard.measures if isinstance(m.rule, Percentile)}
     # Each stage reads the previous stage's columns; .view() keeps Ibis from inlining them into one
     # ever-growing expression (the SQL stays linear in the number of measures).
     number = weight_set(scorecard, values.segment)
     values = values.mutate(
-        **{f"s__{m.id}": rule_score(m.rule, values[f"r__{m.id}"], values.segment) for m in scorecard.measures},
+        **{f"s__{m.id}": rule_score(m.rule, values[f"r__{m.id}"], percentiles.get(m.id))
+           for m in scorecard.measures},
         **{f"w__{i}": set_weight(scorecard, i, number) for i in ids},
         weight_set=number,
-    ).view()
+    )
+    values = values.select(*[c for c in values.columns if not c.startswith("pct__")]).view()
     available = {i: values[f"s__{i}"].notnull() for i in ids}
     values = values.mutate(
         available_weight=sum((ibis.ifelse(available[i], values[f"w__{i}"], float_literal(0)) for i in ids), float_literal(0))
