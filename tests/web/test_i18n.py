@@ -30,7 +30,7 @@ def test_a_user_who_switches_to_arabic_gets_right_to_left_pages_with_arabic_labe
     log_in(client, "ana")
     client.post("/preferences", data={"language": "ar", "digits": "latn", "csrf_token": page_csrf(client)})
     page = client.get("/portfolio").text
-    assert '<html lang="ar" dir="rtl">' in page
+    assert '<html lang="ar" dir="rtl" ' in page
     assert "محفظة العملاء" in page and "أحمر · غير صحي" in page
     assert client.app.state.store.scalar("SELECT language FROM users WHERE login = 'ana'") == "ar"
 
@@ -40,7 +40,7 @@ def test_the_language_stays_with_the_user_not_the_browser(client):
     client.post("/preferences", data={"language": "ar", "csrf_token": page_csrf(client)})
     client.post("/logout", data={"csrf_token": page_csrf(client)})
     log_in(client, "vic")
-    assert '<html lang="en" dir="ltr">' in client.get("/portfolio").text
+    assert '<html lang="en" dir="ltr" ' in client.get("/portfolio").text
 
 
 def test_an_anonymous_visitor_can_read_the_login_page_in_arabic(client):

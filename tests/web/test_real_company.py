@@ -78,7 +78,7 @@ def test_the_green_account_page_shows_its_score_and_breakdown(demo_client, extre
 
 def test_the_red_account_page_in_arabic_names_measures_in_arabic(arabic, extremes):
     page = arabic.get(f"/accounts/{extremes['red'][0]}").text
-    assert '<html lang="ar" dir="rtl">' in page and "نسبة استخدام التراخيص" in page
+    assert '<html lang="ar" dir="rtl" ' in page and "نسبة استخدام التراخيص" in page
     assert load_scorecard().band_of(extremes["red"][1]).action.ar in page
 
 
@@ -90,7 +90,7 @@ def test_every_page_answers_in_english_and_arabic(demo_client, arabic, path):
 @pytest.mark.parametrize("path", ["/portfolio", "/dashboard", "/data", "/scorecards/default"])
 def test_every_page_answers_in_english(demo_client, path):
     response = demo_client.get(path)
-    assert response.status_code == 200 and '<html lang="en" dir="ltr">' in response.text
+    assert response.status_code == 200 and '<html lang="en" dir="ltr" ' in response.text
 
 
 def test_the_dashboard_shows_the_demo_months(demo_client):

@@ -39,7 +39,7 @@ def test_an_admin_adds_a_user_who_can_then_log_in(admin):
     assert "nour was added and can log in now." in admin.get(response.headers["location"]).text
     admin.post("/logout", data={"csrf_token": page_csrf(admin)})
     assert log_in(admin, "nour", NEW_PASSWORD).status_code == 303
-    assert '<html lang="ar" dir="rtl">' in admin.get("/portfolio").text
+    assert '<html lang="ar" dir="rtl" ' in admin.get("/portfolio").text
 
 
 def test_adding_an_existing_login_or_a_short_password_is_refused_with_the_reason(admin):
