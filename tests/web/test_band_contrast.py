@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from nabd.health.scorecard import Band
 from nabd.web.read.bands import bands_of
-from tests.web.test_browser import browser  # noqa: F401  (the module's Chromium fixture)
+
 
 COLOURS = ("red", "yellow", "green", "blue", "black", "white", "orange", "teal", "#6a1b9a", "#ff0", "#000000")
 

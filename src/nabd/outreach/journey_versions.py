@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,9 @@ def _line_of_id(text: str) -> int:
 def _record(store: Store, journeys: Journeys, journey_id: str, action: str, by: str, now: datetime) -> str:
     text = journeys_yaml(journeys)
     parse_journeys(text, "saved journeys")  # what is stored reads back
-    version_id = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}"
+    # the save's number breaks a tie of saved_at (two saves in one instant): the later save is the newer version
+    number = int(store.scalar("SELECT count(*) FROM journey_versions")) + 1
+    version_id = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{number:06d}"
     store.execute(
         "INSERT INTO journey_versions (version_id, yaml, digest, journey, action, saved_by, saved_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
