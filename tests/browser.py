@@ -1,6 +1,6 @@
-"""What the browser tests share: Debian's Chromium (/usr/bin/chromium, never `playwright install`) launched
-through Playwright once per module (the ``browser`` fixture: import it into the test module), screenshots
-under test-artifacts/<folder>/, and logging in through the login form."""
+"""What the browser tests share: Debian's Chromium (/usr/bin/chromium, installed by scripts/browser; Playwright
+downloads no browser) launched once per module (the ``browser`` fixture, registered in tests/conftest.py),
+screenshots under test-artifacts/<folder>/, and logging in through the login form."""
 
 from __future__ import annotations
 
