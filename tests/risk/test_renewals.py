@@ -52,6 +52,16 @@ def test_a_contract_renewing_a_year_after_its_start_is_annual(store):
     assert (a["cadence"], a["churned"], a["periods"]) == ("year", False, 2)
 
 
+def test_an_annual_contract_signed_after_as_of_does_not_make_the_account_annual(store):
+    # Monthly from Jan 1 to Jul 1, then an annual contract from Jul 1: on Jun 15 the account is still monthly.
+    given(store, accounts=[acct("A")], subscriptions=[
+        sub("A1", "A", 100, date(2024, 1, 1), date(2024, 7, 1)),
+        annual("A2", "A", 100, date(2024, 7, 1), date(2025, 7, 1)),
+    ])
+    a = history_by_account(store)["A"]
+    assert (a["cadence"], a["churned"], a["periods"]) == ("month", False, 5)
+
+
 def test_facts_after_as_of_do_not_exist(store):
     # B starts after as_of; A's end after as_of means A is still active on as_of.
     given(store, accounts=[acct("A"), acct("B")], subscriptions=[

@@ -60,12 +60,15 @@ def churned_by(store: Store, day: date | ibis.DateValue) -> ibis.Table:
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 
 
-def renewal_terms(store: Store) -> ibis.Table:
+def renewal_terms(store: Store, started_by: date | None = None) -> ibis.Table:
     """(account_id, term_months, term_days): the account's renewal term, from its longest start -> renewal_date
     gap over its periods, ``longest`` days: term_months = round(longest / 30.4375) when longest >= 28 (a month,
-    a quarter, a year...), else 0 and term_days = max(longest, 1) (a weekly plan)."""
+    a quarter, a year...), else 0 and term_days = max(longest, 1) (a weekly plan). ``started_by``: only the
+    periods started on or before that day (what was known then)."""
     periods = customer_subscriptions(store)
     periods = periods.filter(periods.renewal_date.notnull())
+    if started_by is not None:
+        periods = periods.filter(periods.start_date <= started_by)
     terms = periods.group_by("account_id").aggregate(
         longest=periods.renewal_date.delta(periods.start_date, unit="day").max())
     return terms.select(
@@ -75,7 +78,7 @@ def renewal_terms(store: Store) -> ibis.Table:
     )
 
 
-def _months_between(start: ibis.DateValue, end: ibis.DateValue) -> ibis.IntegerValue:
+def months_between(start: ibis.DateValue, end: ibis.DateValue) -> ibis.IntegerValue:
     """Whole calendar months from ``start`` to ``end`` (a month counts once its day of month is reached)."""
     months = (end.year() * 12 + end.month()) - (start.year() * 12 + start.month())
     return (months - ibis.ifelse(end.day() < start.day(), 1, 0)).cast("int64")
@@ -91,7 +94,7 @@ def _rolled_renewal(renewal: ibis.DateValue, day: ibis.DateValue, months: ibis.I
     """The first renewal on or after ``day`` of a term renewing on ``renewal`` every ``months`` months (or, when
     months = 0, every ``days`` days): renewal itself when not past, else renewal + k terms, k the fewest reaching day."""
     step = ibis.greatest(months, 1)
-    whole = _months_between(renewal, day) // step * step  # renewal + whole months <= day
+    whole = months_between(renewal, day) // step * step  # renewal + whole months <= day
     on_or_before = _plus(renewal, whole, "M")
     by_months = ibis.ifelse(on_or_before >= day, on_or_before, _plus(renewal, whole + step, "M"))
     behind = day.delta(renewal, unit="day")

@@ -1,8 +1,9 @@
 """Renewal histories from `subscriptions`, computed in the engine: the data of the sBG model (nabd.risk.sbg).
 
 An account's lifetime runs from its first subscription start to the end of its last period (churned when
-no period is open on ``as_of``; a gap between periods is not a churn). Its cadence is ``year`` when one of
-its periods renews 12 or more months after it starts (renewal_date), else ``month``. Periods paid:
+no period is open on ``as_of``; a gap between periods is not a churn). Its cadence is ``year`` when its renewal
+term (nabd.metrics.active.renewal_terms, over the periods started by ``as_of``) is 12 months or more, else
+``month``. Periods paid:
 
     active:  renewals = full periods from first start to as_of            -> log S(renewals)
     churned: periods  = full periods from first start to the end, a started one counted -> log P(T = periods)
@@ -14,17 +15,11 @@ from datetime import date
 
 import ibis
 
-from nabd.metrics.active import account_mrr, customer_subscriptions
+from nabd.metrics.active import account_mrr, customer_subscriptions, months_between, renewal_terms
 from nabd.metrics.breakdown import account_groups
 from nabd.store import Store
 
 MONTHS_PER_CADENCE = {"month": 1, "year": 12}
-
-
-def _months_between(start: ibis.DateValue, end: ibis.DateValue) -> ibis.IntegerValue:
-    """Whole calendar months from ``start`` to ``end`` (a month counts once its day of month is reached)."""
-    months = (end.year() * 12 + end.month()) - (start.year() * 12 + start.month())
-    return (months - ibis.ifelse(end.day() < start.day(), 1, 0)).cast("int64")
 
 
 def renewal_history(store: Store, as_of: date, by: str | None = None) -> ibis.Table:
@@ -36,17 +31,18 @@ def renewal_history(store: Store, as_of: date, by: str | None = None) -> ibis.Ta
     """
     periods = customer_subscriptions(store)
     periods = periods.filter(periods.start_date <= as_of)
-    renews_months = _months_between(periods.start_date, periods.renewal_date)
     accounts = periods.group_by("account_id").aggregate(
         first_start=periods.start_date.min(),
         open_on=(periods.end_date.isnull() | (periods.end_date > as_of)).any(),
         last_end=periods.end_date.max(),
-        yearly=(renews_months.fill_null(0) >= 12).any(),
     )
+    terms = renewal_terms(store, started_by=as_of)
+    accounts = accounts.left_join(terms, "account_id").select(
+        *accounts.columns, yearly=terms.term_months.fill_null(0) >= 12)
     cadence = ibis.ifelse(accounts.yearly, "year", "month")
     step = ibis.ifelse(accounts.yearly, 12, 1)
     end = ibis.ifelse(accounts.open_on, ibis.literal(as_of, "date"), accounts.last_end)
-    months = _months_between(accounts.first_start, end)
+    months = months_between(accounts.first_start, end)
     full = (months // step).cast("int64")
     on_boundary = (months % step == 0) & (end.day() == accounts.first_start.day())
     paid = ibis.greatest(full + ibis.ifelse(on_boundary, 0, 1), 1)
