@@ -35,13 +35,27 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
         if group and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(group))
     yield
-    if any(item.get_closest_marker("postgres") for item in items) and not _postgres_answers():
+    message = _ungrouped(session, items)
+    if not message and any(item.get_closest_marker("postgres") for item in items) and not _postgres_answers():
         message = (
             f"no PostgreSQL answers at NABD_TEST_POSTGRES_URL={POSTGRES_URL}: scripts/test starts "
             'a private one; -m "not postgres" runs the DuckDB tests alone'
         )
+    if message:
         session.config.hook.pytest_collectreport(report=pytest.CollectReport("", "failed", message, []))
         items.clear()
+
+
+def _ungrouped(session: pytest.Session, items: list[pytest.Item]) -> str | None:
+    """Under --dist loadgroup pytest-xdist runs a group on one worker by adding "@group" to each node id; a pytest
+    it does not support ignores that without a word (every worker then builds every shared fixture): say so."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return None
+    ungrouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if not ungrouped:
+        return None
+    return (f"pytest-xdist's --dist loadgroup did not group {len(ungrouped)} tests (e.g. {ungrouped[0]}) under pytest "
+            f"{pytest.__version__}: install the versions pyproject.toml's test extra names (scripts/bootstrap test)")
 
 
 def _shared_fixture_group(item: pytest.Item) -> str | None:
