@@ -90,3 +90,8 @@ def test_the_digests_hour_is_read_and_set_through_the_api(client, tokens):
     kept = _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"email": "carla@example.com"})
     assert kept.json()["send_hour"] == 9 and _get(client, "/api/v1/me/digest", tokens["carla"]).json()["send_hour"] == 9
     assert _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"send_hour": 24}).status_code == 422
+
+
+def test_an_hour_that_is_not_a_whole_number_is_refused(client, tokens):
+    for wrong in (False, True, "9", 9.5):
+        assert _send(client, "PUT", "/api/v1/me/digest", tokens["carla"], {"send_hour": wrong}).status_code == 422

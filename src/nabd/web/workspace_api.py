@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from nabd.config import load_settings
 from nabd.playbooks.digest import DEFAULT_SEND_HOUR, digest_of, set_digest
@@ -113,7 +113,7 @@ class DigestChange(BaseModel):
     email: Annotated[str | None, Field(max_length=300)] = None
     webhook_url: Annotated[str | None, Field(max_length=1000)] = None
     enabled: StrictBool = True
-    send_hour: Annotated[int | None, Field(ge=0, le=23, description="0-23 in the company's timezone; "
+    send_hour: Annotated[StrictInt | None, Field(ge=0, le=23, description="0-23 in the company's timezone; "
                                            "not given: the one set (07 by default)")] = None
 
 
