@@ -1,9 +1,10 @@
 """Churn model benchmark: fit on weekly examples over 18 months and predict every account, on the demo company.
 
-    .venv/bin/python benchmarks/churn.py [--accounts 20000] [--every 7] [--reuse] [--scale-rows 7800000]
+    .venv/bin/python benchmarks/churn.py [--accounts 20000] [--every 7] [--reuse] [--folder DIR] [--stages]
+                                         [--scale-rows 7800000]
 
-The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a DuckDB file under
-/tmp/nabd_bench_churn (--reuse keeps it). It times, in one process:
+The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a DuckDB file under --folder
+(default /tmp/nabd_bench_churn; --reuse keeps it). It times, in one process:
 - examples: the candidate measures' values and labels of every account active on each weekly as-of date
   (nabd.risk.churn_examples.example_frame, one compiled query run per date);
 - fit: LightGBM and the L1 logistic baseline on the fit dates, calibration on the validation dates
@@ -14,11 +15,19 @@ The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a 
 - with --scale-rows R: LightGBM's fit alone on R rows drawn with replacement from the real examples
   (the training cost at a size the demo generator cannot reach here in time; the features are real rows).
 Peak resident memory of the process is printed (ru_maxrss).
+
+With --stages it times only `nabd risk fit`'s own call (fit_churn_model with the scorecard comparison) and
+breaks it down by the library's functions it calls (timers wrapped around them, inclusive, with call counts):
+where the fit spends its time.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
+import importlib
+import json
 import resource
 import shutil
 import time
@@ -42,14 +51,96 @@ def peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
+STAGES = [  # (module, attribute): the functions a fit calls, timed by --stages (a class method as "Class.method")
+    ("nabd.risk.churn_training", "labelled_dates"),
+    ("nabd.risk.churn_training", "feature_specs"),
+    ("nabd.risk.churn_training", "example_frame"),
+    ("nabd.risk.churn_examples", "measure_values"),
+    ("nabd.risk.churn_examples", "with_churn"),
+    ("nabd.risk.churn_examples", "compile_per_day"),
+    ("nabd.risk.churn_examples", "_frame"),
+    ("nabd.risk.churn_training", "check_enough_churn"),
+    ("nabd.risk.churn_model", "GradientBoostedChurn.fit"),
+    ("nabd.risk.churn_model", "LogisticChurn.fit"),
+    ("nabd.risk.churn_model", "GradientBoostedChurn.predict_log_odds"),
+    ("nabd.risk.churn_model", "LogisticChurn.predict_log_odds"),
+    ("nabd.risk.churn_training", "choose_calibration"),
+    ("nabd.risk.churn_model", "GradientBoostedChurn.contributions"),
+    ("nabd.risk.churn_model", "LogisticChurn.contributions"),
+    ("nabd.risk.churn_training", "figures"),
+    ("nabd.risk.churn_training", "calibration_table"),
+    ("nabd.risk.churn_training", "scorecard_comparison"),
+    ("nabd.risk.churn_training", "outcome_frame"),
+    ("nabd.health.backtest", "outcomes"),
+    ("nabd.health.backtest", "compile_per_day"),
+    ("nabd.health.backtest", "account_mrr_on_days"),
+]
+
+
+def timed_stages() -> dict[str, list[float]]:
+    """Wrap each of STAGES in a timer; returns {name: [seconds, calls]}, filled as the wrapped functions run."""
+    spent: dict[str, list[float]] = {}
+    for module_name, attribute in STAGES:
+        owner = importlib.import_module(module_name)
+        *classes, name = attribute.split(".")
+        for cls in classes:
+            owner = getattr(owner, cls)
+        original = getattr(owner, name)
+        label = f"{module_name.rsplit('.', 1)[-1]}.{attribute}"
+        spent[label] = [0.0, 0]
+
+        def timed(*args, _original=original, _label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_label][0] += time.perf_counter() - started
+                spent[_label][1] += 1
+
+        setattr(owner, name, functools.wraps(original)(timed))
+    return spent
+
+
+def digests(model) -> str:
+    """sha256 (first 12 hex) of the figures and importances, of the trees (LightGBM's model text without its
+    parameters section) and of the logistic baseline's coefficients."""
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()[:12]
+
+    figures = json.dumps({"metrics": model.metrics, "importances": model.importances}, sort_keys=True, default=str)
+    trees = model.model.model_.model_to_string().split("\nparameters:")[0] if model.engine == "lightgbm" else ""
+    baseline = np.append(model.baseline.coef_, model.baseline.intercept_).tobytes()
+    return f"figures {sha(figures.encode())}, trees {sha(trees.encode())}, baseline {sha(baseline)}"
+
+
+def stages(store, every: int) -> None:
+    """`nabd risk fit`'s call, broken down by STAGES."""
+    spent = timed_stages()
+    started = time.perf_counter()
+    model = fit_churn_model(store, 90, every, "lightgbm")
+    total = time.perf_counter() - started
+    print(f"fit_churn_model (with the scorecard comparison): {total:.1f} s; {model.metrics['fit_pairs']:,} fit and "
+          f"{model.metrics['validate_pairs']:,} validation pairs x {len(model.specs)} features over "
+          f"{len(model.fit_dates)} + {len(model.validate_dates)} dates; AUC {model.metrics['auc']:.6f}, "
+          f"PR-AUC {model.metrics['pr_auc']:.6f}, lift {model.metrics['top_decile_lift']:.4f}, Brier "
+          f"{model.metrics['brier']:.6f}, scorecard AUC {model.metrics['scorecard']['auc']:.6f}; "
+          f"peak {peak_gib():.2f} GiB")
+    print(f"digests (equal before and after a change = the same model and figures): {digests(model)}")
+    for label, (seconds, calls) in spent.items():
+        if calls:
+            print(f"  {label:<45} {seconds:8.2f} s  {calls:4d} calls  {100 * seconds / total:5.1f}%")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=20_000)
     parser.add_argument("--every", type=int, default=7)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--scale-rows", type=int, default=0)
+    parser.add_argument("--folder", type=Path, default=WORK)
+    parser.add_argument("--stages", action="store_true")
     args = parser.parse_args()
-    folder = WORK / f"{args.accounts}-accounts"
+    folder = args.folder / f"{args.accounts}-accounts"
     path = folder / "nabd.duckdb"
     if not (args.reuse and path.exists()):
         shutil.rmtree(folder, ignore_errors=True)
@@ -58,6 +149,11 @@ def main() -> None:
         with open_store(f"duckdb:///{path}") as store:
             build_demo(store, accounts=args.accounts, months=18, seed=7, end_date=END, workdir=folder / "files")
         print(f"demo of {args.accounts:,} accounts built in {time.perf_counter() - started:.0f} s")
+    if args.stages:
+        with open_store(f"duckdb:///{path}") as store:
+            stages(store, args.every)
+        print(f"peak resident memory of the process: {peak_gib():.2f} GiB")
+        return
     with open_store(f"duckdb:///{path}") as store:
         dates = labelled_dates(store, 90, args.every)
         fit_dates, validate_dates = split_out_of_time(dates, 90)
