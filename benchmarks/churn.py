@@ -5,20 +5,19 @@
 
 The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a DuckDB file under --folder
 (default /tmp/nabd_bench_churn; --reuse keeps it). It times, in one process:
-- examples: the candidate measures' values and labels of every account active on each weekly as-of date
-  (nabd.risk.churn_examples.example_frame, one compiled query run per date);
-- fit: LightGBM and the L1 logistic baseline on the fit dates, calibration on the validation dates
-  (nabd.risk.churn_training.fit_churn_model, without the scorecard comparison);
-- predict: probabilities, SHAP contributions and reasons of every account active on the last day
-  (nabd.risk.churn_storage.predict_risk), against the bare scan of the same features for that day
-  (example_frame for one date, no model): the ratio is what the model and the reasons add;
+- fit: `nabd risk fit`'s own call (nabd.risk.churn_training.fit_churn_model with the scorecard comparison),
+  broken down by the library's functions it calls (STAGES: timers wrapped around them, inclusive, with call
+  counts): the examples (example_frame: the candidate measures' values and labels of every account active on
+  each as-of date, one compiled query run per date), LightGBM, the logistic baseline, calibration, TreeSHAP
+  over the validation rows (the importances), the scorecard's backtest on the validation dates. The examples
+  are built once, inside the fit (this benchmark built them a second time before, to time them apart). Digests
+  of the trees, the baseline and the figures say whether a change left the model and its figures as they were;
+- predict (not with --stages): probabilities, SHAP contributions and reasons of every account active on the
+  last day (nabd.risk.churn_storage.predict_risk), broken down the same way, against the bare scan of the same
+  features for that day (example_frame for one date, no model): the ratio is what the model and reasons add;
 - with --scale-rows R: LightGBM's fit alone on R rows drawn with replacement from the real examples
   (the training cost at a size the demo generator cannot reach here in time; the features are real rows).
 Peak resident memory of the process is printed (ru_maxrss).
-
-With --stages it times only `nabd risk fit`'s own call (fit_churn_model with the scorecard comparison) and
-breaks it down by the library's functions it calls (timers wrapped around them, inclusive, with call counts):
-where the fit spends its time.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from nabd.demo import build_demo
-from nabd.risk.churn_examples import example_frame, feature_specs, labelled_dates, last_day, split_out_of_time
+from nabd.risk.churn_examples import example_frame, last_day
 from nabd.risk.churn_model import GradientBoostedChurn
 from nabd.risk.churn_storage import predict_risk
 from nabd.risk.churn_training import fit_churn_model
@@ -74,6 +73,10 @@ STAGES = [  # (module, attribute): the functions a fit calls, timed by --stages 
     ("nabd.health.backtest", "outcomes"),
     ("nabd.health.backtest", "compile_per_day"),
     ("nabd.health.backtest", "account_mrr_on_days"),
+    ("nabd.risk.churn_storage", "example_frame"),
+    ("nabd.risk.churn_training", "ChurnModel.predict_proba"),
+    ("nabd.risk.churn_training", "ChurnModel.contributions"),
+    ("nabd.risk.churn_storage", "reasons"),
 ]
 
 
@@ -113,9 +116,16 @@ def digests(model) -> str:
     return f"figures {sha(figures.encode())}, trees {sha(trees.encode())}, baseline {sha(baseline)}"
 
 
-def stages(store, every: int) -> None:
+def breakdown(spent: dict[str, list[float]], total: float) -> None:
+    """Print the stages that ran (inclusive seconds, calls, share of ``total``), then zero them."""
+    for label, (seconds, calls) in spent.items():
+        if calls:
+            print(f"  {label:<45} {seconds:8.2f} s  {calls:4d} calls  {100 * seconds / total:5.1f}%")
+        spent[label] = [0.0, 0]
+
+
+def fit(store, every: int, spent: dict[str, list[float]]):
     """`nabd risk fit`'s call, broken down by STAGES."""
-    spent = timed_stages()
     started = time.perf_counter()
     model = fit_churn_model(store, 90, every, "lightgbm")
     total = time.perf_counter() - started
@@ -126,9 +136,8 @@ def stages(store, every: int) -> None:
           f"{model.metrics['brier']:.6f}, scorecard AUC {model.metrics['scorecard']['auc']:.6f}; "
           f"peak {peak_gib():.2f} GiB")
     print(f"digests (equal before and after a change = the same model and figures): {digests(model)}")
-    for label, (seconds, calls) in spent.items():
-        if calls:
-            print(f"  {label:<45} {seconds:8.2f} s  {calls:4d} calls  {100 * seconds / total:5.1f}%")
+    breakdown(spent, total)
+    return model
 
 
 def main() -> None:
@@ -149,40 +158,25 @@ def main() -> None:
         with open_store(f"duckdb:///{path}") as store:
             build_demo(store, accounts=args.accounts, months=18, seed=7, end_date=END, workdir=folder / "files")
         print(f"demo of {args.accounts:,} accounts built in {time.perf_counter() - started:.0f} s")
-    if args.stages:
-        with open_store(f"duckdb:///{path}") as store:
-            stages(store, args.every)
-        print(f"peak resident memory of the process: {peak_gib():.2f} GiB")
-        return
+    spent = timed_stages()
     with open_store(f"duckdb:///{path}") as store:
-        dates = labelled_dates(store, 90, args.every)
-        fit_dates, validate_dates = split_out_of_time(dates, 90)
-        specs = feature_specs(store, validate_dates[0])
-        started = time.perf_counter()
-        examples = example_frame(store, specs, fit_dates + validate_dates, 90)
-        took_examples = time.perf_counter() - started
-        rows = len(examples.frame)
-        print(f"examples: {rows:,} (account, as-of) rows x {len(specs)} features over {len(dates)} dates "
-              f"every {args.every} days: {took_examples:.1f} s ({rows / took_examples:,.0f} rows/s)")
-        started = time.perf_counter()
-        model = fit_churn_model(store, 90, args.every, "lightgbm", compare=False)
-        took_fit = time.perf_counter() - started
-        print(f"fit (examples again + LightGBM + logistic + calibration): {took_fit:.1f} s; out-of-time AUC "
-              f"{model.metrics['auc']:.3f}, PR-AUC {model.metrics['pr_auc']:.3f}, lift "
-              f"{model.metrics['top_decile_lift']:.2f}, Brier {model.metrics['brier']:.4f}; peak {peak_gib():.2f} GiB")
-        day = last_day(store)
-        started = time.perf_counter()
-        bare = example_frame(store, model.measure_specs(), [day], None)
-        took_bare = time.perf_counter() - started
-        started = time.perf_counter()
-        accounts, p, told = predict_risk(store, model, day)
-        took_predict = time.perf_counter() - started
-        print(f"predict {len(accounts):,} accounts: {took_predict:.2f} s; bare scan of their features "
-              f"({len(bare.frame):,} rows): {took_bare:.2f} s; ratio {took_predict / took_bare:.2f}")
+        model = fit(store, args.every, spent)
+        if not args.stages:
+            day = last_day(store)
+            started = time.perf_counter()
+            bare = example_frame(store, model.measure_specs(), [day], None)
+            took_bare = time.perf_counter() - started
+            breakdown(spent, took_bare)
+            started = time.perf_counter()
+            accounts, p, told = predict_risk(store, model, day)
+            took_predict = time.perf_counter() - started
+            print(f"predict {len(accounts):,} accounts: {took_predict:.2f} s; bare scan of their features "
+                  f"({len(bare.frame):,} rows): {took_bare:.2f} s; ratio {took_predict / took_bare:.2f}")
+            breakdown(spent, took_predict)
         if args.scale_rows:
-            frame = examples.frame
-            X = frame[examples.features].to_numpy(dtype=np.float32)
-            y = frame["churned"].to_numpy().astype(int)
+            examples = example_frame(store, model.measure_specs(), model.fit_dates + model.validate_dates, 90)
+            X = examples.frame[examples.features].to_numpy(dtype=np.float32)
+            y = examples.frame["churned"].to_numpy().astype(int)
             drawn = np.random.default_rng(7).integers(0, len(X), args.scale_rows)
             X, y = X[drawn], y[drawn]
             started = time.perf_counter()
