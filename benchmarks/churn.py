@@ -1,7 +1,7 @@
 """Churn model benchmark: fit on weekly examples over 18 months and predict every account, on the demo company.
 
     .venv/bin/python benchmarks/churn.py [--accounts 20000] [--every 7] [--reuse] [--folder DIR] [--stages]
-                                         [--scale-rows 7800000]
+                                         [--engine lightgbm|hgb|logistic] [--scale-rows 7800000]
 
 The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a DuckDB file under --folder
 (default /tmp/nabd_bench_churn; --reuse keeps it). It times, in one process:
@@ -124,10 +124,10 @@ def breakdown(spent: dict[str, list[float]], total: float) -> None:
         spent[label] = [0.0, 0]
 
 
-def fit(store, every: int, spent: dict[str, list[float]]):
+def fit(store, every: int, engine: str, spent: dict[str, list[float]]):
     """`nabd risk fit`'s call, broken down by STAGES."""
     started = time.perf_counter()
-    model = fit_churn_model(store, 90, every, "lightgbm")
+    model = fit_churn_model(store, 90, every, engine)
     total = time.perf_counter() - started
     print(f"fit_churn_model (with the scorecard comparison): {total:.1f} s; {model.metrics['fit_pairs']:,} fit and "
           f"{model.metrics['validate_pairs']:,} validation pairs x {len(model.specs)} features over "
@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--scale-rows", type=int, default=0)
     parser.add_argument("--folder", type=Path, default=WORK)
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--engine", default="lightgbm", choices=["lightgbm", "hgb", "logistic"])
     args = parser.parse_args()
     folder = args.folder / f"{args.accounts}-accounts"
     path = folder / "nabd.duckdb"
@@ -160,7 +161,7 @@ def main() -> None:
         print(f"demo of {args.accounts:,} accounts built in {time.perf_counter() - started:.0f} s")
     spent = timed_stages()
     with open_store(f"duckdb:///{path}") as store:
-        model = fit(store, args.every, spent)
+        model = fit(store, args.every, args.engine, spent)
         if not args.stages:
             day = last_day(store)
             started = time.perf_counter()

@@ -78,6 +78,15 @@ def test_lightgbm_grows_the_same_trees_on_one_thread_as_on_two(monkeypatch):
     assert np.array_equal(one.predict_log_odds(X), two.predict_log_odds(X))
 
 
+def test_histgradientboosting_predicts_the_same_on_one_thread_as_on_two(monkeypatch):
+    from nabd.risk import churn_model
+    X, y = _examples(800)
+    one = GradientBoostedChurn("hgb", rounds=20).fit(X, y)
+    monkeypatch.setattr(churn_model, "FIT_THREADS", 2)
+    two = GradientBoostedChurn("hgb", rounds=20).fit(X, y)
+    assert np.array_equal(one.predict_log_odds(X), two.predict_log_odds(X))
+
+
 def test_histgradientboosting_has_no_contributions_of_its_own():
     X, y = _examples(800)
     model = GradientBoostedChurn("hgb", rounds=20).fit(X, y)
