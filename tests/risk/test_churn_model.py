@@ -66,6 +66,27 @@ def test_lightgbm_contributions_are_shap_values_that_add_up_to_the_log_odds():
     assert np.abs(model.contributions(X)).mean(axis=0).argmax() == 0  # the strongest driver leads
 
 
+def test_lightgbm_grows_the_same_trees_on_one_thread_as_on_two(monkeypatch):
+    from nabd.risk import churn_model
+    X, y = _examples()
+    one = GradientBoostedChurn("lightgbm").fit(X, y)
+    monkeypatch.setattr(churn_model, "FIT_THREADS", 2)
+    two = GradientBoostedChurn("lightgbm").fit(X, y)
+    assert one.model_.params["num_threads"] == 1 and two.model_.params["num_threads"] == 2
+    trees = [m.model_.model_to_string().split("\nparameters:")[0] for m in (one, two)]
+    assert trees[0] == trees[1]
+    assert np.array_equal(one.predict_log_odds(X), two.predict_log_odds(X))
+
+
+def test_histgradientboosting_predicts_the_same_on_one_thread_as_on_two(monkeypatch):
+    from nabd.risk import churn_model
+    X, y = _examples(800)
+    one = GradientBoostedChurn("hgb", rounds=20).fit(X, y)
+    monkeypatch.setattr(churn_model, "FIT_THREADS", 2)
+    two = GradientBoostedChurn("hgb", rounds=20).fit(X, y)
+    assert np.array_equal(one.predict_log_odds(X), two.predict_log_odds(X))
+
+
 def test_histgradientboosting_has_no_contributions_of_its_own():
     X, y = _examples(800)
     model = GradientBoostedChurn("hgb", rounds=20).fit(X, y)

@@ -28,6 +28,13 @@ from nabd.errors import NabdError
 ENGINES = ("lightgbm", "hgb", "logistic")
 LOGISTIC_ROWS = 400_000  # the baseline fits on at most this many rows (an even sample), for speed at scale
 SEED = 22
+# The trees train on one thread: each boosting round opens many OpenMP parallel regions, and with two threads
+# on two cores shared with other work every region waits for the descheduled thread; on 12,074 rows at load ~6
+# LightGBM took 5.6-29.7 s on two threads and 0.6-0.7 s on one, HistGradientBoosting 28.6-34.4 s and 1.7-1.9 s
+# (benchmarks/RESULTS.md, issue 22). The trees are the same (LightGBM's deterministic=True; predictions compared
+# bit for bit). Prediction and TreeSHAP are one parallel loop over rows each and keep both cores.
+FIT_THREADS = 1
+PREDICT_THREADS = 2
 Z_LIMIT = 5.0  # standardised values are clipped to +-5: one extreme value cannot swamp an account's log-odds
 
 
@@ -115,28 +122,29 @@ class GradientBoostedChurn:
             lightgbm = require("lightgbm")
             params = {"objective": "binary", "learning_rate": self.learning_rate, "num_leaves": self.leaves,
                       "min_data_in_leaf": self.min_leaf, "feature_fraction": 0.8, "bagging_fraction": 0.7,
-                      "bagging_freq": 1, "lambda_l2": 1.0, "max_bin": 127, "num_threads": 2, "seed": SEED,
+                      "bagging_freq": 1, "lambda_l2": 1.0, "max_bin": 127, "num_threads": FIT_THREADS, "seed": SEED,
                       "deterministic": True, "verbose": -1}
             self.model_ = lightgbm.train(params, lightgbm.Dataset(X, label=y), num_boost_round=self.rounds)
         else:
-            ensemble = require("sklearn.ensemble")
-            self.model_ = ensemble.HistGradientBoostingClassifier(
-                max_iter=self.rounds, learning_rate=self.learning_rate, max_leaf_nodes=self.leaves,
-                min_samples_leaf=self.min_leaf, l2_regularization=1.0, early_stopping=False, random_state=SEED,
-            ).fit(X, y)
+            ensemble, threadpoolctl = require("sklearn.ensemble"), require("threadpoolctl")
+            with threadpoolctl.threadpool_limits(limits=FIT_THREADS, user_api="openmp"):
+                self.model_ = ensemble.HistGradientBoostingClassifier(
+                    max_iter=self.rounds, learning_rate=self.learning_rate, max_leaf_nodes=self.leaves,
+                    min_samples_leaf=self.min_leaf, l2_regularization=1.0, early_stopping=False, random_state=SEED,
+                ).fit(X, y)
         return self
 
     def predict_log_odds(self, X: np.ndarray) -> np.ndarray:
         """The ensemble's raw score: the sum of the trees' leaf values (log-odds)."""
         if self.engine == "lightgbm":
-            return self.model_.predict(X, raw_score=True)
+            return self.model_.predict(X, raw_score=True, num_threads=PREDICT_THREADS)
         return self.model_.decision_function(X)
 
     def contributions(self, X: np.ndarray) -> np.ndarray | None:
         """TreeSHAP values per row and feature (they add up to the log-odds less the average); None for hgb."""
         if self.engine != "lightgbm":
             return None
-        return self.model_.predict(X, pred_contrib=True)[:, :-1]
+        return self.model_.predict(X, pred_contrib=True, num_threads=PREDICT_THREADS)[:, :-1]
 
 
 @dataclass
