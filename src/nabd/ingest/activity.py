@@ -41,10 +41,11 @@ def _rollup(source: str) -> str:
 
 
 def _groups() -> str:
-    # Rows go in in key order: DuckDB maintains activity_daily's primary key far faster that way.
+    # Rows go in by account: DuckDB's account_id index and PostgreSQL's key take sorted rows far faster, and
+    # one account's rows share row groups. Sorting by the other key columns too cost ~0.3 CPU-s per 1M events.
     return (
         f" GROUP BY events.account_id, coalesce(events.contact_id, ''), {event_day('events.ts')}, events.event_type"
-        " ORDER BY 1, 2, 3, 4"
+        " ORDER BY 1"
     )
 
 
