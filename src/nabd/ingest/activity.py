@@ -41,8 +41,8 @@ def _rollup(source: str) -> str:
 
 
 def _groups() -> str:
-    # Rows go in by account: DuckDB's account_id index and PostgreSQL's key take sorted rows far faster, and
-    # one account's rows share row groups. Sorting by the other key columns too cost ~0.3 CPU-s per 1M events.
+    # Rows go in sorted by account, so one account's rows share row groups. Sorting by the whole key (for
+    # DuckDB's old primary key, gone in 0021) cost ~0.3 CPU-s more per 1M events (benchmarks/RESULTS.md).
     return (
         f" GROUP BY events.account_id, coalesce(events.contact_id, ''), {event_day('events.ts')}, events.event_type"
         " ORDER BY 1"
