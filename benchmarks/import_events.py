@@ -9,8 +9,9 @@ For each format (Parquet, CSV) and backend it times
   with the same columns and key;
 - Nabd: `import_file(store, "events", path)`: validation, quarantine, deterministic ids, upsert
   by key, activity_daily refresh, all in one transaction;
-and prints rows/s, the ratio Nabd / baseline (1.0 = as fast as the bare load) and Nabd's time per stage
-(read, validate, write: the write includes the activity_daily rollup). ``--again`` then imports the same
+and prints rows/s, the ratio Nabd / baseline (1.0 = as fast as the bare load), on DuckDB the ratio of the
+CPU seconds this process spent in each (steadier than wall time on a shared machine; PostgreSQL's work is in
+its server), and Nabd's time per stage (read, validate, write: the write includes the activity_daily rollup). ``--again`` then imports the same
 file a second time (all rows unchanged: the idempotent path) and times that too. Rounds alternate the
 baseline and Nabd in the same window.
 """
@@ -69,10 +70,25 @@ def timed(action) -> float:
     return time.perf_counter() - started
 
 
-def duckdb_baseline(path: Path, fmt: str, folder: Path) -> float:
+class CPU:
+    """CPU seconds of this process (every thread) between ``start`` and ``stop``."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def start(self) -> None:
+        self.started = time.process_time()
+
+    def stop(self) -> None:
+        self.seconds = time.process_time() - self.started
+
+
+def duckdb_baseline(path: Path, fmt: str, folder: Path, cpu: CPU) -> float:
     con = duckdb.connect(str(folder / "bare.duckdb"))
     reader = f"read_parquet('{path}')" if fmt == "parquet" else f"read_csv('{path}', header=true)"
+    cpu.start()
     seconds = timed(lambda: con.execute(f"CREATE OR REPLACE TABLE events AS SELECT * FROM {reader}"))
+    cpu.stop()
     con.close()
     return seconds
 
@@ -99,7 +115,9 @@ def postgres_baseline(csv_path: Path) -> float:
     return seconds
 
 
-def nabd_import(backend: str, path: Path, accounts: Path, folder: Path, again: bool) -> tuple[float, dict, float | None]:
+def nabd_import(
+    backend: str, path: Path, accounts: Path, folder: Path, again: bool, cpu: CPU,
+) -> tuple[float, dict, float | None]:
     """Seconds of Nabd's import, seconds per stage, and seconds of importing the same file again (or None)."""
     schema = f"bench_nabd_{uuid.uuid4().hex[:8]}"
     url = f"duckdb:///{folder / 'nabd.duckdb'}" if backend == "duckdb" else f"{POSTGRES_URL}?schema={schema}"
@@ -113,7 +131,9 @@ def nabd_import(backend: str, path: Path, accounts: Path, folder: Path, again: b
             marks.append((stage, time.perf_counter()))
 
     started = time.perf_counter()
+    cpu.start()
     import_file(store, "events", path, progress=progress)
+    cpu.stop()
     ended = time.perf_counter()
     for (stage, at), (_, until) in zip(marks, [*marks[1:], ("end", ended)]):
         stages[stage] = until - at
@@ -137,21 +157,28 @@ def main() -> None:
     args = parser.parse_args()
     paths = generate(args.rows)
     print(f"{args.rows:,} events; files: {', '.join(f'{p.name} {p.stat().st_size / 1e6:,.0f} MB' for p in paths.values())}")
-    print(f"{'backend':9} {'format':8} {'baseline s':>10} {'nabd s':>8} {'nabd rows/s':>12} {'ratio':>6}  stages; again")
+    print(f"{'backend':9} {'format':8} {'baseline s':>10} {'nabd s':>8} {'nabd rows/s':>12} {'ratio':>6}"
+          f" {'cpu s':>11} {'cpu ratio':>9}  stages; again")
     for _ in range(args.rounds):
         for backend in args.backend:
             for fmt in args.format:
                 folder = DATA / f"run_{uuid.uuid4().hex[:8]}"
                 folder.mkdir()
+                base_cpu, our_cpu = CPU(), CPU()
                 try:
-                    base = duckdb_baseline(paths[fmt], fmt, folder) if backend == "duckdb" else postgres_baseline(paths["csv"])
-                    ours, stages, again = nabd_import(backend, paths[fmt], paths["accounts"], folder, args.again)
+                    if backend == "duckdb":
+                        base = duckdb_baseline(paths[fmt], fmt, folder, base_cpu)
+                    else:
+                        base = postgres_baseline(paths["csv"])
+                    ours, stages, again = nabd_import(backend, paths[fmt], paths["accounts"], folder, args.again, our_cpu)
                 finally:
                     shutil.rmtree(folder)
                 parts = " ".join(f"{k} {v:.1f}" for k, v in stages.items())
                 second = f"; again {again:.1f} s" if again is not None else ""
-                print(f"{backend:9} {fmt:8} {base:10.1f} {ours:8.1f} {args.rows / ours:12,.0f} {ours / base:6.1f}  {parts}{second}",
-                      flush=True)
+                cpu = (f"{base_cpu.seconds:5.1f}/{our_cpu.seconds:<5.1f} {our_cpu.seconds / base_cpu.seconds:9.1f}"
+                       if backend == "duckdb" else f"{'':11} {'':9}")
+                print(f"{backend:9} {fmt:8} {base:10.1f} {ours:8.1f} {args.rows / ours:12,.0f} {ours / base:6.1f} {cpu}"
+                      f"  {parts}{second}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -81,3 +81,24 @@ def test_a_full_refresh_recomputes_event_types_from_the_rollup(store, known_acco
     store.execute("DELETE FROM event_types")
     refresh_activity_daily(store)
     assert event_types(store) == [("login", date(2024, 1, 6)), ("session", date(2024, 1, 5))]
+
+
+def test_the_same_file_twice_and_two_overlapping_files_store_each_event_and_each_activity_row_once(
+        store, known_accounts, write_file):
+    """Uniqueness is kept by the import's anti-join, not by a key (a DuckDB store has none: migration 0021)."""
+    first = write_file("first.csv", EVENTS)
+    import_file(store, "events", first)
+    import_file(store, "events", first)
+    overlapping = write_file("second.csv", "event_id,account_id,contact_id,event_type,ts,value\n"
+                             "E-2,A-1,C-1,session,2024-01-05T17:00:00Z,15.5\n"  # as stored: unchanged
+                             "E-4,A-2,C-9,session,2024-01-05T10:00:00Z,7\n"  # stored with 5: updated
+                             "E-5,A-2,C-9,session,2024-01-05T11:00:00Z,1\n")  # new
+    summary = import_file(store, "events", overlapping)
+    assert (summary.inserted, summary.updated, summary.unchanged) == (1, 1, 1)
+    assert store.fetchall("SELECT event_id, count(*) FROM events GROUP BY event_id ORDER BY event_id") == [
+        ("E-1", 1), ("E-2", 1), ("E-3", 1), ("E-4", 1), ("E-5", 1)]
+    assert activity(store) == [
+        ("A-1", "C-1", date(2024, 1, 5), "session", 2, 45.5),
+        ("A-1", "", date(2024, 1, 6), "login", 1, 0.0),
+        ("A-2", "C-9", date(2024, 1, 5), "session", 2, 8.0),  # E-4 now 7, E-5 1
+    ]

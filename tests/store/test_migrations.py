@@ -190,3 +190,29 @@ def test_a_new_store_is_made_without_announcing_its_migrations(store_url):
     heard = []
     open_store(store_url, upgrading=heard.append).close()
     assert heard == []
+
+
+def test_events_and_activity_stored_before_0021_are_kept_and_only_postgresql_keeps_their_keys(store_url):
+    old = _store_at(store_url, 20)
+    old.execute("INSERT INTO events (event_id, account_id, contact_id, event_type, ts, value) VALUES "
+                "('E-2', 'B', NULL, 'login', TIMESTAMP '2026-05-01 09:00:00', NULL), "
+                "('E-1', 'A', 'C', 'session', TIMESTAMP '2026-05-01 10:00:00', 2.5)")
+    old.execute("INSERT INTO activity_daily VALUES ('B', '', DATE '2026-05-01', 'login', 1, 0), "
+                "('A', 'C', DATE '2026-05-01', 'session', 1, 2.5)")
+    old.close()
+    store = open_store(store_url)
+    assert store.fetchall("SELECT event_id, account_id, contact_id, event_type, ts, value FROM events ORDER BY 1") == [
+        ("E-1", "A", "C", "session", datetime(2026, 5, 1, 10), 2.5),
+        ("E-2", "B", None, "login", datetime(2026, 5, 1, 9), None)]
+    assert store.fetchall("SELECT * FROM activity_daily ORDER BY account_id") == [
+        ("A", "C", date(2026, 5, 1), "session", 1, 2.5), ("B", "", date(2026, 5, 1), "login", 1, 0.0)]
+    if store.kind == "duckdb":
+        assert store.fetchall("SELECT table_name FROM duckdb_constraints() WHERE table_name IN ('events', "
+                              "'activity_daily') AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')") == []
+        assert store.fetchall("SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('events', "
+                              "'activity_daily')") == [("activity_daily_account",)]
+    else:
+        assert {name for name, in store.fetchall(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN "
+            "('events', 'activity_daily')")} == {"events_pkey", "activity_daily_pkey"}
+    store.close()

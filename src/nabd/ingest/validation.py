@@ -1,8 +1,9 @@
 """Validate staged rows in SQL: parse types, apply the table's rules, split good rows from bad.
 
-One pass over the staged text builds ``CHECKED``, in file order: each row's typed values and
-``problems``, all its reasons joined with "; " (empty when the row is good). Bad rows then become
-``BAD`` (line, row as received, reason) and the staged file is dropped; ``GOOD`` is a view of the
+One pass over the staged text builds ``CHECKED``: each row's typed values, its line and
+``problems``, all its reasons joined with "; " (empty when the row is good); it is not sorted back
+into file order, a sort of the whole file that nothing needs. Bad rows then become ``BAD`` (line,
+row as received, reason, in line order) and the staged file is dropped; ``GOOD`` is a view of the
 good rows of ``CHECKED`` (typed, ready to write), so at most two copies of a big file live at once.
 Parquet columns that already have the column's SQL type are taken as they are, without a round
 trip through text, and keys repeated within the file are found with one aggregate.
@@ -109,8 +110,7 @@ def _checked_sql(
         f"typed AS (SELECT *, {typed} FROM received),\n"
         f"superseding AS ({_superseding_sql(table)})\n"
         f"SELECT typed.row_index, typed.line, {kept}, concat_ws('; ', {', '.join(reasons)}) AS problems\n"
-        f"FROM typed{known_join}{_superseding_join(table)}\n"
-        "ORDER BY typed.row_index"
+        f"FROM typed{known_join}{_superseding_join(table)}"
     )
 
 

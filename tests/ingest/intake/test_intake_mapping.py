@@ -171,3 +171,21 @@ def test_a_gzipped_body_is_accepted(client, path):
                            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
     assert response.status_code == 200
     assert drain(client).scalar("SELECT count(*) FROM events") == 1
+
+
+def test_a_drain_adds_to_the_activity_row_a_file_import_stored_and_inserts_the_others(client, tmp_path):
+    """The intake adds to existing activity_daily rows and inserts new ones: one row per key, no key needed."""
+    from nabd.ingest.files import import_file
+    store = client.app.state.store
+    path = tmp_path / "events.csv"
+    path.write_text("event_id,account_id,contact_id,event_type,ts,value\nF-1,acme,u1,login,2025-03-02T08:00:00Z,4\n")
+    with client.app.state.store_lock:  # the server's one writer
+        import_file(store, "events", path)
+    client.post("/v1/batch", json={"batch": [track("a", "login", properties={"duration_minutes": 10}),
+                                             track("b", "export", properties={"duration_minutes": 2})]})
+    drain(client)
+    client.post("/v1/batch", json={"batch": [track("a", "login"), track("c", "login")]})  # a again: a duplicate
+    store = drain(client)
+    assert store.fetchall("SELECT contact_id, day, event_type, events, value_sum FROM activity_daily"
+                          " ORDER BY event_type") == [
+        ("u1", date(2025, 3, 2), "export", 1, 2.0), ("u1", date(2025, 3, 2), "login", 3, 14.0)]

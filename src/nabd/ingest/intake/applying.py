@@ -5,8 +5,9 @@ In order: refused messages go to ``quarantine``; accounts named by the messages 
 so, their messages are quarantined; group calls update accounts, identify calls upsert contacts
 (the latest call per id wins); track/page/screen calls become events keyed by messageId
 (``INSERT ... WHERE NOT EXISTS``: a retried message is counted as a duplicate, not stored
-twice); ``activity_daily`` gains the new events' counts and value sums; and the segment's number
-is recorded in ``intake_journals``, so it is never applied twice.
+twice); ``activity_daily`` gains the new events' counts and value sums (added to the rows that
+exist, inserted otherwise); and the segment's number is recorded in ``intake_journals``, so it is
+never applied twice.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from nabd.store.sql import string_literal
 UnknownAccounts = Literal["unmatched", "quarantine"]
 STAGE = "nabd_intake_stage"
 EVENTS = "nabd_intake_events"
+ACTIVITY = "nabd_intake_activity"  # the new events' activity_daily rows
 EVENT_KINDS_SQL = "('track', 'page', 'screen')"
 _POSTGRES_TYPES = {"VARCHAR": "TEXT", "TIMESTAMP": "TIMESTAMP", "DOUBLE": "DOUBLE PRECISION", "JSON": "JSON"}
 
@@ -60,7 +62,7 @@ def apply_segment(
             [journal_id, segment, utc_now()],
         )
         if store.kind == "duckdb":
-            store.execute(f"DROP TABLE {STAGE}; DROP TABLE {EVENTS}")
+            store.execute(f"DROP TABLE {STAGE}; DROP TABLE {EVENTS}; DROP TABLE {ACTIVITY}")
     return applied
 
 
@@ -231,16 +233,26 @@ def _add_activity(store: Store, new: str) -> None:
     Adding is exact because an event is new exactly once (same transaction as its insert); it
     keeps the cost of a batch proportional to the batch, not to the day's events. The day is the
     event's local day in the company's zone; stored days counted in another zone are recounted first.
+    The batch's counts are added to the rows that exist (``UPDATE ... FROM``) and the other rows
+    inserted (``INSERT ... WHERE NOT EXISTS``), as file imports write: activity_daily has no key to
+    conflict on in a DuckDB store (migration 0021), whose one writer keeps it unique by construction.
     """
     follow_zone(store)
     day = event_day("e.ts")
+    _temp_table(
+        store, ACTIVITY,
+        f"SELECT e.account_id, coalesce(e.contact_id, '') AS contact_id, {day} AS day, e.event_type,"
+        f" count(*) AS events, sum(coalesce(e.value, 0)) AS value_sum FROM {EVENTS} AS e WHERE {new}"
+        f" GROUP BY e.account_id, coalesce(e.contact_id, ''), {day}, e.event_type",
+    )
+    same = " AND ".join(f"activity_daily.{c} = batch.{c}" for c in ("account_id", "contact_id", "day", "event_type"))
+    store.execute(
+        "UPDATE activity_daily SET events = activity_daily.events + batch.events,"
+        f" value_sum = activity_daily.value_sum + batch.value_sum FROM {ACTIVITY} AS batch WHERE {same}"
+    )
     store.execute(
         "INSERT INTO activity_daily (account_id, contact_id, day, event_type, events, value_sum)"
-        f" SELECT e.account_id, coalesce(e.contact_id, ''), {day}, e.event_type, count(*),"
-        f" sum(coalesce(e.value, 0)) FROM {EVENTS} AS e WHERE {new}"
-        f" GROUP BY e.account_id, coalesce(e.contact_id, ''), {day}, e.event_type"
-        " ON CONFLICT (account_id, contact_id, day, event_type) DO UPDATE SET"
-        " events = activity_daily.events + excluded.events,"
-        " value_sum = activity_daily.value_sum + excluded.value_sum"
+        f" SELECT batch.account_id, batch.contact_id, batch.day, batch.event_type, batch.events, batch.value_sum"
+        f" FROM {ACTIVITY} AS batch WHERE NOT EXISTS (SELECT 1 FROM activity_daily WHERE {same})"
     )
     record_event_types(store, f"SELECT e.event_type, {day} AS day FROM {EVENTS} AS e WHERE {new}")
