@@ -138,7 +138,7 @@ def renewing_mrr(store: Store, day: date, reporting_currency: str = "USD") -> ib
 
 
 def account_mrr(
-    store: Store, day: date, reporting_currency: str = "USD", rate_day: date | None = None
+    store: Store, day: date | ibis.DateValue, reporting_currency: str = "USD", rate_day: date | None = None
 ) -> ibis.Table:
     """Per active account on ``day``: mrr = sum(period mrr x rate(currency, rate_day)), in reporting currency."""
     periods = customer_subscriptions(store)

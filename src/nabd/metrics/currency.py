@@ -89,8 +89,8 @@ def with_rates(
 
 
 def to_reporting_currency(
-    store: Store, table: ibis.Table, amount: str, reporting_currency: str, rate_day: date
+    store: Store, table: ibis.Table, amount: str, reporting_currency: str, rate_day: date | ibis.DateValue
 ) -> ibis.Table:
     """``table`` with ``amount`` replaced by amount x rate(currency, rate_day); refuses a missing rate."""
-    dated = table.mutate(rate_day=ibis.literal(rate_day, "date"))
+    dated = table.mutate(rate_day=rate_day if isinstance(rate_day, ibis.Expr) else ibis.literal(rate_day, "date"))
     return convert_on(store, dated, amount, reporting_currency).drop("rate_day")

@@ -19,11 +19,14 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import ibis
+
 from nabd.errors import NabdError
 from nabd.health.backtest import backtest_dates, outcomes, run_backtest
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import account_mrr, active_accounts, next_renewals
 from nabd.store import Store
+from nabd.store.per_day import DaySQL, as_of_parameter, compile_per_day
 
 FIGURES_KEY = "renewal_figures"
 HORIZON_DAYS = 90
@@ -53,13 +56,15 @@ def band_churn_rates(store: Store, scorecard: Scorecard) -> dict[str, float]:
     return {band.band: band.churn_rate for band in result.bands if band.churn_rate is not None}
 
 
-def quarter_accuracy(
-    store: Store, scorecard: Scorecard, rates: dict[str, float], start: date, currency: str,
-) -> dict[str, Any]:
-    """The forecast of the quarter starting ``start`` made on its first day, and what renewed."""
-    end = _next_quarter(start)
+def renewing_by_band_sql(store: Store, scorecard: Scorecard, currency: str) -> DaySQL:
+    """Per band, the accounts whose next renewal falls in the quarter starting on the as-of date (scored on its
+    first day), their MRR then and the MRR of those still customers on the next quarter's first day: (band,
+    accounts, mrr, kept), compiled once for every quarter (nabd.store.per_day)."""
+    start = as_of_parameter()
+    end = (start + ibis.interval(months=3)).cast("timestamp").cast("date")
     scored = outcomes(store, scorecard, start, HORIZON_DAYS).select("account_id", "band")
-    renewing = next_renewals(store, start, (end - start).days - 1).select(renewing_account="account_id")
+    renewing = next_renewals(store, start)
+    renewing = renewing.filter(renewing.renewal_date < end).select(renewing_account="account_id")
     mrr = account_mrr(store, start, currency).rename(mrr_account="account_id")
     later = active_accounts(store, end).select(kept_account="account_id")
     rows = renewing.join(mrr, renewing.renewing_account == mrr.mrr_account)
@@ -68,11 +73,22 @@ def quarter_accuracy(
     money = rows.mrr.cast("float64")
     per_band = rows.group_by("band").aggregate(
         accounts=rows.count(), mrr=money.sum(), kept=money.sum(where=rows.kept_account.notnull()).fill_null(0),
-    ).to_pyarrow().to_pylist()
+    ).select("band", "accounts", "mrr", "kept")
+    return compile_per_day(store, per_band, start)
+
+
+def quarter_accuracy(
+    store: Store, scorecard: Scorecard, rates: dict[str, float], start: date, currency: str,
+    compiled: DaySQL | None = None,
+) -> dict[str, Any]:
+    """The forecast of the quarter starting ``start`` made on its first day, and what renewed. ``compiled`` is
+    :func:`renewing_by_band_sql`, when the caller measures many quarters."""
+    query = (compiled or renewing_by_band_sql(store, scorecard, currency))(start)
+    per_band = [dict(zip(("band", "accounts", "mrr", "kept"), row)) for row in store.fetchall(query)]
     known = [row for row in per_band if row["band"] in rates]
-    forecast = sum(row["mrr"] * (1 - rates[row["band"]]) for row in known)
-    actual = sum(row["kept"] for row in known)
-    due = sum(row["mrr"] for row in known)
+    forecast = sum(float(row["mrr"]) * (1 - rates[row["band"]]) for row in known)
+    actual = sum(float(row["kept"]) for row in known)
+    due = sum(float(row["mrr"]) for row in known)
     return {
         "quarter": f"{start.year}-Q{(start.month - 1) // 3 + 1}", "first": start.isoformat(),
         "accounts": sum(row["accounts"] for row in known), "renewing_mrr": due, "forecast": forecast,
@@ -94,10 +110,12 @@ def record_renewal_figures(
     rates = band_churn_rates(store, scorecard)
     quarters, start = [], quarter_start(as_of)
     first_data = store.scalar("SELECT min(start_date) FROM subscriptions")
+    compiled = None
     for _ in range(QUARTERS):
         start = quarter_start(start - timedelta(days=1))
         if rates and first_data is not None and start > first_data:
-            quarters.append(quarter_accuracy(store, scorecard, rates, start, currency))
+            compiled = compiled or renewing_by_band_sql(store, scorecard, currency)
+            quarters.append(quarter_accuracy(store, scorecard, rates, start, currency, compiled))
     figures = {"as_of": as_of.isoformat(), "version": scorecard.version, "horizon_days": HORIZON_DAYS,
                "band_rates": rates, "quarters": quarters}
     with store.transaction():
