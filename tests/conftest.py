@@ -108,6 +108,21 @@ def state_folder(tmp_path_factory) -> Iterator[None]:
         os.environ["XDG_STATE_HOME"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2 with its lightest parameters in this process: the shipped ones (argon2-cffi's defaults, 64 MiB and
+    three passes) cost ~0.1 s a hash and a login, paid by some 600 tests that add a user or log in. The hashes
+    are argon2id all the same; servers the tests start as subprocesses keep the shipped parameters."""
+    from argon2 import PasswordHasher
+
+    from nabd.web import users
+
+    shipped = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    users._hasher = shipped
+
+
 @pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path) -> Iterator[str]:
     """A URL to an empty database, on DuckDB and on the real PostgreSQL server in turn."""
