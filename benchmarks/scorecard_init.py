@@ -2,6 +2,7 @@
 its own event names), against a bare GROUP BY over ``events`` timed in the same run.
 
     .venv/bin/python benchmarks/scorecard_init.py [--accounts 20000] [--months 18] [--every 28] [--reuse]
+    .venv/bin/python benchmarks/scorecard_init.py --accounts 20000 --parts 5 [--reuse]
     .venv/bin/python benchmarks/scorecard_init.py --synthetic --accounts 100000 --events 10000000 [--reuse]
 
 The company is Ledger's generator loaded through the import path (``build_ledger``) into a DuckDB store in
@@ -10,7 +11,10 @@ The company is Ledger's generator loaded through the import path (``build_ledger
 - :func:`nabd.health.profile.profile` under the shipped starter scorecard (as `nabd profile` runs it);
 - :func:`nabd.health.scorecard_init.init_scorecard` (candidates on every ``--every``-day as-of date of the
   observed year, fit, check, and the backtests of the shipped scorecards on the check dates);
-and prints wall seconds, their ratio to the floor, and the process's peak resident memory. With
+and prints wall seconds, their ratio to the floor, and the process's peak resident memory. With ``--parts K``
+the company is K Ledgers of ``--accounts`` each, generated with seeds 7, 8, ... (one at a time: Ledger's
+generator passed 16 GiB at 100,000 workspaces) and merged into one store, the ids of part k >= 2 prefixed
+``pk-`` (K x accounts workspaces; each part is its own company, none a copy of another). With
 ``--synthetic`` the company is the health benchmark's SQL-generated one (benchmarks/health.py: ``--events``
 over 120 days, one open subscription per account, so no churn) and only the floor and `nabd profile` are
 timed: it reaches 100k accounts / 10M events in minutes where Ledger's generator takes far longer.
@@ -46,25 +50,19 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=28, help="days between as-of dates of scorecard init")
     parser.add_argument("--work", type=Path, default=Path("/tmp/nabd_bench_init"))
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--parts", type=int, default=1, help="merge this many Ledgers of --accounts (seeds 7, 8, ...)")
     parser.add_argument("--synthetic", action="store_true", help="profile only, on benchmarks/health.py's company")
     parser.add_argument("--events", type=int, default=10_000_000, help="with --synthetic")
     args = parser.parse_args()
     if args.synthetic:
         synthetic_profile(args)
         return
-    folder = args.work / f"{args.accounts}-accounts-{args.months}-months"
-    path = folder / "nabd.duckdb"
-    if not (args.reuse and path.exists()):
-        folder.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        started = time.perf_counter()
-        with open_store(f"duckdb:///{path}") as store:
-            build_ledger(store, accounts=args.accounts, months=args.months, seed=7, end_date=END,
-                         workdir=folder / "files")
-        print(f"built Ledger in {time.perf_counter() - started:.0f} s")
+    parts = [ledger_part(args, 7 + k) for k in range(args.parts)]
+    path = parts[0] if args.parts == 1 else merged(args, parts)
     with open_store(f"duckdb:///{path}") as store:
         events = store.scalar("SELECT count(*) FROM events")
-        print(f"{args.accounts:,} accounts, {events:,} events, {args.months} months")
+        accounts = store.scalar("SELECT count(*) FROM accounts")
+        print(f"{accounts:,} accounts, {events:,} events, {args.months} months")
         started = time.perf_counter()
         store.fetchall("SELECT account_id, count(*), sum(value) FROM events GROUP BY account_id")
         floor = time.perf_counter() - started
@@ -81,6 +79,52 @@ def main() -> None:
     print(f"nabd scorecard init          {learnt:8.2f} s  {learnt / floor:7.1f}x the floor "
           f"({len(starter.fitted_on) + len(starter.checked_on)} as-of dates every {args.every} days)")
     print(f"peak memory {peak_gib():.2f} GiB")
+
+
+def ledger_part(args: argparse.Namespace, seed: int) -> Path:
+    """The store of one Ledger of ``args.accounts`` workspaces generated with ``seed`` (built unless --reuse finds it)."""
+    suffix = "" if seed == 7 else f"-seed-{seed}"
+    folder = args.work / f"{args.accounts}-accounts-{args.months}-months{suffix}"
+    path = folder / "nabd.duckdb"
+    if not (args.reuse and path.exists()):
+        folder.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        started = time.perf_counter()
+        with open_store(f"duckdb:///{path}") as store:
+            build_ledger(store, accounts=args.accounts, months=args.months, seed=seed, end_date=END,
+                         workdir=folder / "files")
+        print(f"built Ledger (seed {seed}) in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+MERGED_TABLES = ("accounts", "contacts", "subscriptions", "invoices", "tickets", "survey_responses", "referrals",
+                 "events", "activity_daily")  # every table a Ledger fills but the run records and event_types
+
+
+def merged(args: argparse.Namespace, parts: list[Path]) -> Path:
+    """One store holding every part: a copy of the first, then each later part's rows with their text id columns
+    (``*_id``) prefixed ``pK-``."""
+    import shutil
+
+    path = args.work / f"{args.accounts}x{len(parts)}-accounts-{args.months}-months" / "nabd.duckdb"
+    if args.reuse and path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(parts[0], path)
+    started = time.perf_counter()
+    with open_store(f"duckdb:///{path}") as store:
+        for k, part in enumerate(parts[1:], start=2):
+            store.execute(f"ATTACH '{part}' AS part{k} (READ_ONLY)")
+            for table in MERGED_TABLES:
+                columns = store.fetchall(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                    "AND table_name = ? ORDER BY ordinal_position", [table])
+                selected = ", ".join(f"'p{k}-' || \"{name}\"" if name.endswith("_id") and kind == "VARCHAR"
+                                     else f'"{name}"' for name, kind in columns)
+                store.execute(f"INSERT INTO main.{table} SELECT {selected} FROM part{k}.main.{table}")
+            store.execute(f"DETACH part{k}")
+    print(f"merged {len(parts)} parts in {time.perf_counter() - started:.0f} s")
+    return path
 
 
 def synthetic_profile(args: argparse.Namespace) -> None:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -94,11 +94,12 @@ def create_app(database_url: str, *, secret_key: str | None = None,
             try:
                 yield
             finally:
-                handoff_routes.stop_handoff(database_url, app.state.handoff)
-                if app.state.schedule:
-                    stop_schedule(app.state.schedule)
-                stop_warming(app.state.warming)
-                stop_intake(app.state.intake)  # drains the event journal into the store
+                with ExitStack() as stopping:  # each is stopped, last registered first, even if one fails
+                    stopping.callback(stop_intake, app.state.intake)  # drains the event journal into the store
+                    stopping.callback(stop_warming, app.state.warming)
+                    if app.state.schedule:
+                        stopping.callback(stop_schedule, app.state.schedule)
+                    stopping.callback(handoff_routes.stop_handoff, database_url, app.state.handoff)
         finally:
             store.close()
 
