@@ -117,7 +117,8 @@ def merged(args: argparse.Namespace, parts: list[Path]) -> Path:
             store.execute(f"ATTACH '{part}' AS part{k} (READ_ONLY)")
             for table in MERGED_TABLES:
                 columns = store.fetchall(
-                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() "
+                    "AND table_schema = 'main' "
                     "AND table_name = ? ORDER BY ordinal_position", [table])
                 selected = ", ".join(f"'p{k}-' || \"{name}\"" if name.endswith("_id") and kind == "VARCHAR"
                                      else f'"{name}"' for name, kind in columns)
