@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from schemathesis.python.asgi import ASGIClient
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -38,7 +39,8 @@ def running_app(tmp_path_factory) -> Iterator[None]:
     with TestClient(app):  # runs the lifespan: the store stays open while the module's cases run
         with app.state.store_lock:
             RUNNING["token"] = add_token(app.state.store, "ana", "schemathesis")
-        RUNNING["app"] = app  # the cases go to the running app (its lifespan opened the store)
+        RUNNING["app"] = app  # the cases go to the running app (its lifespan opened the store) through a
+        RUNNING["session"] = ASGIClient(app)  # client not entered: schemathesis would start a second lifespan
         yield
 
 
@@ -46,7 +48,7 @@ def running_app(tmp_path_factory) -> Iterator[None]:
 @settings(max_examples=12, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_the_api_answers_as_its_document_says(running_app, case):
-    case.call_and_validate(app=RUNNING["app"], headers={"Authorization": f"Bearer {RUNNING['token']}"},
+    case.call_and_validate(session=RUNNING["session"], headers={"Authorization": f"Bearer {RUNNING['token']}"},
                            excluded_checks=[positive_data_acceptance])
 
 

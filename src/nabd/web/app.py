@@ -75,6 +75,17 @@ def create_app(database_url: str, *, secret_key: str | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "running", False):  # its parts live in app.state: a second start would orphan the first's
+            raise RuntimeError("this Nabd app is already running: start it once, or make another with create_app")
+        app.state.running = True
+        try:
+            async with _started(app):
+                yield
+        finally:
+            app.state.running = False
+
+    @asynccontextmanager
+    async def _started(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(database_url)
         try:
             follow_timezone(store, log.warning)  # activity_daily counts days in NABD_TIMEZONE
