@@ -84,7 +84,7 @@ def months_between(start: ibis.DateValue, end: ibis.DateValue) -> ibis.IntegerVa
     return (months - ibis.ifelse(end.day() < start.day(), 1, 0)).cast("int64")
 
 
-def _plus(day: ibis.DateValue, count: ibis.IntegerValue, unit: str) -> ibis.DateValue:
+def date_plus(day: ibis.DateValue, count: ibis.IntegerValue, unit: str) -> ibis.DateValue:
     """day + count units ("M" months, "D" days) as a date (DuckDB's date + interval is a timestamp)."""
     return (day + count.as_interval(unit)).cast("timestamp").cast("date")
 
@@ -95,10 +95,10 @@ def _rolled_renewal(renewal: ibis.DateValue, day: ibis.DateValue, months: ibis.I
     months = 0, every ``days`` days): renewal itself when not past, else renewal + k terms, k the fewest reaching day."""
     step = ibis.greatest(months, 1)
     whole = months_between(renewal, day) // step * step  # renewal + whole months <= day
-    on_or_before = _plus(renewal, whole, "M")
-    by_months = ibis.ifelse(on_or_before >= day, on_or_before, _plus(renewal, whole + step, "M"))
+    on_or_before = date_plus(renewal, whole, "M")
+    by_months = ibis.ifelse(on_or_before >= day, on_or_before, date_plus(renewal, whole + step, "M"))
     behind = day.delta(renewal, unit="day")
-    by_days = _plus(renewal, (behind + days - 1) // days * days, "D")
+    by_days = date_plus(renewal, (behind + days - 1) // days * days, "D")
     return ibis.ifelse(renewal >= day, renewal, ibis.ifelse(months > 0, by_months, by_days))
 
 

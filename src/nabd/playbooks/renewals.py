@@ -24,7 +24,7 @@ import ibis
 from nabd.errors import NabdError
 from nabd.health.backtest import backtest_dates, outcomes, run_backtest
 from nabd.health.scorecard import Scorecard
-from nabd.metrics.active import account_mrr, active_accounts, next_renewals
+from nabd.metrics.active import account_mrr, active_accounts, date_plus, next_renewals
 from nabd.store import Store
 from nabd.store.per_day import DaySQL, as_of_parameter, compile_per_day
 
@@ -37,10 +37,6 @@ WINDOWS = (30, 60, 90)
 
 def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _next_quarter(start: date) -> date:
-    return date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
 
 
 def band_churn_rates(store: Store, scorecard: Scorecard) -> dict[str, float]:
@@ -61,7 +57,7 @@ def renewing_by_band_sql(store: Store, scorecard: Scorecard, currency: str) -> D
     first day), their MRR then and the MRR of those still customers on the next quarter's first day: (band,
     accounts, mrr, kept), compiled once for every quarter (nabd.store.per_day)."""
     start = as_of_parameter()
-    end = (start + ibis.interval(months=3)).cast("timestamp").cast("date")
+    end = date_plus(start, ibis.literal(3), "M")
     scored = outcomes(store, scorecard, start, HORIZON_DAYS).select("account_id", "band")
     renewing = next_renewals(store, start)
     renewing = renewing.filter(renewing.renewal_date < end).select(renewing_account="account_id")
