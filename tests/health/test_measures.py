@@ -344,6 +344,39 @@ def test_days_to_renewal_is_the_nearest_renewal_of_an_active_period(store):
     assert value(store, "days_to_renewal") == 90
 
 
+def _renewal_terms(store):
+    """On 2024-06-30, a year back to 2023-07-01: monthly A (customer 181 days, renews 07-01, 08-01, 09-01 in the
+    next 90 days) and B (91 days, churned 04-01); annual C (303 days, renews 09-01); weekly E, started that day
+    (0 days: its term had no customer in the year, so the rate of all terms pooled)."""
+    given(store, accounts=[account(a) for a in "ABCE"], subscriptions=[
+        period("SA", "A", renewal=date(2024, 2, 1)),
+        period("SB", "B", end=date(2024, 4, 1), renewal=date(2024, 2, 1)),
+        period("SC", "C", start=date(2023, 9, 1), renewal=date(2024, 9, 1)),
+        period("SE", "E", start=AS_OF, renewal=date(2024, 7, 7)),
+    ])
+
+
+def test_renewal_exposure_is_the_churn_per_renewal_of_the_term_over_the_renewals_due(store):
+    _renewal_terms(store)
+    monthly = 1 / ((181 + 91) / 30.4375)  # B churned, over the renewals A and B faced in the year
+    assert value(store, "renewal_exposure", window=90) == pytest.approx(1 - (1 - monthly) ** 3, abs=1e-9)
+    assert value(store, "renewal_exposure", window=90, account_id="C") == 0  # no annual customer left
+
+
+def test_renewal_exposure_of_a_term_without_history_pools_every_term(store):
+    _renewal_terms(store)
+    pooled = 1 / ((181 + 91) / 30.4375 + 303 / 365.25)
+    # E renews 07-07 and every 7 days after it: 12 renewals by 09-28
+    assert value(store, "renewal_exposure", window=90, account_id="E") == pytest.approx(1 - (1 - pooled) ** 12, abs=1e-9)
+
+
+def test_renewal_exposure_reads_no_churn_after_as_of(store):
+    _renewal_terms(store)
+    given(store, accounts=[account("F")], subscriptions=[period("SF", "F", end=AFTER, renewal=date(2024, 2, 1))])
+    monthly = 1 / ((181 + 91 + 181) / 30.4375)  # F is a customer on as_of: it left after
+    assert value(store, "renewal_exposure", window=90) == pytest.approx(1 - (1 - monthly) ** 3, abs=1e-9)
+
+
 def _milestones(store):
     """A and B on plan basic, C on plan pro: the plan basic has met {setup, invite} by as_of, pro {setup}."""
     given(store, accounts=[account("A"), account("B"), ("C", "C", "SMB", "pro", "csm.a", "SA", "ar", None, "active")],

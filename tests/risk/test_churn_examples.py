@@ -148,7 +148,7 @@ FAMILIES = {
                  {"active_days", "events_per_active_day", "event_types_used", "days_since_last_event", "event_trend",
                   "event_rate"}),
     "subscriptions": (lambda store: None, _upgrade_later,
-                      {"tenure_days", "new_licences", "licence_utilisation", "days_to_renewal"}),
+                      {"tenure_days", "new_licences", "licence_utilisation", "days_to_renewal", "renewal_exposure"}),
     "tickets": (_tickets, _ticket_closes_later, {"ticket_frequency", "ticket_trend", "ticket_csat"}),
     "invoices": (_invoices, _invoice_paid_later, {"payment_days_overdue", "late_invoice_share"}),
     "surveys": (_answers, _answer_later, {"nps_latest", "nps_trend"}),

@@ -34,6 +34,8 @@ def test_sentences_tell_the_accounts_numbers_in_english_and_arabic():
     assert sentence(SPECS[2], float("nan"))[0] == "no data for payment_days_overdue in the last 30 days"
     assert sentence(spec("mrr_change", "mrr_change", 90), -0.25) == ("MRR fell 25% over 90 days",
                                                                     "انخفض الإيراد الشهري 25% خلال 90 يومًا")
+    assert sentence(spec("renewal_exposure", "renewal_exposure", 90), 0.204)[0] == (
+        "20% chance of leaving at the renewals due in 90 days (its term's rate over the past year)")
 
 
 def test_reasons_are_the_features_raising_risk_largest_first():

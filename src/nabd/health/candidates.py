@@ -6,9 +6,9 @@ What the store holds decides the candidates, never a vocabulary: every event typ
 (``event_types``) known by as_of gives its own rate per 28 days and trend; account activity of any kind
 gives active days, events per active day, event types used, recency and trend; contact ids, when events
 carry them, give active (contact, day) pairs; event values give value sums; each other table that has
-rows gives its measures (tickets, invoices, NPS answers, referrals, CSM ratings, licences, renewals);
-subscriptions give tenure; recorded onboarding milestones give onboarding progress and the days since the
-last milestone; early-warning firings give their count (in total and per indicator). Renaming every event
+rows gives its measures (tickets, invoices, NPS answers, referrals, CSM ratings, licences, renewals and
+the churn at stake in them); subscriptions give tenure; recorded onboarding milestones give onboarding
+progress and the days since the last milestone; early-warning firings give their count (in total and per indicator). Renaming every event
 type renames the per-type candidates and nothing else.
 """
 
@@ -123,6 +123,9 @@ def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list
     if store.scalar("SELECT count(*) FROM subscriptions WHERE renewal_date IS NOT NULL"):
         specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True,
                            ("days to renewal", "الأيام حتى التجديد")))
+        specs.append(_spec("renewal_exposure", "renewal_exposure", "ratio", RECENCY_DAYS, False,
+                           (f"churn at stake in renewals due in {RECENCY_DAYS} days",
+                            f"احتمال المغادرة في التجديدات المستحقة خلال {RECENCY_DAYS} يومًا")))
     return specs + _more_candidates(store, as_of, min_accounts)
 
 

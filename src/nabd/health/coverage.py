@@ -37,6 +37,7 @@ FEEDS: dict[str, str] = {
     "referrals": "referrals (referred_at)",
     "csm_rating": "relationship_ratings (rated_at, rating)",
     "days_to_renewal": "subscriptions.renewal_date",
+    "renewal_exposure": "subscriptions.renewal_date, and a year of history of the same renewal term",
     "custom": "the rows its own SQL returns",
     "tenure_days": "subscriptions.start_date",
     "event_trend": "events of its selected types in this window and the one before",

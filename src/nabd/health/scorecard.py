@@ -28,7 +28,7 @@ MeasureType = Literal[
     "usage_time_daily", "usage_time_weekly", "active_users", "licence_utilisation", "new_licences",
     "feature_adoption", "solution_upgrade", "ticket_frequency", "ticket_trend", "ticket_csat",
     "payment_days_overdue", "late_invoice_share", "nps_latest", "nps_trend", "sentiment",
-    "referrals", "csm_rating", "days_to_renewal", "usage_trend", "page_visits", "custom",
+    "referrals", "csm_rating", "days_to_renewal", "renewal_exposure", "usage_trend", "page_visits", "custom",
     # vocabulary-free measures over any event types (params.events selectors: nabd.health.selectors)
     "active_days", "events_per_active_day", "event_types_used", "event_rate", "days_since_last_event",
     "event_trend", "tenure_days",

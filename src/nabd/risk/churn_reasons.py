@@ -35,7 +35,7 @@ def sentence(spec: MeasureSpec, value: float | None) -> tuple[str, str]:
     w = spec.params.window_days
     name_en, name_ar = spec.name.en, spec.name.ar
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        if spec.type == "days_to_renewal":
+        if spec.type in ("days_to_renewal", "renewal_exposure"):
             return "no renewal date ahead", "لا موعد تجديد قادم"
         if spec.type == "ticket_csat":
             return f"no rated ticket in the last {w} days", f"لا تذكرة مقيَّمة في آخر {w} يومًا"
@@ -110,6 +110,9 @@ def sentence(spec: MeasureSpec, value: float | None) -> tuple[str, str]:
                     f"مشاعر التعليقات {_n(v, 2)} (من -1 إلى 1) خلال {w} يومًا")
         case "days_to_renewal":
             return f"renewal in {_n(v)} days", f"التجديد بعد {_n(v)} يومًا"
+        case "renewal_exposure":
+            return (f"{_n(v * 100)}% chance of leaving at the renewals due in {w} days (its term's rate over the past year)",
+                    f"احتمال مغادرة {_n(v * 100)}% في التجديدات المستحقة خلال {w} يومًا (بمعدل مدة اشتراكه في السنة الماضية)")
         case "onboarding_progress":
             return f"{_n(v * 100)}% of onboarding milestones met", f"أُنجز {_n(v * 100)}% من مراحل التهيئة"
         case "days_since_milestone":

@@ -13,7 +13,7 @@ from nabd.health.measures.custom import custom
 from nabd.health.measures.firings import indicator_firings
 from nabd.health.measures.onboarding import days_since_milestone, onboarding_progress
 from nabd.health.measures.payments import late_invoice_share, payment_days_overdue
-from nabd.health.measures.relationship import csm_rating, days_to_renewal, referrals
+from nabd.health.measures.relationship import csm_rating, days_to_renewal, referrals, renewal_exposure
 from nabd.health.measures.subscriptions import licences, new_licences, solution_upgrade, tenure_days
 from nabd.health.measures.table import TableMeasure
 from nabd.health.measures.tickets import ticket_csat, ticket_frequency, ticket_trend
@@ -28,7 +28,8 @@ TABLE_MEASURES: dict[str, TableMeasure] = {
     "ticket_frequency": ticket_frequency, "ticket_trend": ticket_trend, "ticket_csat": ticket_csat,
     "payment_days_overdue": payment_days_overdue, "late_invoice_share": late_invoice_share,
     "nps_latest": nps_latest, "nps_trend": nps_trend, "sentiment": sentiment, "referrals": referrals,
-    "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "custom": custom, "tenure_days": tenure_days,
+    "csm_rating": csm_rating, "days_to_renewal": days_to_renewal, "renewal_exposure": renewal_exposure,
+    "custom": custom, "tenure_days": tenure_days,
     "mrr_change": mrr_change, "csat_mean": csat_mean, "ces_mean": ces_mean,
     "onboarding_progress": onboarding_progress, "days_since_milestone": days_since_milestone,
     "indicator_firings": indicator_firings,
