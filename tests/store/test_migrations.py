@@ -15,6 +15,37 @@ def test_schema_version_is_the_latest_migration(store):
     assert schema_version(store) == available_migrations(store.kind)[-1].version
 
 
+def _catalogue(store) -> dict:
+    """Every column (table, name, type, nullable), index and recorded migration of a store's schema."""
+    schema = "current_schema()" if store.kind == "postgres" else "'main'"
+    columns = store.fetchall(
+        "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        f"WHERE table_schema = {schema} ORDER BY 1, 2")
+    if store.kind == "postgres":
+        indexes = store.fetchall("SELECT tablename, indexname, replace(indexdef, current_schema() || '.', '') "
+                                 "FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1, 2")
+    else:
+        indexes = store.fetchall("SELECT table_name, index_name, sql FROM duckdb_indexes() ORDER BY 1, 2")
+    return {"columns": columns, "indexes": indexes,
+            "migrations": store.fetchall("SELECT version, name FROM schema_version ORDER BY 1"),
+            "meta": store.fetchall("SELECT key FROM nabd_meta ORDER BY 1")}
+
+
+def test_the_suites_ready_made_schema_is_what_migrating_makes(store_url, tmp_path):
+    from tests.conftest import fresh_url, with_schema, _drop_schema
+
+    with open_store(store_url) as migrated:
+        expected = _catalogue(migrated)
+    copy, schema = fresh_url("postgres" if store_url.startswith("postgresql") else "duckdb", tmp_path / "copy")
+    (tmp_path / "copy").mkdir()
+    try:
+        with open_store(with_schema(copy)) as ready_made:
+            assert _catalogue(ready_made) == expected
+    finally:
+        if schema:
+            _drop_schema(schema)
+
+
 def test_opening_twice_applies_nothing_and_keeps_rows(store_url):
     first = open_store(store_url)
     first.execute("INSERT INTO accounts (account_id, name) VALUES ('A1', 'Acme')")

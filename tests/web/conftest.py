@@ -27,6 +27,7 @@ from nabd.store import Store, open_store
 from nabd.store.clock import utc_now
 from nabd.web.app import create_app
 from nabd.web.users import add_token, add_user
+from tests.conftest import with_schema
 
 PASSWORD = "correct horse"
 
@@ -90,7 +91,7 @@ def seed_company(store: Store) -> None:
 @pytest.fixture
 def company_url(store_url: str) -> str:
     """A database (DuckDB, then PostgreSQL) holding the company above and its users."""
-    with open_store(store_url) as store:
+    with open_store(with_schema(store_url)) as store:
         seed_company(store)
     return store_url
 
