@@ -153,9 +153,10 @@ SCHEMA_MARK = "nabd_schema_copied_here"
 
 
 @functools.cache
-def _migrated_postgres_sql() -> str:
+def _migrated_postgres_sql() -> str | None:
     """SQL making a PostgreSQL schema named SCHEMA_MARK as Nabd's migrations leave one: pg_dump (tables, keys,
-    indexes and rows) of a schema migrated once per test process, which it then drops."""
+    indexes and rows) of a schema migrated once per test process, which it then drops. None when pg_dump is
+    missing or refuses the server (older than it): each store then migrates when opened, only slower."""
     template = f"nabd_template_{uuid.uuid4().hex[:12]}"
     open_store(f"{POSTGRES_URL}?schema={template}").close()
     try:
@@ -163,6 +164,8 @@ def _migrated_postgres_sql() -> str:
             ["pg_dump", "--dbname", POSTGRES_URL, "--schema", template, "--no-owner", "--no-privileges", "--inserts"],
             capture_output=True, text=True, check=True,
         ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
     finally:
         _drop_schema(template)
     statements = [line for line in dumped.splitlines() if not line.startswith("\\")]  # psql's \restrict lines
@@ -173,13 +176,13 @@ def with_schema(url: str) -> str:
     """``url`` (a new, empty database) given the current schema before anything opens it, in one step: on
     DuckDB a copy of a store migrated once per process (migrating costs ~0.3 s a store, opening a copy
     ~0.03 s), on PostgreSQL the replay of a migrated schema's dump in one transaction (~0.3 s, migrating
-    ~0.7 s). tests/store/test_migrations.py checks that the two give what migrating gives."""
+    ~0.7 s; scripts/test installs pg_dump). tests/store/test_migrations.py checks both against migrating."""
     if url.startswith("duckdb:///"):
         shutil.copyfile(_migrated_duckdb(), url.removeprefix("duckdb:///"))
-    else:
+    elif (sql := _migrated_postgres_sql()) is not None:
         schema = url.rsplit("?schema=", 1)[1]
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection, connection.transaction():
-            connection.execute(_migrated_postgres_sql().replace(SCHEMA_MARK, schema))
+            connection.execute(sql.replace(SCHEMA_MARK, schema))
     return url
 
 
