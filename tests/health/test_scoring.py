@@ -341,8 +341,9 @@ def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_witho
     # a later process (here: a later call) scoring with the same scorecard version reads the SQL kept beside
     # the database instead of building and compiling the expression again; another version compiles afresh
     import nabd.health.scoring as scoring
+    import nabd.store.compiled as compiled
 
-    monkeypatch.setattr(scoring, "_COMPILED_HERE", {})  # a new process: nothing compiled in it yet
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})  # a new process: nothing compiled in it yet
     store = open_store(fresh_url("duckdb", tmp_path)[0])
     card = load_scorecard()
     first = scoring_sql(store, card)(AS_OF)
@@ -354,7 +355,7 @@ def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_witho
         raise AssertionError("the expression was built again")
 
     monkeypatch.setattr(scoring, "scored", not_built)
-    monkeypatch.setattr(scoring, "_COMPILED_HERE", {})
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
     assert scoring_sql(store, card)(AS_OF) == first
     with pytest.raises(AssertionError, match="built again"):
         scoring_sql(store, two_measures(60, 100))
@@ -363,8 +364,9 @@ def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_witho
 
 def test_a_process_compiles_the_scoring_sql_once_for_every_database_of_an_engine(tmp_path, monkeypatch):
     import nabd.health.scoring as scoring
+    import nabd.store.compiled as compiled
 
-    monkeypatch.setattr(scoring, "_COMPILED_HERE", {})
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
     (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
     with open_store(fresh_url("duckdb", tmp_path / "one")[0]) as one:
         first = scoring_sql(one, load_scorecard())(AS_OF)

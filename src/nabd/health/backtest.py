@@ -26,7 +26,8 @@ from nabd.health.score_expression import scored
 from nabd.health.scoring import as_of_dates
 from nabd.metrics.active import account_mrr_on_days, active_accounts
 from nabd.store import Store
-from nabd.store.per_day import as_of_parameter, compile_per_day
+from nabd.store.compiled import kept_per_day
+from nabd.store.per_day import as_of_parameter, sentinel_sql
 from nabd.store.window import as_of_value
 
 # A warning (an indicator firing) counts for a churn it came WARNING_LEAD_MIN to WARNING_LEAD_MAX days before: the
@@ -116,15 +117,18 @@ def backtest_dates(store: Store, first: date | None, last: date | None, every_da
     return as_of_dates(first, last, every_days)
 
 
+def outcome_columns(scorecard: Scorecard, with_measures: bool = False) -> list[str]:
+    """The columns of :func:`outcomes`, in order."""
+    measures = [f"s__{m.id}" for m in scorecard.measures] if with_measures else []
+    return ["account_id", "segment", "weighted_score", "score", "band", *measures, "churned"]
+
+
 def outcomes(
     store: Store, scorecard: Scorecard, as_of: date | ibis.DateValue, horizon_days: int, with_measures: bool = False,
 ) -> ibis.Table:
     """Per account active on as_of: score, band and churned (active on as_of, not on as_of + horizon)."""
     scores = scored(store, scorecard, as_of)
-    columns = ["account_id", "segment", "weighted_score", "score", "band"]
-    if with_measures:
-        columns += [f"s__{m.id}" for m in scorecard.measures]
-    return with_churn(store, scores.select(*columns), as_of, horizon_days)
+    return with_churn(store, scores.select(*outcome_columns(scorecard, with_measures)[:-1]), as_of, horizon_days)
 
 
 def with_churn(store: Store, accounts: ibis.Table, as_of: date | ibis.DateValue, horizon_days: int) -> ibis.Table:
@@ -141,12 +145,15 @@ def outcome_frame(
 ) -> pd.DataFrame:
     """The outcomes of every as-of date stacked, with each account's MRR on the date (reporting currency).
 
-    The outcome query is compiled once and run per date (nabd.store.per_day).
+    The outcome query is compiled once, kept per scorecard version (nabd.store.compiled) and run per date.
     """
-    as_of = as_of_parameter()
-    expression = outcomes(store, scorecard, as_of, horizon_days, with_measures)
-    names = list(expression.schema().names)
-    query = compile_per_day(store, expression, as_of)
+
+    def write() -> str:
+        as_of = as_of_parameter()
+        return sentinel_sql(store, outcomes(store, scorecard, as_of, horizon_days, with_measures), as_of)
+
+    names = outcome_columns(scorecard, with_measures)
+    query = kept_per_day(store, f"outcomes {scorecard.version} {horizon_days} {with_measures}", write)
     frames = [pd.DataFrame(store.fetchall(query(day)), columns=names).assign(as_of=day) for day in dates]
     if not frames:
         return pd.DataFrame(columns=[*names, "as_of", "mrr"])

@@ -4,18 +4,10 @@ and stored (nabd.health.score_storage); backfills of many dates; the score trend
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 import ibis
-import sqlglot
-
-import nabd
-from nabd.config import load_settings
 
 from nabd.errors import NabdError
 from nabd.health.coverage import missing_by_measure
@@ -24,8 +16,8 @@ from nabd.health.score_storage import constant_measures, store_scores
 from nabd.health.scorecard import Scorecard
 from nabd.store import Store
 from nabd.store.clock import utc_now
-from nabd.store.per_day import DaySQL, as_of_parameter, per_day_sql, sentinel_sql
-from nabd.store.places import place_of
+from nabd.store.compiled import kept_per_day
+from nabd.store.per_day import DaySQL, as_of_parameter, sentinel_sql
 
 
 @dataclass
@@ -47,56 +39,15 @@ def scoring_sql(store: Store, scorecard: Scorecard) -> DaySQL:
     """:func:`scored` compiled to SQL once; called with an as-of date, the SQL of that date
     (nabd.store.per_day: without paying Ibis' compile time once per date of a backfill or backtest).
 
-    The SQL is kept in the database's compiled-query folder (nabd.store.places: ``FILE.duckdb.compiled``
-    beside a DuckDB file), keyed by the scorecard's version, the engine and database, Nabd's code, Ibis'
-    and sqlglot's versions and the settings: the next process scoring with the same scorecard version
-    neither builds nor compiles the expression.
+    Kept per scorecard version (nabd.store.compiled): the next process scoring with the same scorecard
+    version neither builds nor compiles the expression.
     """
-    here = _compiled_key(store, scorecard, database=False)
-    folder = place_of(store.url, "compiled")
-    cached = folder / f"scoring-{_compiled_key(store, scorecard)}.sql" if folder is not None else None
-    sql = _COMPILED_HERE.get(here)
-    if sql is None and cached is not None and cached.is_file():
-        sql = cached.read_text(encoding="utf-8")
-    if sql is None:
+
+    def write() -> str:
         as_of = as_of_parameter()
-        sql = sentinel_sql(store, scored(store, scorecard, as_of), as_of)
-    if cached is not None and not cached.is_file():
-        _keep(cached, sql)
-    _COMPILED_HERE[here] = sql
-    return per_day_sql(sql)
+        return sentinel_sql(store, scored(store, scorecard, as_of), as_of)
 
-
-# This process's compiled scoring SQL, by everything it depends on but the database: the SQL names tables
-# without a schema (PostgreSQL's schema is the connection's search_path), so one compile serves every
-# database of the engine that this process scores (a server's, a test session's).
-_COMPILED_HERE: dict[str, str] = {}
-
-
-def _compiled_key(store: Store, scorecard: Scorecard, database: bool = True) -> str:
-    """What the compiled scoring SQL depends on, hashed: any change makes another file (the database too,
-    unless ``database`` is False)."""
-    parts = [scorecard.version, store.kind, *([str(store.url)] if database else []), _code_fingerprint(),
-             ibis.__version__, sqlglot.__version__, repr(load_settings())]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    """Nabd's source files (path, size, modification time), so an edited or upgraded Nabd compiles afresh."""
-    package = Path(nabd.__file__).parent
-    stats = sorted((str(path.relative_to(package)), path.stat().st_size, path.stat().st_mtime_ns)
-                   for path in package.rglob("*") if path.suffix in (".py", ".sql", ".yaml"))
-    return hashlib.sha256(repr((nabd.__version__, stats)).encode()).hexdigest()
-
-
-def _keep(path: Path, sql: str) -> None:
-    """Write ``sql`` to ``path`` atomically, readable by its owner only (folder 0700, file 0600)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
-        file.write(sql)
-    os.replace(partial, path)
+    return kept_per_day(store, f"scoring {scorecard.version}", write)
 
 
 def run_scoring(

@@ -9,6 +9,7 @@ earlier run). Their thresholds are nabd.playbooks.indicator_settings.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +39,8 @@ from nabd.playbooks.indicator_settings import (
 from nabd.playbooks.onboarding import Onboarding, load_onboarding, onboarding_progress
 from nabd.store import Store
 from nabd.store.clock import utc_now
-from nabd.store.per_day import DaySQL, as_of_parameter, compile_per_day
+from nabd.store.compiled import kept_per_day
+from nabd.store.per_day import DaySQL, as_of_parameter, sentinel_sql
 from nabd.store.sql import string_literal
 from nabd.store.window import Window, as_of_value, days_before
 from nabd.store.calendar import local_day
@@ -296,6 +298,14 @@ def indicator_expressions(
     onboarding: Onboarding | None = None,
 ) -> dict[str, ibis.Table]:
     """The enabled indicators as expressions on ``as_of`` (band_down only with a scorecard)."""
+    return {name: build() for name, build in _builders(store, settings, as_of, scorecard, onboarding).items()}
+
+
+def _builders(
+    store: Store, settings: IndicatorSettings, as_of: date | ibis.DateValue, scorecard: Scorecard | None,
+    onboarding: Onboarding | None,
+) -> dict[str, Callable[[], ibis.Table]]:
+    """What builds each enabled indicator's expression on ``as_of``, not built yet."""
     as_of = as_of_value(as_of)
     built: dict[str, Callable[[], ibis.Table]] = {
         "negative_feedback": lambda: negative_feedback(store, as_of, settings.negative_feedback),
@@ -314,7 +324,7 @@ def indicator_expressions(
     }
     needs_scorecard = {"band_down"} | ({"competitor_mentioned"} if settings.competitor_mentioned.bands else set())
     return {
-        name: build() for name, build in built.items()
+        name: build for name, build in built.items()
         if getattr(settings, name).enabled and (name not in needs_scorecard or scorecard is not None)
     }
 
@@ -322,23 +332,33 @@ def indicator_expressions(
 def indicator_sql(
     store: Store, settings: IndicatorSettings, scorecard: Scorecard | None = None, onboarding: Onboarding | None = None,
 ) -> dict[str, DaySQL]:
-    """Each enabled indicator's INSERT into indicator_firings, compiled once (nabd.store.per_day); called with
-    a date, that date's SQL (its one parameter: fired_at)."""
+    """Each enabled indicator's INSERT into indicator_firings, compiled once and kept per settings, scorecard
+    version and onboarding milestones (nabd.store.compiled); called with a date, that date's SQL (its one
+    parameter: fired_at)."""
     json_object = "json_object" if store.kind == "duckdb" else "json_build_object"
+    inputs = hashlib.sha256("\n".join((
+        settings.model_dump_json(), scorecard.version if scorecard else "-",
+        (onboarding or load_onboarding()).model_dump_json(),
+    )).encode()).hexdigest()[:16]
     as_of = as_of_parameter()
     compiled = {}
-    for name, expression in indicator_expressions(store, settings, as_of, scorecard, onboarding).items():
-        evidence = [column for column in expression.columns if column != "account_id"]
-        pairs = ", ".join(f"{string_literal(column)}, f.\"{column}\"" for column in evidence)
+    for name, build in _builders(store, settings, as_of, scorecard, onboarding).items():
 
-        def insert(query: str, as_of_sql: str, name: str = name, pairs: str = pairs) -> str:
-            return (
-                f"INSERT INTO indicator_firings (account_id, indicator, as_of, evidence, fired_at) "
-                f"SELECT f.account_id, {string_literal(name)}, {as_of_sql}, {json_object}({pairs}), ? "
-                f"FROM ({query}) f"
-            )
+        def write(name: str = name, build: Callable[[], ibis.Table] = build) -> str:
+            expression = build()
+            evidence = [column for column in expression.columns if column != "account_id"]
+            pairs = ", ".join(f"{string_literal(column)}, f.\"{column}\"" for column in evidence)
 
-        compiled[name] = compile_per_day(store, expression, as_of, insert)
+            def insert(query: str, as_of_sql: str) -> str:
+                return (
+                    f"INSERT INTO indicator_firings (account_id, indicator, as_of, evidence, fired_at) "
+                    f"SELECT f.account_id, {string_literal(name)}, {as_of_sql}, {json_object}({pairs}), ? "
+                    f"FROM ({query}) f"
+                )
+
+            return sentinel_sql(store, expression, as_of, insert)
+
+        compiled[name] = kept_per_day(store, f"indicator-{name} {inputs}", write)
     return compiled
 
 

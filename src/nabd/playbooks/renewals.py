@@ -26,7 +26,8 @@ from nabd.health.backtest import backtest_dates, outcomes, run_backtest
 from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import account_mrr, active_accounts, date_plus, next_renewals
 from nabd.store import Store
-from nabd.store.per_day import DaySQL, as_of_parameter, compile_per_day
+from nabd.store.compiled import kept_per_day
+from nabd.store.per_day import DaySQL, as_of_parameter, sentinel_sql
 
 FIGURES_KEY = "renewal_figures"
 HORIZON_DAYS = 90
@@ -55,22 +56,26 @@ def band_churn_rates(store: Store, scorecard: Scorecard) -> dict[str, float]:
 def renewing_by_band_sql(store: Store, scorecard: Scorecard, currency: str) -> DaySQL:
     """Per band, the accounts whose next renewal falls in the quarter starting on the as-of date (scored on its
     first day), their MRR then and the MRR of those still customers on the next quarter's first day: (band,
-    accounts, mrr, kept), compiled once for every quarter (nabd.store.per_day)."""
-    start = as_of_parameter()
-    end = date_plus(start, ibis.literal(3), "M")
-    scored = outcomes(store, scorecard, start, HORIZON_DAYS).select("account_id", "band")
-    renewing = next_renewals(store, start)
-    renewing = renewing.filter(renewing.renewal_date < end).select(renewing_account="account_id")
-    mrr = account_mrr(store, start, currency).rename(mrr_account="account_id")
-    later = active_accounts(store, end).select(kept_account="account_id")
-    rows = renewing.join(mrr, renewing.renewing_account == mrr.mrr_account)
-    rows = rows.left_join(scored, rows.renewing_account == scored.account_id)
-    rows = rows.left_join(later, rows.renewing_account == later.kept_account)
-    money = rows.mrr.cast("float64")
-    per_band = rows.group_by("band").aggregate(
-        accounts=rows.count(), mrr=money.sum(), kept=money.sum(where=rows.kept_account.notnull()).fill_null(0),
-    ).select("band", "accounts", "mrr", "kept")
-    return compile_per_day(store, per_band, start)
+    accounts, mrr, kept), compiled once for every quarter and kept per scorecard version (nabd.store.compiled)."""
+
+    def write() -> str:
+        start = as_of_parameter()
+        end = date_plus(start, ibis.literal(3), "M")
+        scored = outcomes(store, scorecard, start, HORIZON_DAYS).select("account_id", "band")
+        renewing = next_renewals(store, start)
+        renewing = renewing.filter(renewing.renewal_date < end).select(renewing_account="account_id")
+        mrr = account_mrr(store, start, currency).rename(mrr_account="account_id")
+        later = active_accounts(store, end).select(kept_account="account_id")
+        rows = renewing.join(mrr, renewing.renewing_account == mrr.mrr_account)
+        rows = rows.left_join(scored, rows.renewing_account == scored.account_id)
+        rows = rows.left_join(later, rows.renewing_account == later.kept_account)
+        money = rows.mrr.cast("float64")
+        per_band = rows.group_by("band").aggregate(
+            accounts=rows.count(), mrr=money.sum(), kept=money.sum(where=rows.kept_account.notnull()).fill_null(0),
+        ).select("band", "accounts", "mrr", "kept")
+        return sentinel_sql(store, per_band, start)
+
+    return kept_per_day(store, f"renewing {scorecard.version} {currency}", write)
 
 
 def quarter_accuracy(

@@ -53,14 +53,16 @@ def compile_per_day(
     ``around(query, as_of_sql)`` puts the query inside a statement (an INSERT ... SELECT) that may name the
     as-of date by ``as_of_sql``.
     """
+    return per_day_sql(sentinel_sql(store, expression, as_of, around))
+
+
+def sentinel_sql(
+    store: Store, expression: ibis.Expr, as_of: ibis.DateValue, around: Callable[[str, str], str] | None = None,
+) -> str:
+    """``expression`` compiled on the sentinel date (inside ``around``, as :func:`compile_per_day`): the text
+    :func:`per_day_sql` turns into any date's SQL (what nabd.store.compiled keeps)."""
     query = store.ibis.compile(expression, params={as_of: SENTINEL_DAY})
-    return per_day_sql(around(query, date_literal(SENTINEL_DAY)) if around else query)
-
-
-def sentinel_sql(store: Store, expression: ibis.Expr, as_of: ibis.DateValue) -> str:
-    """``expression`` compiled on the sentinel date: the text :func:`per_day_sql` turns into any date's SQL
-    (what a cache of compiled queries keeps)."""
-    return store.ibis.compile(expression, params={as_of: SENTINEL_DAY})
+    return around(query, date_literal(SENTINEL_DAY)) if around else query
 
 
 def per_day_sql(sql: str) -> DaySQL:
