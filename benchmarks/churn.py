@@ -1,10 +1,16 @@
-"""Churn model benchmark: fit on weekly examples over 18 months and predict every account, on the demo company.
+"""Churn model benchmark: fit on weekly examples over 18 months and predict every account, on a demo company.
 
     .venv/bin/python benchmarks/churn.py [--accounts 20000] [--every 7] [--reuse] [--folder DIR] [--stages]
                                          [--engine lightgbm|hgb|logistic] [--scale-rows 7800000]
+                                         [--company demo|ledger] [--parts K]
 
-The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a DuckDB file under --folder
-(default /tmp/nabd_bench_churn; --reuse keeps it). It times, in one process:
+With --company demo (the default) the company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in
+a DuckDB file under --folder (default /tmp/nabd_bench_churn; --reuse keeps it). With --company ledger it is
+Ledger (the second demo company, build_ledger, 18 months to the same end): --parts K Ledgers of --accounts
+workspaces each, generated one at a time with seeds 7, 8, ... and merged into one store, the text ids of part
+k >= 2 prefixed ``pk-`` (benchmarks/ledger_parts.py, as benchmarks/scorecard_init.py --parts does; the stores
+under --folder, --reuse keeps them): 5 x 20,000 reaches 100,000 workspaces where the standard demo's generator
+needs ~19 GiB. It times, in one process:
 - fit: `nabd risk fit`'s own call (nabd.risk.churn_training.fit_churn_model with the scorecard comparison),
   broken down by the library's functions it calls (STAGES: timers wrapped around them, inclusive, with call
   counts): the examples (example_frame: the candidate measures' values and labels of every account active on
@@ -17,7 +23,8 @@ The company is `nabd demo`'s (build_demo, 18 months, seed 7) at --accounts in a 
   features for that day (example_frame for one date, no model): the ratio is what the model and reasons add;
 - with --scale-rows R: LightGBM's fit alone on R rows drawn with replacement from the real examples
   (the training cost at a size the demo generator cannot reach here in time; the features are real rows).
-Peak resident memory of the process is printed (ru_maxrss).
+Peak resident memory of the process is printed (ru_maxrss; a store built in the same run counts in it: a second
+run with --reuse gives the fit's and predict's own).
 """
 
 from __future__ import annotations
@@ -30,11 +37,11 @@ import json
 import resource
 import shutil
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from ledger_parts import END, ledger_store  # benchmarks/ledger_parts.py
 from nabd.demo import build_demo
 from nabd.risk.churn_examples import example_frame, last_day
 from nabd.risk.churn_model import GradientBoostedChurn
@@ -43,7 +50,6 @@ from nabd.risk.churn_training import fit_churn_model
 from nabd.store import open_store
 
 WORK = Path("/tmp/nabd_bench_churn")
-END = date(2026, 10, 31)
 
 
 def peak_gib() -> float:
@@ -140,6 +146,20 @@ def fit(store, every: int, engine: str, spent: dict[str, list[float]]):
     return model
 
 
+def demo_store(work: Path, accounts: int, reuse: bool) -> Path:
+    """The standard demo's store of ``accounts`` accounts (18 months, seed 7), built afresh unless ``reuse`` finds it."""
+    folder = work / f"{accounts}-accounts"
+    path = folder / "nabd.duckdb"
+    if not (reuse and path.exists()):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        started = time.perf_counter()
+        with open_store(f"duckdb:///{path}") as store:
+            build_demo(store, accounts=accounts, months=18, seed=7, end_date=END, workdir=folder / "files")
+        print(f"demo of {accounts:,} accounts built in {time.perf_counter() - started:.0f} s")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=20_000)
@@ -149,16 +169,16 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=WORK)
     parser.add_argument("--stages", action="store_true")
     parser.add_argument("--engine", default="lightgbm", choices=["lightgbm", "hgb", "logistic"])
+    parser.add_argument("--company", default="demo", choices=["demo", "ledger"])
+    parser.add_argument("--parts", type=int, default=1, help="with --company ledger: merge this many Ledgers of "
+                        "--accounts (seeds 7, 8, ...)")
     args = parser.parse_args()
-    folder = args.folder / f"{args.accounts}-accounts"
-    path = folder / "nabd.duckdb"
-    if not (args.reuse and path.exists()):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        started = time.perf_counter()
-        with open_store(f"duckdb:///{path}") as store:
-            build_demo(store, accounts=args.accounts, months=18, seed=7, end_date=END, workdir=folder / "files")
-        print(f"demo of {args.accounts:,} accounts built in {time.perf_counter() - started:.0f} s")
+    if args.parts < 1 or (args.parts > 1 and args.company != "ledger"):
+        parser.error("--parts K (K >= 1) is for --company ledger")
+    if args.company == "ledger":
+        path = ledger_store(args.folder, args.accounts, 18, args.parts, args.reuse)
+    else:
+        path = demo_store(args.folder, args.accounts, args.reuse)
     spent = timed_stages()
     with open_store(f"duckdb:///{path}") as store:
         model = fit(store, args.every, args.engine, spent)

@@ -14,7 +14,8 @@ The company is Ledger's generator loaded through the import path (``build_ledger
 and prints wall seconds, their ratio to the floor, and the process's peak resident memory. With ``--parts K``
 the company is K Ledgers of ``--accounts`` each, generated with seeds 7, 8, ... (one at a time: Ledger's
 generator passed 16 GiB at 100,000 workspaces) and merged into one store, the ids of part k >= 2 prefixed
-``pk-`` (K x accounts workspaces; each part is its own company, none a copy of another). With
+``pk-`` (K x accounts workspaces; each part is its own company, none a copy of another; benchmarks/ledger_parts.py,
+shared with benchmarks/churn.py). With
 ``--synthetic`` the company is the health benchmark's SQL-generated one (benchmarks/health.py: ``--events``
 over 120 days, one open subscription per account, so no churn) and only the floor and `nabd profile` are
 timed: it reaches 100k accounts / 10M events in minutes where Ledger's generator takes far longer.
@@ -25,18 +26,15 @@ from __future__ import annotations
 import argparse
 import resource
 import time
-from datetime import date
 from pathlib import Path
 
-from nabd.demo.companies.ledger import build_ledger
+from ledger_parts import built, ledger_store  # benchmarks/ledger_parts.py
 from nabd.health.backtest import backtest_dates
 from nabd.health.coverage import STARTER_SCORECARD
 from nabd.health.profile import profile
 from nabd.health.scorecard import load_scorecard
 from nabd.health.scorecard_init import init_scorecard, render_starter
 from nabd.store import open_store
-
-END = date(2026, 10, 31)
 
 
 def peak_gib() -> float:
@@ -57,8 +55,7 @@ def main() -> None:
     if args.synthetic:
         synthetic_profile(args)
         return
-    parts = [ledger_part(args, 7 + k) for k in range(args.parts)]
-    path = parts[0] if args.parts == 1 else merged(args, parts)
+    path = ledger_store(args.work, args.accounts, args.months, args.parts, args.reuse)
     with open_store(f"duckdb:///{path}") as store:
         events = store.scalar("SELECT count(*) FROM events")
         accounts = store.scalar("SELECT count(*) FROM accounts")
@@ -81,53 +78,6 @@ def main() -> None:
     print(f"peak memory {peak_gib():.2f} GiB")
 
 
-def ledger_part(args: argparse.Namespace, seed: int) -> Path:
-    """The store of one Ledger of ``args.accounts`` workspaces generated with ``seed`` (built unless --reuse finds it)."""
-    suffix = "" if seed == 7 else f"-seed-{seed}"
-    folder = args.work / f"{args.accounts}-accounts-{args.months}-months{suffix}"
-    path = folder / "nabd.duckdb"
-    if not (args.reuse and path.exists()):
-        folder.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        started = time.perf_counter()
-        with open_store(f"duckdb:///{path}") as store:
-            build_ledger(store, accounts=args.accounts, months=args.months, seed=seed, end_date=END,
-                         workdir=folder / "files")
-        print(f"built Ledger (seed {seed}) in {time.perf_counter() - started:.0f} s")
-    return path
-
-
-MERGED_TABLES = ("accounts", "contacts", "subscriptions", "invoices", "tickets", "survey_responses", "referrals",
-                 "events", "activity_daily")  # every table a Ledger fills but the run records and event_types
-
-
-def merged(args: argparse.Namespace, parts: list[Path]) -> Path:
-    """One store holding every part: a copy of the first, then each later part's rows with their text id columns
-    (``*_id``) prefixed ``pK-``."""
-    import shutil
-
-    path = args.work / f"{args.accounts}x{len(parts)}-accounts-{args.months}-months" / "nabd.duckdb"
-    if args.reuse and path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(parts[0], path)
-    started = time.perf_counter()
-    with open_store(f"duckdb:///{path}") as store:
-        for k, part in enumerate(parts[1:], start=2):
-            store.execute(f"ATTACH '{part}' AS part{k} (READ_ONLY)")
-            for table in MERGED_TABLES:
-                columns = store.fetchall(
-                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() "
-                    "AND table_schema = 'main' "
-                    "AND table_name = ? ORDER BY ordinal_position", [table])
-                selected = ", ".join(f"'p{k}-' || \"{name}\"" if name.endswith("_id") and kind == "VARCHAR"
-                                     else f'"{name}"' for name, kind in columns)
-                store.execute(f"INSERT INTO main.{table} SELECT {selected} FROM part{k}.main.{table}")
-            store.execute(f"DETACH part{k}")
-    print(f"merged {len(parts)} parts in {time.perf_counter() - started:.0f} s")
-    return path
-
-
 def synthetic_profile(args: argparse.Namespace) -> None:
     """Time the floor and `nabd profile` on benchmarks/health.py's generated company."""
     import sys
@@ -135,15 +85,8 @@ def synthetic_profile(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from health import generate  # benchmarks/health.py
 
-    folder = args.work / f"synthetic-{args.accounts}-accounts-{args.events}-events"
-    path = folder / "nabd.duckdb"
-    if not (args.reuse and path.exists()):
-        folder.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        started = time.perf_counter()
-        with open_store(f"duckdb:///{path}") as store:
-            generate(store, args.accounts, args.events)
-        print(f"generated in {time.perf_counter() - started:.0f} s")
+    path = built(args.work / f"synthetic-{args.accounts}-accounts-{args.events}-events" / "nabd.duckdb", args.reuse,
+                 lambda store: generate(store, args.accounts, args.events), "generated")
     with open_store(f"duckdb:///{path}") as store:
         events = store.scalar("SELECT count(*) FROM events")
         started = time.perf_counter()
