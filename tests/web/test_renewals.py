@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from nabd.playbooks.renewals import _next_quarter, quarter_start
+from nabd.playbooks.renewals import quarter_start
 from tests.web.conftest import log_in
 
 
@@ -26,7 +26,7 @@ def test_an_admin_sees_everyones_and_no_renewal_falls_outside_the_window(client)
     assert "No renewal in this window." in client.get("/renewals", params={"within": 29}).text
 
 
-def test_quarters_start_and_follow_each_other():
+def test_a_quarter_starts_on_the_first_day_of_its_first_month():
     assert quarter_start(date(2026, 11, 15)) == date(2026, 10, 1)
-    assert _next_quarter(date(2026, 10, 1)) == date(2027, 1, 1)
+    assert quarter_start(date(2026, 10, 1)) == date(2026, 10, 1)
     assert quarter_start(date(2026, 10, 1) - timedelta(days=1)) == date(2026, 7, 1)
