@@ -77,7 +77,7 @@ STAGES = [  # (module, attribute): the functions a fit calls, timed by --stages 
     ("nabd.risk.churn_training", "scorecard_comparison"),
     ("nabd.risk.churn_training", "outcome_frame"),
     ("nabd.health.backtest", "outcomes"),
-    ("nabd.health.backtest", "compile_per_day"),
+    ("nabd.health.backtest", "kept_per_day"),
     ("nabd.health.backtest", "account_mrr_on_days"),
     ("nabd.risk.churn_storage", "example_frame"),
     ("nabd.risk.churn_training", "ChurnModel.predict_proba"),

@@ -35,6 +35,12 @@ SEED = 22
 # bit for bit). Prediction and TreeSHAP are one parallel loop over rows each and keep both cores.
 FIT_THREADS = 1
 PREDICT_THREADS = 2
+# Trees at most 6 levels deep (31 leaves each still fit): TreeSHAP, which gives every account's reasons, costs
+# ~ trees x leaves x depth^2 per row; unlimited, LightGBM grew trees 11-12 levels deep on average (17 at most),
+# and the reasons of 75,741 accounts took 61.0 s; at depth 6 they take 33.8 s. Validation AUC on the same
+# examples, unlimited -> 6: 0.769 -> 0.770 (five Ledgers, 100k), 0.894 -> 0.896 (demo, 1,000), 0.701 -> 0.694
+# (Ledger, 1,000) (benchmarks/RESULTS.md, issue 22).
+MAX_DEPTH = 6
 Z_LIMIT = 5.0  # standardised values are clipped to +-5: one extreme value cannot swamp an account's log-odds
 
 
@@ -113,15 +119,15 @@ class GradientBoostedChurn:
     """Gradient-boosted trees on the raw features (NaN = no data, handled by the trees)."""
 
     def __init__(self, engine: str = "lightgbm", rounds: int = 200, learning_rate: float = 0.05, leaves: int = 31,
-                 min_leaf: int = 50):
-        self.engine, self.rounds, self.learning_rate, self.leaves, self.min_leaf = (
-            engine, rounds, learning_rate, leaves, min_leaf)
+                 min_leaf: int = 50, depth: int = MAX_DEPTH):
+        self.engine, self.rounds, self.learning_rate, self.leaves, self.min_leaf, self.depth = (
+            engine, rounds, learning_rate, leaves, min_leaf, depth)
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> GradientBoostedChurn:
         if self.engine == "lightgbm":
             lightgbm = require("lightgbm")
             params = {"objective": "binary", "learning_rate": self.learning_rate, "num_leaves": self.leaves,
-                      "min_data_in_leaf": self.min_leaf, "feature_fraction": 0.8, "bagging_fraction": 0.7,
+                      "min_data_in_leaf": self.min_leaf, "max_depth": self.depth, "feature_fraction": 0.8, "bagging_fraction": 0.7,
                       "bagging_freq": 1, "lambda_l2": 1.0, "max_bin": 127, "num_threads": FIT_THREADS, "seed": SEED,
                       "deterministic": True, "verbose": -1}
             self.model_ = lightgbm.train(params, lightgbm.Dataset(X, label=y), num_boost_round=self.rounds)
@@ -130,7 +136,7 @@ class GradientBoostedChurn:
             with threadpoolctl.threadpool_limits(limits=FIT_THREADS, user_api="openmp"):
                 self.model_ = ensemble.HistGradientBoostingClassifier(
                     max_iter=self.rounds, learning_rate=self.learning_rate, max_leaf_nodes=self.leaves,
-                    min_samples_leaf=self.min_leaf, l2_regularization=1.0, early_stopping=False, random_state=SEED,
+                    max_depth=self.depth, min_samples_leaf=self.min_leaf, l2_regularization=1.0, early_stopping=False, random_state=SEED,
                 ).fit(X, y)
         return self
 
