@@ -52,6 +52,23 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
         items.clear()
 
 
+# The system catalogs every test schema's tables add rows to and, dropped, leave dead: ~1.5 million dead rows
+# of pg_attribute a run. With autovacuum off they pile up run after run and every CREATE and lookup slows
+# (5.3 million dead rows: a store's schema took ~25% longer to make; 11.5 s to vacuum them).
+CHURNED_CATALOGS = ("pg_attribute", "pg_class", "pg_depend", "pg_type", "pg_index", "pg_constraint", "pg_attrdef",
+                    "pg_sequence", "pg_namespace")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Before a run that uses PostgreSQL (once, in the process that hands out the tests), vacuum the catalogs the
+    tests churn when the server does not vacuum on its own."""
+    if hasattr(session.config, "workerinput") or not _postgres_answers():
+        return
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        if connection.execute("SHOW autovacuum").fetchone()[0] == "off":
+            connection.execute("VACUUM " + ", ".join(f"pg_catalog.{name}" for name in CHURNED_CATALOGS))
+
+
 def _ungrouped(session: pytest.Session, items: list[pytest.Item]) -> str | None:
     """Under --dist loadgroup pytest-xdist runs a group on one worker by adding "@group" to each node id; a pytest
     it does not support ignores that without a word (every worker then builds every shared fixture): say so."""
