@@ -87,3 +87,10 @@ def test_onboarding_and_warning_candidates_appear_only_once_the_store_has_such_r
     assert {"onboarding_progress", "days_since_milestone"} <= types()
     assert [m.params.indicators for m in firings] == [None, ["no_login"], ["usage_drop"]]
     assert firings[1].name.ar == "إنذارات no_login خلال 90 يومًا"
+
+
+def test_renewals_give_the_churn_at_stake_within_the_horizon_the_candidates_are_picked_for(store):
+    given(store, accounts=[account("A")], subscriptions=[period("SA", "A", renewal=date(2024, 7, 15))])
+    windows = {horizon: [m.params.window_days for m in candidate_measures(store, AS_OF, 1, horizon_days=horizon)
+                         if m.type == "renewal_exposure"] for horizon in (90, 180)}
+    assert windows == {90: [90], 180: [180]}

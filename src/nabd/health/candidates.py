@@ -8,8 +8,8 @@ gives active days, events per active day, event types used, recency and trend; c
 carry them, give active (contact, day) pairs; event values give value sums; each other table that has
 rows gives its measures (tickets, invoices, NPS answers, referrals, CSM ratings, licences, renewals and
 the churn at stake in them); subscriptions give tenure; recorded onboarding milestones give onboarding
-progress and the days since the last milestone; early-warning firings give their count (in total and per indicator). Renaming every event
-type renames the per-type candidates and nothing else.
+progress and the days since the last milestone; early-warning firings give their count (in total and per
+indicator). Renaming every event type renames the per-type candidates and nothing else.
 """
 
 from __future__ import annotations
@@ -74,8 +74,11 @@ def event_type_id(prefix: str, event_type: str) -> str:
     return f"{prefix}_{slug}_{hashlib.sha1(event_type.encode()).hexdigest()[:6]}"
 
 
-def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list[MeasureSpec]:
-    """Every candidate measure the data can feed as of ``as_of`` (each scored as a percentile, weight 1).
+def candidate_measures(
+    store: Store, as_of: date, min_accounts: int = 5, *, horizon_days: int = 90,
+) -> list[MeasureSpec]:
+    """Every candidate measure the data can feed as of ``as_of`` (each scored as a percentile, weight 1);
+    ``horizon_days`` is the churn horizon they are picked for (the renewals whose churn is at stake).
 
     Per-event-type candidates (rate per 28 days, trend; value per 28 days when the type carries values)
     are for the types first seen by as_of and used by at least ``min_accounts`` accounts in the 90 days
@@ -123,9 +126,9 @@ def candidate_measures(store: Store, as_of: date, min_accounts: int = 5) -> list
     if store.scalar("SELECT count(*) FROM subscriptions WHERE renewal_date IS NOT NULL"):
         specs.append(_spec("days_to_renewal", "days_to_renewal", "days", 30, True,
                            ("days to renewal", "الأيام حتى التجديد")))
-        specs.append(_spec("renewal_exposure", "renewal_exposure", "ratio", RECENCY_DAYS, False,
-                           (f"churn at stake in renewals due in {RECENCY_DAYS} days",
-                            f"احتمال المغادرة في التجديدات المستحقة خلال {RECENCY_DAYS} يومًا")))
+        specs.append(_spec("renewal_exposure", "renewal_exposure", "ratio", horizon_days, False,
+                           (f"churn at stake in renewals due in {horizon_days} days",
+                            f"احتمال المغادرة في التجديدات المستحقة خلال {horizon_days} يومًا")))
     return specs + _more_candidates(store, as_of, min_accounts)
 
 

@@ -132,7 +132,7 @@ def screen(features: np.ndarray, churned: np.ndarray, specs: list[MeasureSpec]) 
 def init_scorecard(store: Store, dates: list[date], horizon_days: int, name: str = "starter") -> Starter:
     """Learn a starter scorecard from the store's history on ``dates`` (see the module)."""
     fit_dates, check_dates = split_dates(dates, horizon_days)
-    specs = candidate_measures(store, fit_dates[-1])
+    specs = candidate_measures(store, fit_dates[-1], horizon_days=horizon_days)
     candidates = candidate_scorecard(specs)
     frame = outcome_frame(store, candidates, fit_dates, horizon_days, with_measures=True)
     churned_accounts = _refuse_without_churn(frame, fit_dates, horizon_days)

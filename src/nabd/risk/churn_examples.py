@@ -50,9 +50,10 @@ def data_start(store: Store) -> date:
     return first
 
 
-def feature_specs(store: Store, as_of: date) -> list[MeasureSpec]:
-    """The model's features: the candidate measures the data can feed as of ``as_of`` (fixed at fit time)."""
-    return candidate_measures(store, as_of)
+def feature_specs(store: Store, as_of: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[MeasureSpec]:
+    """The model's features: the candidate measures the data can feed as of ``as_of`` for churn within
+    ``horizon_days`` (fixed at fit time)."""
+    return candidate_measures(store, as_of, horizon_days=horizon_days)
 
 
 def labelled_dates(store: Store, horizon_days: int, every_days: int) -> list[date]:

@@ -127,16 +127,17 @@ class GradientBoostedChurn:
         if self.engine == "lightgbm":
             lightgbm = require("lightgbm")
             params = {"objective": "binary", "learning_rate": self.learning_rate, "num_leaves": self.leaves,
-                      "min_data_in_leaf": self.min_leaf, "max_depth": self.depth, "feature_fraction": 0.8, "bagging_fraction": 0.7,
-                      "bagging_freq": 1, "lambda_l2": 1.0, "max_bin": 127, "num_threads": FIT_THREADS, "seed": SEED,
-                      "deterministic": True, "verbose": -1}
+                      "max_depth": self.depth, "min_data_in_leaf": self.min_leaf, "feature_fraction": 0.8,
+                      "bagging_fraction": 0.7, "bagging_freq": 1, "lambda_l2": 1.0, "max_bin": 127,
+                      "num_threads": FIT_THREADS, "seed": SEED, "deterministic": True, "verbose": -1}
             self.model_ = lightgbm.train(params, lightgbm.Dataset(X, label=y), num_boost_round=self.rounds)
         else:
             ensemble, threadpoolctl = require("sklearn.ensemble"), require("threadpoolctl")
             with threadpoolctl.threadpool_limits(limits=FIT_THREADS, user_api="openmp"):
                 self.model_ = ensemble.HistGradientBoostingClassifier(
                     max_iter=self.rounds, learning_rate=self.learning_rate, max_leaf_nodes=self.leaves,
-                    max_depth=self.depth, min_samples_leaf=self.min_leaf, l2_regularization=1.0, early_stopping=False, random_state=SEED,
+                    max_depth=self.depth, min_samples_leaf=self.min_leaf, l2_regularization=1.0, early_stopping=False,
+                    random_state=SEED,
                 ).fit(X, y)
         return self
 

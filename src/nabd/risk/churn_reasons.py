@@ -111,8 +111,10 @@ def sentence(spec: MeasureSpec, value: float | None) -> tuple[str, str]:
         case "days_to_renewal":
             return f"renewal in {_n(v)} days", f"التجديد بعد {_n(v)} يومًا"
         case "renewal_exposure":
-            return (f"{_n(v * 100)}% chance of leaving at the renewals due in {w} days (its term's rate over the past year)",
-                    f"احتمال مغادرة {_n(v * 100)}% في التجديدات المستحقة خلال {w} يومًا (بمعدل مدة اشتراكه في السنة الماضية)")
+            pct = _n(v * 100)
+            return (f"{pct}% chance of leaving at the renewals due in {w} days (its term's rate over the past year)",
+                    f"احتمال مغادرة {pct}% في التجديدات المستحقة خلال {w} يومًا "
+                    "(بمعدل مدة اشتراكه في السنة الماضية)")
         case "onboarding_progress":
             return f"{_n(v * 100)}% of onboarding milestones met", f"أُنجز {_n(v * 100)}% من مراحل التهيئة"
         case "days_since_milestone":

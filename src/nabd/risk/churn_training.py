@@ -145,7 +145,7 @@ def fit_churn_model(
     engine = engine or default_engine()
     fitter = _fitter(engine)
     fit_dates, validate_dates = split_out_of_time(labelled_dates(store, horizon_days, every_days), horizon_days)
-    specs = feature_specs(store, validate_dates[0])
+    specs = feature_specs(store, validate_dates[0], horizon_days)
     examples = example_frame(store, specs, fit_dates + validate_dates, horizon_days)
     check_enough_churn(examples, fit_dates, validate_dates, horizon_days)
     frame = examples.frame
