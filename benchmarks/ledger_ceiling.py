@@ -31,7 +31,7 @@ import numpy as np
 
 from nabd.demo.companies.ledger import build_ledger
 from nabd.demo.companies.ledger.engine import open_engine
-from nabd.demo.companies.ledger.workspaces import create_fates, create_workspaces
+from nabd.demo.companies.ledger.workspaces import PLAN_LEAVE, P_LEAVE, create_fates, create_workspaces
 from nabd.health.backtest import auc, backtest_dates, outcome_frame
 from nabd.health.scorecard import load_scorecard
 from nabd.health.suggest import split_dates
@@ -51,10 +51,7 @@ def hidden_scores(args: argparse.Namespace, pairs) -> dict[str, np.ndarray]:
         rows = con.execute(f"""
         WITH hidden AS (
             SELECT ws.account_id, ws.created_at::DATE AS born, ws.step_days, ws.step_months,
-                   ws.churn_per_renewal * (1.6 - 1.2 * ws.appetite)
-                       * CASE ws.segment WHEN 'freelancer' THEN 1.15 WHEN 'agency' THEN 0.75 ELSE 1.0 END AS p_leave,
-                   ws.churn_per_renewal
-                       * CASE ws.segment WHEN 'freelancer' THEN 1.15 WHEN 'agency' THEN 0.75 ELSE 1.0 END AS p_plan,
+                   {P_LEAVE} AS p_leave, {PLAN_LEAVE} AS p_plan,
                    f.sig_start, f.sig_end
             FROM ws JOIN fates f USING (i)
         ), renewals AS (

@@ -27,6 +27,11 @@ CAUSES = [  # cause, cumulative share of churners (upper bound)
     ("escalation", 0.90), ("late", 1.0),
 ]
 SCARE_SHARE = 0.22
+# A workspace's chance of leaving at each renewal (SQL over ``ws``): its plan's, by appetite, by segment;
+# PLAN_LEAVE leaves appetite out (benchmarks/ledger_ceiling.py).
+_SEGMENT_LEAVE = "CASE ws.segment WHEN 'freelancer' THEN 1.15 WHEN 'agency' THEN 0.75 ELSE 1.0 END"
+P_LEAVE = f"ws.churn_per_renewal * (1.6 - 1.2 * ws.appetite) * {_SEGMENT_LEAVE}"
+PLAN_LEAVE = f"ws.churn_per_renewal * {_SEGMENT_LEAVE}"
 
 
 def create_workspaces(con: duckdb.DuckDBPyConnection, accounts: int) -> None:
@@ -77,8 +82,7 @@ def create_fates(con: duckdb.DuckDBPyConnection) -> None:
     CREATE TABLE fates AS
     WITH terms AS (
         SELECT ws.i, ws.created_at::DATE AS born, ws.step_days, ws.step_months,
-               ws.churn_per_renewal * (1.6 - 1.2 * ws.appetite)
-                   * CASE ws.segment WHEN 'freelancer' THEN 1.15 WHEN 'agency' THEN 0.75 ELSE 1.0 END AS p_leave,
+               {P_LEAVE} AS p_leave,
                CASE WHEN ws.step_days > 0 THEN datediff('day', ws.created_at, x.end_date) // ws.step_days
                     ELSE datediff('month', ws.created_at, x.end_date) // ws.step_months END + 1 AS last_k
         FROM ws CROSS JOIN history x
