@@ -7,6 +7,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from tests.health.health_history import account, activity, customer, given, period
 from tests.health.test_commands import run
@@ -15,8 +17,9 @@ from nabd.demo.companies.ledger import build_ledger
 from nabd.demo.companies.renamed import rename_event_types
 from nabd.errors import NabdError
 from nabd.health.backtest import backtest_dates, run_backtest
-from nabd.health.scorecard import load_scorecard
-from nabd.health.scorecard_init import MIN_CHURNED, init_scorecard
+from nabd.health.candidates import _spec
+from nabd.health.scorecard import Percentile, Piecewise, load_scorecard
+from nabd.health.scorecard_init import MIN_CHURNED, init_scorecard, shaped
 from nabd.health.versions import active_version
 from nabd.store import open_store
 
@@ -67,7 +70,7 @@ def test_the_written_scorecard_says_why_each_measure_is_in_it_and_loads(starters
     text = starter["path"].read_text(encoding="utf-8")
     card = load_scorecard(starter["path"])
     assert card.version == starter["version"]
-    assert text.count("# why: alone it ranks churn with AUC") == len(card.measures) == len(starter["measures"])
+    assert text.count("# why: scored by") == len(card.measures) == len(starter["measures"])
     assert f"out-of-time AUC {starter['check_auc']:.3f}" in text
     assert [b.range for b in card.bands] == [(0, 50), (51, 79), (80, 100)]
     assert [b.action for b in card.bands] == [b.action for b in load_scorecard().bands]
@@ -81,7 +84,7 @@ def test_renaming_every_event_type_changes_only_the_names(starters, capsys):
         print(f"\nledger init AUC {plain['check_auc']:.4f}, renamed {renamed['check_auc']:.4f}")
 
     def shape(starter):
-        return [(m["type"], m["sum"], len(m["events"] or []), m["higher_is_better"], m["weight"])
+        return [(m["type"], m["sum"], len(m["events"] or []), m["scoring"], m["higher_is_better"], m["weight"])
                 for m in starter["measures"]]
 
     assert shape(plain) == shape(renamed)
@@ -138,3 +141,32 @@ def test_init_with_fewer_than_30_churned_accounts_is_one_line(store):
     with pytest.raises(NabdError, match=r"too little churn to learn from: 1 accounts churned .* at least 30") as caught:
         init_scorecard(store, backtest_dates(store, None, None, 7, HORIZON), HORIZON)
     assert "\n" not in str(caught.value) and "--from" in str(caught.value)
+
+
+def _pairs(raw: list[float], segments: list[str], churned: list[int]) -> pd.DataFrame:
+    """Fit pairs of one candidate ``m``: its raw value and its percentile score within the segment (by hand)."""
+    frame = pd.DataFrame({"account_id": [f"a{k}" for k in range(len(raw))], "segment": segments, "r__m": raw,
+                          "churned": churned})
+    frame["s__m"] = 100 * frame.groupby("segment")["r__m"].rank(pct=False).sub(1) / (
+        frame.groupby("segment")["r__m"].transform("count") - 1)
+    return frame
+
+
+def test_a_measure_that_ranks_across_segments_is_scored_by_its_curve():
+    # segment a holds the values 1-5, all churned; b holds 6-10, none: within a segment the percentiles are
+    # 0, 25, 50, 75, 100 in both (AUC 0.5), across segments the value separates them (AUC 1)
+    frame = _pairs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], ["a"] * 5 + ["b"] * 5, [1] * 5 + [0] * 5)
+    spec = _spec("m", "active_days", "days", 90, True, ("m", "m"))
+    (chosen,), features = shaped(frame, [spec])
+    assert isinstance(chosen.rule, Piecewise)
+    assert chosen.rule.points == [(5.0, 0.0), (6.0, 100.0)]
+    assert features[:, 0].tolist() == [0.0] * 5 + [1.0] * 5
+
+
+def test_a_measure_ranked_as_well_by_its_percentile_keeps_the_percentile():
+    # one segment: the percentile and the curve rank the pairs alike (AUC 1 both): the percentile stays
+    frame = _pairs([1, 2, 3, 4], ["a"] * 4, [1, 1, 0, 0])
+    spec = _spec("m", "active_days", "days", 90, True, ("m", "m"))
+    (chosen,), features = shaped(frame, [spec])
+    assert isinstance(chosen.rule, Percentile)
+    assert np.allclose(features[:, 0], [0, 1 / 3, 2 / 3, 1])

@@ -119,7 +119,7 @@ def backtest_dates(store: Store, first: date | None, last: date | None, every_da
 
 def outcome_columns(scorecard: Scorecard, with_measures: bool = False) -> list[str]:
     """The columns of :func:`outcomes`, in order."""
-    measures = [f"s__{m.id}" for m in scorecard.measures] if with_measures else []
+    measures = [f"{part}__{m.id}" for m in scorecard.measures for part in ("r", "s")] if with_measures else []
     return ["account_id", "segment", "weighted_score", "score", "band", *measures, "churned"]
 
 

@@ -7,6 +7,8 @@ score may not mean more risk). The fit minimises -loglik + strength x n / 2 x su
 L2 penalty with C = 1 / (strength x n)); a coefficient that comes out negative is held at 0 and the rest
 fitted again (one at a time, most negative first), so every weight is >= 0. The strength is chosen by
 cross-validation by account (an account's repeated as-of dates never straddle training and validation).
+A measure can also be scored by a monotone curve of its raw value (:func:`monotone_points`): isotonic
+regression of the churn rate over the value's quantile bins.
 scikit-learn is in the ``models`` extra, imported here and nowhere else in the health package.
 """
 
@@ -16,12 +18,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from nabd.errors import NabdError
 
 STRENGTHS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # per-row L2 strengths tried by cross-validation
 FOLDS = 5
 UNPENALISED_C = 1e12  # strength 0: no penalty (works on every scikit-learn >= 1.4)
+BINS = 20  # quantile bins of a raw value the monotone curve is fitted over (fewer, tied values merged)
 
 
 def _sklearn():
@@ -41,6 +45,47 @@ def roc_auc(risk: np.ndarray, churned: np.ndarray) -> float | None:
         return None
     _, roc_auc_score, _ = _sklearn()
     return float(roc_auc_score(churned, risk))
+
+
+def monotone_points(values: np.ndarray, churned: np.ndarray, bins: int = BINS) -> list[tuple[float, float]] | None:
+    """The (value, score) points of a monotone piecewise score fitted to churn, or None when flat.
+
+    The values are cut into ``bins`` quantile bins (tied values stay in one bin); r_b is the isotonic
+    regression of the bins' churn rates on their mean values (weighted by the bin's pairs, in the direction
+    with the smaller squared error); score_b = 100 (max r - r_b) / (max r - min r), so the least churn scores
+    100. Between points the score is interpolated linearly (the scorecard's piecewise rule). Example: values
+    1, 2, 3, 4 with churn 1, 1, 0, 0 and 4 bins give points (1, 0), (2, 0), (3, 100), (4, 100), then trimmed
+    to (2, 0), (3, 100)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    frame = pd.DataFrame({"value": values.astype(float), "churned": churned.astype(float)})
+    frame["bin"] = pd.qcut(frame["value"], q=min(bins, len(frame)), labels=False, duplicates="drop") \
+        if frame["value"].nunique() > 1 else 0
+    grouped = frame.groupby("bin").agg(value=("value", "mean"), rate=("churned", "mean"), pairs=("value", "size"))
+    if len(grouped) < 2:
+        return None
+    x, y, w = (grouped[c].to_numpy(dtype=float) for c in ("value", "rate", "pairs"))
+    fits = [IsotonicRegression(increasing=up).fit_transform(x, y, sample_weight=w) for up in (True, False)]
+    rates = min(fits, key=lambda r: float(np.sum(w * (r - y) ** 2)))
+    low, high = float(rates.min()), float(rates.max())
+    if high - low < 1e-12:
+        return None
+    points: list[tuple[float, float]] = []
+    for value, rate in zip(x, rates):
+        point = (float(f"{value:.6g}"), round(100 * (high - float(rate)) / (high - low), 1))
+        if not points or point[0] > points[-1][0]:
+            points.append(point)
+    inner = [p for k, p in enumerate(points)
+             if k in (0, len(points) - 1) or not (points[k - 1][1] == p[1] == points[k + 1][1])]
+    ends = [k for k in (0, len(inner) - 1) if len(inner) > 2 and inner[k][1] == inner[1 if k == 0 else -2][1]]
+    trimmed = [p for k, p in enumerate(inner) if k not in ends]
+    return trimmed if len(trimmed) >= 2 and len({s for _, s in trimmed}) > 1 else None
+
+
+def piecewise_scores(values: np.ndarray, points: list[tuple[float, float]]) -> np.ndarray:
+    """The piecewise rule's scores of raw ``values`` (null stays null): linear between points, flat beyond."""
+    xs, scores = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+    return np.where(np.isnan(values), np.nan, np.interp(np.nan_to_num(values), xs, scores))
 
 
 def fit_weights(features: np.ndarray, churned: np.ndarray, strength: float = 0.0) -> np.ndarray:

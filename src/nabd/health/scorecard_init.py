@@ -7,8 +7,10 @@
    as_of + horizon.
 3. A time split (nabd.health.suggest.split_dates): fit on the earlier dates whose horizon ended before the
    first check date, check on the later ones; never the same dates.
-4. Pick and weight on the fit dates only: a measure's direction is the one its univariate AUC says
-   (percentile higher or lower is better); measures whose univariate AUC is under MIN_AUC, or that
+4. Shape, pick and weight on the fit dates only. Each candidate is scored either as its percentile within
+   the segment or by a monotone piecewise curve of its raw value fitted to churn across all segments
+   (nabd.health.churn_fit.monotone_points), whichever ranks churn better alone on the fit dates (ties:
+   the percentile); a measure's direction is the one its univariate AUC says; measures whose univariate AUC is under MIN_AUC, or that
    follow an already picked measure too closely (|correlation| > MAX_CORRELATION), are left out; at most
    MAX_MEASURES; then logistic regression of churn on their scores / 100 with weights >= 0 and the L2
    strength (0 included) of the best mean AUC in cross-validation by account (nabd.health.churn_fit);
@@ -34,9 +36,16 @@ import yaml
 from nabd.errors import NabdError
 from nabd.health.backtest import Backtest, outcome_frame, run_backtest
 from nabd.health.candidates import candidate_measures
-from nabd.health.churn_fit import STRENGTHS, cross_validate, fit_weights, roc_auc
+from nabd.health.churn_fit import STRENGTHS, cross_validate, fit_weights, monotone_points, piecewise_scores, roc_auc
 from nabd.health.coverage import STARTER_SCORECARD
-from nabd.health.scorecard import MeasureSpec, Scorecard, load_scorecard, without_unset_later_fields
+from nabd.health.scorecard import (
+    MeasureSpec,
+    Piecewise,
+    Rule,
+    Scorecard,
+    load_scorecard,
+    without_unset_later_fields,
+)
 from nabd.health.suggest import split_dates
 from nabd.store import Store
 
@@ -103,9 +112,49 @@ def _refuse_without_churn(frame: pd.DataFrame, fit_dates: list[date], horizon_da
 
 
 def directed(spec: MeasureSpec, as_generated: bool) -> MeasureSpec:
-    """The candidate's percentile in the generator's direction (``as_generated``) or the other way round."""
-    rule = spec.rule.model_copy(update={"higher_is_better": spec.rule.higher_is_better == as_generated})
-    return spec.model_copy(update={"rule": rule})
+    """The candidate's score as generated (``as_generated``) or the other way round (100 - score)."""
+    if as_generated:
+        return spec
+    rule = spec.rule
+    if isinstance(rule, Piecewise):
+        flipped = rule.model_copy(update={"points": [(x, round(100 - score, 1)) for x, score in rule.points]})
+    else:
+        flipped = rule.model_copy(update={"higher_is_better": not rule.higher_is_better})
+    return spec.model_copy(update={"rule": flipped})
+
+
+def higher_is_better(rule: Rule) -> bool:
+    """Whether a higher raw value scores higher under a percentile or monotone piecewise rule."""
+    if isinstance(rule, Piecewise):
+        return rule.points[-1][1] >= rule.points[0][1]
+    return rule.higher_is_better
+
+
+def _direction_free_auc(scores: np.ndarray, churned: np.ndarray) -> float:
+    auc = roc_auc(-scores, churned)
+    return 0.5 if auc is None else max(auc, 1 - auc)
+
+
+def shaped(frame: pd.DataFrame, specs: list[MeasureSpec]) -> tuple[list[MeasureSpec], np.ndarray]:
+    """Each candidate scored as its percentile or by its monotone piecewise curve, whichever ranks the fit
+    pairs' churn better alone (ties: the percentile), and the fit pairs' scores / 100 under that choice
+    (a missing score as the neutral 50)."""
+    churned = frame["churned"].to_numpy().astype(int)
+    percentiles = scores_matrix(frame, [s.id for s in specs])
+    chosen, columns = [], []
+    for k, spec in enumerate(specs):
+        column = percentiles[:, k]
+        raw = frame[f"r__{spec.id}"].to_numpy(dtype=float)
+        known = ~np.isnan(raw)
+        points = monotone_points(raw[known], churned[known]) if known.sum() > 1 else None
+        if points is not None:
+            curve = np.nan_to_num(piecewise_scores(raw, points), nan=NEUTRAL) / 100
+            if _direction_free_auc(curve, churned) > _direction_free_auc(column, churned):
+                spec = spec.model_copy(update={"rule": Piecewise(kind="piecewise", points=points)})
+                column = curve
+        chosen.append(spec)
+        columns.append(column)
+    return chosen, np.column_stack(columns) if columns else np.empty((len(frame), 0))
 
 
 def screen(features: np.ndarray, churned: np.ndarray, specs: list[MeasureSpec]) -> list[tuple[int, float, bool]]:
@@ -137,7 +186,7 @@ def init_scorecard(store: Store, dates: list[date], horizon_days: int, name: str
     frame = outcome_frame(store, candidates, fit_dates, horizon_days, with_measures=True)
     churned_accounts = _refuse_without_churn(frame, fit_dates, horizon_days)
     churned = frame["churned"].to_numpy().astype(int)
-    features = scores_matrix(frame, [s.id for s in specs])
+    specs, features = shaped(frame, specs)
     kept = screen(features, churned, specs)
     if not kept:
         raise NabdError(f"no candidate measure ranks churn better than chance (univariate AUC >= {MIN_AUC}) on "
@@ -188,7 +237,8 @@ def starter_yaml(starter: Starter) -> str:
     head = [
         "# Written by `nabd scorecard init` from this company's own history: nothing here was set by hand.",
         f"# Candidates: {s.candidates} measures the data can feed (nabd.health.candidates), each scored as a "
-        "percentile within the account's segment;",
+        "percentile within the account's segment",
+        "# or by a monotone curve of its value fitted to churn on the fit dates, whichever ranked churn better;",
         f"# {s.considered} ranked churn alone with AUC >= {MIN_AUC} and were not near-copies of a better one.",
         f"# Fitted on {len(s.fitted_on)} as-of dates {s.fitted_on[0]}..{s.fitted_on[-1]} ({s.fitted_pairs} "
         f"(account, as-of) pairs, {s.fitted_churned_accounts} accounts churned within {s.check.horizon_days} days):",
@@ -206,10 +256,12 @@ def starter_yaml(starter: Starter) -> str:
     body = [yaml.safe_dump({k: card[k] for k in ("name", "description")}, allow_unicode=True, sort_keys=False,
                            width=100).rstrip(), "", "measures:"]
     for pick, measure in zip(s.picks, card["measures"]):
-        direction = "higher is better" if pick.spec.rule.higher_is_better else "lower is better"
-        body.append(f"  # why: alone it ranks churn with AUC {pick.auc:.3f} on the fit dates ({direction}); "
-                    f"fitted coefficient {pick.coefficient:.2f}")
-        dumped = yaml.safe_dump([_without_none(measure)], allow_unicode=True, sort_keys=False, width=100)
+        direction = "higher is better" if higher_is_better(pick.spec.rule) else "lower is better"
+        shape = ("a monotone curve of its value fitted to churn" if isinstance(pick.spec.rule, Piecewise)
+                 else "its percentile in the segment")
+        body.append(f"  # why: scored by {shape}, alone it ranks churn with AUC {pick.auc:.3f} on the fit dates "
+                    f"({direction}); fitted coefficient {pick.coefficient:.2f}")
+        dumped = yaml.dump([_without_none(measure)], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
         body.extend("  " + line for line in dumped.rstrip().splitlines())
     rest = {k: card[k] for k in ("missing_data", "bands")}
     body += ["", "# a missing score counts as 50; an account needs values for half the weight to get a score",
@@ -217,10 +269,24 @@ def starter_yaml(starter: Starter) -> str:
     return "\n".join(head + body) + "\n"
 
 
+class _Point(list):
+    """A piecewise rule's (value, score) point, written on one line: ``[7.5, 51.9]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Point, lambda dumper, point: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", point, flow_style=True))
+
+
 def _without_none(content: object) -> object:
-    """The mapping without its unset (None) fields, which are the defaults: shorter to read, the same scorecard."""
+    """The mapping without its unset (None) fields, which are the defaults: shorter to read, the same scorecard;
+    a piecewise rule's points one per line."""
     if isinstance(content, dict):
-        return {k: _without_none(v) for k, v in content.items() if v is not None}
+        return {k: [_Point(p) for p in v] if k == "points" else _without_none(v)
+                for k, v in content.items() if v is not None}
     return content
 
 
@@ -240,7 +306,7 @@ def starter_record(starter: Starter) -> dict:
         "fitted_on": [d.isoformat() for d in s.fitted_on], "checked_on": [d.isoformat() for d in s.checked_on],
         "fitted_pairs": s.fitted_pairs, "fitted_churned_accounts": s.fitted_churned_accounts,
         "measures": [{"id": p.spec.id, "type": p.spec.type, "events": p.spec.params.events, "sum": p.spec.params.sum,
-                      "higher_is_better": p.spec.rule.higher_is_better, "weight": p.weight,
+                      "scoring": p.spec.rule.kind, "higher_is_better": higher_is_better(p.spec.rule), "weight": p.weight,
                       "univariate_auc": p.auc, "coefficient": p.coefficient} for p in s.picks],
         "check_auc": s.check.auc, "check_scored_pairs": s.check.accounts, "check_unscored_pairs": s.check.unscored,
         "shipped_check_auc": {name: result.auc for name, result in s.shipped.items()},
@@ -254,11 +320,12 @@ def render_starter(starter: Starter) -> list[str]:
         f"{s.candidates} candidate measures, {s.considered} rank churn alone (AUC >= {MIN_AUC}); fitted on "
         f"{len(s.fitted_on)} as-of dates {s.fitted_on[0]}..{s.fitted_on[-1]} ({s.fitted_churned_accounts} accounts "
         f"churned), checked on {len(s.checked_on)} later dates {s.checked_on[0]}..{s.checked_on[-1]}",
-        "measure                                    weight  alone AUC  coefficient  direction",
+        "measure                                    weight  alone AUC  coefficient  direction      scored by",
     ]
     for p in s.picks:
-        direction = "higher better" if p.spec.rule.higher_is_better else "lower better"
-        lines.append(f"{p.spec.id:<42} {p.weight:>6.1f}  {p.auc:>9.3f}  {p.coefficient:>11.2f}  {direction}")
+        direction = "higher better" if higher_is_better(p.spec.rule) else "lower better"
+        shape = "curve" if isinstance(p.spec.rule, Piecewise) else "percentile"
+        lines.append(f"{p.spec.id:<42} {p.weight:>6.1f}  {p.auc:>9.3f}  {p.coefficient:>11.2f}  {direction:<13}  {shape}")
     lines.append(f"out-of-time AUC on the check dates: {_auc(s.check)} (shipped on the same dates: "
                  + ", ".join(f"{name} {_auc(result)}" for name, result in s.shipped.items()) + ")")
     return lines
