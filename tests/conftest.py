@@ -59,6 +59,16 @@ CHURNED_CATALOGS = ("pg_attribute", "pg_class", "pg_depend", "pg_type", "pg_inde
                     "pg_sequence", "pg_namespace")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One cache of compiled queries (nabd.store.compiled) for the whole run, in a folder of its own: shared by the
+    xdist workers and the commands the tests start (they inherit the environment), never the user's ~/.cache."""
+    if "NABD_TEST_CACHE" in os.environ:  # a worker, or a run started by a test: the run's cache is set
+        return
+    folder = tempfile.mkdtemp(prefix="nabd-test-cache-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["NABD_TEST_CACHE"] = os.environ["XDG_CACHE_HOME"] = folder
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Before a run that uses PostgreSQL (once, in the process that hands out the tests), vacuum the catalogs the
     tests churn when the server does not vacuum on its own."""

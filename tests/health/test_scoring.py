@@ -338,18 +338,20 @@ def test_the_compiled_scoring_query_of_the_default_scorecard_matches_its_snapsho
 
 
 def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_without_building(tmp_path, monkeypatch):
-    # a later process (here: a later call) scoring with the same scorecard version reads the SQL kept beside
-    # the database instead of building and compiling the expression again; another version compiles afresh
+    # a later process (here: a later call) scoring with the same scorecard version reads the SQL kept in the
+    # user's cache instead of building and compiling the expression again; another version compiles afresh
     import nabd.health.scoring as scoring
     import nabd.store.compiled as compiled
 
     monkeypatch.setattr(compiled, "_COMPILED_HERE", {})  # a new process: nothing compiled in it yet
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     store = open_store(fresh_url("duckdb", tmp_path)[0])
     card = load_scorecard()
     first = scoring_sql(store, card)(AS_OF)
-    [kept] = (tmp_path / "nabd.duckdb.compiled").iterdir()
+    folder = tmp_path / "cache" / "nabd" / "compiled"
+    [kept] = folder.iterdir()
     assert oct(kept.stat().st_mode & 0o777) == "0o600"
-    assert oct((tmp_path / "nabd.duckdb.compiled").stat().st_mode & 0o777) == "0o700"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
 
     def not_built(*_):
         raise AssertionError("the expression was built again")
@@ -367,6 +369,7 @@ def test_a_process_compiles_the_scoring_sql_once_for_every_database_of_an_engine
     import nabd.store.compiled as compiled
 
     monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
     with open_store(fresh_url("duckdb", tmp_path / "one")[0]) as one:
         first = scoring_sql(one, load_scorecard())(AS_OF)
@@ -377,4 +380,4 @@ def test_a_process_compiles_the_scoring_sql_once_for_every_database_of_an_engine
     monkeypatch.setattr(scoring, "scored", not_built)
     with open_store(fresh_url("duckdb", tmp_path / "two")[0]) as two:
         assert scoring_sql(two, load_scorecard())(AS_OF) == first
-        assert list((tmp_path / "two" / "nabd.duckdb.compiled").iterdir())  # kept beside it for later processes
+    assert len(list((tmp_path / "cache" / "nabd" / "compiled").iterdir())) == 1  # kept once, for later processes

@@ -14,6 +14,7 @@ SQL = "SELECT MAKE_DATE(1111, 11, 11) AS day"  # a query on the sentinel date
 
 def test_the_sql_is_written_once_per_recipe_and_read_by_a_later_process(tmp_path, monkeypatch):
     monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     written = []
 
     def write():
@@ -24,7 +25,7 @@ def test_the_sql_is_written_once_per_recipe_and_read_by_a_later_process(tmp_path
         assert kept_per_day(store, "daily figures v1", write)(date(2026, 5, 4)) == "SELECT MAKE_DATE(2026, 5, 4) AS day"
         kept_per_day(store, "daily figures v1", write)
         assert written == [1]
-        [kept] = (tmp_path / "nabd.duckdb.compiled").iterdir()
+        [kept] = (tmp_path / "cache" / "nabd" / "compiled").iterdir()
         assert kept.name.startswith("daily-") and oct(kept.stat().st_mode & 0o777) == "0o600"
         monkeypatch.setattr(compiled, "_COMPILED_HERE", {})  # a new process
         assert kept_per_day(store, "daily figures v1", write)(date(2026, 5, 4)).endswith("MAKE_DATE(2026, 5, 4) AS day")
@@ -33,9 +34,32 @@ def test_the_sql_is_written_once_per_recipe_and_read_by_a_later_process(tmp_path
         assert written == [1, 1]
 
 
+def test_the_sql_kept_for_one_database_serves_another_of_the_same_engine(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    written = []
+    with open_store(f"duckdb:///{tmp_path / 'a.duckdb'}") as first:
+        kept_per_day(first, "daily figures v1", lambda: written.append(1) or SQL)
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})  # a new process, another database
+    with open_store(f"duckdb:///{tmp_path / 'b.duckdb'}") as second:
+        sql = kept_per_day(second, "daily figures v1", lambda: written.append(1) or SQL)(date(2026, 5, 4))
+    assert sql.endswith("MAKE_DATE(2026, 5, 4) AS day")
+    assert written == [1]
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with open_store(f"duckdb:///{tmp_path / 'nabd.duckdb'}") as store:
+        sql = kept_per_day(store, "daily figures v1", lambda: SQL)(date(2026, 5, 4))
+    assert sql.endswith("MAKE_DATE(2026, 5, 4) AS day")
+
+
 def test_a_query_without_its_as_of_date_is_refused_and_not_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with open_store(f"duckdb:///{tmp_path / 'nabd.duckdb'}") as store:
         with pytest.raises(NabdError, match="does not mention its as-of date"):
             kept_per_day(store, "broken", lambda: "SELECT 1")
-    assert not (tmp_path / "nabd.duckdb.compiled").exists()
+    assert not (tmp_path / "cache").exists()

@@ -1,4 +1,5 @@
-"""Where the files of a database live: beside a DuckDB file, in the user's state folder for PostgreSQL."""
+"""Where the files of a database live: beside a DuckDB file, in the user's state folder for PostgreSQL; and the
+user's cache of what serves every database alike."""
 
 from __future__ import annotations
 
@@ -22,3 +23,9 @@ def place_of(database_url: str | DatabaseURL, kind: str) -> Path | None:
     state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     name = "-".join(str(part) for part in (url.host or "localhost", url.port, url.database, url.schema or "public"))
     return state / "nabd" / kind / re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def user_cache(kind: str) -> Path:
+    """``$XDG_CACHE_HOME/nabd/KIND`` (by default under ``~/.cache``): files any database of the user may read,
+    which can be thrown away at any time."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nabd" / kind
