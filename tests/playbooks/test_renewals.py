@@ -33,7 +33,7 @@ def test_a_quarters_forecast_is_the_renewing_mrr_less_each_bands_churn_and_its_a
     forecast = 100 x (1 - 0.5) + (200 + 300) x (1 - 0.1) = 500; actual = 300; error = 200, relative 200 / 300."""
     from tests.health.health_history import IDENTITY, custom, scorecard
 
-    from nabd.playbooks.renewals import quarter_accuracy
+    from nabd.playbooks.renewals import quarters_accuracy
 
     jan = date(2024, 1, 1)
     given(store, accounts=[account(a) for a in "ABCD"], subscriptions=[
@@ -43,7 +43,11 @@ def test_a_quarters_forecast_is_the_renewing_mrr_less_each_bands_churn_and_its_a
         period("SD", "D", 400, jan, renewal=date(2024, 8, 1)),
     ])
     card = scorecard(custom("m", {"A": 20, "B": 90, "C": 90, "D": 90}, IDENTITY))
-    quarter = quarter_accuracy(store, card, {"unhealthy": 0.5, "healthy": 0.1}, date(2024, 4, 1), "USD")
+    rates = {"unhealthy": 0.5, "healthy": 0.1}
+    quarter, next_quarter = quarters_accuracy(store, card, rates, [date(2024, 4, 1), date(2024, 7, 1)], "USD")
+    # two quarters run as one prepared query on PostgreSQL: the second as measured alone
+    assert next_quarter == quarters_accuracy(store, card, rates, [date(2024, 7, 1)], "USD")[0]
+    assert next_quarter["accounts"] == 1
     assert quarter == {
         "quarter": "2024-Q2", "first": "2024-04-01", "accounts": 3, "renewing_mrr": 600.0, "forecast": 500.0,
         "actual": 300.0, "error": 200.0, "relative_error": 200 / 300, "unscored": 0,

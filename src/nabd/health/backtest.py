@@ -27,7 +27,7 @@ from nabd.health.scoring import as_of_dates
 from nabd.metrics.active import account_mrr_on_days, active_accounts
 from nabd.store import Store
 from nabd.store.compiled import kept_per_day
-from nabd.store.per_day import as_of_parameter, sentinel_sql
+from nabd.store.per_day import as_of_parameter, rows_on_days, sentinel_sql
 from nabd.store.window import as_of_value
 
 # A warning (an indicator firing) counts for a churn it came WARNING_LEAD_MIN to WARNING_LEAD_MAX days before: the
@@ -154,7 +154,8 @@ def outcome_frame(
 
     names = outcome_columns(scorecard, with_measures)
     query = kept_per_day(store, f"outcomes {scorecard.version} {horizon_days} {with_measures}", write)
-    frames = [pd.DataFrame(store.fetchall(query(day)), columns=names).assign(as_of=day) for day in dates]
+    frames = [pd.DataFrame(rows, columns=names).assign(as_of=day)
+              for day, rows in zip(dates, rows_on_days(store, query, dates))]
     if not frames:
         return pd.DataFrame(columns=[*names, "as_of", "mrr"])
     mrr = account_mrr_on_days(store, dates).to_pyarrow().to_pandas()

@@ -27,7 +27,7 @@ from nabd.health.scorecard import Scorecard
 from nabd.metrics.active import account_mrr, active_accounts, date_plus, next_renewals
 from nabd.store import Store
 from nabd.store.compiled import kept_per_day
-from nabd.store.per_day import DaySQL, as_of_parameter, sentinel_sql
+from nabd.store.per_day import DaySQL, as_of_parameter, rows_on_days, sentinel_sql
 
 FIGURES_KEY = "renewal_figures"
 HORIZON_DAYS = 90
@@ -78,14 +78,16 @@ def renewing_by_band_sql(store: Store, scorecard: Scorecard, currency: str) -> D
     return kept_per_day(store, f"renewing {scorecard.version} {currency}", write)
 
 
-def quarter_accuracy(
-    store: Store, scorecard: Scorecard, rates: dict[str, float], start: date, currency: str,
-    compiled: DaySQL | None = None,
-) -> dict[str, Any]:
-    """The forecast of the quarter starting ``start`` made on its first day, and what renewed. ``compiled`` is
-    :func:`renewing_by_band_sql`, when the caller measures many quarters."""
-    query = (compiled or renewing_by_band_sql(store, scorecard, currency))(start)
-    per_band = [dict(zip(("band", "accounts", "mrr", "kept"), row)) for row in store.fetchall(query)]
+def quarters_accuracy(
+    store: Store, scorecard: Scorecard, rates: dict[str, float], starts: list[date], currency: str,
+) -> list[dict[str, Any]]:
+    """The forecast of each quarter starting on one of ``starts`` made on its first day, and what renewed."""
+    rows = rows_on_days(store, renewing_by_band_sql(store, scorecard, currency), starts)
+    return [_accuracy(rates, start, per_band) for start, per_band in zip(starts, rows)]
+
+
+def _accuracy(rates: dict[str, float], start: date, rows: list[tuple]) -> dict[str, Any]:
+    per_band = [dict(zip(("band", "accounts", "mrr", "kept"), row)) for row in rows]
     known = [row for row in per_band if row["band"] in rates]
     forecast = sum(float(row["mrr"]) * (1 - rates[row["band"]]) for row in known)
     actual = sum(float(row["kept"]) for row in known)
@@ -109,14 +111,13 @@ def record_renewal_figures(
             and 0 <= (as_of - date.fromisoformat(kept["as_of"])).days < REFRESH_DAYS):
         return kept
     rates = band_churn_rates(store, scorecard)
-    quarters, start = [], quarter_start(as_of)
+    starts, start = [], quarter_start(as_of)
     first_data = store.scalar("SELECT min(start_date) FROM subscriptions")
-    compiled = None
     for _ in range(QUARTERS):
         start = quarter_start(start - timedelta(days=1))
         if rates and first_data is not None and start > first_data:
-            compiled = compiled or renewing_by_band_sql(store, scorecard, currency)
-            quarters.append(quarter_accuracy(store, scorecard, rates, start, currency, compiled))
+            starts.append(start)
+    quarters = quarters_accuracy(store, scorecard, rates, starts, currency) if starts else []
     figures = {"as_of": as_of.isoformat(), "version": scorecard.version, "horizon_days": HORIZON_DAYS,
                "band_rates": rates, "quarters": quarters}
     with store.transaction():
