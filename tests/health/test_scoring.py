@@ -221,6 +221,19 @@ def test_backfill_scores_every_week_from_first_to_last(store):
     assert store.scalar("SELECT count(*) FROM health_scores") == 5
 
 
+def test_a_backfilled_date_stores_what_scoring_that_date_alone_stores(store):
+    # a backfill runs one compiled query for every date (prepared once on PostgreSQL): the rows are the same
+    customer(store, "A")
+    customer(store, "B")
+    card = scorecard(custom("m1", {"A": 10, "B": 20}, IDENTITY) + custom("m2", {"A": 5, "B": 7}, IDENTITY))
+    run_backfill(store, card, date(2024, 6, 2), date(2024, 6, 16), 7)
+    backfilled = sorted(stored(store))
+    store.execute("DELETE FROM health_scores")
+    for day in (date(2024, 6, 2), date(2024, 6, 9), date(2024, 6, 16)):
+        run_scoring(store, card, day)
+    assert len(backfilled) == 6 and sorted(stored(store)) == backfilled
+
+
 def test_as_of_dates_stop_at_the_last_day():
     assert as_of_dates(date(2024, 1, 1), date(2024, 1, 20), 7) == [date(2024, 1, 1), date(2024, 1, 8), date(2024, 1, 15)]
 

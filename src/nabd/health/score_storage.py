@@ -12,12 +12,16 @@ from datetime import date, datetime
 from nabd.health.score_expression import weight_sets
 from nabd.health.scorecard import Scorecard
 from nabd.store import Store
+from nabd.store.per_day import DATE_PARAMETER, DaySQL, generic_plans, prepared
 from nabd.store.sql import date_literal, string_literal, timestamp_literal
 
 
-def store_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime) -> None:
-    """Write the rows of the ``scoring`` query (:func:`nabd.health.score_expression.scored` as SQL) for
-    ``as_of``, replacing that date's rows of the version, and its band changes, in one transaction."""
+def store_scores(
+    store: Store, scorecard: Scorecard, scoring: str | DaySQL, as_of: date, computed_at: datetime
+) -> None:
+    """Write the rows of the ``scoring`` query (:func:`nabd.health.score_expression.scored` as SQL, or as
+    :class:`DaySQL` when the caller scores many dates) for ``as_of``, replacing that date's rows of the version,
+    and its band changes, in one transaction."""
     version = scorecard.version
     with store.transaction():
         _record_layout(store, scorecard)
@@ -25,22 +29,37 @@ def store_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date, 
             # DuckDB keeps no index on health_scores (migration 0009): the as-of's rows are replaced whole.
             # The one-writer rule (DESIGN.md) means no other run writes them meanwhile.
             store.execute(_DELETE_AS_OF, [as_of, version])
-            store.execute(_insert_scores(store, scorecard, scoring, as_of, computed_at))
+            text = scoring(as_of) if isinstance(scoring, DaySQL) else scoring
+            store.execute(_insert_scores(store, scorecard, text, date_literal(as_of), timestamp_literal(computed_at)))
         else:
             # PostgreSQL upserts, so that a run racing another process's run of the same as-of updates
             # instead of failing on the key; then removes accounts scored before but not now (no longer
             # active): every row this run wrote is newer.
-            store.execute(_insert_scores(store, scorecard, scoring, as_of, computed_at))
+            _insert_on_postgres(store, scorecard, scoring, as_of, computed_at)
             store.execute(_DELETE_AS_OF + " AND computed_at <> ?", [as_of, version, computed_at])
         store.execute("DELETE FROM health_band_changes WHERE as_of = ? AND scorecard_version = ?", [as_of, version])
         store.execute(_BAND_CHANGES, [version, as_of, as_of, version, version, version, version, version])
 
 
-def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date, computed_at: datetime) -> str:
+def _insert_on_postgres(
+    store: Store, scorecard: Scorecard, scoring: str | DaySQL, as_of: date, computed_at: datetime
+) -> None:
+    """The INSERT of :func:`_insert_scores`; of a :class:`DaySQL`, prepared once per connection (as-of date and
+    computed_at its parameters) and run with its generic plan: planning it took ~0.6 s a date (per_day)."""
+    if not isinstance(scoring, DaySQL):
+        store.execute(_insert_scores(store, scorecard, scoring, date_literal(as_of), timestamp_literal(computed_at)))
+        return
+    text = _insert_scores(store, scorecard, scoring.prepared(DATE_PARAMETER), DATE_PARAMETER, "($2::timestamp)")
+    name = prepared(store, text, ("date", "timestamp"))
+    with generic_plans(store):
+        store.execute(f"EXECUTE {name}({date_literal(as_of)}, {timestamp_literal(computed_at)})")
+
+
+def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: str, computed_at: str) -> str:
     """INSERT ... SELECT straight from the ``scoring`` query; ``measure_values`` is the typed array of each
     measure's raw value and score in the scorecard's order (its layout). DuckDB writes the rows in account
     order (its zone maps then find an account); PostgreSQL updates a row already stored for (account, as_of,
-    version) in place."""
+    version) in place. ``as_of`` and ``computed_at`` are SQL: literals, or a prepared statement's parameters."""
     # A typed array, not JSON: building and compressing JSON text was most of the write; weights and
     # contributions are not in it, they follow from weight_set and the scores (benchmarks/RESULTS.md).
     items = ", ".join(f'"{prefix}{m.id}"' for m in scorecard.measures for prefix in ("r__", "s__"))
@@ -49,9 +68,9 @@ def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: date
     return (
         "INSERT INTO health_scores (account_id, as_of, scorecard_version, scorecard, score, weighted_score, "
         "band, coverage, measure_values, weight_set, computed_at) "
-        f"SELECT account_id, {date_literal(as_of)}, {string_literal(scorecard.version)}, {string_literal(scorecard.name)}, "
+        f"SELECT account_id, {as_of}, {string_literal(scorecard.version)}, {string_literal(scorecard.name)}, "
         f"score, weighted_score, band, coverage, {values}, weight_set, "
-        f"{timestamp_literal(computed_at)} FROM ({scoring}) AS run"
+        f"{computed_at} FROM ({scoring}) AS run"
         + (" ORDER BY account_id" if store.kind == "duckdb" else
            f" ON CONFLICT (account_id, as_of, scorecard_version) DO UPDATE SET {updated}")
     )

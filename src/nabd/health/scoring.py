@@ -58,7 +58,7 @@ def run_scoring(
     ``compiled`` is :func:`scoring_sql` of the scorecard, when the caller scores many dates.
     """
     version = scorecard.version
-    scoring = (compiled or scoring_sql(store, scorecard))(as_of)
+    scoring = compiled or scoring_sql(store, scorecard)(as_of)  # a DaySQL: many dates (prepared on PostgreSQL)
     store_scores(store, scorecard, scoring, as_of, utc_now(microseconds=True))
     warnings = constant_measures(store, scorecard, as_of)
     bands = dict(store.fetchall(

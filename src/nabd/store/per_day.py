@@ -17,7 +17,8 @@ so there the query is prepared once with the date as its parameter and one gener
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,15 +102,34 @@ def rows_on_days(store: Store, query: DaySQL, days: Sequence[date]) -> list[list
     once, not once per date."""
     if store.kind != "postgres" or len(days) < 2:
         return [store.fetchall(query(day)) for day in days]
-    from psycopg.pq import TransactionStatus
+    name = prepared(store, query.prepared(DATE_PARAMETER), ("date",))
+    with generic_plans(store), store.raw.cursor() as cursor:
+        return [cursor.execute(f"EXECUTE {name}({date_literal(day)})").fetchall() for day in days]
 
-    name = _PREPARED + hashlib.sha256(query.sentinel.encode()).hexdigest()[:20]
+
+DATE_PARAMETER = "($1::date)"  # the as-of date of a statement prepared by :func:`prepared`
+
+
+def prepared(store: Store, text: str, types: tuple[str, ...]) -> str:
+    """The name of ``text`` (parameters $1.. of ``types``) prepared on the store's PostgreSQL connection, prepared
+    when this connection has not yet: ``EXECUTE name(...)`` runs it without planning it again under
+    :func:`generic_plans`."""
+    name = _PREPARED + hashlib.sha256(repr((text, types)).encode()).hexdigest()[:20]
     with store.raw.cursor() as cursor:
         if cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name]).fetchone() is None:
-            cursor.execute(f"PREPARE {name}(date) AS {query.prepared('($1::date)')}")
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
-        try:
-            return [cursor.execute(f"EXECUTE {name}({date_literal(day)})").fetchall() for day in days]
-        finally:
-            if store.raw.info.transaction_status != TransactionStatus.INERROR:  # else the rollback undoes the SET
-                cursor.execute("RESET plan_cache_mode")
+            cursor.execute(f"PREPARE {name}({', '.join(types)}) AS {text}")
+    return name
+
+
+@contextmanager
+def generic_plans(store: Store) -> Iterator[None]:
+    """Inside, PostgreSQL runs prepared statements with their generic plan (made once), never planning again for
+    the values given; the setting is restored after."""
+    from psycopg.pq import TransactionStatus
+
+    store.execute("SET plan_cache_mode = force_generic_plan")
+    try:
+        yield
+    finally:
+        if store.raw.info.transaction_status != TransactionStatus.INERROR:  # else the rollback undoes the SET
+            store.execute("RESET plan_cache_mode")
