@@ -75,11 +75,14 @@ def monotone_points(values: np.ndarray, churned: np.ndarray, bins: int = BINS) -
         point = (float(f"{value:.6g}"), round(100 * (high - float(rate)) / (high - low), 1))
         if not points or point[0] > points[-1][0]:
             points.append(point)
-    inner = [p for k, p in enumerate(points)
-             if k in (0, len(points) - 1) or not (points[k - 1][1] == p[1] == points[k + 1][1])]
-    ends = [k for k in (0, len(inner) - 1) if len(inner) > 2 and inner[k][1] == inner[1 if k == 0 else -2][1]]
-    trimmed = [p for k, p in enumerate(inner) if k not in ends]
-    return trimmed if len(trimmed) >= 2 and len({s for _, s in trimmed}) > 1 else None
+
+    def differs(k: int, j: int) -> bool:
+        return 0 <= j < len(points) and points[j][1] != points[k][1]
+
+    # a point stays where the score changes on one side of it: a flat run keeps its two ends, a flat start its
+    # last point and a flat end its first (the rule is flat beyond its ends); a kept point's neighbour is kept
+    trimmed = [p for k, p in enumerate(points) if differs(k, k - 1) or differs(k, k + 1)]
+    return trimmed or None
 
 
 def piecewise_scores(values: np.ndarray, points: list[tuple[float, float]]) -> np.ndarray:

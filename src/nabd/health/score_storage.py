@@ -49,7 +49,7 @@ def _insert_on_postgres(
     if not isinstance(scoring, DaySQL):
         store.execute(_insert_scores(store, scorecard, scoring, date_literal(as_of), timestamp_literal(computed_at)))
         return
-    text = _insert_scores(store, scorecard, scoring.prepared(DATE_PARAMETER), DATE_PARAMETER, "($2::timestamp)")
+    text = _insert_scores(store, scorecard, scoring.with_parameter(DATE_PARAMETER), DATE_PARAMETER, "($2::timestamp)")
     name = prepared(store, text, ("date", "timestamp"))
     with generic_plans(store):
         store.execute(f"EXECUTE {name}({date_literal(as_of)}, {timestamp_literal(computed_at)})")

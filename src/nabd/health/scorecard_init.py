@@ -10,12 +10,13 @@
 4. Shape, pick and weight on the fit dates only. Each candidate is scored either as its percentile within
    the segment or by a monotone piecewise curve of its raw value fitted to churn across all segments
    (nabd.health.churn_fit.monotone_points), whichever ranks churn better alone on the fit dates (ties:
-   the percentile); a measure's direction is the one its univariate AUC says; measures whose univariate AUC is under MIN_AUC, or that
-   follow an already picked measure too closely (|correlation| > MAX_CORRELATION), are left out; at most
-   MAX_MEASURES; then logistic regression of churn on their scores / 100 with weights >= 0 and the L2
-   strength (0 included) of the best mean AUC in cross-validation by account (nabd.health.churn_fit);
-   weight = 100 c_i / sum c. This method (screen the top 12, fit without the one-standard-error rule)
-   was chosen by measuring the alternatives on the standard demo and Ledger (benchmarks/RESULTS.md).
+   the percentile); a measure's direction is the one its univariate AUC says; measures whose univariate
+   AUC is under MIN_AUC, or that follow an already picked measure too closely (|correlation| >
+   MAX_CORRELATION), are left out; at most MAX_MEASURES; then logistic regression of churn on their
+   scores / 100 with weights >= 0 and the L2 strength (0 included) of the best mean AUC in
+   cross-validation by account (nabd.health.churn_fit); weight = 100 c_i / sum c. This method (screen
+   the top 12, fit without the one-standard-error rule) was chosen by measuring the alternatives on the
+   standard demo and Ledger (benchmarks/RESULTS.md).
    A missing score counts as 50 (the written scorecard's ``neutral`` policy), so the fit scores as the
    scorecard will.
 5. The written scorecard keeps the shipped default's bands (0-50 / 51-79 / 80-100) and actions, and is
@@ -130,9 +131,11 @@ def higher_is_better(rule: Rule) -> bool:
     return rule.higher_is_better
 
 
-def _direction_free_auc(scores: np.ndarray, churned: np.ndarray) -> float:
-    auc = roc_auc(-scores, churned)
-    return 0.5 if auc is None else max(auc, 1 - auc)
+def _ranking(values: np.ndarray, churned: np.ndarray) -> tuple[float, bool]:
+    """How well ``values`` alone rank churn whichever way they point: (max(AUC, 1 - AUC) of low values
+    churning, whether higher values mean less churn); 0.5 when the AUC is undefined."""
+    auc = roc_auc(-values, churned)
+    return (0.5, True) if auc is None else (max(auc, 1 - auc), auc >= 0.5)
 
 
 def shaped(frame: pd.DataFrame, specs: list[MeasureSpec]) -> tuple[list[MeasureSpec], np.ndarray]:
@@ -149,7 +152,7 @@ def shaped(frame: pd.DataFrame, specs: list[MeasureSpec]) -> tuple[list[MeasureS
         points = monotone_points(raw[known], churned[known]) if known.sum() > 1 else None
         if points is not None:
             curve = np.nan_to_num(piecewise_scores(raw, points), nan=NEUTRAL) / 100
-            if _direction_free_auc(curve, churned) > _direction_free_auc(column, churned):
+            if _ranking(curve, churned)[0] > _ranking(column, churned)[0]:
                 spec = spec.model_copy(update={"rule": Piecewise(kind="piecewise", points=points)})
                 column = curve
         chosen.append(spec)
@@ -158,16 +161,16 @@ def shaped(frame: pd.DataFrame, specs: list[MeasureSpec]) -> tuple[list[MeasureS
 
 
 def screen(features: np.ndarray, churned: np.ndarray, specs: list[MeasureSpec]) -> list[tuple[int, float, bool]]:
-    """(column, univariate AUC, whether the generated direction holds) of the candidates worth fitting, best first: AUC >= MIN_AUC,
-    none correlated beyond MAX_CORRELATION with a better one, at most MAX_MEASURES. Ties in AUC are broken by
-    measure type, never by an event name, so renaming event types picks the same measures."""
+    """(column, univariate AUC, whether the generated direction holds) of the candidates worth fitting, best
+    first: AUC >= MIN_AUC, none correlated beyond MAX_CORRELATION with a better one, at most MAX_MEASURES.
+    Ties in AUC are broken by measure type, never by an event name, so renaming event types picks the same
+    measures."""
     ranked = []
     for column, spec in enumerate(specs):
         values = features[:, column]
         if values.min() == values.max():
             continue
-        auc = roc_auc(-values, churned)
-        ranked.append((column, max(auc, 1 - auc), auc >= 0.5))
+        ranked.append((column, *_ranking(values, churned)))
     ranked.sort(key=lambda r: (-round(r[1], 9), specs[r[0]].type, specs[r[0]].params.sum or ""))
     kept: list[tuple[int, float, bool]] = []
     for column, auc, higher in ranked:

@@ -32,7 +32,8 @@ from nabd.store.sql import date_literal
 SENTINEL_DAY = date(1111, 11, 11)
 _SENTINEL_MAKE_DATE = "MAKE_DATE(1111, 11, 11)"  # how Ibis writes a date literal, on DuckDB and PostgreSQL
 _SENTINEL_TEXT = "'1111-11-11'"  # inside date_literal(SENTINEL_DAY), in raw SQL
-_PREPARED = "nabd_days_"  # PostgreSQL prepared statements of rows_on_days: this, then the query's hash
+# PostgreSQL statements made by prepared() (rows_on_days, a backfill's INSERT): this prefix, then a hash
+_PREPARED = "nabd_days_"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class DaySQL:
             _SENTINEL_TEXT, f"'{day.isoformat()}'"
         )
 
-    def prepared(self, parameter: str) -> str:
+    def with_parameter(self, parameter: str) -> str:
         """The query with ``parameter`` (a placeholder) where its as-of date is."""
         text = self.sentinel.replace(date_literal(SENTINEL_DAY), parameter).replace(_SENTINEL_MAKE_DATE, parameter)
         return text.replace(_SENTINEL_TEXT, parameter)
@@ -102,7 +103,7 @@ def rows_on_days(store: Store, query: DaySQL, days: Sequence[date]) -> list[list
     once, not once per date."""
     if store.kind != "postgres" or len(days) < 2:
         return [store.fetchall(query(day)) for day in days]
-    name = prepared(store, query.prepared(DATE_PARAMETER), ("date",))
+    name = prepared(store, query.with_parameter(DATE_PARAMETER), ("date",))
     with generic_plans(store), store.raw.cursor() as cursor:
         return [cursor.execute(f"EXECUTE {name}({date_literal(day)})").fetchall() for day in days]
 
