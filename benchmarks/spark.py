@@ -3,7 +3,7 @@ writing its result as Parquet, with the ratio, the peak memory and Spark's measu
 costs, from which benchmarks/RESULTS.md estimates a cluster for a larger company.
 
     .venv/bin/python benchmarks/spark.py [--accounts 100000] [--events 10000000] [--master local[2]]
-                                         [--driver-memory 8g] [--reuse] [--repeat 1]
+                                         [--driver-memory 8g] [--reuse] [--repeat 1] [--generate-only]
 
 The company is benchmarks/health.py's generator (DuckDB SQL: accounts with one subscription each, events over
 120 days rolled up into activity_daily by ingest's own rollup, tickets, invoices, NPS answers) in a fresh
@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the generated store and Parquet")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--work", type=Path, default=WORK)
+    parser.add_argument("--generate-only", action="store_true",
+                        help="build the store and its Parquet (untimed) and stop: time them later with --reuse")
     args = parser.parse_args()
     folder = args.work / f"{args.accounts}-accounts-{args.events}-events"
     parquet, results = folder / "parquet", folder / "results"
@@ -151,6 +153,8 @@ def main() -> None:
             export_parquet(store, parquet)
             print(f"exported to Parquet in {time.perf_counter() - started:.0f} s (untimed)")
         (folder / "ready").touch()
+    if args.generate_only:
+        return
     size = sum(f.stat().st_size for f in parquet.rglob("*.parquet")) / 2**20
     print(f"Parquet folder: {size:,.0f} MB ({(parquet / 'events.parquet').stat().st_size / 2**20:,.0f} MB events)")
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date
 
 import duckdb
-import psycopg
 import pytest
 
 from nabd.demo import build_demo, generate_files
 from nabd.store import open_store
+from tests.conftest import drop_database, fresh_url
 
 END = date(2026, 10, 31)
-POSTGRES_URL = os.environ.get("NABD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -44,16 +41,10 @@ def company_sql(company):
 def loaded_demo(request, tmp_path_factory):
     """A store holding the 40-account, 6-month demo (seed 7), built once per backend: read only."""
     folder = tmp_path_factory.mktemp(f"loaded-{request.param}")
-    schema = None
-    if request.param == "duckdb":
-        url = f"duckdb:///{folder / 'nabd.duckdb'}"
-    else:
-        schema = f"nabd_test_{uuid.uuid4().hex[:12]}"
-        url = f"{POSTGRES_URL}?schema={schema}"
+    url, database = fresh_url(request.param, folder)
     store = open_store(url)
     summary = build_demo(store, accounts=40, months=6, seed=7, end_date=END, workdir=folder / "files")
     yield store, summary
     store.close()
-    if schema:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    if database:
+        drop_database(database)

@@ -30,27 +30,14 @@ SCORECARD = load_scorecard()
 
 
 @pytest.fixture(scope="module")
-def demo_copy(demo_store: Store, tmp_path_factory) -> Iterator[Store]:
-    path = tmp_path_factory.mktemp("playbooks-demo") / "copy.duckdb"
-    source = demo_store.scalar("SELECT current_database()")
-    demo_store.execute(f"ATTACH '{path}' AS playbooks_copy")
-    demo_store.execute(f'COPY FROM DATABASE "{source}" TO playbooks_copy')
-    demo_store.execute("DETACH playbooks_copy")
-    copied = open_store(f"duckdb:///{path}")
+def demo_copy(copy_demo, tmp_path_factory) -> Iterator[Store]:
+    copied = open_store(copy_demo(tmp_path_factory.mktemp("playbooks-demo")))
     yield copied
     copied.close()
 
 
-def _copy(demo_store: Store, path) -> Store:
-    source = demo_store.scalar("SELECT current_database()")
-    demo_store.execute(f"ATTACH '{path}' AS playbooks_first_run")
-    demo_store.execute(f'COPY FROM DATABASE "{source}" TO playbooks_first_run')
-    demo_store.execute("DETACH playbooks_first_run")
-    return open_store(f"duckdb:///{path}")
-
-
-def test_the_first_run_on_the_demo_opens_at_most_the_cap_per_csm_worded_without_json(demo_store, tmp_path):
-    with _copy(demo_store, tmp_path / "first.duckdb") as store:
+def test_the_first_run_on_the_demo_opens_at_most_the_cap_per_csm_worded_without_json(copy_demo, tmp_path):
+    with open_store(copy_demo(tmp_path)) as store:
         run = run_daily(store, END, notify=False, scorecard=SCORECARD)
         tasks = store.records("SELECT * FROM tasks")
         per_owner = Counter(task["owner"] for task in tasks)

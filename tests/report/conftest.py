@@ -4,10 +4,8 @@ early-warning indicators run weekly from May (so the report can tell whether the
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,20 +16,14 @@ INDICATOR_DAYS = [date(2026, 5, 2) + timedelta(days=7 * k) for k in range(27)]  
 
 
 @pytest.fixture(scope="session")
-def scored_demo(demo_store: Store, tmp_path_factory) -> Iterator[Store]:
+def scored_demo(copy_demo, tmp_path_factory) -> Iterator[Store]:
     """The demo company with health scores every 7 days from 2026-08-01 to 2026-10-31. Read it; do not change it.
 
     A copy of the session's ``demo_store`` file (the same company, built once per session), scored here."""
     from nabd.health.scoring import run_backfill
     from nabd.health.versions import active_scorecard
 
-    folder = tmp_path_factory.mktemp("report_demo")
-    demo_store.execute("CHECKPOINT")  # every row in the file itself, so a copy holds them all
-    source = Path(demo_store.url.path)
-    for part in source.parent.glob(source.name + "*"):
-        if part.is_file() and not part.name.endswith(".wal"):
-            shutil.copy2(part, folder / part.name)
-    opened = open_store(f"duckdb:///{folder / source.name}")
+    opened = open_store(copy_demo(tmp_path_factory.mktemp("report_demo")))
     from nabd.feedback.analysis import analyse_comments
     from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
 

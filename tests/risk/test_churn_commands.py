@@ -23,18 +23,13 @@ def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """(URL of the demo with a fitted model, URL of a copy fitted with nothing, the fit's JSON)."""
-    from nabd.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("risk-demo")
-    with open_store(f"duckdb:///{folder / 'nabd.duckdb'}") as store:
-        build_demo(store, accounts=150, months=18, seed=7, end_date=date(2026, 10, 31), workdir=folder / "files")
-    shutil.copy(folder / "nabd.duckdb", folder / "unfitted.duckdb")
-    url = f"duckdb:///{folder / 'nabd.duckdb'}"
+def demo(copy_demo, tmp_path_factory):
+    """(URL of the demo with a fitted model, URL of a copy fitted with nothing, the fit's JSON): two copies of the
+    session's demo company (tests/conftest.py)."""
+    url, unfitted = copy_demo(tmp_path_factory.mktemp("risk-demo")), copy_demo(tmp_path_factory.mktemp("unfitted"))
     fitted = nabd("fit", "--format", "json", url=url)
     assert fitted.returncode == 0, fitted.stderr
-    return url, f"duckdb:///{folder / 'unfitted.duckdb'}", json.loads(fitted.stdout)
+    return url, unfitted, json.loads(fitted.stdout)
 
 
 def test_fit_validates_out_of_time_and_compares_with_the_scorecard(demo):

@@ -7,7 +7,6 @@ Over copies of the suite's demo company (150 accounts): one with the sBG values 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -27,10 +26,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "clv"
 
 
-def _copy(demo_store, folder: Path, fitted: bool) -> str:
-    demo_store.execute("CHECKPOINT")
-    shutil.copyfile(demo_store.url.path, folder / "nabd.duckdb")
-    url = f"duckdb:///{folder / 'nabd.duckdb'}"
+def _prepared(url: str, fitted: bool) -> str:
     with open_store(url) as store:
         if fitted:
             store_clv(store, AS_OF)
@@ -40,13 +36,13 @@ def _copy(demo_store, folder: Path, fitted: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def clv_url(demo_store, tmp_path_factory) -> str:
-    return _copy(demo_store, tmp_path_factory.mktemp("clv_web"), fitted=True)
+def clv_url(copy_demo, tmp_path_factory) -> str:
+    return _prepared(copy_demo(tmp_path_factory.mktemp("clv_web")), fitted=True)
 
 
 @pytest.fixture(scope="module")
-def unfitted_url(demo_store, tmp_path_factory) -> str:
-    return _copy(demo_store, tmp_path_factory.mktemp("clv_web_none"), fitted=False)
+def unfitted_url(copy_demo, tmp_path_factory) -> str:
+    return _prepared(copy_demo(tmp_path_factory.mktemp("clv_web_none")), fitted=False)
 
 
 @pytest.fixture(scope="module")

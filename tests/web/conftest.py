@@ -14,7 +14,6 @@ The company (MRR in USD, renewals 30 days from today):
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -134,13 +133,10 @@ DEMO_FIRST, DEMO_LAST = date(2026, 9, 5), date(2026, 10, 31)  # 9 weekly scoring
 
 
 @pytest.fixture(scope="session")
-def demo_url(demo_store: Store, tmp_path_factory) -> str:
+def demo_url(copy_demo, tmp_path_factory) -> str:
     """A COPY of the demo company (tests/conftest.py) scored weekly from 2026-09-05 to 2026-10-31 with
     the default scorecard, with the users above; DuckDB only, as the demo company is."""
-    demo_store.execute("CHECKPOINT")
-    copy = tmp_path_factory.mktemp("demo_web") / "nabd.duckdb"
-    shutil.copyfile(demo_store.url.path, copy)
-    url = f"duckdb:///{copy}"
+    url = copy_demo(tmp_path_factory.mktemp("demo_web"))
     with open_store(url) as store:
         run_backfill(store, load_scorecard(), DEMO_FIRST, DEMO_LAST, 7)
         add_user(store, "ana", PASSWORD, "admin")
