@@ -6,6 +6,7 @@ import atexit
 import functools
 import os
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,7 +16,6 @@ import psycopg
 import pytest
 
 from nabd.store import Store, open_store
-from nabd.store.connection import parse_url
 from tests.browser import browser  # noqa: F401 - the shared Chromium fixture of every browser test
 
 POSTGRES_URL = os.environ.get("NABD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -52,6 +52,13 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
         items.clear()
 
 
+# The system catalogs every test schema's tables add rows to and, dropped, leave dead: ~1.5 million dead rows
+# of pg_attribute a run. With autovacuum off they pile up run after run and every CREATE and lookup slows
+# (5.3 million dead rows: a store's schema took ~25% longer to make; 11.5 s to vacuum them).
+CHURNED_CATALOGS = ("pg_attribute", "pg_class", "pg_depend", "pg_type", "pg_index", "pg_constraint", "pg_attrdef",
+                    "pg_sequence", "pg_namespace")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """One cache of compiled queries (nabd.store.compiled) for the whole run, in a folder of its own: shared by the
     xdist workers and the commands the tests start (they inherit the environment), never the user's ~/.cache."""
@@ -60,6 +67,16 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = tempfile.mkdtemp(prefix="nabd-test-cache-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ["NABD_TEST_CACHE"] = os.environ["XDG_CACHE_HOME"] = folder
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Before a run that uses PostgreSQL (once, in the process that hands out the tests), vacuum the catalogs the
+    tests churn when the server does not vacuum on its own."""
+    if hasattr(session.config, "workerinput") or not _postgres_answers():
+        return
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        if connection.execute("SHOW autovacuum").fetchone()[0] == "off":
+            connection.execute("VACUUM " + ", ".join(f"pg_catalog.{name}" for name in CHURNED_CATALOGS))
 
 
 def _ungrouped(session: pytest.Session, items: list[pytest.Item]) -> str | None:
@@ -99,35 +116,17 @@ def _postgres_answers() -> bool:
     return True
 
 
-TEST_SCHEMA = "nabd_test"  # the schema of every test database (a database of its own per test: the name is free)
-
-
-def _on_server(*statements: str) -> None:
-    """Run statements outside a transaction (CREATE and DROP DATABASE) on the server of POSTGRES_URL."""
+def _drop_schema(schema: str) -> None:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)
-
-
-def _database_url(database: str) -> str:
-    """The store URL of ``database`` on the server of POSTGRES_URL, in its schema TEST_SCHEMA."""
-    return f"{POSTGRES_URL.split('?', 1)[0].rsplit('/', 1)[0]}/{database}?schema={TEST_SCHEMA}"
-
-
-def drop_database(database: str) -> None:
-    """Drop a test's database, closing any connection a test left open to it."""
-    _on_server(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def fresh_url(backend: str, tmp_path) -> tuple[str, str | None]:
-    """A URL to an empty store on ``backend``, and on PostgreSQL the database made for it (drop_database it
-    afterwards): each test has a database of its own, which the server makes and drops in ~0.1 s (a schema
-    with Nabd's tables took ~0.5 s to make from a dump and ~0.4 s to drop)."""
+    """A URL to an empty database on ``backend``, and the PostgreSQL schema to drop afterwards."""
     if backend == "duckdb":
         return f"duckdb:///{tmp_path / 'nabd.duckdb'}", None
-    database = f"nabd_test_{uuid.uuid4().hex[:12]}"
-    _on_server(f'CREATE DATABASE "{database}" TEMPLATE template0')
-    return _database_url(database), database
+    schema = f"nabd_test_{uuid.uuid4().hex[:12]}"
+    return f"{POSTGRES_URL}?schema={schema}", schema
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -160,10 +159,10 @@ def cheap_password_hashes() -> Iterator[None]:
 @pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path) -> Iterator[str]:
     """A URL to an empty database, on DuckDB and on the real PostgreSQL server in turn."""
-    url, database = fresh_url(request.param, tmp_path)
+    url, schema = fresh_url(request.param, tmp_path)
     yield url
-    if database:
-        drop_database(database)
+    if schema:
+        _drop_schema(schema)
 
 
 @functools.cache
@@ -177,27 +176,40 @@ def _migrated_duckdb() -> Path:
     return path
 
 
+SCHEMA_MARK = "nabd_schema_copied_here"
+
+
 @functools.cache
-def _migrated_postgres() -> str:
-    """A PostgreSQL database holding the current schema, migrated once per test process and dropped when it
-    ends: the template each test's database is copied from."""
-    database = f"nabd_template_{uuid.uuid4().hex[:12]}"
-    _on_server(f'CREATE DATABASE "{database}" TEMPLATE template0')
-    atexit.register(drop_database, database)
-    open_store(_database_url(database)).close()
-    return database
+def _migrated_postgres_sql() -> str | None:
+    """SQL making a PostgreSQL schema named SCHEMA_MARK as Nabd's migrations leave one: pg_dump (tables, keys,
+    indexes and rows) of a schema migrated once per test process, which it then drops. None when pg_dump is
+    missing or refuses the server (older than it): each store then migrates when opened, only slower."""
+    template = f"nabd_template_{uuid.uuid4().hex[:12]}"
+    open_store(f"{POSTGRES_URL}?schema={template}").close()
+    try:
+        dumped = subprocess.run(
+            ["pg_dump", "--dbname", POSTGRES_URL, "--schema", template, "--no-owner", "--no-privileges", "--inserts"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    finally:
+        _drop_schema(template)
+    statements = [line for line in dumped.splitlines() if not line.startswith("\\")]  # psql's \restrict lines
+    return "\n".join(statements).replace(template, SCHEMA_MARK)
 
 
 def with_schema(url: str) -> str:
-    """``url`` (a new, empty store from :func:`fresh_url`) given the current schema before anything opens it, in
-    one step: on DuckDB a copy of a store migrated once per process (migrating costs ~0.3 s a store, opening a
-    copy ~0.03 s), on PostgreSQL its database made again as a copy of one migrated once per process (CREATE
-    DATABASE ... TEMPLATE, ~0.1 s). tests/store/test_migrations.py checks both against migrating."""
+    """``url`` (a new, empty database) given the current schema before anything opens it, in one step: on
+    DuckDB a copy of a store migrated once per process (migrating costs ~0.3 s a store, opening a copy
+    ~0.03 s), on PostgreSQL the replay of a migrated schema's dump in one transaction (~0.3 s, migrating
+    ~0.7 s; scripts/test installs pg_dump). tests/store/test_migrations.py checks both against migrating."""
     if url.startswith("duckdb:///"):
         shutil.copyfile(_migrated_duckdb(), url.removeprefix("duckdb:///"))
-    else:
-        database = parse_url(url).database
-        _on_server(f'DROP DATABASE "{database}"', f'CREATE DATABASE "{database}" TEMPLATE "{_migrated_postgres()}"')
+    elif (sql := _migrated_postgres_sql()) is not None:
+        schema = url.rsplit("?schema=", 1)[1]
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection, connection.transaction():
+            connection.execute(sql.replace(SCHEMA_MARK, schema))
     return url
 
 

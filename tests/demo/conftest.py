@@ -9,7 +9,7 @@ import pytest
 
 from nabd.demo import build_demo, generate_files
 from nabd.store import open_store
-from tests.conftest import drop_database, fresh_url
+from tests.conftest import _drop_schema, fresh_url
 
 END = date(2026, 10, 31)
 
@@ -41,10 +41,10 @@ def company_sql(company):
 def loaded_demo(request, tmp_path_factory):
     """A store holding the 40-account, 6-month demo (seed 7), built once per backend: read only."""
     folder = tmp_path_factory.mktemp(f"loaded-{request.param}")
-    url, database = fresh_url(request.param, folder)
+    url, schema = fresh_url(request.param, folder)
     store = open_store(url)
     summary = build_demo(store, accounts=40, months=6, seed=7, end_date=END, workdir=folder / "files")
     yield store, summary
     store.close()
-    if database:
-        drop_database(database)
+    if schema:
+        _drop_schema(schema)

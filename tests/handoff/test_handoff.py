@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from nabd.servefile import Server, serve_file_of
 from nabd.ingest.intake.keys import add_write_key
 from nabd.store import open_store
-from tests.conftest import drop_database, fresh_url
+from tests.conftest import _drop_schema, fresh_url
 from tests.feedback.conftest import Mailbox
 from tests.ingest.intake.conftest import basic_auth
 from tests.ingest.intake.live import LiveServer
@@ -256,7 +256,7 @@ def test_a_stopped_server_removes_its_serve_file_and_commands_open_the_file_agai
 
 @pytest.mark.postgres
 def test_on_postgresql_a_command_connects_itself_while_the_server_runs(tmp_path):
-    url, database = fresh_url("postgres", tmp_path)
+    url, schema = fresh_url("postgres", tmp_path)
     server = None
     try:
         server = live_server(url, tmp_path)
@@ -267,4 +267,4 @@ def test_on_postgresql_a_command_connects_itself_while_the_server_runs(tmp_path)
     finally:
         if server is not None and server.process.poll() is None:
             server.kill()
-        drop_database(database)
+        _drop_schema(schema)

@@ -18,7 +18,7 @@ from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.store import Store, open_store
 from nabd.store.parquet import export_parquet
 from nabd.store.spark import SparkStore, spark_session, spark_store
-from tests.conftest import drop_database, fresh_url
+from tests.conftest import _drop_schema, fresh_url
 
 AS_OF = date(2026, 10, 31)
 ANALYSED_SINCE = datetime(2026, 4, 1)  # the comments the sentiment measure reads (as `nabd demo` analyses them)
@@ -47,7 +47,7 @@ def engines(tmp_path_factory) -> Iterator[Engines]:
     folder = tmp_path_factory.mktemp("spark_demo")
     duckdb = open_store(f"duckdb:///{folder / 'nabd.duckdb'}")
     build_demo(duckdb, **DEMO, workdir=folder / "duckdb_files")
-    url, database = fresh_url("postgres", folder)
+    url, schema = fresh_url("postgres", folder)
     postgres = open_store(url)
     build_demo(postgres, **DEMO, workdir=folder / "postgres_files")
     for store in (duckdb, postgres):  # as `nabd demo` does: comments analysed, milestones met, warnings raised
@@ -61,4 +61,4 @@ def engines(tmp_path_factory) -> Iterator[Engines]:
     spark.session.stop()
     duckdb.close()
     postgres.close()
-    drop_database(database)
+    _drop_schema(schema)

@@ -10,7 +10,7 @@ from nabd.cli import run_command
 from nabd.health.score_expression import scored
 from nabd.health.versions import shipped_scorecard
 from nabd.store import open_store
-from tests.conftest import drop_database, fresh_url
+from tests.conftest import _drop_schema, fresh_url
 from tests.spark.conftest import AS_OF, Engines
 
 # one worker runs every Spark test (scripts/test: --dist loadgroup): one JVM and one demo on three engines
@@ -23,7 +23,7 @@ def test_scores_computed_on_spark_are_stored_back_as_a_scoring_run_on_the_databa
     folder = tmp_path / "exported"
     assert run_command(["export", "parquet", str(folder), "--database", engines.duckdb.url.display]) == 0
     assert (folder / "events.parquet").exists() and "activity_daily: " in capsys.readouterr().out
-    target_url, database = fresh_url("postgres", tmp_path)
+    target_url, schema = fresh_url("postgres", tmp_path)
     try:
         open_store(target_url).close()
         code = run_command(["score", "--engine", "spark", "--spark-master", "local[2]", "--parquet", str(folder),
@@ -48,7 +48,7 @@ def test_scores_computed_on_spark_are_stored_back_as_a_scoring_run_on_the_databa
             assert all((a is None and b is None) or abs(a - b) <= 1e-9 for a, b in zip(row["measure_values"], raw_and_scores))
         assert f"stored {len(expected)} scores of {AS_OF}" in out
     finally:
-        drop_database(database)
+        _drop_schema(schema)
 
 
 def test_a_metric_on_spark_is_printed_and_written_as_parquet(engines: Engines, capsys):

@@ -32,18 +32,18 @@ def _catalogue(store) -> dict:
 
 
 def test_the_suites_ready_made_schema_is_what_migrating_makes(store_url, tmp_path):
-    from tests.conftest import fresh_url, with_schema, drop_database
+    from tests.conftest import fresh_url, with_schema, _drop_schema
 
     with open_store(store_url) as migrated:
         expected = _catalogue(migrated)
-    copy, database = fresh_url("postgres" if store_url.startswith("postgresql") else "duckdb", tmp_path / "copy")
+    copy, schema = fresh_url("postgres" if store_url.startswith("postgresql") else "duckdb", tmp_path / "copy")
     (tmp_path / "copy").mkdir()
     try:
         with open_store(with_schema(copy)) as ready_made:
             assert _catalogue(ready_made) == expected
     finally:
-        if database:
-            drop_database(database)
+        if schema:
+            _drop_schema(schema)
 
 
 def test_opening_twice_applies_nothing_and_keeps_rows(store_url):

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from nabd.store import open_store
 from nabd.store.calendar import today
-from tests.conftest import drop_database, fresh_url
+from tests.conftest import _drop_schema, fresh_url
 from tests.web.conftest import PASSWORD, seed_company
 from tests.browser import artifact, log_in
 from tests.web.test_browser import _serve
@@ -31,14 +31,14 @@ WORDS = {  # what the reader sees, per language
 def served(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """(base URL, language): a uvicorn server over the test company on the backend, read in the language."""
     backend, language = request.param
-    url, database = fresh_url(backend, tmp_path_factory.mktemp(f"account-{backend}"))
+    url, schema = fresh_url(backend, tmp_path_factory.mktemp(f"account-{backend}"))
     with open_store(url) as store:
         seed_company(store)
         store.execute("UPDATE users SET language = ?", [language])
         store.execute("INSERT INTO contacts VALUES ('c1', 'a1', 'Omar Haddad', 'omar@acme.test', 'CFO', 'ar')")
     yield from ((base, language) for base in _serve(url))
-    if database:
-        drop_database(database)
+    if schema:
+        _drop_schema(schema)
 
 
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from nabd.ingest.intake.keys import add_write_key
 from nabd.store import Store, open_store
 from nabd.web.app import create_app
-from tests.conftest import BACKENDS, drop_database, fresh_url
+from tests.conftest import BACKENDS, _drop_schema, fresh_url
 from tests.ingest.intake.live import LiveServer
 
 
@@ -58,14 +58,14 @@ def intake_db(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def shared_client(request, tmp_path_factory) -> Iterator[TestClient]:
     """One app per module and backend, for tests that need no empty database (refusals, properties)."""
     folder = tmp_path_factory.mktemp("refusals")
-    url, made = fresh_url(request.param, folder)
+    url, schema = fresh_url(request.param, folder)
     with pytest.MonkeyPatch.context() as monkeypatch:
         database = seed(url, folder, monkeypatch)
         with TestClient(create_app(url, secret_key="test-secret")) as client:
             client.headers.update(database.auth)
             yield client
-    if made:
-        drop_database(made)
+    if schema:
+        _drop_schema(schema)
 
 
 @pytest.fixture
