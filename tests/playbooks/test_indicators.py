@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 
 from nabd.health.scorecard import load_scorecard
 from nabd.playbooks.indicator_settings import load_indicator_settings
-from nabd.playbooks.indicators import indicator_expressions, indicator_sql
+from nabd.playbooks.indicators import (
+    evaluate_indicators, evaluate_indicators_on_days, indicator_expressions, indicator_sql,
+)
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from tests.playbooks.conftest import (
     AS_OF,
@@ -201,7 +203,7 @@ def test_a_rerun_of_the_same_day_replaces_its_firings(store):
 
 
 def test_the_compiled_indicator_queries_match_their_snapshot(store, request):
-    # each shipped indicator's INSERT for 2026-06-30 (with the default scorecard's band_down), compiled once
+    # each shipped indicator's firings query for 2026-06-30 (with the default scorecard's band_down), compiled once
     # (nabd.store.per_day); any change is a diff of snapshots/<this test>/<backend>.sql to review
     compiled = indicator_sql(store, load_indicator_settings(), load_scorecard(), load_onboarding())
     assert_sql_matches([sql(AS_OF) for sql in compiled.values()], request, store.kind)
@@ -215,15 +217,34 @@ def test_the_sql_compiled_once_gives_each_dates_own_firings(store):
     expressions = indicator_expressions(store, load_indicator_settings(), AS_OF)
     direct = {name: sorted(store.fetchall(store.ibis.compile(expression))) for name, expression in expressions.items()}
     compiled = indicator_sql(store, load_indicator_settings())
-    with store.transaction():
-        for sql in compiled.values():
-            store.execute(sql(AS_OF), [datetime(2026, 7, 1)])
+    evaluate_indicators(store, AS_OF, compiled=compiled)
     stored = {name: store.fetchall("SELECT account_id FROM indicator_firings WHERE indicator = ?", [name])
               for name in compiled}
     assert {name: [row[0] for row in rows] for name, rows in direct.items()} == {
         name: [row[0] for row in sorted(rows)] for name, rows in stored.items()
     }
     assert direct["negative_feedback"] and direct["intent_pages"]
+
+
+def test_indicators_evaluated_on_many_days_at_once_store_what_each_day_alone_stores(store):
+    # on PostgreSQL the days share one prepared statement per indicator (nabd.store.per_day); evidence included
+    add_account(store, "a1")
+    add_account(store, "a2")
+    add_response(store, "r1", "a1", "nps", 2, datetime(2026, 6, 10))
+    add_response(store, "r2", "a2", "nps", 3, datetime(2026, 6, 24))
+    add_activity(store, "a1", date(2026, 6, 25), "page:pricing", events=3)
+    days = [date(2026, 6, 16), date(2026, 6, 23), AS_OF]
+    compiled = indicator_sql(store, load_indicator_settings())
+
+    def firings() -> list[tuple]:
+        return sorted((str(row[0]), row[1], row[2], json.loads(row[3]) if isinstance(row[3], str) else row[3])
+                      for row in store.fetchall("SELECT as_of, account_id, indicator, evidence FROM indicator_firings"))
+
+    alone = [evaluate_indicators(store, day, compiled=compiled) for day in days]
+    expected = firings()
+    store.execute("DELETE FROM indicator_firings")
+    assert evaluate_indicators_on_days(store, days, compiled) == alone
+    assert firings() == expected and len({row[0] for row in expected}) == len(days)
 
 
 def test_competitor_mentioned_fires_when_an_at_risk_account_names_a_competitor_in_30_days(store):

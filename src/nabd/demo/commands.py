@@ -19,7 +19,7 @@ from nabd.feedback.analysis import analyse_comments
 from nabd.health.versions import active_scorecard
 from nabd.playbooks.onboarding import load_onboarding, refresh_onboarding
 from nabd.health.scoring import ScoringRun, as_of_dates, run_backfill
-from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
+from nabd.playbooks.indicators import evaluate_indicators_on_days, indicator_sql, load_indicator_settings
 from nabd.pipeline.daily import DailyRun, run_daily
 from nabd.store import Store
 from nabd.store.calendar import today
@@ -143,8 +143,7 @@ def warning_history(store: Store, as_of: date) -> int:
     onboarding = load_onboarding()
     compiled = indicator_sql(store, load_indicator_settings(), active_scorecard(store), onboarding)
     days = as_of_dates(as_of - timedelta(days=364), as_of - timedelta(days=1), WARNING_EVERY_DAYS)
-    for day in days:
-        evaluate_indicators(store, day, compiled=compiled)
+    evaluate_indicators_on_days(store, days, compiled)
     return len(days)
 
 

@@ -21,7 +21,7 @@ from nabd.health.scoring import as_of_dates
 from nabd.store.calendar import today
 from nabd.health.versions import active_scorecard
 from nabd.playbooks.backtest import render_warning_backtest, warning_backtest
-from nabd.playbooks.indicators import evaluate_indicators, indicator_sql, load_indicator_settings
+from nabd.playbooks.indicators import evaluate_indicators_on_days, indicator_sql, load_indicator_settings
 from nabd.playbooks.onboarding import load_onboarding
 from nabd.playbooks.outbox import outbox_rows, retry_failed
 from nabd.playbooks.playbook import load_playbooks
@@ -170,8 +170,7 @@ def backtest(
             compiled = indicator_sql(store, load_indicator_settings(indicators), card, load_onboarding(onboarding))
             dates = as_of_dates(first_day, last_day, step)
             console.print(f"evaluating the indicators on {len(dates)} as-of days, {first_day} .. {last_day}")
-            for day in dates:
-                evaluate_indicators(store, day, compiled=compiled)
+            evaluate_indicators_on_days(store, dates, compiled)
         result = warning_backtest(store, first_day, last_day, lead_min, lead_max)
     console.print(render_warning_backtest(result), highlight=False)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import ibis
 from ibis import _
@@ -40,8 +40,8 @@ from nabd.playbooks.onboarding import Onboarding, load_onboarding, onboarding_pr
 from nabd.store import Store
 from nabd.store.clock import utc_now
 from nabd.store.compiled import kept_per_day
-from nabd.store.per_day import DaySQL, as_of_parameter, sentinel_sql
-from nabd.store.sql import string_literal
+from nabd.store.per_day import DATE_PARAMETER, DaySQL, as_of_parameter, generic_plans, prepared, sentinel_sql
+from nabd.store.sql import date_literal, string_literal, timestamp_literal
 from nabd.store.window import Window, as_of_value, days_before
 from nabd.store.calendar import local_day
 
@@ -332,9 +332,8 @@ def _builders(
 def indicator_sql(
     store: Store, settings: IndicatorSettings, scorecard: Scorecard | None = None, onboarding: Onboarding | None = None,
 ) -> dict[str, DaySQL]:
-    """Each enabled indicator's INSERT into indicator_firings, compiled once and kept per settings, scorecard
-    version and onboarding milestones (nabd.store.compiled); called with a date, that date's SQL (its one
-    parameter: fired_at)."""
+    """Each enabled indicator's firings as SQL (account_id, evidence as JSON), compiled once and kept per settings,
+    scorecard version and onboarding milestones (nabd.store.compiled); called with a date, that date's SQL."""
     json_object = "json_object" if store.kind == "duckdb" else "json_build_object"
     inputs = hashlib.sha256("\n".join((
         settings.model_dump_json(), scorecard.version if scorecard else "-",
@@ -344,22 +343,24 @@ def indicator_sql(
     compiled = {}
     for name, build in _builders(store, settings, as_of, scorecard, onboarding).items():
 
-        def write(name: str = name, build: Callable[[], ibis.Table] = build) -> str:
+        def write(build: Callable[[], ibis.Table] = build) -> str:
             expression = build()
             evidence = [column for column in expression.columns if column != "account_id"]
             pairs = ", ".join(f"{string_literal(column)}, f.\"{column}\"" for column in evidence)
-
-            def insert(query: str, as_of_sql: str) -> str:
-                return (
-                    f"INSERT INTO indicator_firings (account_id, indicator, as_of, evidence, fired_at) "
-                    f"SELECT f.account_id, {string_literal(name)}, {as_of_sql}, {json_object}({pairs}), ? "
-                    f"FROM ({query}) f"
-                )
-
-            return sentinel_sql(store, expression, as_of, insert)
+            return sentinel_sql(store, expression, as_of,
+                                lambda query, _: f"SELECT f.account_id, {json_object}({pairs}) AS evidence FROM ({query}) f")
 
         compiled[name] = kept_per_day(store, f"indicator-{name} {inputs}", write)
     return compiled
+
+
+def _insert_firings(name: str, firings: str, as_of: str, fired_at: str) -> str:
+    """The INSERT of one indicator's ``firings`` (:func:`indicator_sql`'s SQL); ``as_of`` and ``fired_at`` are SQL:
+    literals, or a prepared statement's parameters."""
+    return (
+        "INSERT INTO indicator_firings (account_id, indicator, as_of, evidence, fired_at) "
+        f"SELECT account_id, {string_literal(name)}, {as_of}, evidence, {fired_at} FROM ({firings}) AS fired"
+    )
 
 
 def evaluate_indicators(
@@ -368,11 +369,33 @@ def evaluate_indicators(
 ) -> IndicatorRun:
     """Store every enabled indicator's firings on ``as_of``, replacing that date's earlier firings."""
     compiled = compiled or indicator_sql(store, settings or load_indicator_settings(), scorecard, onboarding)
+    return _store_firings(store, as_of, list(compiled), lambda name, fired_at: store.execute(
+        _insert_firings(name, compiled[name](as_of), date_literal(as_of), timestamp_literal(fired_at))))
+
+
+def evaluate_indicators_on_days(store: Store, days: list[date], compiled: dict[str, DaySQL]) -> list[IndicatorRun]:
+    """:func:`evaluate_indicators` on each of ``days`` (a warnings backtest, the demo's history). On PostgreSQL,
+    for more than one date, each indicator's INSERT is prepared once (as-of date and fired_at its parameters)
+    and run with its generic plan: planned once, not once per date (nabd.store.per_day)."""
+    if store.kind != "postgres" or len(days) < 2:
+        return [evaluate_indicators(store, day, compiled=compiled) for day in days]
+    statements = {
+        name: prepared(store, _insert_firings(name, sql.with_parameter(DATE_PARAMETER), DATE_PARAMETER,
+                                              "($2::timestamp)"), ("date", "timestamp"))
+        for name, sql in compiled.items()
+    }
+    with generic_plans(store):
+        return [_store_firings(store, day, list(compiled), lambda name, fired_at, day=day: store.execute(
+            f"EXECUTE {statements[name]}({date_literal(day)}, {timestamp_literal(fired_at)})")) for day in days]
+
+
+def _store_firings(store: Store, as_of: date, names: list[str], insert: Callable[[str, datetime], None]) -> IndicatorRun:
+    """Replace ``as_of``'s firings by what ``insert(name, fired_at)`` writes for each indicator, in one transaction."""
     with store.transaction():
         store.execute("DELETE FROM indicator_firings WHERE as_of = ?", [as_of])
-        for sql in compiled.values():
-            store.execute(sql(as_of), [utc_now()])
+        for name in names:
+            insert(name, utc_now())
     counts = dict(store.fetchall(
         "SELECT indicator, count(*) FROM indicator_firings WHERE as_of = ? GROUP BY indicator", [as_of]
     ))
-    return IndicatorRun(as_of, {name: int(counts.get(name, 0)) for name in compiled})
+    return IndicatorRun(as_of, {name: int(counts.get(name, 0)) for name in names})

@@ -1,22 +1,12 @@
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'negative_feedback',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'detractors', f."detractors",
     'low_csat', f."low_csat",
     'negative_comments', f."negative_comments",
     'lowest_nps', f."lowest_nps",
     'lowest_csat', f."lowest_csat"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t25"."account_id",
@@ -173,19 +163,9 @@ FROM (
     ON "t25"."account_id" = "t21"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'neutral_rating',
-  CAST('2026-06-30' AS DATE),
-  JSON_OBJECT('passives', f."passives", 'middling_csat', f."middling_csat"),
-  ?
+  JSON_OBJECT('passives', f."passives", 'middling_csat', f."middling_csat") AS evidence
 FROM (
   SELECT
     "t12"."account_id",
@@ -268,23 +248,13 @@ FROM (
     ON "t12"."account_id" = "t10"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'ticket_burst',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'recent_tickets', f."recent_tickets",
     'baseline_tickets', f."baseline_tickets",
     'baseline_per_window', f."baseline_per_window"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t10"."account_id",
@@ -358,24 +328,14 @@ FROM (
     ON "t10"."account_id" = "t8"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'renewal_request',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'requests', f."requests",
     'categories', f."categories",
     'renewal_date', f."renewal_date",
     'days_to_renewal', f."days_to_renewal"
-  ),
-  ?
+  ) AS evidence
 FROM (
   WITH "t8" AS (
     SELECT
@@ -627,23 +587,13 @@ FROM (
     ON "t24"."account_id" = "t17"."request_account"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'usage_drop',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'recent_per_week', f."recent_per_week",
     'baseline_per_week', f."baseline_per_week",
     'change', f."change"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t10"."account_id",
@@ -747,23 +697,13 @@ FROM (
     ON "t10"."account_id" = "t8"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'low_usage',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'licences', f."licences",
     'active_users', f."active_users",
     'active_share', f."active_share"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t12"."account_id",
@@ -842,23 +782,13 @@ FROM (
     ) < 0.25
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'invoice_overdue',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'invoices', f."invoices",
     'max_days_overdue', f."max_days_overdue",
     'amount_due', f."amount_due"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t7"."account_id",
@@ -920,25 +850,15 @@ FROM (
     ON "t7"."account_id" = "t9"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'band_down',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'from_band', f."from_band",
     'to_band', f."to_band",
     'previous_score', f."previous_score",
     'score', f."score",
     'changed_on', f."changed_on"
-  ),
-  ?
+  ) AS evidence
 FROM (
   WITH "t1" AS (
     SELECT
@@ -987,23 +907,13 @@ FROM (
     ON "t3"."account_id" = "t5"."account_id" AND "t3"."as_of" = "t5"."as_of"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'intent_pages',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'visits', f."visits",
     'page_pricing', f."page_pricing",
     'page_cancel', f."page_cancel"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t10"."account_id",
@@ -1067,24 +977,14 @@ FROM (
     ON "t10"."account_id" = "t8"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'onboarding_stalled',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'completed', f."completed",
     'milestones', f."milestones",
     'progress', f."progress",
     'days_since_signup', f."days_since_signup"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t19"."account_id",
@@ -1217,24 +1117,14 @@ FROM (
     ON "t19"."account_id" = "t16"."account_id"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'competitor_mentioned',
-  CAST('2026-06-30' AS DATE),
   JSON_OBJECT(
     'mentions', f."mentions",
     'negative', f."negative",
     'competitors', f."competitors",
     'band', f."band"
-  ),
-  ?
+  ) AS evidence
 FROM (
   WITH "t9" AS (
     SELECT

@@ -1,14 +1,5 @@
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'negative_feedback',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'detractors',
     f."detractors",
@@ -20,8 +11,7 @@ SELECT
     f."lowest_nps",
     'lowest_csat',
     f."lowest_csat"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t25"."account_id",
@@ -196,19 +186,9 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'neutral_rating',
-  CAST('2026-06-30' AS DATE),
-  JSON_BUILD_OBJECT('passives', f."passives", 'middling_csat', f."middling_csat"),
-  ?
+  JSON_BUILD_OBJECT('passives', f."passives", 'middling_csat', f."middling_csat") AS evidence
 FROM (
   SELECT
     "t12"."account_id",
@@ -297,17 +277,8 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'ticket_burst',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'recent_tickets',
     f."recent_tickets",
@@ -315,8 +286,7 @@ SELECT
     f."baseline_tickets",
     'baseline_per_window',
     f."baseline_per_window"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t10"."account_id",
@@ -399,17 +369,8 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'renewal_request',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'requests',
     f."requests",
@@ -419,8 +380,7 @@ SELECT
     f."renewal_date",
     'days_to_renewal',
     f."days_to_renewal"
-  ),
-  ?
+  ) AS evidence
 FROM (
   WITH "t8" AS (
     SELECT
@@ -674,17 +634,8 @@ FROM (
     ON "t24"."account_id" = "t17"."request_account"
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'usage_drop',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'recent_per_week',
     f."recent_per_week",
@@ -692,8 +643,7 @@ SELECT
     f."baseline_per_week",
     'change',
     f."change"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t10"."account_id",
@@ -803,17 +753,8 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'low_usage',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'licences',
     f."licences",
@@ -821,8 +762,7 @@ SELECT
     f."active_users",
     'active_share',
     f."active_share"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t12"."account_id",
@@ -904,17 +844,8 @@ FROM (
     ) < 0.25
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'invoice_overdue',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'invoices',
     f."invoices",
@@ -922,8 +853,7 @@ SELECT
     f."max_days_overdue",
     'amount_due',
     f."amount_due"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t7"."account_id",
@@ -993,17 +923,8 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'band_down',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'from_band',
     f."from_band",
@@ -1015,8 +936,7 @@ SELECT
     f."score",
     'changed_on',
     f."changed_on"
-  ),
-  ?
+  ) AS evidence
 FROM (
   WITH "t1" AS (
     SELECT
@@ -1071,19 +991,9 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'intent_pages',
-  CAST('2026-06-30' AS DATE),
-  JSON_BUILD_OBJECT('visits', f."visits", 'page_pricing', f."page_pricing", 'page_cancel', f."page_cancel"),
-  ?
+  JSON_BUILD_OBJECT('visits', f."visits", 'page_pricing', f."page_pricing", 'page_cancel', f."page_cancel") AS evidence
 FROM (
   SELECT
     "t10"."account_id",
@@ -1153,17 +1063,8 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'onboarding_stalled',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'completed',
     f."completed",
@@ -1173,8 +1074,7 @@ SELECT
     f."progress",
     'days_since_signup',
     f."days_since_signup"
-  ),
-  ?
+  ) AS evidence
 FROM (
   SELECT
     "t19"."account_id",
@@ -1313,17 +1213,8 @@ FROM (
     )
 ) AS f;
 
-INSERT INTO indicator_firings (
-  account_id,
-  indicator,
-  as_of,
-  evidence,
-  fired_at
-)
 SELECT
   f.account_id,
-  'competitor_mentioned',
-  CAST('2026-06-30' AS DATE),
   JSON_BUILD_OBJECT(
     'mentions',
     f."mentions",
@@ -1333,8 +1224,7 @@ SELECT
     f."competitors",
     'band',
     f."band"
-  ),
-  ?
+  ) AS evidence
 FROM (
   WITH "t9" AS (
     SELECT
