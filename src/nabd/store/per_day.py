@@ -32,7 +32,8 @@ from nabd.store.sql import date_literal
 SENTINEL_DAY = date(1111, 11, 11)
 _SENTINEL_MAKE_DATE = "MAKE_DATE(1111, 11, 11)"  # how Ibis writes a date literal, on DuckDB and PostgreSQL
 _SENTINEL_TEXT = "'1111-11-11'"  # inside date_literal(SENTINEL_DAY), in raw SQL
-# PostgreSQL statements made by prepared() (rows_on_days, a backfill's INSERT): this prefix, then a hash
+# PostgreSQL statements made by prepared() (rows_on_days, a backfill's and the indicators' INSERTs): this prefix,
+# then a hash
 _PREPARED = "nabd_days_"
 
 
