@@ -347,8 +347,10 @@ def indicator_sql(
             expression = build()
             evidence = [column for column in expression.columns if column != "account_id"]
             pairs = ", ".join(f"{string_literal(column)}, f.\"{column}\"" for column in evidence)
-            return sentinel_sql(store, expression, as_of,
-                                lambda query, _: f"SELECT f.account_id, {json_object}({pairs}) AS evidence FROM ({query}) f")
+            return sentinel_sql(
+                store, expression, as_of,
+                lambda query, _: f"SELECT f.account_id, {json_object}({pairs}) AS evidence FROM ({query}) f",
+            )
 
         compiled[name] = kept_per_day(store, f"indicator-{name} {inputs}", write)
     return compiled
@@ -389,7 +391,9 @@ def evaluate_indicators_on_days(store: Store, days: list[date], compiled: dict[s
             f"EXECUTE {statements[name]}({date_literal(day)}, {timestamp_literal(fired_at)})")) for day in days]
 
 
-def _store_firings(store: Store, as_of: date, names: list[str], insert: Callable[[str, datetime], None]) -> IndicatorRun:
+def _store_firings(
+    store: Store, as_of: date, names: list[str], insert: Callable[[str, datetime], None],
+) -> IndicatorRun:
     """Replace ``as_of``'s firings by what ``insert(name, fired_at)`` writes for each indicator, in one transaction."""
     with store.transaction():
         store.execute("DELETE FROM indicator_firings WHERE as_of = ?", [as_of])
