@@ -124,7 +124,7 @@ def next_renewals(store: Store, day: date | ibis.DateValue, within_days: int | N
     return renewals
 
 
-def renewing_mrr(store: Store, day: date, reporting_currency: str = "USD") -> ibis.Table:
+def renewing_mrr(store: Store, day: date | ibis.DateValue, reporting_currency: str = "USD") -> ibis.Table:
     """(account_id, renewal_date, renewal_mrr): per active customer account on ``day``, its next renewal
     (:func:`next_renewals`) and the MRR renewing then = sum(mrr x rate(currency, day)) of its active periods
     whose next renewal is that date, in the reporting currency."""

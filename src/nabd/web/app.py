@@ -6,6 +6,7 @@ server process is the one owner of the database file (DESIGN.md, the one-writer 
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -16,12 +17,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from nabd.config import load_settings
@@ -127,35 +129,50 @@ def create_app(database_url: str, *, secret_key: str | None = None,
     app.state.requests = Counter()
     app.state.seconds = Counter()
     app.mount("/static", StaticFiles(directory=str(files("nabd.web") / "static")), name="static")
-    app.include_router(monitoring.router)  # /health, /metrics
-    app.include_router(pages.login)
-    app.include_router(pages.own)
-    app.include_router(pages.router)
-    app.include_router(task_pages.router)  # My tasks (nabd.playbooks)
-    app.include_router(inbox_pages.router)  # the risk inbox, the home page (nabd.playbooks.inbox)
-    app.include_router(renewal_pages.router)  # renewals and their forecast (nabd.playbooks.renewals)
-    app.include_router(view_pages.router)  # saved portfolio views, shareable links
-    app.include_router(user_pages.router)  # Users (admins only)
-    app.include_router(api.router)
-    app.include_router(workspace_api.router)  # /api/v1/inbox, /renewals, /me/digest
-    app.include_router(report_pages.pages)  # /reports: the monthly reports (nabd.report)
-    app.include_router(report_pages.api)  # /api/v1/reports/monthly
-    app.include_router(survey_pages.public)
-    app.include_router(survey_pages.api)
-    app.include_router(outreach_pages.public)  # /unsubscribe, /onboarding: the signed links of journey e-mails
-    app.include_router(outreach_pages.router)  # /journeys
-    app.include_router(loyalty_pages.public)  # /refer: the signed referral links' landing page
-    app.include_router(loyalty_pages.router)  # /rewards
-    app.include_router(loyalty_pages.api)  # /api/v1/rewards, /api/v1/referrals
-    app.include_router(outreach_pages.widget)  # /widget/v1: the in-app survey widget (signed users, CORS)
-    intake_routes.install(app)  # /v1/*: Segment-compatible event intake, by write key
-    app.include_router(handoff_routes.router)  # /admin/v1/run: CLI commands, loopback and token only
+    app.router.routes.extend(_routes())
+    intake_routes.install(app)  # the intake's JSON error answers
     _add_handlers(app)
     app.middleware("http")(_session_and_headers)
     proxies = load_settings().trusted_proxies if trusted_proxies is None else trusted_proxies
     if proxies:  # outermost: the session's Secure cookie and the login limit see the real client
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))
     return app
+
+
+@functools.cache
+def _routes() -> tuple[BaseRoute, ...]:
+    """Every page, API and intake route of the app, in matching order, included once per process. FastAPI
+    analyses an included route's parameters and dependencies on the first request that reaches it and keeps
+    the result on the inclusion, so every app made afterwards (a restarted server's, each test's) shares that
+    work instead of doing it again (~0.1 s an app)."""
+    composed = APIRouter()
+    for router in (
+        monitoring.router,  # /health, /metrics
+        pages.login,
+        pages.own,
+        pages.router,
+        task_pages.router,  # My tasks (nabd.playbooks)
+        inbox_pages.router,  # the risk inbox, the home page (nabd.playbooks.inbox)
+        renewal_pages.router,  # renewals and their forecast (nabd.playbooks.renewals)
+        view_pages.router,  # saved portfolio views, shareable links
+        user_pages.router,  # Users (admins only)
+        api.router,
+        workspace_api.router,  # /api/v1/inbox, /renewals, /me/digest
+        report_pages.pages,  # /reports: the monthly reports (nabd.report)
+        report_pages.api,  # /api/v1/reports/monthly
+        survey_pages.public,
+        survey_pages.api,
+        outreach_pages.public,  # /unsubscribe, /onboarding: the signed links of journey e-mails
+        outreach_pages.router,  # /journeys
+        loyalty_pages.public,  # /refer: the signed referral links' landing page
+        loyalty_pages.router,  # /rewards
+        loyalty_pages.api,  # /api/v1/rewards, /api/v1/referrals
+        outreach_pages.widget,  # /widget/v1: the in-app survey widget (signed users, CORS)
+        intake_routes.router,  # /v1/*: Segment-compatible event intake, by write key
+        handoff_routes.router,  # /admin/v1/run: CLI commands, loopback and token only
+    ):
+        composed.include_router(router)
+    return tuple(composed.routes)
 
 
 class _SessionSigner:

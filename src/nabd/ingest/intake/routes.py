@@ -65,8 +65,7 @@ router = APIRouter(prefix="/v1", include_in_schema=False, dependencies=[Depends(
 
 
 def install(app: FastAPI) -> None:
-    """Mount the intake routes on the web app, with their JSON error answers."""
-    app.include_router(router)
+    """Give the web app the intake's JSON error answers (its routes, ``router``, are included by nabd.web.app)."""
 
     @app.exception_handler(IntakeRefusal)
     async def refused(_: Request, error: IntakeRefusal) -> JSONResponse:

@@ -11,6 +11,7 @@ is compiled by Ibis once and kept (``KEPT_QUERIES``): a request then only runs i
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -29,6 +30,8 @@ from nabd.metrics.active import account_mrr, churned_by, renewing_mrr
 from nabd.risk.churn_storage import latest_risk_sql
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
+from nabd.store.compiled import kept_per_day
+from nabd.store.per_day import as_of_parameter, sentinel_sql
 from nabd.web.read.bands import bands_of, scorecard_shown
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
 
@@ -82,41 +85,13 @@ def latest_run(store: Store) -> tuple[str, date, date | None] | None:
     return version, as_of, previous
 
 
-_money_sql: dict[tuple[str, date, str], tuple[str, str]] = {}
-
-
-def _money_sql_of(store: Store, today: date, reporting_currency: str) -> tuple[str, str]:
-    """The SQL of account_mrr and of the next renewals (with the MRR renewing then) on ``today``, compiled by Ibis once per
-    (database, day, currency) and kept for the life of the process."""
-    key = (str(store.url), today, reporting_currency)
-    if key not in _money_sql:
-        _money_sql[key] = (
-            store.ibis.compile(account_mrr(store, today, reporting_currency)),
-            store.ibis.compile(renewing_mrr(store, today, reporting_currency)),
-        )
-    return _money_sql[key]
-
-
-def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[str, list[Any]]:
-    """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
-    (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
-    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh), churn risk
-    (the newest stored prediction, nabd.risk.churn_storage), loyalty tier (the daily run's, nabd.outreach.loyalty)
-    churned (nabd.metrics.active.churned_by; left out unless asked for) and indicators (" id id ": the early-warning
-    indicators that fired in the last WARNING_DAYS days, for the portfolio filter)."""
-    mrr_sql, renewal_sql = _money_sql_of(store, today, reporting_currency)
-    churned_sql = store.ibis.compile(churned_by(store, today))
-    onboarding_sql = store.ibis.compile(onboarding_progress(store, load_onboarding(), today))
-    overrides_sql = store.ibis.compile(overrides_in_force(store, today))
-    run = latest_run(store)
-    version, as_of, previous = run if run else (None, None, None)
-    sql = f"""
-WITH mrr AS ({mrr_sql}),
-renewals AS ({renewal_sql}),
-onboarding AS ({onboarding_sql}),
-risk AS ({latest_risk_sql()}),
-churned AS ({churned_sql}),
-overrides AS ({overrides_sql}),
+_PORTFOLIO = """
+WITH mrr AS ({mrr}),
+renewals AS ({renewals}),
+onboarding AS ({onboarding}),
+risk AS ({risk}),
+churned AS ({churned}),
+overrides AS ({overrides}),
 scored AS (SELECT account_id, score, band, as_of FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 earlier AS (SELECT account_id, score FROM health_scores WHERE scorecard_version = ? AND as_of = ?),
 warnings AS (SELECT account_id, ' ' || string_agg(DISTINCT indicator, ' ') || ' ' AS indicators FROM indicator_firings
@@ -142,6 +117,34 @@ portfolio AS (
   LEFT JOIN warnings w ON w.account_id = a.account_id
   WHERE a.status <> 'unmatched'
 )"""
+
+
+def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[str, list[Any]]:
+    """The ``portfolio`` CTE: one row per matched account with its score of the newest run, trend
+    (score - its score at the run before), MRR in the reporting currency, next renewal and onboarding
+    progress (milestones met / milestones of its plan, from ``nabd run``'s onboarding refresh), churn risk
+    (the newest stored prediction, nabd.risk.churn_storage), loyalty tier (the daily run's, nabd.outreach.loyalty)
+    churned (nabd.metrics.active.churned_by; left out unless asked for) and indicators (" id id ": the early-warning
+    indicators that fired in the last WARNING_DAYS days, for the portfolio filter). Its SQL is compiled once per
+    currency and onboarding milestones and kept (nabd.store.compiled): any day's, any database's of the engine."""
+    onboarding = load_onboarding()
+    inputs = hashlib.sha256(onboarding.model_dump_json().encode()).hexdigest()[:16]
+
+    def write() -> str:
+        day = as_of_parameter()
+        parts = {
+            "mrr": account_mrr(store, day, reporting_currency),
+            "renewals": renewing_mrr(store, day, reporting_currency),
+            "onboarding": onboarding_progress(store, onboarding, day),
+            "churned": churned_by(store, day),
+            "overrides": overrides_in_force(store, day),
+        }
+        compiled = {name: sentinel_sql(store, expression, day) for name, expression in parts.items()}
+        return _PORTFOLIO.format(**compiled, risk=latest_risk_sql())
+
+    run = latest_run(store)
+    version, as_of, previous = run if run else (None, None, None)
+    sql = kept_per_day(store, f"portfolio {reporting_currency} {inputs}", write)(today)
     return sql, [version, as_of, version, previous, today - timedelta(days=WARNING_DAYS), today]
 
 
