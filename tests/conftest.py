@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from nabd.store import Store, open_store
+from nabd.web.warm import WARM_SECONDS as SHIPPED_WARM_SECONDS
 from tests.browser import browser  # noqa: F401 - the shared Chromium fixture of every browser test
 
 POSTGRES_URL = os.environ.get("NABD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -154,6 +155,20 @@ def cheap_password_hashes() -> Iterator[None]:
     users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     users._hasher = shipped
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dashboards_computed_when_asked() -> Iterator[None]:
+    """In this process, a server's dashboard warmer (nabd.web.warm) waits an hour between looks instead of 2 s: else
+    every test that holds a server over 2 s computes the dashboard of each segment in the background (~170
+    CPU-seconds of a run, measured), competing with the test it runs beside. Pages compute what they show when
+    asked; tests/web/test_warm.py tests the warmer with the shipped period; servers the tests start as
+    subprocesses keep it."""
+    from nabd.web import warm
+
+    warm.WARM_SECONDS = 3600.0
+    yield
+    warm.WARM_SECONDS = SHIPPED_WARM_SECONDS
 
 
 @pytest.fixture(params=BACKENDS)

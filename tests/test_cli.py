@@ -129,3 +129,20 @@ def test_secret_rotate_writes_new_keys_to_the_private_key_file(tmp_path):
     after = json.loads(keys.read_text())
     assert after["session"] != before.session and after["survey"] != before.survey
     assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+
+
+def test_each_command_module_registers_exactly_the_commands_the_cli_names_for_it():
+    import typer.main
+
+    from nabd.cli import COMMAND_MODULES, _registered
+
+    for module, names in COMMAND_MODULES.items():
+        assert tuple(typer.main.get_command(_registered(module)).commands) == names, module
+
+
+def test_a_command_imports_its_own_module_and_not_the_others():
+    script = ("import sys; from nabd.cli import run_command; run_command(['risk', '--help']); "
+              "print(sorted(m for m in ('nabd.risk.churn_commands', 'nabd.report.commands', 'nabd.web.commands', "
+              "'nabd.demo.commands') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "['nabd.risk.churn_commands']"

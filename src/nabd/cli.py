@@ -5,40 +5,76 @@ Errors print one line and exit 1; ``--debug`` (anywhere on the line) shows the t
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 import typer.main
 from rich.table import Table
 
 from nabd.console import (
     DatabaseOption, HandOff, console, errors, on_store_open, open_configured_store, print_error,
 )
-from nabd.demo.commands import register as register_demo
-from nabd.feedback.commands import register as register_feedback
 from nabd.handoff.jobs import command_in
-from nabd.health.commands import register as register_health
 from nabd.ingest.activity import follow_timezone
-from nabd.ingest.commands import register as register_ingest
-from nabd.metrics.commands import register as register_metrics
-from nabd.metrics.engine import register as register_export
-from nabd.outreach.commands import register as register_journeys
-from nabd.outreach.reward_commands import register as register_rewards
-from nabd.pipeline.commands import register as register_pipeline
-from nabd.playbooks.commands import register as register_playbooks
-from nabd.report.commands import register as register_report
-from nabd.risk.churn_commands import register as register_risk
-from nabd.risk.commands import register as register_clv
-from nabd.secret import register as register_secret
-from nabd.web.commands import register as register_web
 from nabd.errors import NabdError
 from nabd.store import CANONICAL_TABLES, schema_version
 from nabd.store.refusal import refused
 
+# The commands of each module, in the order `nabd --help` lists them. A module is imported when one of its
+# commands runs (or --help lists them all), so a command pays for the imports it needs, not for every command's.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "nabd.pipeline.commands": ("run", "import"),
+    "nabd.ingest.commands": ("quarantine", "key"),
+    "nabd.demo.commands": ("demo",),
+    "nabd.metrics.commands": ("metrics",),
+    "nabd.health.commands": ("profile", "score", "scorecard"),
+    "nabd.playbooks.commands": ("outbox", "tasks", "playbooks"),
+    "nabd.outreach.commands": ("journeys",),
+    "nabd.feedback.commands": ("feedback",),
+    "nabd.risk.commands": ("clv",),
+    "nabd.risk.churn_commands": ("portfolio", "risk"),
+    "nabd.report.commands": ("report",),
+    "nabd.secret": ("secret",),
+    "nabd.metrics.engine": ("export",),
+    "nabd.outreach.reward_commands": ("rewards", "referrals", "loyalty"),
+    "nabd.web.commands": ("serve", "user", "token"),
+}
+_MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
+
+
+class _Commands(typer.core.TyperGroup):
+    """The `nabd` group: its own commands (init, status), then each module's, built when asked for."""
+
+    def list_commands(self, ctx: typer.Context | None) -> list[str]:
+        return [*super().list_commands(ctx), *_MODULE_OF]
+
+    def get_command(self, ctx: typer.Context | None, name: str) -> Any:
+        if name in self.commands or name not in _MODULE_OF:  # built already (every_command), or our own
+            return super().get_command(ctx, name)
+        return typer.main.get_command(_registered(_MODULE_OF[name])).commands.get(name)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _registered(module: str) -> typer.Typer:
+    """A Typer holding the commands ``module`` registers (a group: it has a callback)."""
+    commands = typer.Typer()
+    commands.callback()(lambda: None)
+    register = importlib.import_module(module).register
+    if module == "nabd.web.commands":
+        register(commands, run_handed_off)  # the composition root gives `nabd serve` the command runner
+    else:
+        register(commands)
+    return commands
+
+
 app = typer.Typer(
     name="nabd",
+    cls=_Commands,
     help="Nabd (نبض): customer health scores, churn warnings and retention metrics for your accounts.",
     no_args_is_help=True,
     add_completion=False,
@@ -72,14 +108,17 @@ def status(database: DatabaseOption = None) -> None:
 
 def run_handed_off(argv: list[str], cwd: Path) -> int:
     """Run a command line handed to `nabd serve` (paths relative to the client's ``cwd``): its exit code."""
-    return run_command(argv, command_in(typer.main.get_command(app), cwd), prog_name="nabd")
+    return run_command(argv, command_in(every_command(), cwd), prog_name="nabd")
 
 
-for register in (register_pipeline, register_ingest, register_demo, register_metrics, register_health,
-                 register_playbooks, register_journeys, register_feedback, register_clv, register_risk,
-                 register_report, register_secret, register_export, register_rewards):
-    register(app)
-register_web(app, run_handed_off)  # the composition root gives `nabd serve` the command runner
+def every_command() -> typer.core.TyperGroup:
+    """A freshly built `nabd` group with every command in it (a hand-off job adapts the whole tree)."""
+    group = typer.main.get_command(app)
+    for name in _MODULE_OF:
+        group.add_command(group.get_command(None, name), name)
+    return group
+
+
 on_store_open(follow_timezone)  # activity_daily counts days in NABD_TIMEZONE: recounted once when it changes
 
 

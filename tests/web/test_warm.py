@@ -4,10 +4,20 @@ import re
 import time
 from datetime import timedelta
 
+import pytest
+
 from nabd.store.clock import utc_now
 from nabd.web.read import dashboard as dashboards
+from nabd.web import warm
 from nabd.web.warm import WARM_MONTHS
+from tests.conftest import SHIPPED_WARM_SECONDS
 from tests.web.conftest import log_in
+
+
+@pytest.fixture(autouse=True)
+def shipped_warm_period(monkeypatch):
+    """The warmer's shipped period (tests/conftest.py lengthens it for the other tests)."""
+    monkeypatch.setattr(warm, "WARM_SECONDS", SHIPPED_WARM_SECONDS)
 
 
 def _warmed(client, deadline: float = 60.0):
