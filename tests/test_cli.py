@@ -140,6 +140,15 @@ def test_each_command_module_registers_exactly_the_commands_the_cli_names_for_it
         assert tuple(typer.main.get_command(_registered(module)).commands) == names, module
 
 
+def test_the_whole_tree_a_hand_off_job_adapts_lists_each_command_once():
+    from nabd.cli import COMMAND_MODULES, every_command
+
+    group = every_command()
+    listed = group.list_commands(None)
+    assert listed == ["init", "status", *(name for names in COMMAND_MODULES.values() for name in names)]
+    assert all(group.get_command(None, name) is group.commands[name] for name in listed)
+
+
 def test_a_command_imports_its_own_module_and_not_the_others():
     script = ("import sys; from nabd.cli import run_command; run_command(['risk', '--help']); "
               "print(sorted(m for m in ('nabd.risk.churn_commands', 'nabd.report.commands', 'nabd.web.commands', "

@@ -51,7 +51,7 @@ class _Commands(typer.core.TyperGroup):
     """The `nabd` group: its own commands (init, status), then each module's, built when asked for."""
 
     def list_commands(self, ctx: typer.Context | None) -> list[str]:
-        return [*super().list_commands(ctx), *_MODULE_OF]
+        return [*super().list_commands(ctx), *(name for name in _MODULE_OF if name not in self.commands)]
 
     def get_command(self, ctx: typer.Context | None, name: str) -> Any:
         if name in self.commands or name not in _MODULE_OF:  # built already (every_command), or our own
