@@ -12,7 +12,7 @@ from datetime import date, datetime
 from nabd.health.score_expression import weight_sets
 from nabd.health.scorecard import Scorecard
 from nabd.store import Store
-from nabd.store.per_day import DATE_PARAMETER, DaySQL, generic_plans, prepared
+from nabd.store.per_day import DATE_PARAMETER, TIMESTAMP_PARAMETER, DaySQL, execute_sql, generic_plans, prepared
 from nabd.store.sql import date_literal, string_literal, timestamp_literal
 
 
@@ -49,10 +49,10 @@ def _insert_on_postgres(
     if not isinstance(scoring, DaySQL):
         store.execute(_insert_scores(store, scorecard, scoring, date_literal(as_of), timestamp_literal(computed_at)))
         return
-    text = _insert_scores(store, scorecard, scoring.with_parameter(DATE_PARAMETER), DATE_PARAMETER, "($2::timestamp)")
+    text = _insert_scores(store, scorecard, scoring.with_parameter(DATE_PARAMETER), DATE_PARAMETER, TIMESTAMP_PARAMETER)
     name = prepared(store, text, ("date", "timestamp"))
     with generic_plans(store):
-        store.execute(f"EXECUTE {name}({date_literal(as_of)}, {timestamp_literal(computed_at)})")
+        store.execute(execute_sql(name, as_of, computed_at))
 
 
 def _insert_scores(store: Store, scorecard: Scorecard, scoring: str, as_of: str, computed_at: str) -> str:

@@ -40,7 +40,9 @@ from nabd.playbooks.onboarding import Onboarding, load_onboarding, onboarding_pr
 from nabd.store import Store
 from nabd.store.clock import utc_now
 from nabd.store.compiled import kept_per_day
-from nabd.store.per_day import DATE_PARAMETER, DaySQL, as_of_parameter, generic_plans, prepared, sentinel_sql
+from nabd.store.per_day import (
+    DATE_PARAMETER, TIMESTAMP_PARAMETER, DaySQL, as_of_parameter, execute_sql, generic_plans, prepared, sentinel_sql,
+)
 from nabd.store.sql import date_literal, string_literal, timestamp_literal
 from nabd.store.window import Window, as_of_value, days_before
 from nabd.store.calendar import local_day
@@ -383,12 +385,12 @@ def evaluate_indicators_on_days(store: Store, days: list[date], compiled: dict[s
         return [evaluate_indicators(store, day, compiled=compiled) for day in days]
     statements = {
         name: prepared(store, _insert_firings(name, sql.with_parameter(DATE_PARAMETER), DATE_PARAMETER,
-                                              "($2::timestamp)"), ("date", "timestamp"))
+                                              TIMESTAMP_PARAMETER), ("date", "timestamp"))
         for name, sql in compiled.items()
     }
     with generic_plans(store):
         return [_store_firings(store, day, list(compiled), lambda name, fired_at, day=day: store.execute(
-            f"EXECUTE {statements[name]}({date_literal(day)}, {timestamp_literal(fired_at)})")) for day in days]
+            execute_sql(statements[name], day, fired_at))) for day in days]
 
 
 def _store_firings(

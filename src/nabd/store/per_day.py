@@ -20,14 +20,14 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import ibis
 import ibis.expr.operations as ops
 
 from nabd.errors import NabdError
 from nabd.store.connection import Store
-from nabd.store.sql import date_literal
+from nabd.store.sql import date_literal, timestamp_literal
 
 SENTINEL_DAY = date(1111, 11, 11)
 _SENTINEL_MAKE_DATE = "MAKE_DATE(1111, 11, 11)"  # how Ibis writes a date literal, on DuckDB and PostgreSQL
@@ -106,10 +106,16 @@ def rows_on_days(store: Store, query: DaySQL, days: Sequence[date]) -> list[list
         return [store.fetchall(query(day)) for day in days]
     name = prepared(store, query.with_parameter(DATE_PARAMETER), ("date",))
     with generic_plans(store), store.raw.cursor() as cursor:
-        return [cursor.execute(f"EXECUTE {name}({date_literal(day)})").fetchall() for day in days]
+        return [cursor.execute(execute_sql(name, day)).fetchall() for day in days]
 
 
 DATE_PARAMETER = "($1::date)"  # the as-of date of a statement prepared by :func:`prepared`
+TIMESTAMP_PARAMETER = "($2::timestamp)"  # its second parameter, when it has one: a run's time (computed_at, fired_at)
+
+
+def execute_sql(name: str, day: date, at: datetime | None = None) -> str:
+    """The SQL running the prepared statement ``name`` on ``day`` (and ``at``, its TIMESTAMP_PARAMETER)."""
+    return f"EXECUTE {name}({date_literal(day)}{'' if at is None else ', ' + timestamp_literal(at)})"
 
 
 def prepared(store: Store, text: str, types: tuple[str, ...]) -> str:
