@@ -1,4 +1,5 @@
-"""The command line as a person uses it: real subprocesses, real databases."""
+"""The command line as a person uses it, on real databases; the console script itself, `--debug` and `nabd serve` in
+processes of their own."""
 
 import json
 import socket
@@ -8,35 +9,29 @@ import sys
 
 from nabd.store.migrations import available_migrations
 from nabd.store.signing import signing_keys
+from tests.command_line import nabd, nabd_process
 from tests.store.test_migrations import _store_at
 
 LATEST = available_migrations("duckdb")[-1].version
 
 
-def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nabd", *args, "--database", url],
-        capture_output=True, text=True, timeout=120,
-    )
-
-
 def test_init_is_safe_to_run_twice(store_url):
-    assert nabd("init", url=store_url).returncode == 0
-    second = nabd("init", url=store_url)
+    assert nabd("init", database=store_url).returncode == 0
+    second = nabd("init", database=store_url)
     assert second.returncode == 0
     assert f"schema version {LATEST}" in second.stdout
 
 
 def test_status_shows_the_schema_version_and_row_counts(store_url):
-    nabd("init", url=store_url)
-    result = nabd("status", url=store_url)
+    nabd("init", database=store_url)
+    result = nabd("status", database=store_url)
     assert result.returncode == 0
     assert f"schema version: {LATEST}" in result.stdout
     assert "accounts" in result.stdout
 
 
 def test_a_bad_database_url_is_one_line_without_a_traceback():
-    result = nabd("status", url="mysql://x/y")
+    result = nabd_process("status", database="mysql://x/y")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error:")
@@ -45,7 +40,7 @@ def test_a_bad_database_url_is_one_line_without_a_traceback():
 
 def test_a_command_on_a_store_made_by_an_earlier_nabd_says_it_is_upgrading_it(store_url):
     _store_at(store_url, LATEST - 1).close()
-    result = nabd("status", url=store_url)
+    result = nabd("status", database=store_url)
     assert result.returncode == 0
     last = available_migrations("duckdb")[-1]
     assert f"upgrading the database: migration {last.version:04d}_{last.name}" in result.stderr
@@ -63,41 +58,41 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
 def test_a_data_file_named_as_the_database_is_refused_and_left_as_it_was(tmp_path):
     data = tmp_path / "accounts.csv"
     data.write_text("account_id,name\nA-1,Acme\n")
-    result = nabd("import", "accounts", str(data), url=f"duckdb:///{data}")
+    result = nabd("import", "accounts", str(data), database=f"duckdb:///{data}")
     assert "is not a DuckDB database" in one_line_error(result)
     assert data.read_text() == "account_id,name\nA-1,Acme\n"
 
 
 def test_a_read_only_command_refuses_a_database_that_does_not_exist_and_creates_none(tmp_path):
     mistyped = tmp_path / "nadb.duckdb"
-    assert "there is no Nabd database at" in one_line_error(nabd("status", url=f"duckdb:///{mistyped}"))
+    assert "there is no Nabd database at" in one_line_error(nabd("status", database=f"duckdb:///{mistyped}"))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_commands_that_fill_a_database_create_it(tmp_path):
     data = tmp_path / "accounts.csv"
     data.write_text("account_id,name\nA-1,Acme\n")
-    assert nabd("import", "accounts", str(data), url=f"duckdb:///{tmp_path / 'new.duckdb'}").returncode == 0
-    assert nabd("init", url=f"duckdb:///{tmp_path / 'other.duckdb'}").returncode == 0
+    assert nabd("import", "accounts", str(data), database=f"duckdb:///{tmp_path / 'new.duckdb'}").returncode == 0
+    assert nabd("init", database=f"duckdb:///{tmp_path / 'other.duckdb'}").returncode == 0
 
 
 def test_exporting_the_quarantine_to_a_missing_folder_is_one_line(tmp_path):
     url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
-    nabd("init", url=url)
-    result = nabd("quarantine", "-o", "/nonexistent-dir/q.csv", url=url)
+    nabd("init", database=url)
+    result = nabd("quarantine", "-o", "/nonexistent-dir/q.csv", database=url)
     assert one_line_error(result) == "error: cannot export quarantine to /nonexistent-dir/q.csv: there is no folder /nonexistent-dir"
 
 
 def test_debug_works_after_the_command_too(tmp_path):
     url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
-    nabd("init", url=url)
-    assert nabd("status", "--debug", url=url).returncode == 0
-    missing = nabd("status", "--debug", url=f"duckdb:///{tmp_path / 'missing.duckdb'}")
+    nabd("init", database=url)
+    assert nabd("status", "--debug", database=url).returncode == 0
+    missing = nabd_process("status", "--debug", database=f"duckdb:///{tmp_path / 'missing.duckdb'}")
     assert missing.returncode == 1 and "Traceback" in missing.stderr  # --debug shows what failed, in full
 
 
 def test_a_port_out_of_range_is_refused_before_serving(tmp_path):
-    result = nabd("serve", "--port", "99999", url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+    result = nabd_process("serve", "--port", "99999", database=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
     assert result.returncode == 2 and "serving" not in result.stdout
     assert "--port" in result.stderr and "65535" in result.stderr
 
@@ -107,7 +102,7 @@ def test_a_busy_port_is_one_line_and_nothing_says_serving(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = nabd("serve", "--port", str(port), url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+        result = nabd_process("serve", "--port", str(port), database=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
     assert one_line_error(result) == (
         f"error: port {port} on 127.0.0.1 is in use (another `nabd serve`?): stop it, or pick another port with --port")
 
@@ -115,16 +110,16 @@ def test_a_busy_port_is_one_line_and_nothing_says_serving(tmp_path):
 def test_a_csv_with_an_unclosed_quote_is_refused_naming_its_line(tmp_path):
     data = tmp_path / "accounts.csv"
     data.write_text('account_id,name\nA-1,Acme\nA-2,"Beta Foods\nA-3,Cedar\nA-4,Dune\n')
-    result = nabd("import", "accounts", str(data), url=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
+    result = nabd("import", "accounts", str(data), database=f"duckdb:///{tmp_path / 'nabd.duckdb'}")
     assert "line 3 opens a quoted field" in one_line_error(result)
 
 
 def test_secret_rotate_writes_new_keys_to_the_private_key_file(tmp_path):
     url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
-    nabd("init", url=url)
+    nabd("init", database=url)
     keys = tmp_path / "nabd.duckdb.keys"
     before = signing_keys(url)
-    rotated = nabd("secret", "rotate", url=url)
+    rotated = nabd("secret", "rotate", database=url)
     assert rotated.returncode == 0 and "every session and survey link signed before has stopped working" in rotated.stdout
     after = json.loads(keys.read_text())
     assert after["session"] != before.session and after["survey"] != before.survey

@@ -1,22 +1,13 @@
-"""The health commands as a person runs them, on a real database (in-process; one subprocess checks the error line)."""
-
-import subprocess
-import sys
+"""The health commands as a person runs them, on a real database."""
 
 import pytest
-from tests.health.health_history import AS_OF, IDENTITY, custom, customer, given
 from typer.testing import CliRunner
 
 from nabd.cli import app
 from nabd.errors import NabdError
 from nabd.store import open_store
-
-
-
-def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nabd", *args, "--database", url], capture_output=True, text=True, timeout=120, check=False,
-    )
+from tests.command_line import nabd
+from tests.health.health_history import AS_OF, IDENTITY, custom, customer, given
 
 
 def run(*args: str, url: str):
@@ -56,8 +47,8 @@ def test_score_then_portfolio_then_explain(store_url, tmp_path):
 def test_a_broken_scorecard_is_one_line_naming_file_line_and_field(store_url, tmp_path):
     card = tmp_path / "bad.yaml"
     card.write_text("name: bad\nmeasures:\n  - id: m\n    type: nope\n", encoding="utf-8")
-    nabd("init", url=store_url)
-    result = nabd("score", "--scorecard", str(card), url=store_url)
+    nabd("init", database=store_url)
+    result = nabd("score", "--scorecard", str(card), database=store_url)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{card}:4: measures.0.type" in result.stderr.replace("\n", "")
@@ -71,9 +62,6 @@ def test_backtest_refuses_a_horizon_not_yet_observed(store_url, tmp_path):
 
 def test_scoring_an_empty_database_says_what_to_import(tmp_path):
     open_store(f"duckdb:///{tmp_path / 'e.duckdb'}").close()
-    result = subprocess.run(
-        [sys.executable, "-m", "nabd", "score", "--as-of", "2026-01-31", "--database", f"duckdb:///{tmp_path / 'e.duckdb'}"],
-        capture_output=True, text=True, timeout=120,
-    )
+    result = nabd("score", "--as-of", "2026-01-31", database=f"duckdb:///{tmp_path / 'e.duckdb'}")
     assert result.returncode == 0
     assert "no account had an active subscription" in result.stderr and "nabd import" in result.stderr

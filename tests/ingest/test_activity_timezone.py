@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -13,6 +10,7 @@ from nabd.errors import NabdError
 from nabd.ingest.activity import follow_timezone, refresh_activity_daily
 from nabd.ingest.files import import_file
 from nabd.store.calendar import rolled_up_zone
+from tests.command_line import nabd as run
 
 HEADER = "event_id,account_id,contact_id,event_type,ts,value\n"
 LATE_EVENING = HEADER + "E-1,A-1,C-1,session,2027-01-31T22:30:00Z,20\n"  # 01:30 on 1 February in Riyadh
@@ -100,8 +98,7 @@ def test_an_unknown_zone_stops_an_events_import(store, known_accounts, write_fil
 
 
 def nabd(database, *args, zone: str):
-    env = {**os.environ, "NABD_DATABASE_URL": f"duckdb:///{database}", "NABD_TIMEZONE": zone, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "nabd", *args], capture_output=True, text=True, env=env, timeout=120)
+    return run(*args, env={"NABD_DATABASE_URL": f"duckdb:///{database}", "NABD_TIMEZONE": zone})
 
 
 def test_the_first_command_after_a_zone_change_recounts_once_and_says_so(tmp_path, write_file):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from tests.command_line import nabd as run
 
 
 def nabd(database, *args):
-    env = {**os.environ, "NABD_DATABASE_URL": f"duckdb:///{database}", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "nabd", *args], capture_output=True, text=True, env=env, timeout=120)
+    return run(*args, env={"NABD_DATABASE_URL": f"duckdb:///{database}"})
 
 
 def test_import_prints_a_summary_and_how_to_see_quarantined_rows(tmp_path, write_file):

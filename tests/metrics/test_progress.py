@@ -2,20 +2,20 @@
 default and marks an unfinished one "in progress: N of M days"."""
 
 import json
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pyarrow as pa
 
-from nabd.metrics.progress import last_complete_day, mark_change_in_progress, mark_in_progress, progress
+from nabd.metrics.progress import (
+    last_complete_day,
+    mark_change_in_progress,
+    mark_in_progress,
+    progress,
+)
 from nabd.store import open_store
 from nabd.store.calendar import today
+from tests.command_line import nabd
 from tests.metrics.metrics_history import acct, given, sub
-
-
-def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", *args, "--database", url], capture_output=True, text=True, timeout=120)
 
 
 def test_the_last_complete_day_is_the_day_before_the_current_period():
@@ -57,7 +57,7 @@ def test_the_cli_stops_at_the_last_complete_month_by_default(tmp_path):
     now = today()
     with open_store(url) as store:
         given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 100, date(now.year - 2, 1, 1))])
-    result = nabd("metrics", "customer_churn", "--format", "json", url=url)
+    result = nabd("metrics", "customer_churn", "--format", "json", database=url)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert len(rows) == 12
@@ -72,7 +72,7 @@ def test_the_cli_marks_the_month_in_progress_when_asked_for_it(tmp_path):
         given(store, accounts=[acct("A")], subscriptions=[sub("S1", "A", 100, date(now.year - 2, 1, 1))])
     first = now.replace(day=1)
     result = nabd("metrics", "customer_churn", "--from", (first - timedelta(days=1)).isoformat(), "--to", now.isoformat(),
-                  "--format", "json", url=url)
+                  "--format", "json", database=url)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     days = ((first + timedelta(days=32)).replace(day=1) - first).days

@@ -1,18 +1,10 @@
-"""`nabd journeys check | list | dry-run` as a person runs them: real subprocesses, a real database."""
+"""`nabd journeys check | list | dry-run` as a person runs them, on a real database."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from nabd.store import open_store
+from tests.command_line import nabd
 from tests.outreach.conftest import DAY, SAVE_JOURNEY, band_change, seed_company
-
-
-def nabd(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "200"})
 
 
 def test_check_accepts_a_good_file_and_refuses_a_bad_one_with_its_line(tmp_path):

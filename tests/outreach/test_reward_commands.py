@@ -1,24 +1,22 @@
 """`nabd rewards list | approve | reject`, `nabd referrals funnel | link` and `nabd loyalty tiers` as a person
-runs them: real subprocesses, a real database (DuckDB and PostgreSQL)."""
+runs them, on a real database (DuckDB and PostgreSQL)."""
 
 from __future__ import annotations
 
 import getpass
-import os
 import subprocess
-import sys
 from datetime import date, datetime
 
 from nabd.outreach.rewards import Reward, earn
 from nabd.store import open_store
+from tests.command_line import nabd as run
 from tests.outreach.conftest import seed_company
 
 NOW = datetime(2026, 6, 1, 6)
 
 
 def nabd(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "200", **env})
+    return run(*args, env=env)
 
 
 def test_rewards_are_listed_then_approved_or_rejected_once(store_url):

@@ -1,7 +1,5 @@
 """`nabd report monthly` as a person uses it, and its one-line refusals."""
 
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -9,12 +7,9 @@ import pytest
 from nabd.errors import NabdError
 from nabd.report.monthly import monthly_report
 from nabd.store import open_store
+from tests.command_line import nabd
 from tests.metrics.metrics_history import acct, given, sub
 from tests.report.conftest import TODAY
-
-
-def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", *args, "--database", url], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture
@@ -28,10 +23,10 @@ def small(tmp_path):
 
 def test_it_writes_the_html_and_pdf_of_a_closed_month(small, tmp_path):
     html, pdf = tmp_path / "october.html", tmp_path / "october.pdf"
-    written = nabd("report", "monthly", "--month", "2026-09", "--lang", "ar", "--format", "html", "--out", str(html), url=small)
+    written = nabd("report", "monthly", "--month", "2026-09", "--lang", "ar", "--format", "html", "--out", str(html), database=small)
     assert written.returncode == 0, written.stderr
     assert 'dir="rtl"' in html.read_text(encoding="utf-8") and "2026-09" in written.stdout
-    written = nabd("report", "monthly", "--month", "2026-09", "--format", "pdf", "--out", str(pdf), url=small)
+    written = nabd("report", "monthly", "--month", "2026-09", "--format", "pdf", "--out", str(pdf), database=small)
     assert written.returncode == 0, written.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
 
@@ -44,7 +39,7 @@ def test_it_writes_the_html_and_pdf_of_a_closed_month(small, tmp_path):
     (["--format", "docx"], "error: unknown format 'docx': a report is written as html or pdf"),
 ])
 def test_bad_input_is_refused_in_one_line(small, args, line):
-    refused = nabd("report", "monthly", *args, url=small)
+    refused = nabd("report", "monthly", *args, database=small)
     assert refused.returncode != 0
     assert refused.stderr.strip() == line
 

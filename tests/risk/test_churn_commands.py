@@ -1,4 +1,4 @@
-"""`nabd risk fit | predict | backtest | explain` as a person uses them: real subprocesses on a real demo
+"""`nabd risk fit | predict | backtest | explain` as a person uses them, on a real demo
 company (150 accounts, 18 months, seed 7: the suite's demo, built here in a file these commands may write)."""
 
 from __future__ import annotations
@@ -6,20 +6,19 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
-from tests.health.health_history import activity, customer, given
 
 from nabd.errors import NabdError
 from nabd.risk.churn_training import fit_churn_model
 from nabd.store import open_store
+from tests.command_line import nabd as run
+from tests.health.health_history import activity, customer, given
 
 
 def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", "risk", *args, "--database", url],
-                          capture_output=True, text=True, timeout=300, check=False)
+    return run("risk", *args, database=url)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""`nabd clv fit` and `nabd clv predict` as a person uses them: a real subprocess against a real database."""
+"""`nabd clv fit` and `nabd clv predict` as a person uses them, against a real database."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 import pytest
 
 from nabd.store import open_store
+from tests.command_line import nabd as run
 from tests.risk.test_lifetime_value import invoice_company, subscription_company
 
 
 def nabd(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nabd", "clv", *args, "--database", url],
-                          capture_output=True, text=True, timeout=180, check=False)
+    return run("clv", *args, database=url)
 
 
 @pytest.fixture
