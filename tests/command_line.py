@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
+from nabd import console as consoles
 from nabd.cli import run_command
 
 WIDE = {"COLUMNS": "200"}  # rich wraps at 80 columns when it writes to no terminal
@@ -32,6 +33,21 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def _width(columns: int) -> Iterator[None]:
+    """The process's own consoles (nabd.console) as wide as a new process would make them from COLUMNS: they read it
+    once, when nabd was imported (xdist's workers have COLUMNS=80)."""
+    owns = [routed._own for routed in (consoles.console, consoles.errors)]
+    before = [own._width for own in owns]  # None: read from the terminal or COLUMNS at each print
+    for own in owns:
+        own.width = columns
+    try:
+        yield
+    finally:
+        for own, width in zip(owns, before):
+            own._width = width
 
 
 @contextmanager
@@ -57,7 +73,9 @@ def nabd(*args: str, database: str | None = None, env: Mapping[str, str] | None 
     stdin = sys.stdin
     sys.stdin = io.StringIO(input)
     try:
-        with _environment({**WIDE, **(env or {})}), _folder(cwd), redirect_stdout(out), redirect_stderr(err):
+        environment = {**WIDE, **(env or {})}
+        with _environment(environment), _width(int(environment["COLUMNS"])), _folder(cwd), redirect_stdout(out), \
+                redirect_stderr(err):
             code = run_command(_line(args, database), prog_name="nabd")
     finally:
         sys.stdin = stdin
