@@ -85,5 +85,5 @@ def nabd(*args: str, database: str | None = None, env: Mapping[str, str] | None 
 def nabd_process(*args: str, database: str | None = None, env: Mapping[str, str] | None = None,
                  cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `python -m nabd ARGS [--database DATABASE]` as a process of its own, ``env`` added to the environment."""
-    return subprocess.run([sys.executable, "-m", "nabd", *_line(args, database)], capture_output=True, text=True, timeout=timeout,
-                          cwd=cwd, env={**os.environ, **WIDE, **(env or {})}, check=False)
+    return subprocess.run([sys.executable, "-m", "nabd", *_line(args, database)], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, env={**os.environ, **WIDE, **(env or {})}, check=False)

@@ -9,7 +9,6 @@ earlier run). Their thresholds are nabd.playbooks.indicator_settings.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -337,10 +336,8 @@ def indicator_sql(
     """Each enabled indicator's firings as SQL (account_id, evidence as JSON), compiled once and kept per settings,
     scorecard version and onboarding milestones (nabd.store.compiled); called with a date, that date's SQL."""
     json_object = "json_object" if store.kind == "duckdb" else "json_build_object"
-    inputs = hashlib.sha256("\n".join((
-        settings.model_dump_json(), scorecard.version if scorecard else "-",
-        (onboarding or load_onboarding()).model_dump_json(),
-    )).encode()).hexdigest()[:16]
+    inputs = " ".join((settings.model_dump_json(), scorecard.version if scorecard else "-",
+                       (onboarding or load_onboarding()).model_dump_json()))  # nabd.store.compiled hashes them
     as_of = as_of_parameter()
     compiled = {}
     for name, build in _builders(store, settings, as_of, scorecard, onboarding).items():

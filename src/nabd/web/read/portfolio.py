@@ -11,7 +11,6 @@ is compiled by Ibis once and kept (``KEPT_QUERIES``): a request then only runs i
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -128,7 +127,6 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
     indicators that fired in the last WARNING_DAYS days, for the portfolio filter). Its SQL is compiled once per
     currency and onboarding milestones and kept (nabd.store.compiled): any day's, any database's of the engine."""
     onboarding = load_onboarding()
-    inputs = hashlib.sha256(onboarding.model_dump_json().encode()).hexdigest()[:16]
 
     def write() -> str:
         day = as_of_parameter()
@@ -144,7 +142,7 @@ def _portfolio_sql(store: Store, today: date, reporting_currency: str) -> tuple[
 
     run = latest_run(store)
     version, as_of, previous = run if run else (None, None, None)
-    sql = kept_per_day(store, f"portfolio {reporting_currency} {inputs}", write)(today)
+    sql = kept_per_day(store, f"portfolio {reporting_currency} {onboarding.model_dump_json()}", write)(today)
     return sql, [version, as_of, version, previous, today - timedelta(days=WARNING_DAYS), today]
 
 
