@@ -1,5 +1,6 @@
 """The scoring run: what it stores, that re-running replaces, band changes and the score trend."""
 
+from collections import OrderedDict
 from datetime import date, timedelta
 
 import pytest
@@ -356,7 +357,7 @@ def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_witho
     import nabd.health.scoring as scoring
     import nabd.store.compiled as compiled
 
-    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})  # a new process: nothing compiled in it yet
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", OrderedDict())  # a new process: nothing compiled in it yet
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     store = open_store(fresh_url("duckdb", tmp_path)[0])
     card = load_scorecard()
@@ -370,7 +371,7 @@ def test_the_compiled_scoring_sql_is_kept_per_scorecard_version_and_reused_witho
         raise AssertionError("the expression was built again")
 
     monkeypatch.setattr(scoring, "scored", not_built)
-    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", OrderedDict())
     assert scoring_sql(store, card)(AS_OF) == first
     with pytest.raises(AssertionError, match="built again"):
         scoring_sql(store, two_measures(60, 100))
@@ -381,7 +382,7 @@ def test_a_process_compiles_the_scoring_sql_once_for_every_database_of_an_engine
     import nabd.health.scoring as scoring
     import nabd.store.compiled as compiled
 
-    monkeypatch.setattr(compiled, "_COMPILED_HERE", {})
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", OrderedDict())
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
     with open_store(fresh_url("duckdb", tmp_path / "one")[0]) as one:

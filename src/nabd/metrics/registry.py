@@ -14,6 +14,7 @@ import pyarrow as pa
 from nabd.errors import NabdError
 from nabd.metrics import change, churn, cohorts, mrr, revenue, support, usage, value, voice
 from nabd.store import Store
+from nabd.store.compiled import kept_rows
 from nabd.store.refusal import refused
 
 Parts = Callable[[ibis.Table], tuple[ibis.Value, ibis.Value | None]]
@@ -107,10 +108,11 @@ def metric_expression(store: Store, name: str, **params: Any) -> ibis.Table:
 
 def compute(store: Store, name: str, **params: Any) -> pa.Table:
     """Run metric ``name`` with ``params`` (period, start, end, by, ...) and return its rows as a pyarrow Table
-    (a refusal the engine raised while running it, such as a missing exchange rate, as a NabdError)."""
-    expression = metric_expression(store, name, **params)
+    (a refusal the engine raised while running it, such as a missing exchange rate, as a NabdError). Its SQL is
+    built and compiled once per metric and parameters, then kept (nabd.store.compiled.kept_rows)."""
+    recipe = f"metric-{name} {sorted(params.items())!r}"
     try:
-        return expression.to_pyarrow()
+        return kept_rows(store, recipe, lambda: metric_expression(store, name, **params))
     except Exception as error:
         if (refusal := refused(error)) is not None:
             raise refusal from None

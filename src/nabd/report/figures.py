@@ -11,14 +11,9 @@ from typing import Any
 
 from nabd.health.portfolio import portfolio
 from nabd.health.versions import active_scorecard
-from nabd.metrics.churn import customer_churn
-from nabd.metrics.cohorts import cohort_retention
-from nabd.metrics.mrr import MOVEMENTS, account_movements, mrr_movements
+from nabd.metrics.mrr import MOVEMENTS, account_movements
 from nabd.metrics.periods import next_period_start, periods
-from nabd.metrics.revenue import revenue_churn, revenue_retention
-from nabd.metrics.support import ticket_csat, ticket_times, ticket_volume
-from nabd.metrics.value import lifetime_value
-from nabd.metrics.voice import ces, csat, nps
+from nabd.metrics.registry import METRICS, compute
 from nabd.report.noise import change_noise, history_noise
 from nabd.report.reasons import churn_reasons
 from nabd.store import Store
@@ -69,21 +64,13 @@ def _by_month(rows: list[dict[str, Any]]) -> dict[date, dict[str, Any]]:
 def metric_rows(store: Store, month: date, reporting_currency: str) -> dict[str, dict[date, dict[str, Any]]]:
     """Every monthly metric the report reads, for the 13 months ending with ``month``, by month."""
     start, end = months_before(month, 12), next_period_start(month, "month") - timedelta(days=1)
-    money = {"reporting_currency": reporting_currency}
-    tables = {
-        "customer_churn": customer_churn(store, start=start, end=end),
-        "revenue_churn": revenue_churn(store, start=start, end=end, **money),
-        "revenue_retention": revenue_retention(store, start=start, end=end, **money),
-        "mrr_movements": mrr_movements(store, start=start, end=end, **money),
-        "nps": nps(store, start=start, end=end),
-        "csat": csat(store, start=start, end=end),
-        "ces": ces(store, start=start, end=end),
-        "ticket_volume": ticket_volume(store, start=start, end=end),
-        "ticket_times": ticket_times(store, start=start, end=end),
-        "ticket_csat": ticket_csat(store, start=start, end=end),
-        "lifetime_value": lifetime_value(store, start=start, end=end, **money),
-    }
-    return {name: _by_month(table.to_pyarrow().to_pylist()) for name, table in tables.items()}
+    names = ("customer_churn", "revenue_churn", "revenue_retention", "mrr_movements", "nps", "csat", "ces",
+             "ticket_volume", "ticket_times", "ticket_csat", "lifetime_value")
+    found = {}
+    for name in names:
+        money = {"reporting_currency": reporting_currency} if METRICS[name].accepts("reporting_currency") else {}
+        found[name] = _by_month(compute(store, name, start=start, end=end, **money).to_pylist())
+    return found
 
 
 def _value(rows: dict[date, dict[str, Any]], month: date, column: str) -> Any:
@@ -139,8 +126,7 @@ def top_accounts(store: Store, month: date, reporting_currency: str) -> dict[str
 def cohort_table(store: Store, month: date, reporting_currency: str) -> dict[str, Any]:
     """Logo retention of the cohorts of the 12 months ending with ``month``, by age (months since start)."""
     start, end = months_before(month, 11), next_period_start(month, "month") - timedelta(days=1)
-    rows = cohort_retention(store, start=start, end=end, reporting_currency=reporting_currency)
-    rows = rows.order_by("cohort_start", "age").to_pyarrow().to_pylist()
+    rows = compute(store, "cohort_retention", start=start, end=end, reporting_currency=reporting_currency).to_pylist()
     cohorts = sorted({row["cohort_start"] for row in rows})
     return {
         "ages": sorted({row["age"] for row in rows}),

@@ -19,7 +19,10 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlparse
 
 import ibis
+import pyarrow as pa
 from ibis.backends import BaseBackend
+from ibis.backends.duckdb.converter import DuckDBPyArrowData
+from ibis.formats.pyarrow import PyArrowData
 
 from nabd.config import load_settings
 from nabd.errors import NabdError
@@ -160,6 +163,16 @@ class Store:
             cursor.execute(self._sql(sql, params), params or None)
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def arrow(self, sql: str, schema: ibis.Schema) -> pa.Table:
+        """Rows of a query as a pyarrow Table of ``schema``'s types, as Ibis's ``to_pyarrow()`` types an expression
+        of that schema (the query's SQL kept from one: nabd.store.compiled)."""
+        if self.kind == "duckdb":
+            return DuckDBPyArrowData.convert_table(self.raw.sql(sql).to_arrow_table(), schema)
+        with self.raw.cursor() as cursor:
+            rows = cursor.execute(sql).fetchall()
+        batch = pa.RecordBatch.from_struct_array(pa.array(rows, type=schema.as_struct().to_pyarrow()))
+        return PyArrowData.convert_table(pa.Table.from_batches([batch], schema=schema.to_pyarrow()), schema)
 
     def table(self, name: str) -> ibis.Table:
         """An Ibis table of the store."""

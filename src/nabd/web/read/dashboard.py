@@ -14,11 +14,8 @@ import time
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from nabd.metrics.churn import customer_churn
-from nabd.metrics.cohorts import cohort_retention
-from nabd.metrics.mrr import MOVEMENTS, mrr_movements
-from nabd.metrics.revenue import revenue_retention
-from nabd.metrics.voice import ces, csat, nps
+from nabd.metrics.mrr import MOVEMENTS
+from nabd.metrics.registry import compute
 from nabd.report.charts import waterfall_floor
 from nabd.store import Store
 from nabd.web.read.generation import CACHE_SECONDS, data_generation
@@ -137,19 +134,13 @@ def dashboard_figures(
     by segment, the cohort rows are kept as ``cohort_rows`` for :func:`_one_segment`."""
     start, end = _months(today, months)
     money = {"reporting_currency": reporting_currency}
-    tables = {
-        "churn": customer_churn(store, start=start, end=end, by=by),
-        "revenue": revenue_retention(store, start=start, end=end, by=by, **money),
-        "movements": mrr_movements(store, start=start, end=end, by=by, **money),
-        "nps": nps(store, start=start, end=end, by=by),
-        "csat": csat(store, start=start, end=end, by=by),
-        "ces": ces(store, start=start, end=end, by=by),
-    }
+    metrics = {"churn": ("customer_churn", {}), "revenue": ("revenue_retention", money),
+               "movements": ("mrr_movements", money), "nps": ("nps", {}), "csat": ("csat", {}), "ces": ("ces", {})}
     shown: dict[str, Any] = {"start": start, "end": end, "currency": reporting_currency, "movement_names": MOVEMENTS}
-    for name, table in tables.items():
-        shown[name] = table.order_by("period_start").to_pyarrow().to_pylist()
-    cohorts = cohort_retention(store, start=start, end=end, by=by, **money)
-    rows = cohorts.order_by("cohort_start", "age").to_pyarrow().to_pylist()
+    for name, (metric, extra) in metrics.items():
+        rows = compute(store, metric, start=start, end=end, by=by, **extra).to_pylist()
+        shown[name] = sorted(rows, key=lambda row: row["period_start"])
+    rows = compute(store, "cohort_retention", start=start, end=end, by=by, **money).to_pylist()  # by cohort, age
     if by:
         shown["cohort_rows"] = rows
     else:
