@@ -64,7 +64,11 @@ def kept_per_day(store: Store, recipe: str, write: Callable[[], str]) -> DaySQL:
 def kept_rows(store: Store, recipe: str, build: Callable[[], ibis.Table]) -> pa.Table:
     """The rows of the expression ``build()`` returns, typed as its ``to_pyarrow()`` would type them; its SQL is
     written once per key (see the module) and run from this process's copy or the user's cache afterwards.
-    ``recipe`` names the query and every input of ``build`` that is not code or settings (the range, the breakdown)."""
+    ``recipe`` names the query and every input of ``build`` that is not code or settings (the range, the breakdown).
+    On Spark nothing is kept: the expression runs as it is (its jobs cost seconds, compiling it a fraction)."""
+    if store.kind == "spark":
+        return build().to_pyarrow()
+
     def write() -> str:
         expression = build()
         types = {name: str(kind) for name, kind in expression.schema().items()}
