@@ -1,7 +1,7 @@
 """Import benchmark: `nabd import events` against the engine's own bare bulk load of the same file.
 
     .venv/bin/python benchmarks/import_events.py [--rows 10000000] [--backend duckdb postgres] [--format parquet csv]
-        [--data /work/bench] [--rounds 1] [--again]
+        [--rounds 1] [--again]   (files generated under $NABD_BENCH_DATA, default benchmarks/data)
 
 For each format (Parquet, CSV) and backend it times
 - the baseline: DuckDB `CREATE TABLE AS SELECT * FROM read_parquet/read_csv` of the file (no checks),

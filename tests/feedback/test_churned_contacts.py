@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from typer.testing import CliRunner
-
-from nabd.cli import app
 from nabd.feedback.sending import churned_contacts, contacts_due
 from nabd.feedback.surveys import load_surveys
 from nabd.store import open_store
+from tests.command_line import nabd
 
 TODAY = date(2026, 3, 1)
 
@@ -42,8 +40,8 @@ def test_sending_to_a_churned_accounts_contact_warns_and_skips_it_without_includ
     with open_store(url) as store:
         _company(store)
     survey = next(s for s in load_surveys().surveys if s.touchpoint == "quarterly relationship")
-    result = CliRunner().invoke(app, ["feedback", "send", survey.id, "--base-url", "https://nabd.test",
-                                      "--contact", "c-bo", "--database", url])
-    assert result.exit_code == 0, result.output
-    assert "1 of these contacts belong to churned accounts (c-bo): not surveyed" in " ".join(result.output.split())
-    assert "sent 0;" in result.output
+    result = nabd("feedback", "send", survey.id, "--base-url", "https://nabd.test", "--contact", "c-bo", database=url)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "1 of these contacts belong to churned accounts (c-bo): not surveyed" in " ".join(said.split())
+    assert "sent 0;" in said

@@ -69,16 +69,11 @@ def test_the_evaluation_set_shares_no_sentence_or_fragment_with_the_demo_generat
 
 
 def test_the_feedback_commands_have_help():
-    import typer
-    from typer.testing import CliRunner
+    from tests.command_line import nabd
 
-    from nabd.feedback.commands import register
-
-    app = typer.Typer()
-    register(app)
-    result = CliRunner().invoke(app, ["feedback", "--help"])
-    assert result.exit_code == 0
-    assert all(name in result.output for name in ("analyse", "themes", "send", "train"))
+    result = nabd("feedback", "--help")
+    assert result.returncode == 0
+    assert all(name in result.stdout for name in ("analyse", "themes", "send", "train"))
 
 
 def test_no_comment_is_in_both_the_train_and_the_test_split_once_normalised():

@@ -3,13 +3,9 @@
 from datetime import date
 from pathlib import Path
 
-import typer
-from typer.testing import CliRunner
-
 from nabd.pipeline.commands import interval_seconds
-from nabd.pipeline.commands import register as register_pipeline
 from nabd.pipeline.daily import pending_files, run_daily
-from nabd.playbooks.commands import register as register_playbooks
+from tests.command_line import nabd
 
 AS_OF = date(2026, 6, 30)
 
@@ -62,16 +58,12 @@ def test_a_daily_run_imports_scores_warns_and_acts_and_a_rerun_repeats_nothing(s
 
 
 def test_nabd_run_and_nabd_tasks_from_the_command_line(store_url, tmp_path):
-    app = typer.Typer()
-    register_pipeline(app)
-    register_playbooks(app)
-    runner = CliRunner()
     inbox = write_inbox(tmp_path / "inbox")
-    ran = runner.invoke(app, ["run", "-d", store_url, "--as-of", "2026-06-30", "--inbox", str(inbox), "--no-notify"])
-    assert ran.exit_code == 0, ran.output
-    assert "scored 2 accounts as of 2026-06-30" in ran.output and "detractor_call 1" in ran.output
-    listed = runner.invoke(app, ["tasks", "-d", store_url, "--owner", "carla"])
-    assert listed.exit_code == 0 and "Call Acme" in listed.output.replace("\n", " ").replace("│", "")
+    ran = nabd("run", "-d", store_url, "--as-of", "2026-06-30", "--inbox", str(inbox), "--no-notify")
+    assert ran.returncode == 0, ran.stderr
+    assert "scored 2 accounts as of 2026-06-30" in ran.stdout and "detractor_call 1" in ran.stdout
+    listed = nabd("tasks", "-d", store_url, "--owner", "carla")
+    assert listed.returncode == 0 and "Call Acme" in listed.stdout.replace("\n", " ").replace("│", "")
 
 
 def test_every_takes_a_number_and_a_unit():

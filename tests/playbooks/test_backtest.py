@@ -3,12 +3,9 @@
 import json
 from datetime import date, datetime
 
-import typer
-from typer.testing import CliRunner
-
 from nabd.playbooks.backtest import warning_backtest
-from nabd.playbooks.commands import register
 from nabd.store import open_store
+from tests.command_line import nabd
 from tests.playbooks.conftest import add_account
 
 
@@ -47,20 +44,13 @@ def test_recall_counts_churns_warned_30_to_120_days_ahead_and_precision_the_firi
     assert result.base_rate == 0.6
 
 
-def _cli() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    return app
-
-
 def test_nabd_playbooks_backtest_on_the_stored_firings_prints_recall_and_precision(store_url):
     with open_store(store_url) as store:
         hand_built_history(store)
-    result = CliRunner().invoke(_cli(), ["playbooks", "backtest", "--stored", "--from", "2026-01-01",
-                                         "--to", "2026-06-30", "-d", store_url])
-    assert result.exit_code == 0, result.output
-    assert "indicator warnings 2026-01-01 .. 2026-06-30" in result.output and "base rate 60.0%" in result.output
-    assert "usage_drop                3      1   33.3%        2     1     50.0%" in result.output
+    result = nabd("playbooks", "backtest", "--stored", "--from", "2026-01-01", "--to", "2026-06-30", "-d", store_url)
+    assert result.returncode == 0, result.stderr
+    assert "indicator warnings 2026-01-01 .. 2026-06-30" in result.stdout and "base rate 60.0%" in result.stdout
+    assert "usage_drop                3      1   33.3%        2     1     50.0%" in result.stdout
 
 
 def test_nabd_playbooks_backtest_evaluates_the_indicators_on_past_days_first(store_url):
@@ -69,9 +59,9 @@ def test_nabd_playbooks_backtest_evaluates_the_indicators_on_past_days_first(sto
         store.execute("UPDATE subscriptions SET end_date = ? WHERE account_id = 'late-payer'", [date(2026, 5, 1)])
         store.execute("INSERT INTO invoices (invoice_id, account_id, amount, currency, issued_at, due_at) "
                       "VALUES ('i1', 'late-payer', 100, 'USD', ?, ?)", [datetime(2025, 12, 1), datetime(2026, 1, 1)])
-    result = CliRunner().invoke(_cli(), ["playbooks", "backtest", "--from", "2026-01-01", "--to", "2026-06-30",
-                                         "--every", "14d", "-d", store_url])
-    assert result.exit_code == 0, result.output
-    assert "evaluating the indicators on 13 as-of days, 2026-01-01 .. 2026-06-30" in result.output
-    row = next(line.split() for line in result.output.splitlines() if line.startswith("invoice_overdue"))
+    result = nabd("playbooks", "backtest", "--from", "2026-01-01", "--to", "2026-06-30", "--every", "14d",
+                  "-d", store_url)
+    assert result.returncode == 0, result.stderr
+    assert "evaluating the indicators on 13 as-of days, 2026-01-01 .. 2026-06-30" in result.stdout + result.stderr
+    row = next(line.split() for line in result.stdout.splitlines() if line.startswith("invoice_overdue"))
     assert row[1:4] == ["1", "1", "100.0%"]  # the one churn was warned of

@@ -109,13 +109,11 @@ def test_nabd_writes_tasks_in_one_place():
 
 
 def test_nabd_tasks_outcomes_defaults_to_today_on_the_command_line(tmp_path):
-    from typer.testing import CliRunner
-
-    from nabd.cli import app
     from nabd.store import open_store
+    from tests.command_line import nabd
 
     url = f"duckdb:///{tmp_path / 'nabd.duckdb'}"
     open_store(url).close()
-    result = CliRunner().invoke(app, ["tasks", "outcomes", "--database", url])
-    assert result.exit_code == 0, result.output
-    assert "churn rate" in result.output
+    result = nabd("tasks", "outcomes", database=url)
+    assert result.returncode == 0, result.stderr
+    assert "churn rate" in result.stdout

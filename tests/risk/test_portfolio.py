@@ -8,13 +8,12 @@ import json
 from datetime import date
 
 import numpy as np
-from typer.testing import CliRunner
 
-from nabd.cli import app as cli
 from nabd.health.versions import shipped_scorecard
 from nabd.risk.churn_storage import store_predictions
 from nabd.store import open_store
 from nabd.store.clock import utc_now
+from tests.command_line import nabd
 
 AS_OF = date(2024, 6, 30)
 # account, score, band of the shipped scorecard, stored risk (None: no prediction)
@@ -44,8 +43,8 @@ def _company(url: str, with_model: bool = True) -> None:
 
 
 def _run(url: str, *options: str) -> str:
-    result = CliRunner().invoke(cli, ["portfolio", *options, "--database", url], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
+    result = nabd("portfolio", *options, database=url)
+    assert result.returncode == 0, result.stderr
     return result.stdout
 
 

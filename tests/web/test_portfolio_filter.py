@@ -5,14 +5,13 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
-from nabd.cli import app as cli
 from nabd.health.versions import shipped_scorecard
 from nabd.store import open_store
 from nabd.store.clock import utc_now
 from nabd.web.app import create_app
 from nabd.web.users import add_token, add_user
+from tests.command_line import nabd
 from tests.web.conftest import PASSWORD, log_in
 
 # account, segment (three spellings of SMB), score, band of the shipped scorecard
@@ -38,9 +37,9 @@ def _mixed_case_company(url: str) -> None:
 
 
 def _found_by_cli(url: str, *options: str) -> set[str]:
-    result = CliRunner().invoke(cli, ["portfolio", *options, "--database", url], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    return set(re.findall(r"\b(m\d)\b", result.output))
+    result = nabd("portfolio", *options, database=url)
+    assert result.returncode == 0, result.stderr
+    return set(re.findall(r"\b(m\d)\b", result.stdout))
 
 
 def _found_by_web_and_api(url: str, **query: str) -> tuple[set[str], set[str]]:

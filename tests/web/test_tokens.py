@@ -1,16 +1,10 @@
 """API tokens one by one: `nabd token list` and `revoke`, the users page, last-used time; a revoked
 token stays revoked, also when its user is disabled and enabled again."""
 
-import typer
-from typer.testing import CliRunner
-
 from nabd.store import open_store
-from nabd.web.commands import register
 from nabd.web.users import add_token, add_user, list_tokens, revoke_token, set_disabled
+from tests.command_line import nabd
 from tests.web.conftest import log_in, page_csrf
-
-cli = typer.Typer()
-register(cli)
 
 
 def _get(client, token):
@@ -66,18 +60,17 @@ def test_token_list_and_revoke_on_the_command_line(store_url):
     with open_store(store_url) as store:
         add_user(store, "lina", "a long password", "csm")
         token = add_token(store, "lina", "crm sync")
-    runner = CliRunner()
-    listed = runner.invoke(cli, ["token", "list", "--database", store_url])
-    assert listed.exit_code == 0, listed.output
-    assert "lina" in listed.output and "crm sync" in listed.output and "never used" in listed.output
-    assert token not in listed.output
-    token_id = listed.output.split()[0]
-    revoked = runner.invoke(cli, ["token", "revoke", token_id, "--database", store_url])
-    assert revoked.exit_code == 0 and f"token {token_id} of lina (crm sync) is revoked" in revoked.output
-    assert "revoked" in runner.invoke(cli, ["token", "list", "lina", "--database", store_url]).output
+    listed = nabd("token", "list", database=store_url)
+    assert listed.returncode == 0, listed.stderr
+    assert "lina" in listed.stdout and "crm sync" in listed.stdout and "never used" in listed.stdout
+    assert token not in listed.stdout
+    token_id = listed.stdout.split()[0]
+    revoked = nabd("token", "revoke", token_id, database=store_url)
+    assert revoked.returncode == 0 and f"token {token_id} of lina (crm sync) is revoked" in revoked.stdout
+    assert "revoked" in nabd("token", "list", "lina", database=store_url).stdout
 
 
 def test_token_revoke_refuses_an_unknown_id(store_url):
     open_store(store_url).close()  # a database that exists (only init, import, demo and serve make one)
-    result = CliRunner().invoke(cli, ["token", "revoke", "0123456789ab", "--database", store_url])
-    assert result.exit_code != 0 and "there is no API token 0123456789ab" in str(result.exception)
+    result = nabd("token", "revoke", "0123456789ab", database=store_url)
+    assert result.returncode == 1 and "there is no API token 0123456789ab" in result.stderr

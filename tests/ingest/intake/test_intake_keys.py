@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from typer.testing import CliRunner
 
-from nabd.cli import app
 from nabd.errors import NabdError
 from nabd.ingest.intake.keys import add_write_key, list_write_keys, revoke_write_key
 from nabd.store import open_store
+from tests.command_line import nabd
 from tests.ingest.intake.conftest import basic_auth, track
 
 
@@ -34,14 +33,13 @@ def test_a_revoked_key_is_listed_with_its_revocation_time(store):
 
 
 def test_the_cli_adds_lists_and_revokes_keys(store_url):
-    runner = CliRunner()
-    runner.invoke(app, ["init", "--database", store_url])
-    added = runner.invoke(app, ["key", "add", "mobile", "--database", store_url])
-    assert added.exit_code == 0 and added.stdout.strip().startswith("nabd_wk_")
-    assert "in use" in runner.invoke(app, ["key", "list", "--database", store_url]).stdout
-    revoked = runner.invoke(app, ["key", "revoke", "mobile", "--database", store_url])
+    nabd("init", database=store_url)
+    added = nabd("key", "add", "mobile", database=store_url)
+    assert added.returncode == 0 and added.stdout.strip().startswith("nabd_wk_")
+    assert "in use" in nabd("key", "list", database=store_url).stdout
+    revoked = nabd("key", "revoke", "mobile", database=store_url)
     assert revoked.stdout.strip() == "write key mobile is revoked"
-    assert "in use" not in runner.invoke(app, ["key", "list", "--database", store_url]).stdout
+    assert "in use" not in nabd("key", "list", database=store_url).stdout
 
 
 def test_a_revoked_key_is_refused_once_the_server_reloads_its_keys(client):
