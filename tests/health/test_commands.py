@@ -1,20 +1,21 @@
 """The health commands as a person runs them, on a real database."""
 
-import pytest
-from typer.testing import CliRunner
+import subprocess
 
-from nabd.cli import app
+import pytest
+
 from nabd.errors import NabdError
 from nabd.store import open_store
 from tests.command_line import nabd
 from tests.health.health_history import AS_OF, IDENTITY, custom, customer, given
 
 
-def run(*args: str, url: str):
-    """The command in-process; a NabdError propagates as the exception main() would print as one line."""
-    result = CliRunner().invoke(app, [*args, "--database", url])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
+def run(*args: str, url: str) -> subprocess.CompletedProcess:
+    """The command as a person runs it (tests.command_line.nabd); the one-line error it prints raised as the NabdError
+    it was, so a test says ``pytest.raises(NabdError, match=...)``."""
+    result = nabd(*args, database=url)
+    if result.returncode == 1 and "error: " in result.stderr:
+        raise NabdError(result.stderr[result.stderr.rindex("error: ") + len("error: "):].strip())
     return result
 
 
@@ -34,13 +35,13 @@ def _company(store_url, tmp_path):
 def test_score_then_portfolio_then_explain(store_url, tmp_path):
     card = _company(store_url, tmp_path)
     scored = run("score", "--as-of", "2024-06-30", "--scorecard", card, url=store_url)
-    assert scored.exit_code == 0
+    assert scored.returncode == 0
     assert "2024-06-30" in scored.stdout
     view = run("portfolio", "--scorecard", card, url=store_url)
-    assert view.exit_code == 0
+    assert view.returncode == 0
     assert "portfolio on 2024-06-30" in view.stdout and "300.00" in view.stdout
     explained = run("score", "explain", "A", "--scorecard", card, url=store_url)
-    assert explained.exit_code == 0
+    assert explained.returncode == 0
     assert "A on 2024-06-30: 20 (unhealthy, red)" in explained.stdout
 
 

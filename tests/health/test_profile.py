@@ -54,4 +54,4 @@ def test_nabd_profile_prints_json(store_url, tmp_path):
     found = json.loads(result.stdout)
     assert found["as_of"] == "2024-06-30"
     assert [m["status"] for m in found["measures"]] == ["ok", "dead", "ok"]
-    assert run("profile", "--scorecard", str(card), url=store_url).exit_code == 0
+    assert run("profile", "--scorecard", str(card), url=store_url).returncode == 0

@@ -52,7 +52,7 @@ def starters(ledger_files, tmp_path_factory):
         written = tmp_path_factory.mktemp(key) / "starter.yaml"
         result = run("scorecard", "init", "--write", str(written), "--every", f"{EVERY}d", "--format", "json",
                      *(["--activate"] if key == "plain" else []), url=f"duckdb:///{path}")
-        assert result.exit_code == 0, result.output
+        assert result.returncode == 0, result.stdout
         found[key] = {**json.loads(result.stdout), "path": written}
     return found
 
@@ -110,7 +110,7 @@ def test_init_activate_then_score_scores_95_percent_of_active_accounts(ledger_fi
     with open_store(url) as store:
         assert active_version(store) == starters["plain"]["version"]
     scored = run("score", "--as-of", "2026-10-25", url=url)
-    assert scored.exit_code == 0, scored.output
+    assert scored.returncode == 0, scored.stdout
     with open_store(url) as store:
         active, with_score = store.fetchall(
             "SELECT count(*), count(score) FROM health_scores WHERE as_of = ? AND scorecard_version = ?",

@@ -26,7 +26,7 @@ def ledger_url(tmp_path_factory):
 
 def test_nabd_score_with_the_starter_scorecard_scores_95_percent_of_ledgers_active_accounts(ledger_url):
     result = run("score", "--as-of", "2026-10-25", "--scorecard", "any_events", url=ledger_url)
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stdout
     version = load_scorecard(str(STARTER_SCORECARD)).version
     with open_store(ledger_url) as store:
         active, scored = store.fetchall(

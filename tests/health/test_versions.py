@@ -78,7 +78,7 @@ def test_nabd_scorecard_save_activate_then_score_stores_that_version_and_says_so
     path = tmp_path / "saved.yaml"
     path.write_text(SAVED, encoding="utf-8")
     saved = run("scorecard", "save", str(path), "--by", "ana", url=store_url)
-    assert saved.exit_code == 0, saved.stdout
+    assert saved.returncode == 0, saved.stdout
     version = saved.stdout.split("version ")[1].split(":")[0]
     assert run("scorecard", "activate", version[:8], url=store_url).stdout.strip() == (
         f"active scorecard: saved version {version}"
