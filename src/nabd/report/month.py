@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from nabd.errors import NabdError
-from nabd.metrics.churn import customer_churn
 from nabd.metrics.periods import next_period_start
 from nabd.metrics.progress import last_complete_period, progress
+from nabd.metrics.registry import compute
 from nabd.store import Store
 
 LANGUAGES: tuple[str, ...] = ("en", "ar")
@@ -39,7 +39,7 @@ def report_month(store: Store, text: str | None, today: date) -> date:
         raise NabdError(f"{month:%Y-%m} is in the future: a report is for a month that has ended")
     if state is not None:
         raise NabdError(f"{month:%Y-%m} is not over ({state}): its report can be made from {following.isoformat()}")
-    row = customer_churn(store, start=month, end=month).to_pyarrow().to_pylist()[0]
+    row = compute(store, "customer_churn", start=month, end=month).to_pylist()[0]
     if row["customers_start"] == 0 and row["customers_end"] == 0:
         raise NabdError(f"no data for {month:%Y-%m}: no account was a customer on its first day or the next month's")
     return month
