@@ -181,12 +181,19 @@ HAND_SQL = {
         FROM b LEFT JOIN acc USING (period_start) GROUP BY ALL ORDER BY 1""",
         ("customers_start", "customers_lost", "churn_rate")),
     "nps": ("""WITH {bounds}, r AS (SELECT date_trunc('month', responded_at)::DATE AS period_start, count(*) AS responses,
-               count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score <= 6) AS detractors
-            FROM survey_responses WHERE kind = 'nps' GROUP BY ALL)
-        SELECT b.period_start, coalesce(responses, 0) AS responses, coalesce(promoters, 0) AS promoters,
-               coalesce(detractors, 0) AS detractors, 100.0 * (promoters - detractors) / responses AS nps
-        FROM b LEFT JOIN r USING (period_start) ORDER BY 1""",
-        ("responses", "promoters", "detractors", "nps")),
+               count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives,
+               count(*) FILTER (WHERE score <= 6) AS detractors
+            FROM survey_responses WHERE kind = 'nps' GROUP BY ALL),
+        s AS (SELECT b.period_start, coalesce(responses, 0) AS responses, coalesce(promoters, 0) AS promoters,
+               coalesce(passives, 0) AS passives, coalesce(detractors, 0) AS detractors,
+               promoters / nullif(responses, 0) AS p, detractors / nullif(responses, 0) AS d
+            FROM b LEFT JOIN r USING (period_start))
+        SELECT period_start, responses, promoters, passives, detractors, 100.0 * (p - d) AS nps,
+               greatest(100.0 * (p - d) - 195.9963984540054 * sqrt((p + d - pow(p - d, 2)) / responses), -100.0) AS nps_low,
+               least(100.0 * (p - d) + 195.9963984540054 * sqrt((p + d - pow(p - d, 2)) / responses), 100.0) AS nps_high,
+               CASE WHEN responses = 0 THEN 'no responses in the period' END AS note
+        FROM s ORDER BY 1""",
+        ("responses", "promoters", "passives", "detractors", "nps", "nps_low", "nps_high")),
     "ticket_volume": (f"""WITH {{bounds}}, {EDGES},
         c AS (SELECT period_start, count(*) AS customers_start FROM acc WHERE s GROUP BY ALL),
         o AS (SELECT date_trunc('month', opened_at)::DATE AS period_start, count(*) AS tickets_opened FROM tickets GROUP BY ALL),
