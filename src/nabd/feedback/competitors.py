@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from nabd.feedback.normalise import normalise
 from nabd.feedback.themes_report import comments
+from nabd.metrics.periods import period_of
 from nabd.store import Store
 from nabd.yamlfile import load_model, parse_model
 
@@ -97,7 +98,7 @@ def competitor_mentions(store: Store, competitors: CompetitorList,
     """month, account_id, competitor, mentions, negative, mean_score (one row per month, account and
     competitor named at least once; only comments whose day is ``within`` when given)."""
     mentions = named_comments(store, competitors, within)
-    mentions = mentions.mutate(month=mentions.day.truncate("M"))
+    mentions = mentions.mutate(month=period_of(mentions.day, "month"))
     return mentions.group_by(["month", "account_id", "competitor"]).aggregate(
         mentions=mentions.count(), negative=(mentions.sentiment == "negative").sum().cast("int64"),
         mean_score=mentions.sentiment_score.mean(),

@@ -6,6 +6,7 @@ import ibis
 
 from nabd.errors import NabdError
 from nabd.metrics.active import first_subscription_start
+from nabd.metrics.periods import period_of
 from nabd.store import Store
 
 ACCOUNT_BREAKDOWNS: tuple[str, ...] = ("segment", "plan", "country", "csm", "cohort")
@@ -23,7 +24,7 @@ def account_groups(store: Store, by: str) -> ibis.Table:
     check_breakdown(by)
     if by == "cohort":
         first = first_subscription_start(store)
-        return first.select("account_id", cohort=first.first_start.truncate("M").cast("date"))
+        return first.select("account_id", cohort=period_of(first.first_start, "month"))
     accounts = store.table("accounts")
     return accounts.select("account_id", **{by: accounts[by].fill_null(NO_VALUE)})
 

@@ -16,7 +16,7 @@ import ibis
 
 from nabd.metrics.active import customers_at_edges
 from nabd.metrics.breakdown import check_breakdown, every_period, side_by_side, with_groups
-from nabd.metrics.periods import dated, periods
+from nabd.metrics.periods import dated, period_of, periods
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
 from nabd.store.vocabulary import FEATURE_PREFIX, SESSION
@@ -59,7 +59,7 @@ def active_users(
     user_stats = distinct_users.group_by(_keys(by)).aggregate(active_users=distinct_users.count())
     # Weeks belong to the period their Monday falls in, so a week may reach past the period's end.
     weekly_activity = store.table("activity_daily").filter(lambda a: a.contact_id != "")
-    weekly_activity = weekly_activity.mutate(week=weekly_activity.day.truncate("W").cast("date"))
+    weekly_activity = weekly_activity.mutate(week=period_of(weekly_activity.day, "week"))
     weekly_activity = dated(weekly_activity, weekly_activity.week, bounds, period)
     weekly_activity = weekly_activity.join(_customers(store, bounds, by), ["period_start", "account_id"])
     weekly = weekly_activity.select(*_keys(by), "account_id", "contact_id", "week").distinct()
