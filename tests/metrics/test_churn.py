@@ -123,3 +123,13 @@ def test_quarterly_churn_compares_the_first_days_of_consecutive_quarters(store):
 def test_an_unknown_breakdown_is_refused_with_the_allowed_ones(store):
     with pytest.raises(NabdError, match="segment, plan, country, csm, cohort"):
         customer_churn(store, start=JAN, end=MAR, by="colour")
+
+
+def test_a_customer_whose_subscription_begins_and_ends_inside_the_month_is_neither_counted_nor_lost(store):
+    # A: a customer all January; B: a subscription from Jan 10 to Jan 20 only, active on neither edge.
+    # January: customers at start 1 (A), lost 0, at end 1 (A): churn 0 / 1 = 0.
+    given(store, accounts=[acct("A"), acct("B")],
+          subscriptions=[sub("S1", "A", 100, JAN), sub("S2", "B", 100, date(2024, 1, 10), date(2024, 1, 20))])
+    [january] = rows(customer_churn(store, start=JAN, end=JAN))
+    assert (january["customers_start"], january["customers_lost"], january["customers_end"]) == (1, 0, 1)
+    assert january["churn_rate"] == 0.0
