@@ -74,12 +74,13 @@ def period_of(day: ibis.DateValue, period: str) -> ibis.DateValue:
     """First day of the ``period`` containing ``day`` (a date column), so facts join periods by equality.
 
     DuckDB's, PostgreSQL's and Spark's DATE_TRUNC of a date is a timestamp, while Ibis types it a date and so drops
-    a cast to date; the cast through timestamp keeps the column a date in the SQL too (joined to the periods without
-    a cast per row, grouped by DuckDB's perfect hash)."""
+    a cast to date. Truncating the day as a timestamp and casting the result to a date keeps the column a date in
+    the SQL too (joined to the periods without a cast per row, grouped by DuckDB's perfect hash), and on PostgreSQL
+    truncates a timestamp without time zone (a date alone is taken as one with the session's time zone)."""
     if period not in PERIODS:
         raise NabdError(f"unknown period {period!r}: use one of {', '.join(PERIODS)}")
     unit = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}[period]
-    return day.truncate(unit).cast("timestamp").cast("date")
+    return day.cast("timestamp").truncate(unit).cast("date")
 
 
 def dated(facts: ibis.Table, day: ibis.DateValue, bounds: ibis.Table, period: str) -> ibis.Table:
