@@ -12,7 +12,7 @@ import pytest
 import nabd.store.compiled as compiled
 from nabd.errors import NabdError
 from nabd.store import open_store
-from nabd.store.compiled import kept_per_day, kept_rows
+from nabd.store.compiled import kept_account_rows, kept_per_day, kept_rows
 
 SQL = "SELECT MAKE_DATE(1111, 11, 11) AS day"  # a query on the sentinel date
 
@@ -103,3 +103,21 @@ def test_a_kept_file_unread_for_thirty_days_is_deleted_when_another_is_written(t
         kept_per_day(store, "read figures", lambda: pytest.fail("compiled again"))
         kept_per_day(store, "new figures", lambda: SQL)
     assert sorted(path.name.split("-")[0] for path in folder.iterdir()) == ["new", "read"]
+
+
+def test_account_rows_compile_an_expression_once_and_read_one_account_per_call(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled, "_COMPILED_HERE", OrderedDict())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    store.execute("INSERT INTO accounts (account_id, name, segment) VALUES "
+                  "('A1', 'Acme', 'smb'), ('A2', 'Beta', 'ent'), ('A3', 'Cedar', 'smb')")
+    built = []
+
+    def build():
+        built.append(1)
+        accounts = store.table("accounts")
+        return accounts.select("account_id", "name", shout=accounts.name.upper())
+
+    rows = {account_id: kept_account_rows(store, "shouting names", build, account_id) for account_id in ("A2", "A3", "ZZ")}
+    assert rows == {"A2": [{"account_id": "A2", "name": "Beta", "shout": "BETA"}],
+                    "A3": [{"account_id": "A3", "name": "Cedar", "shout": "CEDAR"}], "ZZ": []}
+    assert len(built) == 1

@@ -56,22 +56,6 @@ def test_a_duckdb_file_held_by_another_process_is_one_clear_error(tmp_path):
         holder.wait()
 
 
-def test_account_rows_compiles_an_expression_once_and_reads_one_account_per_call(store):
-    store.execute("INSERT INTO accounts (account_id, name, segment) VALUES "
-                  "('A1', 'Acme', 'smb'), ('A2', 'Beta', 'ent'), ('A3', 'Cedar', 'smb')")
-    built = []
-
-    def build():
-        built.append(1)
-        accounts = store.table("accounts")
-        return accounts.select("account_id", "name", shout=accounts.name.upper())
-
-    rows = {account_id: store.account_rows("shouting names", build, account_id) for account_id in ("A2", "A3", "ZZ")}
-    assert rows == {"A2": [{"account_id": "A2", "name": "Beta", "shout": "BETA"}],
-                    "A3": [{"account_id": "A3", "name": "Cedar", "shout": "CEDAR"}], "ZZ": []}
-    assert len(built) == 1
-
-
 def test_records_names_each_value_by_its_column(store):
     store.execute("INSERT INTO accounts (account_id, name) VALUES ('A1', 'Acme')")
     assert store.records("SELECT account_id, name FROM accounts WHERE name = ?", ["Acme"]) == [

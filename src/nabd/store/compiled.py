@@ -78,6 +78,14 @@ def kept_rows(store: Store, recipe: str, build: Callable[[], ibis.Table]) -> pa.
     return store.arrow(sql, ibis.schema(json.loads(header.removeprefix(_SCHEMA_LINE))))
 
 
+def kept_account_rows(store: Store, recipe: str, build: Callable[[], ibis.Table], account_id: str) -> list[dict]:
+    """The rows of ``build()``, an Ibis table with an ``account_id`` column, for one account: its SQL is kept per
+    recipe (see the module) and run with the account as a parameter, so a per-account page never pays Ibis's build
+    and compile time. ``recipe`` names everything ``build`` depends on (e.g. the as-of date)."""
+    sql = _kept(store, recipe, lambda: standalone_sql(store, build()))
+    return store.records(f"SELECT * FROM ({sql}) AS one_account WHERE account_id = ?", [account_id])
+
+
 def standalone_sql(store: Store, expression: ibis.Expr) -> str:
     """``expression``'s SQL with each in-memory table it reads written into it (a WITH of its rows as VALUES), so
     the text runs in any connection: Ibis names a memtable that only the connection that ran the expression holds."""

@@ -9,9 +9,7 @@ transactions are visible to both.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +22,11 @@ from ibis.backends import BaseBackend
 from ibis.backends.duckdb.converter import DuckDBPyArrowData
 from ibis.formats.pyarrow import PyArrowData
 
-from nabd.config import load_settings
 from nabd.errors import NabdError
 from nabd.store.files import keep_private, make_private, private_folder
 
 BackendKind = Literal["duckdb", "postgres", "spark"]  # spark: a Parquet folder (nabd.store.spark)
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-_compiled: OrderedDict[tuple, str] = OrderedDict()  # (database, key) -> SQL of an Ibis expression
-_compiled_lock = threading.Lock()
-KEPT_COMPILED = 256
 
 
 @dataclass(frozen=True)
@@ -131,27 +125,6 @@ class Store:
         """The first column of the first row of a query, or None."""
         rows = self.fetchall(sql, params)
         return rows[0][0] if rows else None
-
-    def account_rows(self, key: Hashable, build: Callable[[], ibis.Table], account_id: str) -> list[dict[str, Any]]:
-        """The rows of ``build()``, an Ibis table with an ``account_id`` column, for one account.
-
-        The expression is compiled to SQL once per (database, ``key``) and kept; each call runs that SQL
-        with the account as a parameter, so a per-account page never pays Ibis's build and compile time.
-        ``key`` must name everything ``build`` depends on (e.g. scorecard version and as_of); the company's
-        timezone, which decides the instants of its days, is part of the key too.
-        """
-        wanted = (self.url, load_settings().timezone, key)
-        with _compiled_lock:
-            sql = _compiled.get(wanted)
-            if sql is not None:
-                _compiled.move_to_end(wanted)
-        if sql is None:
-            sql = self.ibis.compile(build())
-            with _compiled_lock:
-                _compiled[wanted] = sql
-                while len(_compiled) > KEPT_COMPILED:
-                    _compiled.popitem(last=False)
-        return self.records(f"SELECT * FROM ({sql}) AS one_account WHERE account_id = ?", [account_id])
 
     def records(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Rows of a query as dicts named by its columns; ``?`` marks a parameter."""

@@ -2,7 +2,8 @@
 its records, onboarding and usage.
 
 One account's rows are read through ``account_id`` indexes (migration 0007) and Ibis expressions
-compiled once (``Store.account_rows``); explanations come from :func:`nabd.health.explain.explain`.
+compiled once and kept (``nabd.store.compiled.kept_account_rows``); explanations come from
+:func:`nabd.health.explain.explain`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from nabd.health.overrides import current_override
 from nabd.health.scorecard import Scorecard
 from nabd.playbooks.onboarding import load_onboarding, onboarding_progress
 from nabd.store import Store
+from nabd.store.compiled import kept_account_rows
 from nabd.web.read.portfolio import portfolio_row
 
 
@@ -140,8 +142,8 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
 def account_onboarding(store: Store, account_id: str, today: date) -> dict[str, Any] | None:
     """The account's onboarding: completed, milestones, progress (completed / milestones), last_completed_on;
     None when its plan has no milestones."""
-    found = store.account_rows(
-        ("onboarding_progress", today), lambda: onboarding_progress(store, load_onboarding(), today), account_id
+    found = kept_account_rows(
+        store, f"onboarding-progress {today}", lambda: onboarding_progress(store, load_onboarding(), today), account_id
     )
     return found[0] if found else None
 
