@@ -29,6 +29,20 @@ def test_daily_and_weekly_active_users_per_account(store):
     assert week["active_users"] == 3
 
 
+def test_a_week_counts_in_the_period_of_its_monday_even_when_its_days_reach_past_the_period(store):
+    # Sat 3 Feb 2024 is in the week of Mon 29 Jan: a January user-week (5 Mondays, 2 customers -> 1 / 5 / 2),
+    # counted though the range ends in January; February's weeks start on 5 Feb, so it has none, and the day
+    # itself is a February user-day (1 / 29 / 2) and user.
+    two_customers(store, activity("A", "u1", date(2024, 2, 3), "login"))
+    january, february = rows(active_users(store, period="month", start=JAN, end=FEB),
+                             "wau_per_account", "dau_per_account", "active_users")
+    assert january == {"wau_per_account": 0.1, "dau_per_account": 0.0, "active_users": 0}
+    assert february["wau_per_account"] == 0.0
+    assert (february["dau_per_account"], february["active_users"]) == (1 / 29 / 2, 1)
+    [january_alone] = rows(active_users(store, period="month", start=JAN, end=JAN), "wau_per_account")
+    assert january_alone == {"wau_per_account": 0.1}
+
+
 def test_session_minutes_per_account_and_per_session(store):
     # A: 2 sessions, 50 min; B: 1 session, 10 min -> 60 / 2 accounts = 30; 60 / 3 sessions = 20
     two_customers(

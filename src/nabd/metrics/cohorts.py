@@ -10,7 +10,7 @@ from nabd.metrics.active import customer_subscriptions, first_subscription_start
 from nabd.metrics.breakdown import check_breakdown, with_groups
 from nabd.metrics.currency import convert_on
 from nabd.metrics.mrr import MONEY
-from nabd.metrics.periods import dated, periods
+from nabd.metrics.periods import period_of, periods
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
 
@@ -27,7 +27,8 @@ def cohort_retention(
     check_breakdown(by, ("segment", "plan", "country", "csm"))
     bounds = periods(period, start, end)
     first = first_subscription_start(store)
-    members = dated(first, first.first_start, bounds, period).rename(cohort_start="period_start")
+    # an account's cohort is the period of its first day; the join keeps the cohorts of the range
+    members = first.mutate(cohort_start=period_of(first.first_start, period))
     members = members.join(bounds.select(cohort_start="period_start", cohort_index="period_index"), "cohort_start")
     members = with_groups(store, members, by)
     keys = ["cohort_start"] + ([by] if by else [])

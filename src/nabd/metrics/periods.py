@@ -83,10 +83,20 @@ def period_of(day: ibis.DateValue, period: str) -> ibis.DateValue:
     return day.cast("timestamp").truncate(unit).cast("date")
 
 
+def span(bounds: ibis.Table) -> tuple[date, date]:
+    """The days of ``bounds`` (a :func:`periods` table, contiguous periods): [first period_start, last next_start)."""
+    rows = bounds.op().data.to_pyarrow(bounds.schema())
+    return min(rows["period_start"].to_pylist()), max(rows["next_start"].to_pylist())
+
+
 def dated(facts: ibis.Table, day: ibis.DateValue, bounds: ibis.Table, period: str) -> ibis.Table:
-    """``facts`` whose ``day`` falls in one of ``bounds``' periods, with that period's period_start."""
-    tagged = facts.mutate(period_start=period_of(day, period))
-    return tagged.filter(tagged.period_start.isin(bounds.period_start))
+    """``facts`` whose ``day`` falls in one of ``bounds``' periods, with that period's period_start.
+
+    The periods are contiguous, so that is a range of days, written as dates: an engine prunes the facts by it
+    and PostgreSQL estimates it (a semi-join on the computed period it estimated at a few rows, and then chose
+    nested loops of index scans over activity_daily: 0.5-3 s on a 500-account store)."""
+    first, after = span(bounds)
+    return facts.filter((day >= first) & (day < after)).mutate(period_start=period_of(day, period))
 
 
 def dated_at(facts: ibis.Table, moment: ibis.TimestampValue, bounds: ibis.Table, period: str) -> ibis.Table:

@@ -10,13 +10,13 @@ Usage is measured over the customers active on the period's first day.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 
 from nabd.metrics.active import customers_at_edges
 from nabd.metrics.breakdown import check_breakdown, every_period, side_by_side, with_groups
-from nabd.metrics.periods import dated, period_of, periods
+from nabd.metrics.periods import dated, period_of, periods, span
 from nabd.metrics.ratios import note, ratio
 from nabd.store import Store
 from nabd.store.vocabulary import FEATURE_PREFIX, SESSION
@@ -57,12 +57,15 @@ def active_users(
     day_stats = daily.group_by(_keys(by)).aggregate(user_days=daily.count())
     distinct_users = users.select(*_keys(by), "account_id", "contact_id").distinct()
     user_stats = distinct_users.group_by(_keys(by)).aggregate(active_users=distinct_users.count())
-    # Weeks belong to the period their Monday falls in, so a week may reach past the period's end.
-    weekly_activity = store.table("activity_daily").filter(lambda a: a.contact_id != "")
-    weekly_activity = weekly_activity.mutate(week=period_of(weekly_activity.day, "week"))
-    weekly_activity = dated(weekly_activity, weekly_activity.week, bounds, period)
-    weekly_activity = weekly_activity.join(_customers(store, bounds, by), ["period_start", "account_id"])
-    weekly = weekly_activity.select(*_keys(by), "account_id", "contact_id", "week").distinct()
+    # Weeks belong to the period their Monday falls in, so a week may reach past the period's end: the days
+    # read run 6 days past the range, and the join to the customers keeps the weeks of the range's periods.
+    first, after = span(bounds)
+    weekly = store.table("activity_daily")
+    weekly = weekly.filter((weekly.contact_id != "") & (weekly.day >= first) & (weekly.day < after + timedelta(days=6)))
+    weekly = weekly.mutate(week=period_of(weekly.day, "week"))
+    weekly = weekly.mutate(period_start=period_of(weekly.week, period)).join(
+        _customers(store, bounds, by), ["period_start", "account_id"])
+    weekly = weekly.select(*_keys(by), "account_id", "contact_id", "week").distinct()
     week_stats = weekly.group_by(_keys(by)).aggregate(user_weeks=weekly.count())
     stats = side_by_side(_keys(by), _customer_counts(store, bounds, by), day_stats, user_stats, week_stats)
     zero = ibis.literal(0, "int64")
