@@ -189,8 +189,10 @@ HAND_SQL = {
                promoters / nullif(responses, 0) AS p, detractors / nullif(responses, 0) AS d
             FROM b LEFT JOIN r USING (period_start))
         SELECT period_start, responses, promoters, passives, detractors, 100.0 * (p - d) AS nps,
-               greatest(100.0 * (p - d) - 195.9963984540054 * sqrt((p + d - pow(p - d, 2)) / responses), -100.0) AS nps_low,
-               least(100.0 * (p - d) + 195.9963984540054 * sqrt((p + d - pow(p - d, 2)) / responses), 100.0) AS nps_high,
+               CASE WHEN responses > 0 THEN greatest(100.0 * (p - d)
+                    - 195.9963984540054 * sqrt((p + d - pow(p - d, 2)) / responses), -100.0) END AS nps_low,
+               CASE WHEN responses > 0 THEN least(100.0 * (p - d)
+                    + 195.9963984540054 * sqrt((p + d - pow(p - d, 2)) / responses), 100.0) END AS nps_high,
                CASE WHEN responses = 0 THEN 'no responses in the period' END AS note
         FROM s ORDER BY 1""",
         ("responses", "promoters", "passives", "detractors", "nps", "nps_low", "nps_high")),

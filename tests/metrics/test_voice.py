@@ -59,6 +59,13 @@ def test_nps_by_touchpoint_and_an_empty_period(store):
     ]
 
 
+def test_a_period_without_responses_has_no_nps_interval(store):
+    given(store, accounts=[acct("A")], survey_responses=[response("R1", "A", "nps", 10, date(2024, 1, 3))])
+    january, february = rows(nps(store, start=JAN, end=FEB), "nps", "nps_low", "nps_high")
+    assert january == {"nps": 100.0, "nps_low": 100.0, "nps_high": 100.0}  # one promoter: p = 1, d = 0, width 0
+    assert february == {"nps": None, "nps_low": None, "nps_high": None}
+
+
 def test_csat_is_the_percent_of_4_and_5_and_the_mean(store):
     # scores 5, 4, 3, 1: 2/4 = 50%; mean 13/4 = 3.25. The CES response is not counted.
     given(

@@ -44,7 +44,8 @@ def nps(
     store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
 ) -> ibis.Table:
     """nps = 100 x (promoters 9-10 - detractors 0-6) / responses, with a 95% CI:
-    nps +- 1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the promoter and detractor shares, clipped to [-100, 100].
+    nps +- 1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the promoter and detractor shares, clipped to [-100, 100];
+    all three null in a period without responses.
     """
     bounds = periods(period, start, end)
     responses = _responses(store, "nps", bounds, period, by)
@@ -64,8 +65,9 @@ def nps(
     return table.mutate(
         net_promoters=table.promoters - table.detractors,
         nps=score,
-        nps_low=ibis.greatest(score - margin, -100.0),
-        nps_high=ibis.least(score + margin, 100.0),
+        # GREATEST and LEAST skip a null: a period without responses has no interval, as it has no score
+        nps_low=ibis.ifelse(score.notnull(), ibis.greatest(score - margin, -100.0), None),
+        nps_high=ibis.ifelse(score.notnull(), ibis.least(score + margin, 100.0), None),
         note=note((table.responses == 0, "no responses in the period")),
     )
 
