@@ -55,7 +55,7 @@ def active_users(
     users = activity.filter(activity.contact_id != "")
     daily = users.select(*_keys(by), "account_id", "contact_id", "day").distinct()
     day_stats = daily.group_by(_keys(by)).aggregate(user_days=daily.count())
-    distinct_users = users.select(*_keys(by), "account_id", "contact_id").distinct()
+    distinct_users = daily.select(*_keys(by), "account_id", "contact_id").distinct()
     user_stats = distinct_users.group_by(_keys(by)).aggregate(active_users=distinct_users.count())
     # Weeks belong to the period their Monday falls in, so a week may reach past the period's end: the days
     # read run 6 days past the range, and the join to the customers keeps the weeks of the range's periods.
