@@ -44,8 +44,8 @@ def nps(
     store: Store, *, period: str = "month", start: date, end: date, by: str | None = None
 ) -> ibis.Table:
     """nps = 100 x (promoters 9-10 - detractors 0-6) / responses, with a 95% CI:
-    nps +- 1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the promoter and detractor shares, clipped to [-100, 100];
-    all three null in a period without responses.
+    nps +- 1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the promoter and detractor shares, clipped to
+    [-100, 100]; all three null in a period without responses.
     """
     bounds = periods(period, start, end)
     responses = _responses(store, "nps", bounds, period, by)
