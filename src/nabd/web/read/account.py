@@ -142,9 +142,9 @@ def account_records(store: Store, account_id: str, limit: int = 20) -> dict[str,
 def account_onboarding(store: Store, account_id: str, today: date) -> dict[str, Any] | None:
     """The account's onboarding: completed, milestones, progress (completed / milestones), last_completed_on;
     None when its plan has no milestones."""
-    found = kept_account_rows(
-        store, f"onboarding-progress {today}", lambda: onboarding_progress(store, load_onboarding(), today), account_id
-    )
+    onboarding = load_onboarding()  # its milestones are part of the kept SQL's recipe, as for the portfolio's
+    found = kept_account_rows(store, f"onboarding-progress {today} {onboarding.model_dump_json()}",
+                              lambda: onboarding_progress(store, onboarding, today), account_id)
     return found[0] if found else None
 
 
